@@ -1,0 +1,64 @@
+"""One catalogue of coded errors and warnings.
+
+Every problem frontwatch reports to a user has a code here, so that messages are searchable,
+documented (docs/errors.md is checked against this file by the tests) and testable. Library code
+raises :class:`FrontwatchError` with a code and keyword arguments for the message template::
+
+    raise FrontwatchError(Errors.E001, name="a.txt")
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+
+class Errors(str, Enum):
+    """Error codes and message templates (``str.format`` fields)."""
+
+    # -- input documents (E0xx): the document is skipped, the batch goes on
+    E001 = "[E001] Document {name} is empty (no text after extraction)."
+    E002 = "[E002] Document {name} looks binary ({detail}); only text, HTML, JSON Lines and feeds are read."
+    E003 = "[E003] Document {name} is not valid UTF-8 (byte {position}); re-encode it as UTF-8."
+    E004 = "[E004] Document {name} has {size} characters, over the limit of {limit} (setting max_chars)."
+    E005 = "[E005] Document {name} does not look like English ({detail}); only English is supported."
+    E006 = "[E006] Line {line} of {name} is not valid JSON: {detail}."
+    E007 = "[E007] Line {line} of {name} has no text field (expected 'text' as a string)."
+    E008 = "[E008] Input {name} cannot be read: {detail}."
+    E009 = "[E009] Date {value!r} is not a valid ISO date (YYYY-MM-DD)."
+    E010 = "[E010] Unsupported input {name}: the extension {suffix!r} is not one of {supported}."
+    E011 = "[E011] Line {line} of {name}: field {field!r} must be {expected}."
+    # -- data files and settings (E1xx): fatal, nothing is processed
+    E101 = "[E101] Data file {path} is invalid: {detail}."
+    E102 = "[E102] Settings file {path} is invalid: {detail}."
+    E103 = "[E103] The spaCy pipeline {model!r} is not installed; run the project's install step."
+    # -- gold data and evaluation (E2xx)
+    E201 = "[E201] Gold file {path}, line {line}: {detail}."
+    E202 = "[E202] Gold document {doc_id}: evidence {evidence!r} is not a substring of its text."
+    # -- warnings (W0xx): reported, processing goes on
+    W001 = "[W001] Document {name}: publication date missing; relative dates stay unresolved."
+    W002 = "[W002] Document {name}: {count} input lines were skipped; see the errors above."
+
+    @property
+    def code(self) -> str:
+        return self.name
+
+    def format(self, **kwargs: Any) -> str:  # type: ignore[override]
+        return self.value.format(**kwargs)
+
+
+class FrontwatchError(Exception):
+    """An error with a catalogue code. ``str(err)`` is the formatted message."""
+
+    def __init__(self, error: Errors, **kwargs: Any) -> None:
+        self.error = error
+        self.details = kwargs
+        super().__init__(error.format(**kwargs))
+
+    @property
+    def code(self) -> str:
+        return self.error.code
+
+
+class DocumentError(FrontwatchError):
+    """A problem with one input document: it is skipped and the batch goes on."""

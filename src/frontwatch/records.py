@@ -1,0 +1,253 @@
+"""Typed records that leave the pipeline.
+
+Every value that frontwatch extracts from text keeps the character span it came from:
+``span`` is ``[start, end)`` in the document text exactly as :func:`frontwatch.extract` read it,
+so ``document.text[start:end] == record.text``. Unknown values are ``None``; nothing is guessed
+silently (guesses are marked, e.g. :attr:`EventDate.inferred`).
+
+The JSON Schema in ``frontwatch/schema/event.schema.json`` is generated from :class:`Event`
+(``python -m frontwatch.records``) and checked against it by the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Span = tuple[int, int]
+
+Category = Literal[
+    "political_violence",
+    "protest",
+    "strategic",
+    "verbal",
+    "natural_disaster",
+    "industrial_accident",
+    "crime",
+    "other",
+]
+Modality = Literal["asserted", "reported", "negated", "hypothetical", "future"]
+Status = Literal["completed", "attempted", "failed", "ongoing"]
+DatePrecision = Literal["day", "week", "month", "year", "range", "unknown"]
+ActorType = Literal[
+    "state_forces",
+    "rebel_group",
+    "political_militia",
+    "identity_militia",
+    "rioters",
+    "protesters",
+    "civilians",
+    "external_other",
+]
+QuantityKind = Literal[
+    "killed",
+    "injured",
+    "displaced",
+    "detained",
+    "materiel",
+    "troops",
+    "money",
+    "production",
+    "distance",
+    "percent",
+    "other",
+]
+PlaceRole = Literal["literal", "demonym", "metonym"]
+
+
+class Record(BaseModel):
+    """Base of all records: strict fields, JSON-friendly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class TextSpan(Record):
+    """A piece of the document text and its offsets."""
+
+    text: str
+    span: Span
+
+
+class Qualifier(Record):
+    """A qualifier kept on an actor: "US-backed", "Al Qaeda-linked", "allied with ISIS"."""
+
+    text: str
+    span: Span
+    relation: Literal["backed_by", "linked_to", "allied_with", "loyal_to", "other"] = "other"
+    name: str | None = Field(None, description="canonical name of the related actor, if known")
+
+
+class Actor(Record):
+    text: str
+    span: Span
+    name: str | None = Field(None, description="canonical name from the actor dictionary")
+    type: ActorType | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2")
+    wikidata: str | None = None
+    qualifiers: list[Qualifier] = Field(default_factory=list)
+    members: list[Actor] = Field(
+        default_factory=list,
+        description="for coordinated actors ('Iraqi troops and allied militia'): every member",
+    )
+    guessed: bool = Field(False, description="type guessed: the actor is not in the dictionary")
+
+
+class Location(Record):
+    text: str
+    span: Span
+    name: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    admin1: str | None = None
+    feature: str | None = Field(None, description="GeoNames feature code, e.g. PPLA, ADM1, AIRP")
+    precision: Literal[1, 2, 3] | None = Field(None, description="ACLED geo precision")
+    approximate: bool = False
+
+
+class EventDate(Record):
+    text: str | None = None
+    span: Span | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    precision: DatePrecision = "unknown"
+    inferred: bool = Field(False, description="no date expression: default taken from context")
+
+
+class Quantity(Record):
+    kind: QuantityKind
+    item: str | None = None
+    count: float | None = None
+    low: float | None = None
+    high: float | None = None
+    approx: bool = False
+    unit: str | None = None
+    detail: str | None = Field(None, description="e.g. calibre '155 mm' or currency 'USD'")
+    text: str
+    span: Span
+
+
+class Attribution(Record):
+    source: str | None = Field(None, description="outlet, document or organisation")
+    speaker: str | None = Field(None, description="person or role who said it")
+    source_span: Span | None = None
+    speaker_span: Span | None = None
+    text: str | None = Field(None, description="the attribution phrase")
+    span: Span | None = None
+    default: bool = Field(False, description="no explicit source: the document's own outlet")
+
+
+class Plover(Record):
+    type: str
+    mode: str | None = None
+
+
+class Acled(Record):
+    event_type: str
+    sub_event_type: str | None = None
+
+
+class Mention(Record):
+    """One mention of an event in the document (headline, lead, later recap)."""
+
+    trigger: TextSpan
+    evidence: TextSpan
+
+
+class Event(Record):
+    id: str
+    doc_id: str
+    plover: Plover | None = None
+    acled: Acled | None = None
+    category: Category
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    location: Location | None = None
+    date: EventDate | None = None
+    quantities: list[Quantity] = Field(default_factory=list)
+    status: Status | None = None
+    modality: Modality
+    attribution: Attribution | None = None
+    trigger: TextSpan
+    evidence: TextSpan
+    mentions: list[Mention] = Field(default_factory=list)
+    historical: bool = Field(False, description="background: well before publication")
+    confidence: float = Field(ge=0.0, le=1.0)
+    extractor_version: str
+
+
+class Flag(Record):
+    """A document-level problem in the text: malformed or inconsistent numbers, ..."""
+
+    kind: str
+    text: str
+    span: Span
+    message: str
+
+
+class Source(Record):
+    """A source named in the document (outlet, organisation, document, person)."""
+
+    name: str
+    kind: Literal["outlet", "organisation", "document", "person", "unknown"] = "unknown"
+    text: str
+    span: Span
+
+
+class Toponym(Record):
+    """A place mention and its resolution, for `frontwatch geoparse`."""
+
+    doc_id: str
+    text: str
+    span: Span
+    role: PlaceRole = "literal"
+    geonameid: int | None = None
+    name: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    admin1: str | None = None
+    feature_code: str | None = None
+    score: float | None = None
+
+
+class Document(Record):
+    """An input document, as read. ``text`` is what every span points into."""
+
+    id: str
+    text: str
+    published: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    path: str | None = Field(None, description="where it was read from")
+
+
+class DocumentResult(Record):
+    """Everything extracted from one document."""
+
+    doc_id: str
+    events: list[Event] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    toponyms: list[Toponym] = Field(default_factory=list)
+
+
+def event_json_schema() -> dict[str, object]:
+    schema = Event.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://frontwatch.invalid/schema/event.schema.json"
+    return schema
+
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "event.schema.json"
+
+
+if __name__ == "__main__":  # regenerate the shipped schema
+    SCHEMA_PATH.write_text(json.dumps(event_json_schema(), indent=2) + "\n", encoding="utf-8")
+    print(SCHEMA_PATH)

