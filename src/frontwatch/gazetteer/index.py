@@ -1,0 +1,329 @@
+"""The on-disk gazetteer index: a read-only SQLite file with places and their names.
+
+Tables (see docs/geoparsing.md):
+
+- ``places(geonameid PRIMARY KEY, name, lat, lon, country, admin1, admin1_name, fclass,
+  fcode, population, approximate, source)``
+- ``names(key, fold, geonameid, prim)``: every name of a place under two keys, the
+  normalised name (:func:`name_key`) and the looser transliteration key (:func:`fold_key`);
+  both are indexed.
+- ``meta(k, v)``: ``version`` (see :data:`INDEX_VERSION`), build details.
+
+Places without a GeoNames id (supplement rows, airports, first-level divisions we could not
+match) have negative synthetic ids from :func:`synthetic_id`, stable across builds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+INDEX_VERSION = "3"
+INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.sqlite"
+
+# Arabic definite articles as transliterated in place names ("al-Mawsil", "Deir ez-Zor").
+ARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "il",
+        "ul",
+        "ad",
+        "ed",
+        "ud",
+        "ar",
+        "er",
+        "ur",
+        "as",
+        "es",
+        "us",
+        "ash",
+        "esh",
+        "at",
+        "et",
+        "ath",
+        "az",
+        "ez",
+        "uz",
+        "an",
+        "en",
+        "un",
+        "adh",
+    }
+)
+_ATTACHED_ARTICLE = re.compile(r"^[aeu](dh|sh|th|[dnrstz])\1(?=[a-z]{2})")
+_PUNCT = re.compile(r"[^a-z0-9]+")
+_VOWELS = re.compile(r"[aeiouwy]+")
+_FOLDS = (
+    ("ph", "f"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("q", "k"),
+    ("ck", "k"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("j", "g"),
+    ("c", "k"),
+    ("x", "ks"),
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry. ``admin1`` is the GeoNames admin1 code, ``admin1_name`` its name."""
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    admin1: str | None
+    admin1_name: str | None
+    feature_class: str
+    feature_code: str
+    population: int
+    approximate: bool
+    source: str
+
+    @property
+    def is_country(self) -> bool:
+        return self.feature_code.startswith("PCL") or self.feature_code == "TERR"
+
+    @property
+    def is_admin1(self) -> bool:
+        return self.feature_code == "ADM1"
+
+    @property
+    def is_area(self) -> bool:
+        """A country, a first-level division or a larger region (ACLED precision 3)."""
+        return self.is_country or self.is_admin1 or self.feature_code in {"CONT", "RGN", "ADM1H"}
+
+
+def name_key(name: str) -> str:
+    """Lower-case ASCII key: diacritics, apostrophes and punctuation removed, spaces single."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().replace("'", "").replace("\u2019", "").replace("`", "")
+    text = text.replace("\u02bf", "").replace("\u02be", "").replace("\u2018", "")
+    text = text.replace("&", " and ").replace("saint ", "st ").replace("st. ", "st ")
+    text = _PUNCT.sub(" ", text)
+    return " ".join(text.split()) if text.isascii() else ""
+
+
+def fold_key(name: str) -> str:
+    """A looser key for transliteration variants: articles dropped, vowels folded.
+
+    "Mosul", "Mawsil" and "al-Mawsil" share ``msl``; "Deir ez-Zor", "Dayr az Zawr" and
+    "Deir Ezzor" share ``dr zr``. Only used when the normalised key finds nothing.
+    """
+    tokens = name_key(name).split()
+    if not tokens:
+        return ""
+    kept = [t for t in tokens if t not in ARTICLES] or tokens
+    out: list[str] = []
+    for i, tok in enumerate(kept):
+        if i > 0:
+            tok = _ATTACHED_ARTICLE.sub("", tok)
+        for a, b in _FOLDS:
+            tok = tok.replace(a, b)
+        head, rest = tok[:1], _VOWELS.sub("", tok[1:])
+        skeleton = head + rest
+        skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
+        out.append(skeleton)
+    return " ".join(out)
+
+
+def synthetic_id(source: str, key: str) -> int:
+    """A stable negative id for a place without a GeoNames id: ``-(crc32(source:key) + 1)``."""
+    return -(zlib.crc32(f"{source}:{key}".encode()) + 1)
+
+
+def default_home() -> Path:
+    """``$FRONTWATCH_HOME`` or ``~/.cache/frontwatch``."""
+    env = os.environ.get("FRONTWATCH_HOME")
+    return Path(env) if env else Path.home() / ".cache" / "frontwatch"
+
+
+def default_index_path() -> Path:
+    return default_home() / INDEX_NAME
+
+
+_COLUMNS = (
+    "geonameid, name, lat, lon, country, admin1, admin1_name, fclass, fcode, population, "
+    "approximate, source"
+)
+
+
+def _row_place(row: tuple[object, ...]) -> Place:
+    gid, name, lat, lon, cc, a1, a1n, fcl, fco, pop, approx, src = row
+    return Place(
+        geonameid=int(gid),  # type: ignore[call-overload]
+        name=str(name),
+        lat=float(lat),  # type: ignore[arg-type]
+        lon=float(lon),  # type: ignore[arg-type]
+        country=cc or None,  # type: ignore[arg-type]
+        admin1=a1 or None,  # type: ignore[arg-type]
+        admin1_name=a1n or None,  # type: ignore[arg-type]
+        feature_class=str(fcl or ""),
+        feature_code=str(fco or ""),
+        population=int(pop or 0),  # type: ignore[call-overload]
+        approximate=bool(approx),
+        source=str(src),
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place found for a name: ``exact`` when the normalised key matched (not only the
+    folded key), ``primary`` when the name is the place's main name."""
+
+    place: Place
+    exact: bool
+    primary: bool
+
+
+class Gazetteer:
+    """Read-only access to an index built by :func:`frontwatch.gazetteer.build_gazetteer`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = threading.Lock()
+        self._cache: dict[str, list[Candidate]] = {}
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Gazetteer:
+        """Open an index; ``None`` opens (and builds on first use) the default one."""
+        if path is None:
+            path = default_index_path()
+            if not path.exists() or _version(path) != INDEX_VERSION:
+                from .build import build_gazetteer
+
+                logger.warning("Building the gazetteer index at %s (first use)", path)
+                build_gazetteer(path)
+        uri = f"file:{path}?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        return cls(conn, path)
+
+    @classmethod
+    def from_connection(cls, conn: sqlite3.Connection) -> Gazetteer:
+        return cls(conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def version(self) -> str | None:
+        row = self._query("SELECT v FROM meta WHERE k = 'version'", ())
+        return str(row[0][0]) if row else None
+
+    def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple[object, ...]]:
+        with self._lock:
+            return list(self._conn.execute(sql, args))
+
+    def lookup(self, name: str, limit: int = 50, fold: bool = True) -> list[Candidate]:
+        """Places called ``name``: by normalised key, else (``fold``) by transliteration key."""
+        key = name_key(name)
+        if not key:
+            return []
+        cache_key = f"{key}|{fold}|{limit}"
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        rows = self._query(
+            f"SELECT n.prim, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
+            "FROM names n JOIN places p ON p.geonameid = n.geonameid WHERE n.key = ? "
+            "ORDER BY p.population DESC LIMIT ?",
+            (key, limit),
+        )
+        found = [Candidate(_row_place(r[1:]), True, bool(r[0])) for r in rows]
+        if not found and fold:
+            fk = fold_key(name)
+            if fk and len(fk.replace(" ", "")) >= 3:
+                rows = self._query(
+                    f"SELECT n.prim, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))}"
+                    " FROM names n JOIN places p ON p.geonameid = n.geonameid WHERE n.fold = ?"
+                    " ORDER BY p.population DESC LIMIT ?",
+                    (fk, limit),
+                )
+                found = [Candidate(_row_place(r[1:]), False, bool(r[0])) for r in rows]
+        merged: dict[int, Candidate] = {}
+        for cand in found:
+            prev = merged.get(cand.place.geonameid)
+            if prev is None or (cand.primary and not prev.primary):
+                merged[cand.place.geonameid] = cand
+        result = list(merged.values())
+        if len(self._cache) > 20000:
+            self._cache.clear()
+        self._cache[cache_key] = result
+        return result
+
+    def known_keys(self, keys: list[str]) -> set[str]:
+        """Which of these normalised keys name some place (one query for a whole document)."""
+        found: set[str] = set()
+        uniq = sorted(set(k for k in keys if k))
+        for i in range(0, len(uniq), 500):
+            chunk = uniq[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(
+                f"SELECT DISTINCT key FROM names WHERE key IN ({marks})", tuple(chunk)
+            )
+            found.update(str(r[0]) for r in rows)
+        return found
+
+    def candidates(self, name: str, limit: int = 20) -> list[Place]:
+        """Places that may be meant by ``name``, most populous first."""
+        return [c.place for c in self.lookup(name, limit=limit)]
+
+    def get(self, geonameid: int) -> Place | None:
+        rows = self._query(f"SELECT {_COLUMNS} FROM places WHERE geonameid = ?", (geonameid,))
+        return _row_place(rows[0]) if rows else None
+
+    def country(self, code: str) -> Place:
+        rows = self._query(
+            f"SELECT {_COLUMNS} FROM places WHERE country = ? AND fcode IN "
+            "('PCLI','PCLD','PCLF','PCLS','PCLIX','PCL','TERR') ORDER BY population DESC LIMIT 1",
+            (code.upper(),),
+        )
+        if not rows:
+            raise KeyError(code)
+        return _row_place(rows[0])
+
+    def admin1(self, country: str, code: str) -> Place:
+        rows = self._query(
+            f"SELECT {_COLUMNS} FROM places WHERE country = ? AND admin1 = ? AND fcode = 'ADM1'"
+            " LIMIT 1",
+            (country.upper(), code),
+        )
+        if not rows:
+            raise KeyError(f"{country}.{code}")
+        return _row_place(rows[0])
+
+    def admin1_name(self, country: str | None, code: str | None) -> str | None:
+        if not country or not code:
+            return None
+        try:
+            return self.admin1(country, code).name
+        except KeyError:
+            return None
+
+
+def _version(path: Path) -> str | None:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
