@@ -1,0 +1,516 @@
+"""``fw_events``: event triggers, their frames, argument heads, modality and status.
+
+The component finds the words that state an event (``triggers.json``), keeps those that are
+used as events (a participant or a conflict context), and for each one computes:
+
+* the frame it evokes (PLOVER type and mode, default ACLED sub-type, frame family);
+* the head tokens of its arguments (who did it, to whom), from the dependency parse;
+* its modality (asserted, negated, hypothetical, future; "reported" is added at assembly from
+  the attribution component) and status (completed, attempted, failed, ongoing);
+* the context cue scores of its sentence (``cues.json``) that refine the ACLED sub-type.
+
+Records are made from these candidates in :mod:`frontwatch.extract.assemble`, once actors,
+places, dates and quantities are resolved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import Frame, Lexicon, load_lexicon
+
+logger = logging.getLogger(__name__)
+
+if not Doc.has_extension("fw_events"):
+    Doc.set_extension("fw_events", default=None)
+
+ENTITY_LABELS = {"ORG", "NORP", "GPE", "PERSON", "FAC", "LOC"}
+ACTOR_NOUNS = {
+    "force", "troop", "army", "soldier", "militant", "rebel", "insurgent", "fighter", "militia",
+    "militiaman", "gunman", "jihadist", "terrorist", "police", "policeman", "officer", "government",
+    "regime", "ministry", "official", "authority", "protester", "protestor", "demonstrator",
+    "rioter", "mob", "crowd", "resident", "villager", "civilian", "group", "faction", "unit",
+    "commander", "president", "minister", "leader", "spokesman", "military", "navy", "coalition",
+    "country", "state", "party", "movement", "organization", "organisation", "student", "worker",
+    "farmer", "activist", "supporter", "member", "people", "man", "woman", "bomber", "attacker",
+    "assailant", "kidnapper", "pirate", "bandit", "guard", "agency", "court", "parliament",
+    "council", "union", "opposition", "administration", "envoy", "delegation", "diplomat",
+}
+SPEECH_VERBS = {"say", "tell", "report", "claim", "state", "announce", "add", "confirm", "write", "conclude"}
+TEMPORAL_PREPS = {"after", "before", "since", "until", "following", "during", "amid"}
+# how a word depends on a governor whose meaning it takes on ("failed to retake", "risk of war")
+COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "nsubj", "nsubjpass", "acl", "attr", "pcomp", "csubj", "oprd"}
+FUTURE_ADJ = {"planned", "threatened", "upcoming", "impending", "proposed", "expected"}
+HYPOTHETICAL_ADJ = {"feared", "fear", "possible", "potential", "would-be", "hypothetical", "likely"}
+CIVILIAN_NOUNS = {"civilian", "resident", "villager", "family", "people", "refugee", "christian", "yazidi", "muslim", "minority", "inhabitant", "child", "woman", "thousand", "hundred", "student", "worker"}
+# dependency relations along which an argument or a modal/negation governor is inherited
+CLIMB_DEPS = {"xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "ccomp"}
+VERB_TAGS = {"VERB", "AUX"}
+NOUN_TAGS = {"NOUN", "PROPN"}
+
+
+@dataclass
+class EventCandidate:
+    """One trigger and what the parse says about it (token indices into the Doc)."""
+
+    start: int
+    end: int
+    anchor: int
+    frame: Frame
+    predicate: int  # token whose clause carries the event (light verb or the anchor)
+    arg1: int | None = None
+    arg2: int | None = None
+    theme: int | None = None  # what was taken/hit when it is not an actor (a place, materiel)
+    modality: str = "asserted"
+    status: str | None = "completed"
+    cues: dict[str, float] = field(default_factory=dict)
+    doc_cues: dict[str, float] = field(default_factory=dict)
+    absorbed: list[int] = field(default_factory=list)  # anchors of merged verb triggers
+
+    def trigger(self, doc: Doc) -> Span:
+        return doc[self.start : self.end]
+
+
+def _children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _prep_objects(token: Token, preps: Iterable[str]) -> list[Token]:
+    wanted = set(preps)
+    out = []
+    for prep in token.children:
+        if prep.dep_ in ("prep", "agent") and prep.lower_ in wanted:
+            out.extend(c for c in prep.children if c.dep_ == "pobj")
+    return out
+
+
+def _is_actorish(token: Token) -> bool:
+    if token.ent_type_ in ENTITY_LABELS:
+        return True
+    if token.pos_ == "PRON" and token.lower_ in {"they", "it", "he", "she", "we", "them", "its", "their", "his", "her"}:
+        return True
+    return token.lemma_.lower() in ACTOR_NOUNS
+
+
+class EventDetector:
+    """Finds event candidates. ``lexicon`` is passed in so that tests can use a small one."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self.matcher = Matcher(nlp.vocab)
+        for i, phrase in enumerate(self.lexicon.phrases):
+            pattern: list[dict[str, object]] = []
+            for lemma in phrase.lemmas:
+                pattern.append({"LEMMA": {"IN": [lemma, lemma.capitalize()]}} if lemma.isalpha() else {"LOWER": lemma})
+            self.matcher.add(f"phrase{i}", [pattern])
+
+    # -- compute ---------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        return self.set_annotations(doc, self.predict(doc))
+
+    def predict(self, doc: Doc) -> list[EventCandidate]:
+        lex = self.lexicon
+        blocked: set[int] = set()
+        found: dict[int, EventCandidate] = {}
+        light_anchor: set[int] = set()
+        for match_id, start, end in self.matcher(doc):
+            phrase = lex.phrases[int(doc.vocab.strings[match_id][6:])]
+            anchor = start + phrase.anchor
+            if phrase.frame is None:
+                blocked.update(range(start, end))
+                continue
+            if phrase.light:
+                light_anchor.add(anchor)
+                continue
+            frame = lex.frames[phrase.frame]
+            prev = found.get(anchor)
+            if prev is None or (end - start) > (prev.end - prev.start):
+                found[anchor] = EventCandidate(start, end, anchor, frame, anchor)
+        for token in doc:
+            if token.i in found or token.i in blocked or token.i in light_anchor:
+                continue
+            frame = self._word_frame(token)
+            if frame is not None:
+                found[token.i] = EventCandidate(token.i, token.i + 1, token.i, frame, token.i)
+        doc_text_cues = self._cues(doc[:]) if len(doc.text) < 1500 else {}
+        sent_cues: dict[int, dict[str, float]] = {}
+        cands: list[EventCandidate] = []
+        for cand in sorted(found.values(), key=lambda c: c.anchor):
+            anchor = doc[cand.anchor]
+            sent = anchor.sent
+            if sent.start not in sent_cues:
+                sent_cues[sent.start] = self._cues(sent)
+            cand.cues = sent_cues[sent.start]
+            cand.doc_cues = doc_text_cues
+            self._predicate(doc, cand)
+            self._arguments(doc, cand)
+            if not self._is_eventive(doc, cand, found):
+                continue
+            cand.modality = self._modality(doc, cand)
+            cand.status = self._status(doc, cand) if cand.modality in ("asserted",) else None
+            cands.append(cand)
+        return self._absorb(doc, cands)
+
+    def set_annotations(self, doc: Doc, candidates: list[EventCandidate]) -> Doc:
+        doc._.fw_events = candidates
+        return doc
+
+    # -- triggers --------------------------------------------------------------------------
+    def _word_frame(self, token: Token) -> Frame | None:
+        lex = self.lexicon
+        lemma = token.lemma_.lower()
+        lower = token.lower_
+        if token.pos_ in VERB_TAGS or token.tag_.startswith("VB"):
+            name = lex.verbs.get(lemma) or lex.verbs.get(lower)
+            if name and token.dep_ not in ("amod", "compound"):
+                return lex.frames[name]
+        elif token.pos_ in NOUN_TAGS:
+            name = lex.nouns.get(lemma) or lex.nouns.get(lower)
+            if name and token.dep_ != "compound":
+                return lex.frames[name]
+        return None
+
+    def _cues(self, span: Span) -> dict[str, float]:
+        """Sum of cue weights per label over the distinct n-grams of ``span``."""
+        lex = self.lexicon
+        words = [t.lower_ for t in span if not t.is_space and not t.is_punct or t.text == "-"]
+        lemmas = [t.lemma_.lower() for t in span if not t.is_space and not t.is_punct or t.text == "-"]
+        grams: set[str] = set()
+        for seq in (words, lemmas):
+            for n in range(1, lex.max_cue_len + 1):
+                for i in range(len(seq) - n + 1):
+                    grams.add(" ".join(seq[i : i + n]))
+        scores: dict[str, float] = {}
+        for label, cues in lex.cues.items():
+            total = sum(w for g, w in cues.items() if g in grams)
+            if total:
+                scores[label] = total
+        return scores
+
+    # -- arguments -------------------------------------------------------------------------
+    def _predicate(self, doc: Doc, cand: EventCandidate) -> None:
+        """For a noun trigger, the verb whose clause carries it (light verbs, "X was killed in")."""
+        anchor = doc[cand.anchor]
+        if anchor.pos_ not in NOUN_TAGS:
+            return
+        head = anchor.head
+        if anchor.dep_ in ("dobj", "nsubjpass", "attr") and head.lemma_.lower() in self.lexicon.light_verbs:
+            cand.predicate = head.i
+        elif anchor.dep_ == "pobj" and head.head.lemma_.lower() in self.lexicon.light_verbs:
+            cand.predicate = head.head.i
+
+    def _subject(self, token: Token, depth: int = 0) -> Token | None:
+        subj = _children(token, "nsubj", "csubj")
+        if subj:
+            if subj[0].tag_ in ("WDT", "WP") or subj[0].lower_ == "that" and token.dep_ == "relcl":
+                return token.head if token.dep_ == "relcl" else None
+            return subj[0]
+        if depth > 3:
+            return None
+        if token.dep_ in ("conj", "xcomp", "advcl") and token.head is not token:
+            # "attacking" (advcl) and "captured" (conj) share their head verb's subject
+            if token.dep_ == "xcomp":
+                objs = _children(token.head, "dobj")
+                if objs and token.head.lemma_.lower() in {"force", "order", "allow", "urge", "ask"}:
+                    return objs[0]
+            return self._subject(token.head, depth + 1)
+        if token.dep_ == "pcomp" and token.head.head is not token.head:
+            # "In addition to capturing X, ISIS is also seizing Y"
+            return self._subject(token.head.head, depth + 1)
+        if token.dep_ == "relcl":
+            rel = [c for c in token.children if c.tag_ in ("WDT", "WP") and c.dep_.startswith("nsubj")]
+            if rel:
+                return token.head
+        if token.dep_ == "acl" and token.head.pos_ in NOUN_TAGS:
+            poss = _children(token.head, "poss")
+            if poss:
+                return poss[0]
+            if token.tag_ == "VBN":  # "troops sent to the airport": the noun is the patient
+                return None
+            if _is_actorish(token.head):
+                return token.head
+            if token.tag_ == "VBG" and token.head.head.pos_ in VERB_TAGS:
+                return self._subject(token.head.head, depth + 1)
+        return None
+        return None
+
+    def _arguments(self, doc: Doc, cand: EventCandidate) -> None:
+        anchor = doc[cand.anchor]
+        pred = doc[cand.predicate]
+        frame = cand.frame.name
+        arg1: Token | None = None
+        arg2: Token | None = None
+        theme: Token | None = None
+        if anchor.pos_ in NOUN_TAGS:
+            poss = _children(anchor, "poss")
+            by = _prep_objects(anchor, ["by"])
+            comp = [c for c in _children(anchor, "compound", "nmod", "amod") if c.ent_type_ in {"ORG", "NORP", "GPE"}]
+            arg1 = (poss or by or comp or [None])[0]
+            if arg1 is None and pred is not anchor:
+                arg1 = self._subject(pred)
+            if arg1 is None and anchor.dep_ in ("dobj", "pobj") and anchor.head.pos_ in VERB_TAGS:
+                head_subj = self._subject(anchor.head if anchor.dep_ == "dobj" else anchor.head.head)
+                if head_subj is not None and head_subj.i != anchor.i and frame in ("protest", "strike_lab", "agree", "ceasefire", "consult"):
+                    arg1 = head_subj
+            targets = _prep_objects(anchor, ["on", "against", "upon", "at", "with"])
+            of = _prep_objects(anchor, ["of"])
+            if targets:
+                arg2 = targets[0]
+            if of:
+                if _is_actorish(of[0]) and not of[0].ent_type_ in ("GPE", "LOC", "FAC"):
+                    arg2 = arg2 or of[0]
+                else:
+                    theme = of[0]
+        else:
+            arg1 = self._subject(anchor)
+            agent = _prep_objects(anchor, ["by"])
+            passive = _children(anchor, "nsubjpass")
+            objs = _children(anchor, "dobj")
+            if frame == "fall":
+                to = _prep_objects(anchor, ["to", "into"])
+                theme = arg1
+                arg1 = to[0] if to else None
+                if arg1 is not None and arg1.lemma_.lower() == "hand":
+                    of = _prep_objects(arg1, ["of"])
+                    arg1 = of[0] if of else arg1
+            elif passive:
+                arg2 = passive[0]
+                arg1 = agent[0] if agent else None
+                if arg1 is None and anchor.dep_ in ("conj", "xcomp"):
+                    arg1 = None
+            else:
+                if objs:
+                    if _is_actorish(objs[0]) and objs[0].ent_type_ not in ("GPE", "LOC", "FAC"):
+                        arg2 = objs[0]
+                    else:
+                        theme = objs[0]
+                targets = _prep_objects(anchor, ["on", "against", "with", "at"])
+                if arg2 is None and targets and frame in ("fight", "attack", "shoot", "shell", "airstrike", "bomb", "cooperate", "consult", "agree", "ceasefire"):
+                    arg2 = targets[0] if _is_actorish(targets[0]) else None
+                    if arg2 is None and theme is None:
+                        theme = targets[0]
+                if frame in ("retake", "capture") and arg2 is None:
+                    src = _prep_objects(anchor, ["from"])
+                    if src and _is_actorish(src[0]):
+                        arg2 = src[0]
+        if cand.frame.name == "retreat" and arg1 is not None and (
+            arg1.lemma_.lower() in CIVILIAN_NOUNS or arg1.lower_.rstrip("s") in CIVILIAN_NOUNS
+        ):
+            cand.frame = self.lexicon.frames["displace"]  # civilians who flee are displaced
+        cand.arg1 = arg1.i if arg1 is not None else None
+        cand.arg2 = arg2.i if arg2 is not None and arg2 is not arg1 else None
+        cand.theme = theme.i if theme is not None else None
+
+    @staticmethod
+    def _instrument_of(noun: Token, found: dict[int, EventCandidate]) -> Token | None:
+        """The trigger that ``noun`` is the instrument of ("targeted the city with car bombs")."""
+        tok = noun
+        for _ in range(3):
+            if tok.dep_ != "pobj":
+                return None
+            prep = tok.head
+            if prep.lower_ in ("with", "using", "by", "via") and prep.head.i in found and prep.head.i != noun.i:
+                return prep.head
+            if prep.lower_ != "of":
+                return None
+            tok = prep.head  # "a series of car bombs", "a barrage of rockets"
+        return None
+
+    def _is_eventive(self, doc: Doc, cand: EventCandidate, found: dict[int, EventCandidate]) -> bool:
+        """Keep a trigger only where it is used as an event."""
+        lex = self.lexicon
+        anchor = doc[cand.anchor]
+        lemma = anchor.lemma_.lower()
+        sent = anchor.sent
+        # an event noun used as instrument or manner of another trigger is only a cue
+        if anchor.pos_ in NOUN_TAGS and self._instrument_of(anchor, found) is not None:
+            return False
+        first = anchor
+        while first.dep_ == "conj" and first.head is not first:
+            first = first.head
+        if first.tag_ == "VBG" and first.dep_ == "pcomp" and first.head.lower_ == "for":
+            return False  # "a hub for sending and withdrawing troops": a purpose, not an event
+        if anchor.pos_ in NOUN_TAGS and anchor.dep_ in ("compound",):
+            return False
+        has_actor = any(
+            i is not None and _is_actorish(doc[i]) for i in (cand.arg1, cand.arg2)
+        )
+        context = any(t.lemma_.lower() in lex.context_words or t.lower_ in lex.context_words for t in sent)
+        frame = cand.frame
+        if frame.name == "fall" and cand.arg1 is None:
+            return False
+        if frame.family == "none" and frame.category is None:
+            # verbal events need a participant that is an entity or an actor noun
+            return cand.arg1 is not None and _is_actorish(doc[cand.arg1])
+        ambiguous = (anchor.pos_ in NOUN_TAGS and lemma in lex.nouns_need_context) or (
+            anchor.pos_ not in NOUN_TAGS and lemma in lex.verbs_need_context
+        )
+        if cand.end - cand.start > 1:
+            ambiguous = False
+        if frame.category is not None:  # out of scope: disaster, accident, crime
+            own = self.lexicon.cues.get(frame.category, {})
+            score = max(cand.doc_cues.get(frame.category, 0), cand.cues.get(frame.category, 0))
+            score -= max(own.get(lemma, 0), own.get(anchor.lower_, 0))
+            return not ambiguous or score >= 4
+        if ambiguous:
+            return has_actor and context
+        return has_actor or context
+
+    # -- modality and status ---------------------------------------------------------------
+    def _chain(self, doc: Doc, cand: EventCandidate) -> list[Token]:
+        """The trigger and its governors up to the clause that asserts it.
+
+        The walk stops where a clause makes its own assertion: a relative or adverbial clause
+        ("Tikrit, which fell to ISIS", "when ISIS counterattacked"), the content of a speech
+        verb, or a coordinated clause with its own subject or auxiliaries.
+        """
+        chain: list[Token] = []
+        token = doc[cand.anchor]
+        seen = set()
+        for _ in range(8):
+            if token.i in seen:
+                break
+            seen.add(token.i)
+            chain.append(token)
+            if token.dep_ in ("ROOT", "relcl", "advcl", "appos", "parataxis") or token.head is token:
+                break
+            if token.dep_ == "ccomp" and token.head.lemma_.lower() in SPEECH_VERBS:
+                break
+            if token.dep_ == "conj" and token.pos_ in VERB_TAGS and _children(token, "nsubj", "nsubjpass", "aux", "auxpass"):
+                break
+            if token.dep_ == "pobj" and token.head.lower_ in TEMPORAL_PREPS:
+                break
+            token = token.head
+        if cand.predicate not in seen:
+            chain.append(doc[cand.predicate])
+        return chain
+
+    @staticmethod
+    def _governs(child: Token, governor: Token) -> bool:
+        """``governor`` takes ``child`` as its complement ("fail to X", "the risk of X")."""
+        if child.dep_ in COMPLEMENT_DEPS:
+            return True
+        return child.dep_ == "prep" and child.lower_ in ("of", "for", "to")
+
+    @staticmethod
+    def _conditional_before(doc: Doc, verb: Token) -> bool:
+        """A clause introduced by "in case", "if", "unless", "lest" (even when misparsed)."""
+        edge = verb.left_edge.i
+        before = [t.lower_ for t in doc[max(edge - 2, verb.sent.start) : edge]]
+        return bool(before) and (before[-1] in ("if", "unless", "lest") or before[-2:] == ["in", "case"])
+
+    def _modality(self, doc: Doc, cand: EventCandidate) -> str:
+        m = self.lexicon.modality
+        chain = self._chain(doc, cand)
+        negated = hypothetical = future = False
+        for depth, tok in enumerate(chain):
+            lemma = tok.lemma_.lower()
+            for child in tok.children:
+                cl = child.lower_
+                if child.dep_ == "neg" or (cl in ("never", "no") and child.dep_ in ("advmod", "det")):
+                    if depth <= 3:  # "the feared attack ... did not materialize"
+                        negated = True
+                elif child.dep_ in ("aux", "auxpass"):
+                    if cl in m["hypothetical_modals"]:
+                        hypothetical = True
+                    elif cl in m["future_modals"]:
+                        future = True
+                elif child.dep_ == "advmod" and cl in m["hypothetical_adverbs"]:
+                    hypothetical = True
+                elif child.dep_ == "mark" and cl in ("if", "unless", "whether"):
+                    hypothetical = True
+                elif child.dep_ == "amod" and child.lemma_.lower() in FUTURE_ADJ:
+                    future = True
+                elif child.dep_ == "amod" and child.lemma_.lower() in HYPOTHETICAL_ADJ:
+                    hypothetical = True
+            if tok.pos_ in VERB_TAGS and self._conditional_before(doc, tok):
+                hypothetical = True
+            if depth == 0 or not self._governs(chain[depth - 1], tok):
+                continue
+            if lemma in m["negation_governors"]:
+                negated = True
+            elif lemma in m["hypothetical_governors"]:
+                hypothetical = True
+            elif lemma in m["future_governors"]:
+                future = True
+        if negated:
+            return "negated"
+        if hypothetical:
+            return "hypothetical"
+        if future:
+            return "future"
+        return "asserted"
+
+    def _status(self, doc: Doc, cand: EventCandidate) -> str:
+        m = self.lexicon.modality
+        chain = self._chain(doc, cand)
+        words: set[str] = set()
+        for tok in chain[1:]:
+            words.add(tok.lemma_.lower())
+        # the clause above an "attempt" noun: "the attempt to retake X ended in defeat"
+        top = chain[-1]
+        for tok in chain:
+            if tok.lemma_.lower() in m["attempt_governors"] and tok.pos_ in NOUN_TAGS:
+                top = tok.head
+        clause_words = {t.lemma_.lower() for t in top.subtree if t.i not in range(doc[cand.anchor].left_edge.i, doc[cand.anchor].right_edge.i + 1)} if top is not doc[cand.anchor] else set()
+        if words & m["failure_governors"] or ({"defeat", "fail", "failure", "repel", "repulse", "unsuccessful"} & clause_words and words & m["attempt_governors"]):
+            return "failed"
+        if words & m["attempt_governors"]:
+            return "attempted"
+        anchor = doc[cand.anchor]
+        if words & m["ongoing_governors"]:
+            return "ongoing"
+        if anchor.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in anchor.children):
+            return "ongoing"
+        return "completed"
+
+    # -- merging triggers of one event -----------------------------------------------------
+    def _absorb(self, doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
+        """Merge a verb trigger into the noun trigger that is its cause or its object.
+
+        "An airstrike killed 12 villagers" and "12 villagers were killed in an airstrike" state
+        one event, the airstrike; the verb gives it its victims. "launched an attack" likewise.
+        """
+        by_anchor = {c.anchor: c for c in cands}
+        dropped: set[int] = set()
+        for cand in cands:
+            verb = doc[cand.anchor]
+            if verb.pos_ not in VERB_TAGS or cand.frame.family not in ("violence", "explosion", "none"):
+                continue
+            cause: EventCandidate | None = None
+            for child in verb.children:
+                if child.dep_ in ("nsubj",) and child.i in by_anchor:
+                    cause = by_anchor[child.i]
+                elif child.dep_ == "prep" and child.lower_ in ("in", "during", "by"):
+                    for pobj in _children(child, "pobj"):
+                        if pobj.i in by_anchor and by_anchor[pobj.i].frame.family in ("violence", "explosion", "riot", "protest") | ({"none"} if by_anchor[pobj.i].frame.category else set()):
+                            cause = by_anchor[pobj.i]
+            if cause is None or cause is cand or cause.anchor in dropped:
+                continue
+            if cand.frame.family == "none" and cause.frame.category is None:
+                continue
+            victim = cand.arg2 if cand.arg2 is not None else None
+            if victim is not None and cause.arg2 is None:
+                cause.arg2 = victim
+            if cause.arg1 is None and cand.arg1 is not None and cand.arg1 != cause.anchor:
+                cause.arg1 = cand.arg1
+            cause.absorbed.append(cand.anchor)
+            dropped.add(cand.anchor)
+        # a noun trigger that is the object of a light verb already uses it as predicate;
+        # a light verb that is itself a trigger ("launched") gives way to the noun.
+        for cand in cands:
+            if cand.predicate != cand.anchor and cand.predicate in by_anchor:
+                dropped.add(cand.predicate)
+                by_anchor[cand.predicate].absorbed.append(cand.anchor)
+        return [c for c in cands if c.anchor not in dropped]
+
+
+@Language.factory("fw_events", requires=["token.dep", "token.lemma", "doc.ents"], assigns=["doc._.fw_events"])
+def make_event_detector(nlp: Language, name: str) -> EventDetector:
+    return EventDetector(nlp)

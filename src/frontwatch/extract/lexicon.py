@@ -1,0 +1,157 @@
+"""Load and validate the event lexicon data files (``frontwatch/data/lexicon/``).
+
+The files are data, not code: ``taxonomy.json`` (ACLED and PLOVER), ``triggers.json`` (trigger
+words and the frames they evoke), ``cues.json`` (context words that refine the ACLED sub-type or
+move an event out of scope) and ``modality.json``. docs/lexicon.md documents their format.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import Errors, FrontwatchError
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
+
+OUT_OF_SCOPE = ("natural_disaster", "industrial_accident", "crime")
+
+
+@dataclass(frozen=True)
+class Frame:
+    name: str
+    plover: str
+    mode: str | None
+    acled: str | None  # "Event type/Sub-event type"
+    family: str
+    strength: float
+    category: str | None = None  # only for out-of-scope frames
+
+
+@dataclass(frozen=True)
+class Phrase:
+    lemmas: tuple[str, ...]
+    frame: str | None  # None: the phrase blocks triggers inside it ("heart attack")
+    anchor: int
+    light: bool = False
+
+
+@dataclass
+class Lexicon:
+    version: str
+    acled_types: dict[str, list[str]]  # event type -> sub-types
+    acled_categories: dict[str, str]  # event type -> category
+    plover_categories: dict[str, str]
+    families: dict[str, list[str]]
+    frames: dict[str, Frame]
+    verbs: dict[str, str]
+    nouns: dict[str, str]
+    phrases: list[Phrase]
+    light_verbs: frozenset[str]
+    nouns_need_context: frozenset[str]
+    verbs_need_context: frozenset[str]
+    context_words: frozenset[str]
+    cues: dict[str, dict[str, float]]
+    modality: dict[str, frozenset[str]] = field(default_factory=dict)
+    max_cue_len: int = 1
+
+    def split_acled(self, label: str) -> tuple[str, str | None]:
+        """Split ``"Explosions/Remote violence/Suicide bomb"`` at the known event type."""
+        for event_type in self.acled_types:
+            if label == event_type:
+                return event_type, None
+            if label.startswith(event_type + "/"):
+                return event_type, label[len(event_type) + 1 :]
+        raise ValueError(label)
+
+    def category_of(self, acled: str | None, plover: str) -> str:
+        if acled:
+            return self.acled_categories[self.split_acled(acled)[0]]
+        return self.plover_categories.get(plover, "other")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise FrontwatchError(Errors.E101, path=path, detail=err) from err
+    if not isinstance(data, dict):
+        raise FrontwatchError(Errors.E101, path=path, detail="expected a JSON object")
+    return data
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Read and cross-check the lexicon files; errors are E101 with the file and the problem."""
+    taxonomy = _read(directory / "taxonomy.json")
+    triggers = _read(directory / "triggers.json")
+    cues = _read(directory / "cues.json")
+    modality = _read(directory / "modality.json")
+
+    acled_types = {k: list(v["sub_event_types"]) for k, v in taxonomy["acled"].items()}
+    acled_categories = {k: v["category"] for k, v in taxonomy["acled"].items()}
+    plover_categories = {k: v["category"] for k, v in taxonomy["plover"].items()}
+    labels = {f"{t}/{s}" for t, subs in acled_types.items() for s in subs}
+
+    def bad(path: str, detail: str) -> FrontwatchError:
+        return FrontwatchError(Errors.E101, path=directory / path, detail=detail)
+
+    families = {k: list(v) for k, v in triggers["families"].items()}
+    for name, members in families.items():
+        for label in members:
+            if label not in labels:
+                raise bad("triggers.json", f"family {name!r}: unknown ACLED label {label!r}")
+    frames: dict[str, Frame] = {}
+    for name, spec in triggers["frames"].items():
+        if spec["plover"] not in plover_categories:
+            raise bad("triggers.json", f"frame {name!r}: unknown PLOVER type {spec['plover']!r}")
+        if spec.get("acled") and spec["acled"] not in labels:
+            raise bad("triggers.json", f"frame {name!r}: unknown ACLED label {spec['acled']!r}")
+        if spec["family"] not in families:
+            raise bad("triggers.json", f"frame {name!r}: unknown family {spec['family']!r}")
+        frames[name] = Frame(
+            name=name,
+            plover=spec["plover"],
+            mode=spec.get("mode"),
+            acled=spec.get("acled"),
+            family=spec["family"],
+            strength=float(spec["strength"]),
+            category=spec.get("category"),
+        )
+    for kind in ("verbs", "nouns"):
+        for word, frame in triggers[kind].items():
+            if frame not in frames:
+                raise bad("triggers.json", f"{kind} {word!r}: unknown frame {frame!r}")
+    phrases = []
+    for spec in triggers["phrases"]:
+        if spec["frame"] is not None and spec["frame"] not in frames:
+            raise bad("triggers.json", f"phrase {spec['lemmas']!r}: unknown frame")
+        lemmas = tuple(spec["lemmas"].split())
+        phrases.append(Phrase(lemmas, spec["frame"], int(spec["anchor"]), bool(spec.get("light"))))
+    cue_labels: dict[str, dict[str, float]] = {}
+    for label, words in cues["labels"].items():
+        if label not in labels and label not in (*OUT_OF_SCOPE, "claim", "verbal"):
+            raise bad("cues.json", f"unknown label {label!r}")
+        cue_labels[label] = {w.lower(): float(x) for w, x in words.items()}
+    max_len = max((len(w.split()) for ws in cue_labels.values() for w in ws), default=1)
+    return Lexicon(
+        version=str(triggers["version"]),
+        acled_types=acled_types,
+        acled_categories=acled_categories,
+        plover_categories=plover_categories,
+        families=families,
+        frames=frames,
+        verbs=dict(triggers["verbs"]),
+        nouns=dict(triggers["nouns"]),
+        phrases=phrases,
+        light_verbs=frozenset(triggers["light_verbs"]),
+        nouns_need_context=frozenset(triggers["event_nouns_need_context"]),
+        verbs_need_context=frozenset(triggers["verbs_need_context"]),
+        context_words=frozenset(triggers["context_words"]),
+        cues=cue_labels,
+        modality={k: frozenset(v) for k, v in modality.items() if isinstance(v, list)},
+        max_cue_len=max_len,
+    )
