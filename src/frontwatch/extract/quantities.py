@@ -548,6 +548,14 @@ class QuantityRecognizer:
             and doc[v_end + 1].lower_ in lex.calibre_units
         )
 
+    def _calibre_at(self, doc: Doc, i: int) -> bool:
+        """Token ``i`` is the number of a calibre: "155-millimeter", "155 mm"."""
+        units = self.lexicon.calibre_units
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        if nxt is not None and nxt.text in {"-", "–"} and i + 2 < len(doc):
+            nxt = doc[i + 2]
+        return nxt is not None and nxt.lower_ in units
+
     def _counted_noun(self, doc: Doc, number: NumberMention) -> tuple[Token | None, Token]:
         """The noun a number counts, and the number's own head token."""
         v_start, v_end = number.value_tokens
@@ -567,7 +575,10 @@ class QuantityRecognizer:
                 ):
                     head = head.head
                 between = doc[v_end : head.i]
-                if any(_is_numeric_token(t) and t.pos_ == "NUM" for t in between):
+                if any(
+                    _is_numeric_token(t) and t.pos_ == "NUM" and not self._calibre_at(doc, t.i)
+                    for t in between
+                ):
                     break  # "€3 million and 2.5 million dollars": the noun is the later number's
                 return head, root
         # "hundreds of families", "dozens of others"
@@ -601,7 +612,7 @@ class QuantityRecognizer:
             pass
         if noun is not None and noun.i < number.start and noun.head.i == root.i:
             pass
-        elif noun is not None and _of_object(root) is noun:
+        elif noun is not None and _of_object(root) == noun:
             end = noun.i + 1
         kind: QuantityKind
         item: str | None = None
@@ -683,7 +694,7 @@ class QuantityRecognizer:
         # "hundreds of families fled": the vague number holds the clause position
         position = nominal
         v_start, v_end = number.value_tokens
-        if _of_object(nominal.doc[v_start:v_end].root) is nominal:
+        if _of_object(nominal.doc[v_start:v_end].root) == nominal:
             position = nominal.doc[v_start:v_end].root
         verb_kind = self._verb_kind(position, number)
         if verb_kind in {"detained", "displaced"} and not self._person_like(nominal, number):
@@ -740,7 +751,7 @@ class QuantityRecognizer:
             # "kidnapped up to 16 advisers" parsed with "up" as a particle, "to" a preposition:
             # the count is the verb's object
             verb = token.head
-            while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+            while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
                 verb = verb.head
             lemma = _lemma(verb)
             return lex.verbs_object.get(lemma)
@@ -1090,20 +1101,27 @@ def _belongs(anchor: Token, trig: Token, trigger: Span, kind: str) -> bool:
     path = [anchor, *anchor.ancestors]
     if trig in path:
         between = path[1 : path.index(trig)]
-        return all(_same_event(token, kind) for token in [anchor, *between] if token is not trig)
-    # a nominal trigger under the quantity's own predicate: "12 were killed in an attack"
-    if kind in PEOPLE_KINDS:
+        return all(_same_event(token, kind) for token in [anchor, *between] if token != trig)
+    # a nominal trigger under the quantity's own predicate, or a coordinated casualty
+    # predicate: "12 were killed and 30 wounded in the blast"
+    if kind in PEOPLE_KINDS and trig.pos_ in {"NOUN", "PROPN"}:
+        quantity_verb = _governing_verb(anchor)
+        trigger_verb = _governing_verb(trig)
+        if quantity_verb is None or trigger_verb is None:
+            return False
         trig_path = [trig, *trig.ancestors]
-        for verb in anchor.ancestors:
-            if verb.pos_ not in {"VERB", "AUX"}:
-                continue
-            if verb in trig_path:
-                between = trig_path[1 : trig_path.index(verb)]
-                return trig.pos_ in {"NOUN", "PROPN"} and not any(
-                    t.pos_ in {"VERB", "AUX"} and t.dep_ in CLAUSE_DEPS for t in between
-                )
-            break
+        between = trig_path[1 : trig_path.index(trigger_verb)]
+        if any(t.pos_ in {"VERB", "AUX"} and t.dep_ in CLAUSE_DEPS for t in between):
+            return False
+        return quantity_verb == trigger_verb or quantity_verb in trigger_verb.conjuncts
     return False
+
+
+def _governing_verb(token: Token) -> Token | None:
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in {"VERB", "AUX"}:
+            return ancestor
+    return None
 
 
 def _same_event(token: Token, kind: str) -> bool:
