@@ -51,7 +51,7 @@ PhraseKind = Literal["outlet", "organisation", "document", "person", "role", "pr
 
 _RANK: dict[str, int] = {"outlet": 0, "organisation": 1, "document": 2}
 _CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
-_ATTACHED_DEPS = frozenset({"ccomp", "parataxis", "advcl", "conj"})
+_ATTACHED_DEPS = frozenset({"ccomp", "parataxis"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _NP_STOP_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
 _AFFILIATION_PREPS = frozenset({"of", "for", "from", "at", "with", "in"})
@@ -234,7 +234,10 @@ class AttributionFinder:
     def __init__(self, nlp: Language, lexicon: AttributionLexicon) -> None:
         self.lexicon = lexicon
         vocab = nlp.vocab
+        # one-word aliases match case-sensitively ("AP", "Amnesty" but not "amnesty"),
+        # longer ones case-insensitively ("Itar-Tass news agency")
         self.phrase_matcher = PhraseMatcher(vocab, attr="ORTH")
+        self.lower_matcher = PhraseMatcher(vocab, attr="LOWER")
         self._entries: dict[str, SourceEntry] = {}
         for i, entry in enumerate(lexicon.sources):
             key = f"src{i}"
@@ -244,7 +247,9 @@ class AttributionFinder:
                 variants.add(alias)
                 if alias.startswith("The "):
                     variants.add("the " + alias[4:])
-            self.phrase_matcher.add(key, [nlp.make_doc(v) for v in sorted(variants)])
+            patterns = [nlp.make_doc(v) for v in sorted(variants)]
+            self.phrase_matcher.add(key, [p for p in patterns if len(p) == 1])
+            self.lower_matcher.add(key, [p for p in patterns if len(p) > 1])
         self.matcher = Matcher(vocab)
         for i, pattern in enumerate(lexicon.organisation_patterns):
             self.matcher.add(f"org{i}", [pattern["pattern"]])
@@ -278,8 +283,9 @@ class AttributionFinder:
 
     def _named(self, doc: Doc) -> list[_Named]:
         spans: list[Span] = []
-        for match_id, start, end in self.phrase_matcher(doc):
-            spans.append(Span(doc, start, end, label=match_id))
+        for matcher in (self.phrase_matcher, self.lower_matcher):
+            for match_id, start, end in matcher(doc):
+                spans.append(Span(doc, start, end, label=match_id))
         for match_id, start, end in self.matcher(doc):
             spans.append(Span(doc, start, end, label=match_id))
         out: list[_Named] = []
@@ -372,15 +378,19 @@ class _SentenceWork:
             return None
         parts: list[_Phrase] = []
         speaker_tok = self._subject(verb)
-        if speaker_tok is not None and not (content[0] <= speaker_tok.i < content[1]):
+        if speaker_tok is not None and (
+            speaker_tok.head.i == verb.i or not (content[0] <= speaker_tok.i < content[1])
+        ):
             parts.append(self._phrase(speaker_tok))
         # "He was quoted by TASS as saying ...": the outlet hangs on the verb above
         verbs = [verb]
         while verbs[-1].dep_ in ("pcomp", "prep", "advcl", "xcomp") and len(verbs) < 4:
             verbs.append(verbs[-1].head)
         children = [c for v in verbs for c in v.children if c not in verbs]
+        if verb.dep_ in _ATTACHED_DEPS:  # "According to X, the Times reports, ...": on the head
+            children.extend(c for c in verb.head.children if c.lower_ == "according")
         for child in children:
-            if content[0] <= child.i < content[1]:
+            if child.dep_ in _CLAUSE_DEPS:  # the content itself
                 continue
             if child.dep_ in ("dobj", "dative") and lemma == "tell":
                 phrase = self._phrase(child)
@@ -396,16 +406,24 @@ class _SentenceWork:
         passive = any(c.dep_ in ("auxpass", "expl") for c in verb.children)
         if not parts and not passive:  # "while maintaining the pressure": not a report
             return None
-        return self._build("speech", verb, content, parts, before)
+        extra = [_chars(self.doc, (c.i, c.i + 1)) for c in children if c.i in claimed]
+        return self._build("speech", verb, content, parts, before, extra=extra)
 
     def _content(self, verb: Token, sent: Span, lemma: str) -> tuple[int, int] | None:
         """Token range ``[start, end)`` of what the speech verb reports, or None."""
         for child in verb.children:
             if child.dep_ in _CLAUSE_DEPS:
                 return _trim(self.doc, child.left_edge.i, child.right_edge.i + 1)
-        if verb.dep_ in _ATTACHED_DEPS and verb.head.i < verb.i and verb.head.i >= sent.start:
+        own_subject = any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+        if (
+            verb.dep_ in _ATTACHED_DEPS  # "Five died, officials said": said hangs on "died"
+            and sent.start <= verb.head.i < sent.end
+            and own_subject
+            and lemma not in self.lex.verbs_needing_clause
+        ):
+            # the whole clause: the attribution phrase inside it is excluded by covers()
             head = verb.head
-            return _trim(self.doc, head.left_edge.i, verb.left_edge.i)
+            return _trim(self.doc, head.left_edge.i, head.right_edge.i + 1)
         if verb.dep_ == "advcl" and verb.head.i > verb.i:  # "As officials said, ..."
             head = verb.head
             return _trim(self.doc, verb.right_edge.i + 1, head.right_edge.i + 1)
@@ -426,7 +444,7 @@ class _SentenceWork:
             for child in tok.children:
                 if child.dep_ in _SUBJECT_DEPS and child.i != verb.i:
                     return child
-            if tok.dep_ in ("xcomp", "advcl", "conj", "pcomp", "prep") and tok.head is not tok:
+            if tok.dep_ in ("xcomp", "advcl", "conj", "pcomp", "prep") and tok.head.i != tok.i:
                 tok = tok.head
             else:
                 return None
@@ -476,6 +494,11 @@ class _SentenceWork:
                 continue
             head = _head_of(self.doc, part.start, part.end)
             found: list[_Phrase] = []
+            for i in range(part.start, part.end):  # "a Reuters reporter"
+                if i in self.named and i != head.i:
+                    n = self.named[i]
+                    found.append(_Phrase(n.start, n.end, n.kind, n.name))
+                    break
             for child in head.children:
                 if child.dep_ == "appos":  # "Jane Roe, a spokeswoman for Amnesty"
                     phrase = self._org_in(child)
@@ -537,7 +560,7 @@ class _SentenceWork:
         content: tuple[int, int] | None = None
         cue_end = tok.i + 1
         if lower in self.lex.hedge_adverbs:
-            head = tok.head if tok.head is not tok else tok
+            head = tok.head
             content = (head.left_edge.i, head.right_edge.i + 1)
         elif lower in self.lex.hedge_adjectives and tok.dep_ in ("amod", "compound"):
             content = (tok.head.i, tok.head.i + 1)
@@ -591,7 +614,12 @@ class _SentenceWork:
         for child in tok.rights:
             if child.dep_ in _NP_STOP_DEPS:
                 break
-            if child.dep_ == "prep" and person_like and child.lower_ in _AFFILIATION_PREPS:
+            if (
+                child.dep_ == "prep"
+                and person_like
+                and child.lower_ in _AFFILIATION_PREPS
+                and any(self._org_in(obj) is not None for obj in child.children)
+            ):  # "Jane Roe of Amnesty": the speaker is "Jane Roe"
                 break
             end = child.right_edge.i + 1
         while start < tok.i and (self.doc[start].is_punct or self.doc[start].is_space):
@@ -601,6 +629,10 @@ class _SentenceWork:
             if ent is not None and ent.label_ in ("PERSON", "ORG"):
                 start, end = min(start, ent.start), max(end, ent.end)
         kind, name = self._classify(tok, start, end)
+        if kind in _RANK:  # "the AFP news agency": the named outlet inside
+            inner = next((self.named[i] for i in range(start, end) if i in self.named), None)
+            if inner is not None:
+                return _Phrase(start, end, inner.kind, inner.name)
         return _Phrase(start, end, kind, name)
 
     def _classify(self, tok: Token, start: int, end: int) -> tuple[PhraseKind, str | None]:
@@ -609,10 +641,15 @@ class _SentenceWork:
         proper = _strip_article(span.text) if any(t.pos_ == "PROPN" for t in span) else None
         if lower in self.lex.person_pronouns or lower in self.lex.thing_pronouns:
             return "pronoun", None
-        if tok.ent_type_ == "PERSON":
-            return "person", proper
-        compound = " ".join(t.lower_ for t in span if t.dep_ == "compound" or t is tok)
-        if lemma in self.lex.outlet_nouns or compound in self.lex.outlet_nouns:
+        if tok.ent_type_ == "PERSON":  # "US President Joe Biden": the name is "Joe Biden"
+            ent = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
+            return "person", _strip_article(ent.text) if ent is not None else proper
+        head_words = " ".join(t.lower_ for t in self.doc[max(start, tok.i - 1) : tok.i + 1])
+        if (
+            lemma in self.lex.outlet_nouns
+            or lower in self.lex.outlet_nouns
+            or head_words in self.lex.outlet_nouns
+        ):
             return "outlet", proper if tok.pos_ == "PROPN" else None
         if lemma in self.lex.document_nouns:
             return "document", proper if tok.pos_ == "PROPN" else None
@@ -630,6 +667,7 @@ class _SentenceWork:
         parts: list[_Phrase],
         before: Sequence[AttributionMention],
         cue_end: int | None = None,
+        extra: Sequence[tuple[int, int]] = (),
     ) -> AttributionMention | None:
         doc = self.doc
         cue_last = doc[(cue_end or cue_tok.i + 1) - 1]
@@ -658,14 +696,19 @@ class _SentenceWork:
         elif inherited is not None and inherited.source is not None:
             source_text, source_span = inherited.source, inherited.source_span
         self.sourced.extend(p for p in parts if p.kind != "pronoun")
-        own = [p.chars(doc) for p in parts] + [cue]
+        own = [p.chars(doc) for p in parts] + [cue, *extra]
         start = min(s for s, _ in own)
         end = max(e for _, e in own)
         content_chars = _chars(doc, content)
-        if content_chars[0] < end and start < content_chars[1]:  # phrase around the content
-            start, end = cue
+        c0, c1 = content_chars
+        if start <= c0 < end < c1:  # "According to X, the Times reports, “...”"
+            content_chars = _strip_chars(doc.text, end, c1)
+        elif c0 < start < c1 <= end:  # "..., officials said" inside the clause
+            content_chars = _strip_chars(doc.text, c0, start)
+        elif c0 < end and start < c1 and not (c0 < start and end < c1):
+            start, end = cue  # the phrase wraps the content ("X told Y that ..."): cue only
             for s, e in own:
-                if e <= content_chars[0] or s >= content_chars[1]:
+                if e <= c0 or s >= c1:
                     start, end = min(start, s), max(end, e)
         organisation = next(
             (
@@ -733,6 +776,18 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     return (start, end) if end > start else None
+
+
+_EDGE_CHARS = ' \t\r\n,;:—–-“”"‘’«»()'
+
+
+def _strip_chars(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the punctuation and quotes at its edges."""
+    while start < end and text[start] in _EDGE_CHARS:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_CHARS:
+        end -= 1
+    return (start, end)
 
 
 def _chars(doc: Doc, tokens: tuple[int, int]) -> tuple[int, int]:
@@ -836,6 +891,11 @@ def _collect_sources(doc: Doc, named: Sequence[_Named], sourced: Sequence[_Phras
             continue
         span = doc[p.start : p.end]
         kind: SourceKind = "person" if p.kind == "person" else p.kind  # type: ignore[assignment]
+        offset = span.text.find(p.name)
+        if kind == "person" and offset > 0:  # "US President Joe Biden": the name only
+            span = doc.char_span(span.start_char + offset, span.start_char + offset + len(p.name))
+            if span is None:
+                continue
         found.append(
             (
                 span.start_char,
