@@ -56,6 +56,7 @@ class Lexicon:
     context_words: frozenset[str]
     cues: dict[str, dict[str, float]]
     modality: dict[str, frozenset[str]] = field(default_factory=dict)
+    acled_to_plover: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     max_cue_len: int = 1
 
     def split_acled(self, label: str) -> tuple[str, str | None]:
@@ -154,4 +155,5 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         cues=cue_labels,
         modality={k: frozenset(v) for k, v in modality.items() if isinstance(v, list)},
         max_cue_len=max_len,
+        acled_to_plover={k: (v[0], v[1]) for k, v in taxonomy.get("acled_to_plover", {}).items()},
     )

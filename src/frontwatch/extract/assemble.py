@@ -1,0 +1,259 @@
+"""From an annotated Doc to event records: arguments, coding, confidence, one record per event.
+
+Each candidate of ``fw_events`` gets its actors (``actors.actor_at``), place
+(``places.event_location``), date (``time.event_date`` or the inferred ``time.default_date``),
+quantities and attribution, then its ACLED/PLOVER coding (:mod:`.coding`) and a confidence.
+Mentions of one event within the document (a headline, the lead, a later recap) are merged
+into one record that lists every mention.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from ..about import EXTRACTOR_VERSION
+from ..records import (
+    Acled,
+    Actor,
+    DocumentResult,
+    Event,
+    EventDate,
+    Location,
+    Mention,
+    Plover,
+    Quantity,
+    TextSpan,
+)
+from . import actors, attribution, places, quantities, time
+from .coding import Coding, code_event
+from .events import EventCandidate
+from .lexicon import Lexicon, load_lexicon
+
+logger = logging.getLogger(__name__)
+
+MODALITY_FACTOR = {"asserted": 1.0, "reported": 0.95, "future": 0.55, "hypothetical": 0.5, "negated": 0.4}
+STATUS_RANK = {"failed": 3, "attempted": 2, "ongoing": 1, "completed": 0}
+
+
+@dataclass
+class _Draft:
+    """An event record in the making, with what merging needs to know."""
+
+    event: Event
+    sent_index: int
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def _span_text(doc: Doc, start: int, end: int) -> TextSpan:
+    return TextSpan(text=doc.text[start:end], span=(start, end))
+
+
+def event_id(doc_id: str, trigger: tuple[int, int], plover: str) -> str:
+    """Stable across runs: the same document, trigger and type give the same id."""
+    key = f"{doc_id}\x1f{trigger[0]}:{trigger[1]}\x1f{plover}".encode()
+    return hashlib.sha1(key).hexdigest()[:16]
+
+
+def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
+    lex = lexicon or load_lexicon()
+    doc_id = doc._.fw_doc_id or "doc"
+    sent_starts = [s.start for s in doc.sents]
+    drafts: list[_Draft] = []
+    for cand in doc._.fw_events or []:
+        draft = _draft(doc, doc_id, cand, lex, sent_starts)
+        if draft is not None:
+            drafts.append(draft)
+    events = _merge(drafts)
+    events.sort(key=lambda e: e.trigger.span[0])
+    return DocumentResult(
+        doc_id=doc_id,
+        events=events,
+        flags=list(doc._.fw_flags or []),
+        sources=list(doc._.fw_sources or []),
+        toponyms=places.toponyms(doc),
+    )
+
+
+def _draft(doc: Doc, doc_id: str, cand: EventCandidate, lex: Lexicon, sent_starts: list[int]) -> _Draft | None:
+    trigger = cand.trigger(doc)
+    sent = doc[cand.anchor].sent
+    actor1 = actors.actor_at(doc, doc[cand.arg1]) if cand.arg1 is not None else None
+    actor2 = actors.actor_at(doc, doc[cand.arg2]) if cand.arg2 is not None else None
+    if actor1 is not None and actor2 is not None and actor1.span == actor2.span:
+        actor2 = None
+    coding = code_event(cand, actor1, actor2, lex)
+    location = places.event_location(doc, trigger)
+    date = time.event_date(doc, trigger)
+    if date is None:
+        date = time.default_date(doc, trigger)
+    counts = quantities.event_quantities(doc, trigger)
+    attr = attribution.attribution_for(doc, trigger)
+    modality = cand.modality
+    if modality == "asserted" and (attr is not None or attribution.is_reported(doc, trigger)):
+        modality = "reported"
+    if attr is None:
+        attr = attribution.default_attribution(doc)
+    historical = bool(date is not None and time.is_historical(date, doc._.fw_published))
+    trig = _span_text(doc, trigger.start_char, trigger.end_char)
+    evidence = _span_text(doc, sent.start_char, sent.end_char)
+    strip = len(evidence.text) - len(evidence.text.rstrip())
+    if strip:
+        evidence = _span_text(doc, sent.start_char, sent.end_char - strip)
+    sent_index = sent_starts.index(sent.start)
+    confidence = _confidence(cand, coding, modality, actor1, actor2, location, sent_index, historical)
+    event = Event(
+        id=event_id(doc_id, trig.span, coding.plover),
+        doc_id=doc_id,
+        plover=Plover(type=coding.plover, mode=coding.mode),
+        acled=_acled(coding, lex),
+        category=coding.category,  # type: ignore[arg-type]
+        actor1=actor1,
+        actor2=actor2,
+        location=location,
+        date=date,
+        quantities=counts,
+        status=cand.status if modality in ("asserted", "reported") else None,  # type: ignore[arg-type]
+        modality=modality,  # type: ignore[arg-type]
+        attribution=attr,
+        trigger=trig,
+        evidence=evidence,
+        mentions=[],
+        historical=historical,
+        confidence=confidence,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    return _Draft(event, sent_index, [Mention(trigger=trig, evidence=evidence)])
+
+
+def _acled(coding: Coding, lex: Lexicon) -> Acled | None:
+    if coding.acled is None:
+        return None
+    event_type, sub = lex.split_acled(coding.acled)
+    return Acled(event_type=event_type, sub_event_type=sub)
+
+
+def _confidence(
+    cand: EventCandidate,
+    coding: Coding,
+    modality: str,
+    actor1: Actor | None,
+    actor2: Actor | None,
+    location: Location | None,
+    sent_index: int,
+    historical: bool,
+) -> float:
+    score = cand.frame.strength
+    score += 0.05 if actor1 is not None and actor1.name else (0.02 if actor1 is not None else 0.0)
+    score += 0.03 if actor2 is not None else 0.0
+    score += 0.03 if location is not None else 0.0
+    score += min(0.08, max(coding.margin, 0.0) * 0.02)
+    score -= min(0.1, 0.015 * sent_index)
+    score -= 0.05 if historical else 0.0
+    score *= MODALITY_FACTOR.get(modality, 0.5)
+    return round(min(0.99, max(0.01, score)), 3)
+
+
+# -- one record per event ------------------------------------------------------------------
+
+FACTUAL = {"asserted", "reported"}
+
+
+def _same_actor(a: Actor | None, b: Actor | None) -> bool | None:
+    """True/False when both are known, None when either is missing."""
+    if a is None or b is None:
+        return None
+    if a.name and b.name:
+        if a.name == b.name:
+            return True
+        return bool(a.country and a.country == b.country and a.type == b.type == "state_forces")
+    return a.text.lower() == b.text.lower() or None
+
+
+def _dates_compatible(a: EventDate | None, b: EventDate | None) -> bool:
+    if a is None or b is None or a.inferred or b.inferred:
+        return True
+    if a.start is None or b.start is None or a.end is None or b.end is None:
+        return True
+    return a.start <= b.end and b.start <= a.end
+
+
+def _types_compatible(a: Event, b: Event) -> bool:
+    if a.category != b.category:
+        return False
+    if a.acled and b.acled:
+        violent = {"Battles", "Explosions/Remote violence"}
+        return a.acled.event_type == b.acled.event_type or {a.acled.event_type, b.acled.event_type} <= violent
+    return a.plover == b.plover
+
+
+def _compatible(a: _Draft, b: _Draft) -> bool:
+    x, y = a.event, b.event
+    if (x.modality in FACTUAL) != (y.modality in FACTUAL) or not _types_compatible(x, y):
+        return False
+    same1 = _same_actor(x.actor1, y.actor1)
+    same2 = _same_actor(x.actor2, y.actor2)
+    if same1 is False or same2 is False:
+        return False
+    if x.location and y.location and x.location.geonameid != y.location.geonameid:
+        return False
+    if not _dates_compatible(x.date, y.date):
+        return False
+    same_place = bool(x.location and y.location and x.location.geonameid is not None)
+    adjacent = abs(a.sent_index - b.sent_index) <= 1 and (same1 or x.actor1 is None or y.actor1 is None)
+    headline = min(a.sent_index, b.sent_index) == 0 and bool(same1) and (same_place or bool(same2))
+    return (same_place and bool(same1 or same2)) or bool(adjacent and a.sent_index != b.sent_index) or headline
+
+
+def _merge(drafts: list[_Draft]) -> list[Event]:
+    groups: list[list[_Draft]] = []
+    for draft in sorted(drafts, key=lambda d: -d.event.confidence):
+        for group in groups:
+            if all(_compatible(draft, other) for other in group):
+                group.append(draft)
+                break
+        else:
+            groups.append([draft])
+    return [_combine(group) for group in groups]
+
+
+def _combine(group: list[_Draft]) -> Event:
+    primary = group[0].event
+    if len(group) == 1:
+        return primary.model_copy(update={"mentions": group[0].mentions})
+    update: dict[str, object] = {}
+    for name in ("actor1", "actor2", "location", "attribution"):
+        if getattr(primary, name) is None or (
+            name == "attribution" and primary.attribution is not None and primary.attribution.default
+        ):
+            for other in group[1:]:
+                value = getattr(other.event, name)
+                if value is not None and not (name == "attribution" and value.default):
+                    update[name] = value
+                    break
+    if primary.date is None or primary.date.inferred:
+        for other in group[1:]:
+            if other.event.date is not None and not other.event.date.inferred:
+                update["date"] = other.event.date
+                break
+    statuses = [d.event.status for d in group if d.event.status]
+    if statuses:
+        update["status"] = max(statuses, key=lambda s: STATUS_RANK[s])
+    seen: set[tuple[int, int]] = set()
+    merged_quantities: list[Quantity] = []
+    for draft in group:
+        for q in draft.event.quantities:
+            if q.span not in seen:
+                seen.add(q.span)
+                merged_quantities.append(q)
+    update["quantities"] = merged_quantities
+    mentions = sorted((m for d in group for m in d.mentions), key=lambda m: m.trigger.span[0])
+    update["mentions"] = mentions
+    if any(d.event.modality == "reported" for d in group) and primary.modality == "asserted":
+        attributed = [d.event for d in group if d.event.modality == "reported"]
+        update["attribution"] = update.get("attribution") or attributed[0].attribution
+    return primary.model_copy(update=update)
+

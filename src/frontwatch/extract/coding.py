@@ -1,0 +1,124 @@
+"""Event coding: from a trigger's frame, its context cues and its actors to ACLED and PLOVER codes.
+
+The frame of the trigger proposes a default ACLED sub-type and a *family* of sub-types it may
+turn out to be ("attack" may be an armed clash, an air strike or an attack on civilians). Each
+sub-type of the family is scored by the cue words of the sentence (``cues.json``; for short
+documents, half the weight of the cues in the rest of the document too), plus a prior for the
+frame's default and evidence from the actors (a government force capturing a town regains
+territory; victims who are civilians make it violence against civilians). The best-scoring
+sub-type wins; its PLOVER type and mode follow ``taxonomy.json``'s ``acled_to_plover``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..records import Actor
+from .events import EventCandidate
+from .lexicon import OUT_OF_SCOPE, Lexicon
+
+FRAME_PRIOR = 3.0
+DOC_CUE_WEIGHT = 0.5
+ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_other"}
+NON_STATE = {"rebel_group", "political_militia", "identity_militia"}
+
+
+@dataclass(frozen=True)
+class Coding:
+    acled: str | None  # "Event type/Sub-event type"
+    plover: str
+    mode: str | None
+    category: str
+    margin: float  # best score minus the runner-up: how sure the choice is
+
+
+def _types(actor: Actor | None) -> set[str]:
+    if actor is None:
+        return set()
+    found = {actor.type} if actor.type else set()
+    for member in actor.members:
+        if member.type:
+            found.add(member.type)
+    return found
+
+
+def combined_cues(cand: EventCandidate) -> dict[str, float]:
+    scores = dict(cand.cues)
+    for label, value in cand.doc_cues.items():
+        extra = value - cand.cues.get(label, 0.0)
+        if extra > 0:
+            scores[label] = scores.get(label, 0.0) + DOC_CUE_WEIGHT * extra
+    return scores
+
+
+def code_event(cand: EventCandidate, actor1: Actor | None, actor2: Actor | None, lex: Lexicon) -> Coding:
+    frame = cand.frame
+    cues = combined_cues(cand)
+    if frame.category is not None:  # the trigger itself is out of scope (earthquake, robbery)
+        return Coding(None, frame.plover, frame.mode, frame.category, 1.0)
+    labels = lex.families[frame.family]
+    a1, a2 = _types(actor1), _types(actor2)
+    if not labels or frame.acled is None and frame.family in ("agreement",):
+        return _verbal(cand, cues, lex, labels)
+    scores = {label: cues.get(label, 0.0) for label in labels}
+    if frame.acled in scores:
+        scores[frame.acled] += FRAME_PRIOR
+    _actor_evidence(scores, frame.family, a1, a2)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], labels.index(kv[0])))
+    best, best_score = ranked[0]
+    margin = best_score - (ranked[1][1] if len(ranked) > 1 else 0.0)
+    # a stream's disasters, accidents and crime are labelled, not coded as conflict: an
+    # explosion in a factory or a robbery is out of scope unless armed actors are involved
+    oos = max(OUT_OF_SCOPE, key=lambda c: cues.get(c, 0.0))
+    if (
+        frame.family in ("violence", "explosion", "coercion", "strategic", "abduction")
+        and cues.get(oos, 0.0) >= 6
+        and cues.get(oos, 0.0) > best_score - FRAME_PRIOR + 2
+        and not (a1 | a2) & ARMED
+    ):
+        plover = "CRIME" if oos == "crime" else ("DISASTER" if oos == "natural_disaster" else "ACCIDENT")
+        return Coding(None, plover, None, oos, cues[oos] - best_score)
+    plover, mode = lex.acled_to_plover.get(best, (None, None))
+    return Coding(
+        best,
+        plover or frame.plover,
+        mode if plover else frame.mode,
+        lex.category_of(best, plover or frame.plover),
+        margin,
+    )
+
+
+def _actor_evidence(scores: dict[str, float], family: str, a1: set[str], a2: set[str]) -> None:
+    def bump(label: str, value: float) -> None:
+        if label in scores:
+            scores[label] += value
+
+    if family == "territory":
+        if a1 & {"state_forces"} and not a1 & NON_STATE:
+            bump("Battles/Government regains territory", 4.0)
+        elif a1 & NON_STATE:
+            bump("Battles/Non-state actor overtakes territory", 4.0)
+    if family in ("violence", "explosion", "riot", "protest"):
+        if a2 & {"civilians"}:
+            bump("Violence against civilians/Attack", 3.0)
+        if a2 & {"protesters"}:
+            bump("Protests/Excessive force against protesters", 3.0)
+        if a1 & {"rioters"}:
+            bump("Riots/Violent demonstration", 2.0)
+        if a1 & {"protesters"}:
+            bump("Protests/Peaceful protest", 2.0)
+        if a1 & ARMED and a2 & ARMED:
+            bump("Battles/Armed clash", 2.0)
+    if family == "coercion" and a1 & {"state_forces"}:
+        bump("Strategic developments/Arrests", 1.0)
+    if family == "abduction" and a1 & {"state_forces"}:
+        bump("Strategic developments/Arrests", 2.0)
+
+
+def _verbal(cand: EventCandidate, cues: dict[str, float], lex: Lexicon, labels: list[str]) -> Coding:
+    """Verbal and diplomatic events; agreements between warring parties are ACLED agreements."""
+    frame = cand.frame
+    if labels and cues.get("Strategic developments/Agreement", 0.0) >= 5:
+        return Coding("Strategic developments/Agreement", frame.plover, frame.mode, "strategic", 1.0)
+    category = lex.plover_categories.get(frame.plover, "verbal")
+    return Coding(None, frame.plover, frame.mode, category, 1.0)

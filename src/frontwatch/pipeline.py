@@ -1,0 +1,162 @@
+"""The public extraction API: :class:`Extractor` and :func:`extract`.
+
+>>> from frontwatch import Extractor
+>>> extractor = Extractor()                       # loads the pipeline once
+>>> result = extractor.extract("Rebels seized the town of Kidal on Tuesday.", published="2024-03-14")
+>>> for event in result.events:                  # doctest: +SKIP
+...     print(event.acled.sub_event_type, event.actor1.text, event.date.start)
+Non-state actor overtakes territory Rebels 2024-03-12
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import DocumentError, Errors, FrontwatchError
+from .records import Document, DocumentResult
+from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from .gazetteer.index import Gazetteer
+
+logger = logging.getLogger(__name__)
+
+
+def parse_date(value: str | dt.date | None) -> dt.date | None:
+    """``YYYY-MM-DD`` (or a date) to a date; E009 otherwise."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError as err:
+        raise FrontwatchError(Errors.E009, value=value) from err
+
+
+def as_document(
+    item: str | Document, *, published: str | dt.date | None = None, doc_id: str | None = None
+) -> Document:
+    if isinstance(item, Document):
+        if published is not None and item.published is None:
+            return item.model_copy(update={"published": parse_date(published)})
+        return item
+    text = item.replace("\r\n", "\n")
+    ident = doc_id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    return Document(id=ident, text=text, published=parse_date(published))
+
+
+class Extractor:
+    """Loads the pipeline once and extracts events from documents.
+
+    Dependencies are passed in: ``settings`` (defaults plus the user's file), ``nlp`` (a built
+    pipeline, e.g. shared between extractors) and ``gazetteer`` (tests pass a small slice).
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        nlp: Language | None = None,
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
+        self.settings = settings or load_settings()
+        self._nlp = nlp
+        self._gazetteer = gazetteer
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            from .nlp.pipeline import build_nlp
+
+            self._nlp = build_nlp(self.settings, gazetteer=self._gazetteer)
+        return self._nlp
+
+    def _make_doc(self, document: Document) -> Doc:
+        doc = self.nlp.make_doc(document.text)
+        doc._.fw_doc_id = document.id
+        doc._.fw_published = document.published
+        doc._.fw_outlet = document.outlet
+        return doc
+
+    def extract(
+        self,
+        item: str | Document,
+        *,
+        published: str | dt.date | None = None,
+        doc_id: str | None = None,
+    ) -> DocumentResult:
+        """Events of one document (a text or a :class:`~frontwatch.records.Document`).
+
+        Raises :class:`~frontwatch.errors.DocumentError` for a document that cannot be read
+        (empty, oversized, not English).
+        """
+        from .extract.assemble import assemble
+        from .ingest.screen import screen
+
+        document = as_document(item, published=published, doc_id=doc_id)
+        screen(document, self.settings)
+        doc = self.nlp(self._make_doc(document))
+        return assemble(doc)
+
+    def extract_many(
+        self, items: Iterable[Document | DocumentError]
+    ) -> Iterator[DocumentResult | DocumentError]:
+        """Stream results in input order; errors pass through so the caller can report them."""
+        from .extract.assemble import assemble
+        from .ingest.screen import screen
+
+        def screened() -> Iterator[tuple[Doc | None, DocumentError | None]]:
+            for item in items:
+                if isinstance(item, DocumentError):
+                    yield None, item
+                    continue
+                try:
+                    screen(item, self.settings)
+                except DocumentError as err:
+                    yield None, err
+                    continue
+                yield self._make_doc(item), None
+
+        pending: list[DocumentError] = []
+
+        def docs() -> Iterator[Doc]:
+            for doc, err in screened():
+                if err is not None:
+                    pending.append(err)
+                    continue
+                assert doc is not None
+                yield doc
+
+        for doc in self.nlp.pipe(docs(), batch_size=self.settings.batch_size):
+            while pending:
+                yield pending.pop(0)
+            yield assemble(doc)
+        while pending:
+            yield pending.pop(0)
+
+
+@lru_cache(maxsize=1)
+def _default_extractor() -> Extractor:
+    return Extractor()
+
+
+def extract(
+    text_or_document: str | Document,
+    published: str | dt.date | None = None,
+    *,
+    doc_id: str | None = None,
+) -> DocumentResult:
+    """Extract the events of one document with the default settings.
+
+    ``published`` (``YYYY-MM-DD``) anchors relative dates ("last week"); without it they stay
+    unresolved. Returns a :class:`~frontwatch.records.DocumentResult` whose ``events`` are
+    :class:`~frontwatch.records.Event` records.
+    """
+    return _default_extractor().extract(text_or_document, published=published, doc_id=doc_id)
