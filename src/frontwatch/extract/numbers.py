@@ -155,8 +155,8 @@ def find_malformed_numbers(text: str) -> list[Malformed]:
     A comma followed by a space inside a number is malformed when the group after it cannot be a
     number of its own (it starts with 0: "1, 000") or is longer than three digits, and the group
     before it is one to three digits ("180, 0000"); otherwise the comma is punctuation
-    ("5, 600", "In 2013, 1500 people"). Without a space, the grouping must be Western or
-    Indian ("1,5000" is malformed).
+    ("5, 600", "In 2013, 1500 people", "June 12, 2014"). Without a space, the grouping must be
+    Western or Indian ("1,5000" is malformed).
     A year followed by a comma and a number ("In 2003, 200 ...") is not a number.
     """
     found: list[Malformed] = []
@@ -173,7 +173,9 @@ def find_malformed_numbers(text: str) -> list[Malformed]:
         for sep, group in zip(seps, groups[1:], strict=True):
             # after ", " a group belongs to the number when it cannot stand alone ("0000",
             # "000") or is long, and the number so far can take a digit group (1-3 digits)
-            broken = (group.startswith("0") or len(group) > 3) and len(previous) <= 3
+            # a year after ", " is a date ("June 12, 2014"), not a broken group
+            year = len(group) == 4 and group[:2] in {"18", "19", "20"}
+            broken = (group.startswith("0") or len(group) > 3) and len(previous) <= 3 and not year
             if sep == ", " and not broken:
                 pieces.append((piece_start, offset))
                 piece_start = offset + len(sep)

@@ -530,11 +530,11 @@ class QuantityRecognizer:
             return True
         root = tokens.root
         head = root.head
-        if head.i >= v_end and _lemma(head) in lex.time_units:
+        if head.i >= v_end and self._time_unit(head):
             return True
-        if v_end < len(doc) and _lemma(doc[v_end]) in lex.time_units:
+        if v_end < len(doc) and self._time_unit(doc[v_end]):
             return True
-        if _lemma(head) in lex.time_units and root.dep_ in {"nummod", "npadvmod", "compound"}:
+        if self._time_unit(head) and root.dep_ in {"nummod", "npadvmod", "compound"}:
             return True
         # "one of the ..." and "one" as a pronoun
         if len(tokens) == 1 and root.lower_ == "one" and root.dep_ != "nummod":
@@ -547,6 +547,10 @@ class QuantityRecognizer:
             and v_end + 1 < len(doc)
             and doc[v_end + 1].lower_ in lex.calibre_units
         )
+
+    def _time_unit(self, token: Token) -> bool:
+        """A noun of time ("months", "June", "pm"), not a verb that looks like one ("marched")."""
+        return token.pos_ in {"NOUN", "PROPN", "NUM"} and _lemma(token) in self.lexicon.time_units
 
     def _calibre_at(self, doc: Doc, i: int) -> bool:
         """Token ``i`` is the number of a calibre: "155-millimeter", "155 mm"."""
@@ -592,7 +596,7 @@ class QuantityRecognizer:
             nxt = doc[v_end]
             if nxt.lower_ in self.lexicon.percent_words:
                 return nxt, root
-            if nxt.pos_ == "NOUN" and _lemma(nxt) not in self.lexicon.time_units:
+            if nxt.pos_ == "NOUN" and not self._time_unit(nxt):
                 return nxt, root
         return None, root
 
