@@ -283,11 +283,11 @@ class AttributionFinder:
 
     def _named(self, doc: Doc) -> list[_Named]:
         spans: list[Span] = []
-        for matcher in (self.phrase_matcher, self.lower_matcher):
+        for matcher in (self.phrase_matcher, self.lower_matcher, self.matcher):
+            if len(matcher) == 0:  # a small lexicon may leave one empty
+                continue
             for match_id, start, end in matcher(doc):
                 spans.append(Span(doc, start, end, label=match_id))
-        for match_id, start, end in self.matcher(doc):
-            spans.append(Span(doc, start, end, label=match_id))
         out: list[_Named] = []
         for span in _longest_first(spans):
             label = doc.vocab.strings[span.label]
@@ -889,13 +889,13 @@ def _collect_sources(doc: Doc, named: Sequence[_Named], sourced: Sequence[_Phras
     for p in sourced:
         if p.name is None or p.kind in ("role", "pronoun"):
             continue
-        span = doc[p.start : p.end]
+        phrase_span = doc[p.start : p.end]
         kind: SourceKind = "person" if p.kind == "person" else p.kind  # type: ignore[assignment]
-        offset = span.text.find(p.name)
-        if kind == "person" and offset > 0:  # "US President Joe Biden": the name only
-            span = doc.char_span(span.start_char + offset, span.start_char + offset + len(p.name))
-            if span is None:
-                continue
+        offset = phrase_span.text.find(p.name)
+        start = phrase_span.start_char + max(offset, 0)
+        name_span = doc.char_span(start, start + len(p.name)) if kind == "person" else None
+        # "US President Joe Biden": a person's span is the name only
+        span = name_span if name_span is not None and offset > 0 else phrase_span
         found.append(
             (
                 span.start_char,
