@@ -108,31 +108,21 @@ class Extractor:
     def extract_many(
         self, items: Iterable[Document | DocumentError]
     ) -> Iterator[DocumentResult | DocumentError]:
-        """Stream results in input order; errors pass through so the caller can report them."""
-        from .extract.assemble import assemble
-        from .ingest.screen import screen
+        """Stream results; errors pass through so the caller can report them.
 
-        def screened() -> Iterator[tuple[Doc | None, DocumentError | None]]:
-            for item in items:
-                if isinstance(item, DocumentError):
-                    yield None, item
-                    continue
-                try:
-                    screen(item, self.settings)
-                except DocumentError as err:
-                    yield None, err
-                    continue
-                yield self._make_doc(item), None
+        ``items`` are screened documents and errors, as :func:`frontwatch.ingest.iter_documents`
+        yields them. Documents are parsed in batches of ``settings.batch_size``.
+        """
+        from .extract.assemble import assemble
 
         pending: list[DocumentError] = []
 
         def docs() -> Iterator[Doc]:
-            for doc, err in screened():
-                if err is not None:
-                    pending.append(err)
-                    continue
-                assert doc is not None
-                yield doc
+            for item in items:
+                if isinstance(item, DocumentError):
+                    pending.append(item)
+                else:
+                    yield self._make_doc(item)
 
         for doc in self.nlp.pipe(docs(), batch_size=self.settings.batch_size):
             while pending:
