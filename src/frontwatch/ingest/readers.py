@@ -359,9 +359,9 @@ def _read_jsonl(
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as err:
-            detail = f"{err.msg} (column {err.colno})"
+            detail = f"{err.msg.removesuffix(' at')} at column {err.colno}"
             yield DocumentError(Errors.E006, line=line_no, name=name, detail=detail)
             continue
         try:
@@ -379,7 +379,8 @@ def _read_json(
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as err:
-        yield DocumentError(Errors.E006, line=err.lineno, name=name, detail=err.msg)
+        detail = f"{err.msg.removesuffix(' at')} at column {err.colno}"
+        yield DocumentError(Errors.E006, line=err.lineno, name=name, detail=detail)
         return
     if not isinstance(obj, list):
         try:
@@ -564,6 +565,7 @@ def _html_document(html: str, *, doc_id: str, path: str, ctx: _Context) -> Docum
             html,
             with_metadata=True,
             include_comments=False,
+            include_tables=False,  # table text comes out with "|" cell separators
             date_extraction_params=set_date_params(extensive=False),
         )
     except Exception as err:  # a parser crash on one page must not stop the batch
