@@ -176,6 +176,11 @@ def test_numbers_find_malformed(text: str, expected: list[tuple[str, int, int]])
             ("other", "people", None, 2000.0, 9999.0, True, None, None),
         ),
         (
+            "At least a half-dozen women were hurt.",
+            "At least a half-dozen women",
+            ("injured", None, 6.0, 6.0, None, True, None, None),
+        ),
+        (
             "Some 60 houses were burned.",
             "Some 60 houses",
             ("other", "house", 60.0, None, None, True, None, None),
@@ -284,6 +289,7 @@ def test_quantities_patterns(
         "It was the second attack this week.",
         "One of the towns was shelled on June 12.",
         "Thousands marched on 3 May.",
+        "The 2003-2011 occupation ended.",
     ],
 )
 def test_quantities_skip_dates_and_ordinals(nlp: Language, sentence: str) -> None:
@@ -311,6 +317,12 @@ def test_quantities_empty_doc(nlp: Language) -> None:
         ),
         ("Support stood at 140 percent.", [("percent_over_100", "140 percent", (17, 28))]),
         ("Prices rose by 140 percent.", []),
+        ("The camp is some 30 kilometers (20 miles) away.", []),
+        (
+            "The camp is 30 kilometers (20 miles) away.",
+            [("inconsistent_conversion", "30 kilometers (20 miles)", (12, 36))],
+        ),
+        ("On May 3, 2016, 40 people fled.", []),
         ("In 2015, 300 people were displaced.", []),
     ],
 )

@@ -33,13 +33,11 @@ SCALES: dict[str, int] = {
     "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000,
 }
+# "m" and "k" are left out: "25m" is as often metres as millions
 SCALE_ABBREVIATIONS: dict[str, int] = {
-    "k": 1_000,
-    "m": 1_000_000,
     "mn": 1_000_000,
     "mln": 1_000_000,
     "bn": 1_000_000_000,
-    "b": 1_000_000_000,
     "tn": 1_000_000_000_000,
 }
 NUMBER_WORDS = frozenset([*SMALL_NUMBERS, *SCALES, "dozen", "half", "quarter"])
@@ -47,7 +45,7 @@ NUMBER_WORDS = frozenset([*SMALL_NUMBERS, *SCALES, "dozen", "half", "quarter"])
 _WESTERN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _INDIAN = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-_WITH_SCALE = re.compile(r"(?P<num>[\d.,]+)(?P<scale>k|m|mn|mln|bn|b|tn)", re.IGNORECASE)
+_WITH_SCALE = re.compile(r"(?P<num>[\d.,]+)(?P<scale>mn|mln|bn|tn)", re.IGNORECASE)
 
 # a digit group, then one or more commas each followed by a space or another digit group.
 _COMMA_NUMBER = re.compile(r"(?<![\d.,])\d+(?:,\s?\d+)+(?![\d])")

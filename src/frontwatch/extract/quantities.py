@@ -367,7 +367,9 @@ class NumberFinder:
             nxt = doc[j + 1].text.lower()
             last = words[-1].lower()
             if lower != "and":  # "twenty-five"; "5-7" is a range, read apart
-                return last in SMALL_NUMBERS and nxt in SMALL_NUMBERS
+                return (last in SMALL_NUMBERS and nxt in SMALL_NUMBERS) or (
+                    last == "half" and nxt == "dozen"  # "a half-dozen"
+                )
             if nxt in {"a", "an"}:  # "two and a half"
                 return True
             # "one hundred and fifty", but not "5 and 7" (a range)
@@ -528,6 +530,12 @@ class QuantityRecognizer:
         numerals = [t for t in tokens if t.like_num and any(ch.isdigit() for ch in t.text)]
         if number.currency is None and numerals and all(_year_like(t) for t in numerals):
             return True
+        if (
+            number.currency is None
+            and any(_year_like(t) for t in numerals)
+            and (number.count is None or any(t.text in {"-", "–", "/"} for t in tokens))
+        ):
+            return True  # "2003-2011", "2020-09": dates, not ranges
         root = tokens.root
         head = root.head
         if head.i >= v_end and self._time_unit(head):
@@ -969,7 +977,9 @@ def _pycountry_currency(name: str) -> str | None:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    """122.31 -> "122.3", 0.03 -> "0.03": one decimal, three for values under 1."""
+    text = f"{value:.1f}" if abs(value) >= 1 else f"{value:.3f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --------------------------------------------------------------------------- flags
@@ -990,6 +1000,18 @@ def _conversion_pairs(
         if close < len(doc) and doc[close].text in {")", "]"}:
             pairs.append((first, second, close + 1))
     return pairs
+
+
+def _rounding_unit(value: float) -> float:
+    """10 for 20, 100 for 300, 1 for 122: the precision a stated round number implies."""
+    if value != int(value) or value == 0:
+        return 0.0
+    unit = 1.0
+    number = int(abs(value))
+    while number % 10 == 0:
+        number //= 10
+        unit *= 10
+    return unit
 
 
 def _flag_text(doc: Doc, start: int, end: int) -> tuple[str, tuple[int, int]]:
@@ -1020,7 +1042,10 @@ def _conversion_flags(
         converted = convert(a, first.pint_unit, second.pint_unit)
         if converted is None or b == 0:
             continue
-        if abs(converted - b) / abs(b) > CONVERSION_TOLERANCE:
+        tolerance = CONVERSION_TOLERANCE * abs(b)
+        if first.quantity.approx:  # "some 30 km (20 miles)": the conversion is rounded too
+            tolerance = max(tolerance, _rounding_unit(b) / 2)
+        if abs(converted - b) > tolerance:
             text, span = _flag_text(doc, first.number.start, end)
             flags.append(
                 Flag(
