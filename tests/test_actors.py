@@ -342,3 +342,8 @@ def test_actors_bundled_dictionary_covers_every_country() -> None:
     for code in ("IQ", "SY", "US", "UA", "NG", "ML", "SD", "FJ", "PE"):
         for kind in ("military", "police", "government"):
             assert dictionary.state_actor(code, kind) is not None, (code, kind)
+
+
+def test_actors_demonym_with_civilian_noun(nlp: Language) -> None:
+    actor = find(nlp("Two Iraqi civilians were wounded near the market."), "Iraqi civilians").actor
+    assert (actor.name, actor.type, actor.country) == ("Civilians", "civilians", "IQ")

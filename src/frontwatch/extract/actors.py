@@ -252,7 +252,7 @@ MILITARY_NOUNS = frozenset(
         "troops", "troop", "forces", "force", "army", "armies", "military", "soldiers",
         "soldier", "units", "unit", "battalion", "battalions", "brigade", "brigades",
         "regiment", "division", "divisions", "commandos", "paratroopers", "marines", "navy",
-        "warplanes", "warplane", "jets", "jet", "servicemen", "airforce", "personnel",
+        "warplanes", "warplane", "jets", "jet", "servicemen", "airforce", "personnel", "officers",
     ]
 )
 POLICE_NOUNS = frozenset(["police", "policemen", "policeman", "gendarmes", "gendarmerie"])
@@ -276,6 +276,7 @@ NOUN_TYPES: dict[str, ActorType] = {
             "separatists", "separatist", "militants", "militant", "jihadists", "jihadist",
             "extremists", "extremist", "terrorists", "terrorist", "fighters", "fighter",
             "gunmen", "gunman", "group", "groups", "faction", "factions", "insurgency",
+        "fundamentalists", "islamists",
             "movement",
         ],
     "rebel_group",
@@ -285,17 +286,23 @@ NOUN_TYPES: dict[str, ActorType] = {
             "protesters", "protester", "protestors", "demonstrators", "demonstrator",
             "marchers", "strikers", "activists",
         ],
-    "protesters",
+        "protesters",
     ),
     **dict.fromkeys(["rioters", "rioter", "mob", "mobs", "looters"], "rioters"),
     **dict.fromkeys(
         [
             "civilians", "civilian", "residents", "villagers", "passengers", "worshippers",
             "refugees", "students", "pupils", "farmers", "herders", "traders", "journalists",
+            "nationals", "citizens", "people", "immigrants", "migrants", "youths", "elders",
+            "tourists", "pilgrims", "workers", "doctors", "teachers", "women", "children",
+            "hostages", "prisoners", "detainees",
         ],
-    "civilians",
+        "civilians",
     ),
-    **dict.fromkeys(["mercenaries", "mercenary", "peacekeepers", "contractors"], "external_other"),
+    **dict.fromkeys(
+        ["mercenaries", "mercenary", "peacekeepers", "contractors", "politicians", "hackers"],
+        "external_other",
+    ),
 }
 MODIFIER_TYPES: dict[str, ActorType] = {
     **dict.fromkeys(
@@ -637,12 +644,17 @@ class _MentionFinder:
         qualifiers = self._qualifiers(span, head)
         q_tokens = {i for _, qs, qe in qualifiers for i in range(qs, qe)}
         entry, country, guessed_type = self._name(span, head, seeds, seed_at, q_tokens, qualifiers)
+        if country is None and (entry is None or entry.kind == "generic"):
+            demonyms = (
+                self.dictionary.country_of_demonym(t.text) for t in span if t.i not in q_tokens
+            )
+            country = next(filter(None, demonyms), None)
         actor = Actor(
             text=span.text,
             span=(span.start_char, span.end_char),
             name=entry.name if entry else None,
             type=entry.type if entry else guessed_type,
-            country=(entry.country if entry else country),
+            country=(entry.country if entry and entry.country else country),
             wikidata=entry.wikidata if entry else None,
             qualifiers=[q for q, _, _ in qualifiers],
             guessed=entry is None and guessed_type is not None,
@@ -698,6 +710,10 @@ class _MentionFinder:
                 found = d.state_actor(code, noun_class)
                 if found is not None:
                     return found, code, None
+            if noun_class in ("civilians", "protesters", "rioters"):
+                generic = d.lookup(noun_class.capitalize())
+                if generic is not None:
+                    return generic, code, None
         if noun_class == "military":
             for q, _, _ in qualifiers:
                 if q.relation == "loyal_to" and q.name:
