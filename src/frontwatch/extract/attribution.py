@@ -424,6 +424,16 @@ class _SentenceWork:
             # the whole clause: the attribution phrase inside it is excluded by covers()
             head = verb.head
             return _trim(self.doc, head.left_edge.i, head.right_edge.i + 1)
+        if (
+            verb.dep_ == "conj"  # "24 were killed ..., the governor said": a mis-attached conj
+            and sent.start <= verb.head.i < verb.i
+            and own_subject
+            and lemma not in self.lex.verbs_needing_clause
+            and (subject := self._subject(verb)) is not None
+            and sent.start < subject.left_edge.i < verb.i
+            and self.doc[subject.left_edge.i - 1].text in (",", "—", "–", "--")
+        ):
+            return _trim(self.doc, verb.head.left_edge.i, subject.left_edge.i)
         if verb.dep_ == "advcl" and verb.head.i > verb.i:  # "As officials said, ..."
             head = verb.head
             return _trim(self.doc, verb.right_edge.i + 1, head.right_edge.i + 1)
@@ -441,9 +451,9 @@ class _SentenceWork:
         for _ in range(4):
             if tok is None:
                 return None
-            for child in tok.children:
-                if child.dep_ in _SUBJECT_DEPS and child.i != verb.i:
-                    return child
+            subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and c.i != verb.i]
+            if subjects:  # the closest one: a mis-parse can hang two subjects on one verb
+                return min(subjects, key=lambda c: abs(c.i - verb.i))
             if tok.dep_ in ("xcomp", "advcl", "conj", "pcomp", "prep") and tok.head.i != tok.i:
                 tok = tok.head
             else:
