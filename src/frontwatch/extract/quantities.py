@@ -426,19 +426,13 @@ class NumberFinder:
             if phrase in lex.vague_need_of and (nxt is None or nxt.lower_ != "of"):
                 return None
             low, high = lex.vague[phrase]
-            # "several hundred": the vague word multiplies a following scale word
+            # "several hundred": the vague word multiplies a following scale word;
+            # a bare vague word still counts ("thousands fled")
             if nxt is not None and nxt.lower_ in SCALES and phrase in {"several", "a few"}:
                 scale = float(SCALES[nxt.lower_])
                 low = None if low is None else low * scale
                 high = None if high is None else high * scale
                 end += 1
-            elif phrase in {"several", "a few", "a couple", "a handful", "handful"}:
-                pass
-            elif nxt is None or (
-                nxt.lower_ not in {"of"} and nxt.pos_ not in {"NOUN", "PROPN", "ADJ"}
-            ):
-                # a bare plural scale noun ("thousands") still counts, e.g. "thousands fled"
-                pass
             return NumberMention(i, end, None, low, high, True, value_tokens=(i, end))
         return None
 
@@ -615,17 +609,12 @@ class QuantityRecognizer:
         end = number.end
         if noun is not None and noun.i >= number.end:
             end = noun.i + 1
-            # "six teams of American Special Forces", "barrels per day"
+            # "six teams of American Special Forces"
             of_obj = _of_object(noun)
             if of_obj is not None and noun.lemma_.lower() in lex.troop_units:
                 end = of_obj.i + 1
-        elif noun is not None and noun.i < number.start:
-            # counted noun before the number ("hundreds of families" is handled below)
-            pass
-        if noun is not None and noun.i < number.start and noun.head.i == root.i:
-            pass
         elif noun is not None and _of_object(root) == noun:
-            end = noun.i + 1
+            end = noun.i + 1  # "hundreds of families", "dozens of others"
         kind: QuantityKind
         item: str | None = None
         unit: str | None = None
