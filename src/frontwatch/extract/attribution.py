@@ -373,19 +373,32 @@ class _SentenceWork:
         before: Sequence[AttributionMention],
     ) -> AttributionMention | None:
         lemma = verb.lemma_.lower()
+        inverted = self._inverted(verb, sent)
+        if inverted is not None:
+            return inverted
         content = self._content(verb, sent, lemma)
         if content is None:
             return None
         parts: list[_Phrase] = []
+        # "He was quoted by TASS as saying ...": the outlet hangs on the verb above
+        verbs = [verb]
+        while (
+            verbs[-1].dep_ in ("pcomp", "prep")
+            or (
+                verbs[-1].dep_ in ("advcl", "xcomp")
+                and verbs[-1].head.lemma_.lower() in self.lex.speech_verbs
+            )
+        ) and len(verbs) < 4:
+            verbs.append(verbs[-1].head)
+        hull_skip: list[_Phrase] = []
         speaker_tok = self._subject(verb)
         if speaker_tok is not None and (
             speaker_tok.head.i == verb.i or not (content[0] <= speaker_tok.i < content[1])
         ):
             parts.append(self._phrase(speaker_tok))
-        # "He was quoted by TASS as saying ...": the outlet hangs on the verb above
-        verbs = [verb]
-        while verbs[-1].dep_ in ("pcomp", "prep", "advcl", "xcomp") and len(verbs) < 4:
-            verbs.append(verbs[-1].head)
+            if all(speaker_tok.head.i != v.i for v in verbs):
+                # "Police fired tear gas, declaring ...": speaker kept, phrase stays short
+                hull_skip.append(parts[-1])
         children = [c for v in verbs for c in v.children if c not in verbs]
         if verb.dep_ in _ATTACHED_DEPS:  # "According to X, the Times reports, ...": on the head
             children.extend(c for c in verb.head.children if c.lower_ == "according")
@@ -407,7 +420,26 @@ class _SentenceWork:
         if not parts and not passive:  # "while maintaining the pressure": not a report
             return None
         extra = [_chars(self.doc, (c.i, c.i + 1)) for c in children if c.i in claimed]
-        return self._build("speech", verb, content, parts, before, extra=extra)
+        return self._build("speech", verb, content, parts, before, extra=extra, hull_skip=hull_skip)
+
+    def _inverted(self, verb: Token, sent: Span) -> AttributionMention | None:
+        """ "..., reported Xinhua news agency." / "..., said Jane Roe.": source after the verb."""
+        if verb.i == sent.start or self.doc[verb.i - 1].text != ",":
+            return None
+        if any(c.dep_ in _CLAUSE_DEPS for c in verb.children):
+            return None
+        after = [
+            c for c in verb.rights if c.dep_ in ("dobj", "nsubj", "attr", "npadvmod", "dative")
+        ]
+        if not after:
+            return None
+        phrase = self._phrase(after[0])
+        if phrase.kind not in ("outlet", "organisation", "person"):
+            return None
+        content = _trim(self.doc, sent.start, verb.i - 1)
+        if content is None:
+            return None
+        return self._build("speech", verb, content, [phrase], ())
 
     def _content(self, verb: Token, sent: Span, lemma: str) -> tuple[int, int] | None:
         """Token range ``[start, end)`` of what the speech verb reports, or None."""
@@ -624,6 +656,8 @@ class _SentenceWork:
         for child in tok.rights:
             if child.dep_ in _NP_STOP_DEPS:
                 break
+            if child.dep_ == "prep" and not person_like and child.lower_ not in ("of", "for"):
+                break  # "the Survey in a report": keep "Ministry of X", "Observatory for Y"
             if (
                 child.dep_ == "prep"
                 and person_like
@@ -663,6 +697,8 @@ class _SentenceWork:
             return "outlet", proper if tok.pos_ == "PROPN" else None
         if lemma in self.lex.document_nouns:
             return "document", proper if tok.pos_ == "PROPN" else None
+        if tok.ent_type_ == "GPE":  # "Syria says": the state, as an organisation
+            return "organisation", proper
         if lemma in self.lex.organisation_nouns or tok.ent_type_ == "ORG":
             return "organisation", proper if tok.ent_type_ == "ORG" or tok.pos_ == "PROPN" else None
         return "role", None
@@ -678,6 +714,7 @@ class _SentenceWork:
         before: Sequence[AttributionMention],
         cue_end: int | None = None,
         extra: Sequence[tuple[int, int]] = (),
+        hull_skip: Sequence[_Phrase] = (),
     ) -> AttributionMention | None:
         doc = self.doc
         cue_last = doc[(cue_end or cue_tok.i + 1) - 1]
@@ -706,7 +743,7 @@ class _SentenceWork:
         elif inherited is not None and inherited.source is not None:
             source_text, source_span = inherited.source, inherited.source_span
         self.sourced.extend(p for p in parts if p.kind != "pronoun")
-        own = [p.chars(doc) for p in parts] + [cue, *extra]
+        own = [p.chars(doc) for p in parts if p not in hull_skip] + [cue, *extra]
         start = min(s for s, _ in own)
         end = max(e for _, e in own)
         content_chars = _chars(doc, content)
@@ -919,7 +956,7 @@ def _collect_sources(doc: Doc, named: Sequence[_Named], sourced: Sequence[_Phras
     surnames: dict[str, Source] = {}
     for _, source in sorted(found, key=lambda item: item[0]):
         key = source.name.casefold()
-        if key in seen:
+        if key in seen or key in surnames:  # "Petrova" after "Ana Petrova", any tag
             continue
         if source.kind == "person":
             surname = key.split()[-1]
