@@ -94,12 +94,9 @@ def _countries(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
     for row in _read_tsv("countries.tsv"):
         aliases = [a for a in (row[3].split("|") if len(row) > 3 else []) if a]
         centres[row[0]] = (float(row[1]), float(row[2]), aliases)
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in cities.values():
-        s = sums[str(c["countrycode"])]
-        s[0] += float(c["latitude"])
-        s[1] += float(c["longitude"])
-        s[2] += 1
+        members[str(c["countrycode"])].append(c)
     rows = []
     for iso, c in data.items():
         names = [str(c["name"])]
@@ -113,8 +110,8 @@ def _countries(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
             lat, lon, aliases = centres[iso]
             names.extend(aliases)
             approx = True
-        elif sums[iso][2]:
-            lat, lon = sums[iso][0] / sums[iso][2], sums[iso][1] / sums[iso][2]
+        elif members.get(iso):
+            lat, lon = _centre(members[iso])
             approx = True
         else:
             continue
@@ -175,10 +172,32 @@ def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
     for c in cities.values():
         groups[(str(c["countrycode"]), str(c.get("admin1code") or ""))].append(c)
     named: dict[tuple[str, str], tuple[int | None, str, list[str]]] = {}
-    for row in _read_tsv("admin1.tsv"):
-        aliases = [a for a in (row[4].split("|") if len(row) > 4 else []) if a]
-        named[(row[0], row[1])] = (int(row[2]) if row[2] else None, row[3], aliases)
     states = json.loads((_gnc_data() / "us_states.json").read_text(encoding="utf-8"))
+    capital_code: dict[tuple[str, str], str] = {}
+    fixed: dict[tuple[str, str], tuple[float, float]] = {}
+    for c in sorted(cities.values(), key=lambda c: int(c.get("population") or 0)):
+        for nm in [c["name"], *(c.get("alternatenames") or [])]:
+            capital_code[(str(c["countrycode"]), name_key(str(nm)))] = str(c.get("admin1code"))
+        capital_code[(str(c["countrycode"]), name_key(str(c["name"])))] = str(c.get("admin1code"))
+    for row in _read_tsv("admin1.tsv"):
+        row = (row + [""] * 8)[:8]
+        cc, code, gid_text, name, alias_text, capital, lat_text, lon_text = row
+        if lat_text and lon_text:
+            fixed[(cc, name)] = (float(lat_text), float(lon_text))
+        aliases = [a for a in alias_text.split("|") if a]
+        if not code and capital:
+            code = capital_code.get((cc, name_key(capital)), "")
+            if not code:
+                logger.warning("admin1.tsv: capital %s of %s not found", capital, name)
+                continue
+        gid = int(gid_text) if gid_text else None
+        if gid is None and cc == "US" and code in states:
+            gid = int(states[code]["geonameid"])
+        prev = named.get((cc, code))
+        if prev is not None:
+            named[(cc, code)] = (prev[0] or gid, prev[1], [*prev[2], name, *aliases])
+        else:
+            named[(cc, code)] = (gid, name, aliases)
     for code, st in states.items():
         named.setdefault(("US", code), (int(st["geonameid"]), str(st["name"]), []))
     # pycountry subdivisions: match by name to the admin1 code of a same-named place
@@ -186,21 +205,23 @@ def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
     for c in sorted(cities.values(), key=lambda c: -int(c.get("population") or 0)):
         for nm in [str(c["name"])]:
             by_key.setdefault((str(c["countrycode"]), fold_key(nm)), str(c.get("admin1code")))
-    done = {k[0] for k in named}
+    done = {k[0] for k in named if k[0] in {"US", "CA", "AU", "GB", "DE", "CN"}}
     for sub in pycountry.subdivisions:
         if sub.parent_code or sub.country_code in done:
             continue
         key = _strip_admin_suffix(name_key(sub.name))
-        code = by_key.get((sub.country_code, fold_key(key)))
-        if code and (sub.country_code, code) not in named and (sub.country_code, code) in groups:
-            named[(sub.country_code, code)] = (None, str(sub.name), [key])
+        sub_code = by_key.get((sub.country_code, fold_key(key)))
+        if sub_code and (sub.country_code, sub_code) not in named and (
+            sub.country_code,
+            sub_code,
+        ) in groups:
+            named[(sub.country_code, sub_code)] = (None, str(sub.name), [key])
     rows = []
     for (cc, code), (gid, name, aliases) in named.items():
         members = groups.get((cc, code))
         if not members:
             continue
-        lat = sum(float(m["latitude"]) for m in members) / len(members)
-        lon = sum(float(m["longitude"]) for m in members) / len(members)
+        lat, lon = fixed.get((cc, name)) or _centre(members)
         pop = sum(int(m.get("population") or 0) for m in members)
         rows.append(
             PlaceRow(
@@ -220,6 +241,20 @@ def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
             )
         )
     return rows
+
+
+def _centre(members: list[dict[str, Any]]) -> tuple[float, float]:
+    """Centre of the box around a division's places (2nd to 98th percentile).
+
+    It tracks the geographic centre that GeoNames gives divisions better than a population
+    mean, which the largest city drags away.
+    """
+    lats = sorted(float(m["latitude"]) for m in members)
+    lons = sorted(float(m["longitude"]) for m in members)
+    lo, hi = int(len(lats) * 0.02), max(0, int(len(lats) * 0.98) - 1)
+    if lons[hi] - lons[lo] > 180:  # straddles the antimeridian: plain mean
+        return (lats[lo] + lats[hi]) / 2, sum(lons) / len(lons)
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
 def _cities(

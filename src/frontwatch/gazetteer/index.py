@@ -118,7 +118,10 @@ def name_key(name: str) -> str:
     text = text.replace("\u02bf", "").replace("\u02be", "").replace("\u2018", "")
     text = text.replace("&", " and ").replace("saint ", "st ").replace("st. ", "st ")
     text = _PUNCT.sub(" ", text)
-    return " ".join(text.split()) if text.isascii() else ""
+    tokens = text.split()
+    if len(tokens) > 1 and all(len(t) == 1 for t in tokens):  # "U.S.A." -> "usa"
+        tokens = ["".join(tokens)]
+    return " ".join(tokens) if text.isascii() else ""
 
 
 def fold_key(name: str) -> str:

@@ -1,0 +1,845 @@
+"""Toponyms: recognition, resolution against the gazetteer, and event location.
+
+The component ``fw_places`` (after ``parser`` and ``ner``) finds place mentions from
+
+- spaCy entities GPE, LOC and FAC; ORG entities only when the gazetteer strongly supports
+  them (a country, a division or a large place: "Homs" tagged as an organisation);
+- a gazetteer-driven matcher over capitalised n-grams, for names the model splits or
+  misses ("Deir ez-Zor airport", "the Shaar gas field"), longest match first;
+- demonyms and adjectives of place ("Turkish", "Iraqi"), from ``data/gazetteer/demonyms.json``.
+
+Each mention gets a role: ``literal``; ``demonym`` (also a place name used as a modifier:
+"US-backed", "US weaponry"); ``metonym`` (a country or capital acting as an agent:
+"Washington said", "the US rushed troops"). Relative phrases ("east of Homs",
+"76 miles from Baghdad", "near X") and feature phrases ("X gas field" when the field is not
+itself in the gazetteer) are kept on the mention of the anchor place.
+
+Resolution ranks the candidates of a name by population, feature (countries and divisions
+first when the name is theirs), the countries and divisions of the document's other places,
+containment ("Plymouth, Massachusetts") and whether the name matched exactly or only through
+transliteration folding. See docs/geoparsing.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
+from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
+from frontwatch.records import Location, PlaceRole, Toponym
+
+logger = logging.getLogger(__name__)
+
+DEMONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "demonyms.json"
+
+Relation = Literal["near", "bearing", "distance"]
+
+_ENTITY_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_MAX_NGRAM = 6
+_BEARINGS = {
+    "north": "N",
+    "south": "S",
+    "east": "E",
+    "west": "W",
+    "northeast": "NE",
+    "northwest": "NW",
+    "southeast": "SE",
+    "southwest": "SW",
+    "north-east": "NE",
+    "north-west": "NW",
+    "south-east": "SE",
+    "south-west": "SW",
+}
+_NEAR_WORDS = frozenset({"near", "outside", "around", "nearby", "outskirts", "edge", "vicinity"})
+_DIST_UNITS = {
+    "km": 1.0,
+    "kilometers": 1.0,
+    "kilometres": 1.0,
+    "kilometer": 1.0,
+    "kilometre": 1.0,
+    "miles": 1.609344,
+    "mile": 1.609344,
+    "mi": 1.609344,
+}
+# nouns that make "X <noun>" a feature phrase of the place X (docs/geoparsing.md)
+FEATURE_WORDS = {
+    "airport": "AIRP",
+    "airbase": "AIRB",
+    "base": "MILB",
+    "field": "OILF",
+    "oilfield": "OILF",
+    "crossing": "PSTB",
+    "dam": "DAM",
+    "refinery": "OILR",
+    "port": "PRT",
+    "camp": "CMPRF",
+    "bridge": "BDG",
+    "checkpoint": "PSTB",
+    "border": "PSTB",
+    "plant": "MFG",
+    "station": "PS",
+    "river": "STM",
+    "valley": "VAL",
+    "mountains": "MTS",
+    "district": "ADM2",
+}
+_QUALIFIERS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "far",
+        "upper",
+        "lower",
+        "greater",
+        "downtown",
+        "rural",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+    }
+)
+_ADMIN_WORDS = frozenset(
+    {"province", "governorate", "oblast", "region", "state", "prefecture", "department", "county"}
+)
+_ANAPHORA = {
+    "city": "P",
+    "town": "P",
+    "village": "P",
+    "capital": "P",
+    "country": "A",
+    "airport": "S",
+    "base": "S",
+    "region": "A",
+    "province": "A",
+    "area": "",
+}
+_METONYM_HEADS = frozenset(
+    {
+        "government",
+        "forces",
+        "troops",
+        "army",
+        "military",
+        "officials",
+        "minister",
+        "ministry",
+        "president",
+        "regime",
+        "decision",
+        "policy",
+        "leaders",
+        "authorities",
+        "administration",
+    }
+)
+# a place that may be taken from the matcher alone, or from an ORG entity, must be one of these
+_STRONG_POP = 100_000
+_ATTACH_SKIP = frozenset(
+    {
+        "nsubj",
+        "nsubjpass",
+        "csubj",
+        "relcl",
+        "advcl",
+        "conj",
+        "cc",
+        "parataxis",
+        "punct",
+        "mark",
+        "aux",
+        "auxpass",
+        "neg",
+    }
+)
+
+if not Doc.has_extension("fw_toponyms"):
+    Doc.set_extension("fw_toponyms", default=None)
+
+
+@dataclass
+class PlaceMention:
+    """One place mention. ``start``/``end`` are token offsets, ``span`` character offsets."""
+
+    start: int
+    end: int
+    span: tuple[int, int]
+    text: str
+    role: PlaceRole = "literal"
+    place: Place | None = None
+    score: float = 0.0
+    feature: str | None = None
+    feature_span: tuple[int, int] | None = None
+    relation: Relation | None = None
+    relation_span: tuple[int, int] | None = None
+    bearing: str | None = None
+    distance_km: float | None = None
+    candidates: list[Candidate] = field(default_factory=list, repr=False)
+    admin_phrase: bool = False
+
+    @property
+    def approximate(self) -> bool:
+        return bool(self.relation or self.feature or (self.place and self.place.approximate))
+
+
+@dataclass(frozen=True)
+class Demonyms:
+    """Demonym -> ISO country code, and regional adjectives -> gazetteer name."""
+
+    countries: dict[str, str]
+    regions: dict[str, str]
+
+    @classmethod
+    def load(cls, path: Path = DEMONYMS_PATH) -> Demonyms:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(dict(data.get("countries", {})), dict(data.get("regions", {})))
+
+
+@lru_cache(maxsize=1)
+def _default_demonyms() -> Demonyms:
+    return Demonyms.load()
+
+
+def _is_cap(tok: Token) -> bool:
+    return (bool(tok.text[:1].isupper()) and tok.is_alpha) or tok.text in {"-", "–"}
+
+
+class PlaceRecognizer:
+    """The ``fw_places`` component: recognise, resolve, classify place mentions."""
+
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        name: str = "fw_places",
+        gazetteer: Gazetteer | None = None,
+        demonyms: Demonyms | None = None,
+    ) -> None:
+        self.name = name
+        self._gazetteer = gazetteer
+        self.demonyms = demonyms or _default_demonyms()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer.open()
+        return self._gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = self.predict(doc)
+        self.set_annotations(doc, mentions)
+        return doc
+
+    def set_annotations(self, doc: Doc, mentions: list[PlaceMention]) -> None:
+        doc._.fw_toponyms = mentions
+
+    # -- recognition ----------------------------------------------------------------------
+    def predict(self, doc: Doc) -> list[PlaceMention]:
+        gz = self.gazetteer
+        spans: dict[tuple[int, int], str] = {}  # token span -> how found
+        for ent in doc.ents:
+            start = ent.start
+            while start < ent.end and doc[start].lower_ in {"the", "a"}:
+                start += 1
+            if start >= ent.end:
+                continue
+            if doc[ent.end - 1].text in {"'s", "’s"}:
+                ent = doc[start : ent.end - 1]
+            if ent.label_ in _ENTITY_LABELS:
+                spans[(start, ent.end)] = "ent"
+            elif ent.label_ in {"ORG", "NORP"}:
+                spans[(start, ent.end)] = ent.label_
+        matched = self._match(doc, gz)
+        found: list[PlaceMention] = []
+        deferred: list[PlaceMention] = []
+        taken: set[int] = set()
+        # gazetteer matches, longest first; they win over shorter place entities they cover
+        for s, e in sorted(matched, key=lambda k: (k[0] - k[1], k[0])):
+            if any(i in taken for i in range(s, e)):
+                continue
+            over = [k for k in spans if k[0] < e and s < k[1]]
+            if any(
+                spans[k] == "ent" and k[0] <= s and k[1] >= e and k[1] - k[0] > e - s for k in over
+            ):
+                continue  # inside a longer place entity ("Stade de France")
+            cands = gz.lookup(doc[s:e].text, fold=False)
+            labels = {spans[k] for k in over}
+            if "ent" in labels:
+                m = self._mention(doc, s, e, cands)
+            elif "ORG" in labels:
+                if not self._strong(cands, doc[s:e], org=True):
+                    continue
+                m = self._mention(doc, s, e, cands)
+                if any(
+                    spans[k] == "ORG" and k[0] <= s and k[1] >= e and k[1] - k[0] > e - s
+                    for k in over
+                ):
+                    m.role = "demonym"  # a place modifying a name: "Toronto Police"
+            elif any(t.ent_type_ for t in doc[s:e]):
+                if self._strong(cands, doc[s:e], org=True, ents=False):
+                    deferred.append(self._mention(doc, s, e, cands))
+                continue
+            elif self._strong(cands, doc[s:e]):
+                m = self._mention(doc, s, e, cands)
+            else:
+                continue
+            taken.update(range(s, e))
+            found.append(m)
+        for (s, e), how in sorted(spans.items()):
+            if any(i in taken for i in range(s, e)):
+                continue
+            text = doc[s:e].text
+            if text in self.demonyms.countries or text in self.demonyms.regions:
+                dm = self._demonym(doc, s, e)
+                if dm is not None:
+                    taken.update(range(s, e))
+                    found.append(dm)
+                continue
+            if how != "ent":
+                continue
+            cands = self._filter_fold(text, gz.lookup(text))
+            k = s
+            while not cands and k < e - 1 and doc[k].lower_ in _QUALIFIERS:
+                k += 1  # "Far North Queensland" -> Queensland
+                cands = self._filter_fold(doc[k:e].text, gz.lookup(doc[k:e].text))
+            taken.update(range(s, e))
+            found.append(self._mention(doc, s, e, cands))
+        for tok in doc:  # demonyms the model did not tag
+            if tok.i not in taken and tok.text in self.demonyms.countries and tok.pos_ != "VERB":
+                dm = self._demonym(doc, tok.i, tok.i + 1)
+                if dm is not None:
+                    taken.add(tok.i)
+                    found.append(dm)
+        if deferred:  # names the model gave to persons: kept when the document's places agree
+            countries = {c.place.country for m in found for c in m.candidates[:1]}
+            for m in deferred:
+                best = next((c for c in m.candidates if c.exact), None)
+                if (
+                    best is not None
+                    and best.place.country in countries
+                    and not any(i in taken for i in range(m.start, m.end))
+                ):
+                    taken.update(range(m.start, m.end))
+                    found.append(m)
+        found.sort(key=lambda m: m.start)
+        for m in found:
+            if m.role == "literal":
+                self._phrases(doc, m)
+                m.role = self._role(doc, m)
+        self._resolve(doc, found)
+        return found
+
+    def _match(self, doc: Doc, gz: Gazetteer) -> set[tuple[int, int]]:
+        """Capitalised n-grams (and "X <feature word>") that name a gazetteer place."""
+        grams: dict[str, list[tuple[int, int]]] = {}
+        n = len(doc)
+        for i, tok in enumerate(doc):
+            if (
+                not (tok.text[:1].isupper() and tok.text.replace(".", "").isalpha())
+                or tok.is_stop
+                or len(tok) < 2
+                or tok.lower_ in {"we", "i", "in", "a", "act"}
+            ):
+                continue
+            for j in range(i + 1, min(n, i + _MAX_NGRAM) + 1):
+                last = doc[j - 1]
+                if j - 1 > i and not (
+                    _is_cap(last)
+                    or last.lower_ in FEATURE_WORDS
+                    or last.lower_
+                    in {
+                        "gas",
+                        "oil",
+                        "border",
+                        "air",
+                        "el",
+                        "al",
+                        "ez",
+                        "az",
+                        "ad",
+                        "as",
+                        "ash",
+                        "of",
+                        "de",
+                        "ed",
+                        "es",
+                        "an",
+                    }
+                ):
+                    break
+                if last.is_punct and last.text not in {"-", "–"}:
+                    break
+                key = name_key(doc[i:j].text)
+                if key and (j - i > 1 or len(key) >= 3 or tok.text in {"US", "UK"}):
+                    grams.setdefault(key, []).append((i, j))
+        known = gz.known_keys(list(grams))
+        out: set[tuple[int, int]] = set()
+        for key in known:
+            for s, e in grams[key]:
+                if doc[e - 1].text in {"-", "–"} or doc[e - 1].lower_ in {"of", "al", "el"}:
+                    continue
+                out.add((s, e))
+        return out
+
+    def _strong(
+        self, cands: list[Candidate], span: Span, org: bool = False, ents: bool = True
+    ) -> bool:
+        """Enough gazetteer support to take a span that no place entity backs."""
+        if not cands:
+            return False
+        if len(span) == 1 and span[0].is_sent_start and span[0].pos_ != "PROPN":
+            return False
+        if ents and any(
+            t.ent_type_ in {"PERSON", "NORP", "DATE", "CARDINAL", "MONEY", "WORK_OF_ART"}
+            for t in span
+        ):
+            return False
+        if not org and any(t.ent_type_ == "ORG" for t in span):
+            return False
+        for c in cands:
+            p = c.place
+            if not c.exact:
+                continue
+            if p.is_country or p.is_admin1 or p.source.startswith("supplement"):
+                return True
+            if p.feature_code == "AIRP" and len(span) > 1:
+                return True
+            if p.population >= _STRONG_POP and c.primary:
+                return True
+        return False
+
+    @staticmethod
+    def _filter_fold(text: str, cands: list[Candidate]) -> list[Candidate]:
+        """Transliteration matches only when the names still look alike."""
+        key = name_key(text)
+        return [
+            c
+            for c in cands
+            if c.exact
+            or (
+                SequenceMatcher(None, key, name_key(c.place.name)).ratio() >= 0.5
+                and (c.place.population >= 1000 or c.place.source.startswith("supplement"))
+            )
+        ]
+
+    def _mention(self, doc: Doc, s: int, e: int, cands: list[Candidate]) -> PlaceMention:
+        sp = doc[s:e]
+        return PlaceMention(s, e, (sp.start_char, sp.end_char), sp.text, candidates=cands)
+
+    def _demonym(self, doc: Doc, s: int, e: int) -> PlaceMention | None:
+        text = doc[s:e].text
+        code = self.demonyms.countries.get(text)
+        cands: list[Candidate] = []
+        if code:
+            try:
+                cands = [Candidate(self.gazetteer.country(code), True, True)]
+            except KeyError:
+                return None
+        elif text in self.demonyms.regions:
+            cands = self.gazetteer.lookup(self.demonyms.regions[text])[:1]
+        if not cands:
+            return None
+        m = self._mention(doc, s, e, cands)
+        m.role = "demonym"
+        return m
+
+    def _phrases(self, doc: Doc, m: PlaceMention) -> None:
+        """Feature phrase after the mention, relative phrase before it."""
+        j = m.end
+        words: list[str] = []
+        while (
+            j < len(doc)
+            and j < m.end + 3
+            and doc[j].lower_
+            in FEATURE_WORDS.keys()
+            | {"gas", "oil", "air", "border", "military", "international"}
+            | _ADMIN_WORDS
+        ):
+            words.append(doc[j].lower_)
+            j += 1
+        if words and words[-1] in _ADMIN_WORDS:
+            m.admin_phrase = True
+        elif words and words[-1] in FEATURE_WORDS:
+            m.feature = " ".join(words)
+            m.feature_span = (doc[m.end].idx, doc[j - 1].idx + len(doc[j - 1]))
+        i = m.start - 1
+        if i < 0:
+            return
+        prev = doc[i]
+        if prev.lower_ in _NEAR_WORDS or (
+            prev.lower_ == "of"
+            and i > 0
+            and doc[i - 1].lower_ in {"outskirts", "edge", "vicinity", "outside"}
+        ):
+            m.relation = "near"
+            m.relation_span = (doc[i - 1 if prev.lower_ == "of" else i].idx, m.span[0])
+        if prev.lower_ in {"of", "from"} and i > 0:
+            b = doc[i - 1].lower_
+            if b in _BEARINGS:
+                m.relation, m.bearing = "bearing", _BEARINGS[b]
+                m.relation_span = (doc[i - 1].idx, m.span[0])
+            k = i - 1
+            while k >= max(0, i - 10) and not doc[k].is_sent_start:
+                unit = _DIST_UNITS.get(doc[k].lower_)
+                if unit and k > 0 and doc[k - 1].like_num:
+                    value = _number(doc[k - 1].text)
+                    if value is not None:
+                        m.distance_km = round(value * unit, 1)
+                        if m.relation is None:
+                            m.relation = "distance"
+                        m.relation_span = (doc[k - 1].idx, m.span[0])
+                    break
+                k -= 1
+
+    def _role(self, doc: Doc, m: PlaceMention) -> PlaceRole:
+        last = doc[m.end - 1]
+        nxt = doc[m.end] if m.end < len(doc) else None
+        if (
+            nxt is not None
+            and nxt.text in {"-", "–"}
+            and m.end + 1 < len(doc)
+            and doc[m.end + 1].pos_ in {"VERB", "ADJ"}
+            and doc[m.end + 1].lower_ not in FEATURE_WORDS
+        ):
+            return "demonym"  # "US-backed", "Saudi-led"
+        cands = m.candidates
+        big = bool(cands) and (cands[0].place.is_country or cands[0].place.feature_code == "PPLC")
+        if (
+            last.dep_ in {"compound", "amod"}
+            and last.head.i >= m.end
+            and last.head.ent_type_ not in _ENTITY_LABELS
+            and last.head.lower_ not in FEATURE_WORDS
+            and last.head.lower_ not in _ADMIN_WORDS
+            and big
+        ):
+            return "demonym"  # "US weaponry", "US withdrawal"
+        if big and last.dep_ == "nsubj" and last.head.pos_ in {"VERB", "AUX"}:
+            return "metonym"  # "Washington said", "the US rushed troops"
+        if big and last.dep_ == "poss" and last.head.lower_ in _METONYM_HEADS:
+            return "metonym"
+        return "literal"
+
+    # -- resolution -----------------------------------------------------------------------
+    def _resolve(self, doc: Doc, mentions: list[PlaceMention]) -> None:
+        countries: Counter[str] = Counter()
+        admins: Counter[tuple[str, str]] = Counter()
+        for m in mentions:
+            if m.candidates:
+                top = m.candidates[0]
+                if (top.place.is_country and top.exact) or m.role == "demonym":
+                    countries[str(top.place.country)] += 1
+                elif len(m.candidates) == 1 and top.place.country:
+                    countries[top.place.country] += 1
+        for _ in range(2):  # a second pass uses the first pass's divisions and countries
+            for idx, m in enumerate(mentions):
+                if not m.candidates:
+                    continue
+                container = self._container(doc, m, mentions[idx + 1 :])
+                scored = sorted(
+                    ((self._score(c, m, countries, admins, container), c) for c in m.candidates),
+                    key=lambda x: -x[0],
+                )
+                best, cand = scored[0]
+                second = scored[1][0] if len(scored) > 1 else best - 3.0
+                m.place = cand.place
+                m.score = round(1.0 / (1.0 + math.exp(-(best - second) * 1.5)), 3)
+            countries = Counter(
+                str(m.place.country) for m in mentions if m.place and m.place.country
+            )
+            admins = Counter(
+                (str(m.place.country), str(m.place.admin1))
+                for m in mentions
+                if m.place and m.place.is_admin1 and m.place.admin1
+            )
+
+    def _container(
+        self,
+        doc: Doc,
+        m: PlaceMention,
+        after: list[PlaceMention],
+    ) -> PlaceMention | None:
+        """ "Plymouth, Massachusetts": the mention right after a comma."""
+        if m.end < len(doc) and doc[m.end].text == "," and after and after[0].start == m.end + 1:
+            return after[0]
+        return None
+
+    def _score(
+        self,
+        c: Candidate,
+        m: PlaceMention,
+        countries: Counter[str],
+        admins: Counter[tuple[str, str]],
+        container: PlaceMention | None,
+    ) -> float:
+        p = c.place
+        pop = p.population // 3 if p.is_admin1 else p.population
+        s = 0.5 * math.log10(pop + 10)
+        if p.is_country:
+            s += 3.0 if c.exact else 1.0
+        elif p.is_admin1:
+            s += (1.0 if c.primary else 0.0) if c.exact else 0.3
+        elif p.feature_code == "PPLC":
+            s += 2.0 if c.primary else 0.5
+        elif p.feature_code in {"CONT", "RGN", "SEA", "GULF", "STRT", "OCN"} or p.source.startswith(
+            "supplement"
+        ):
+            s += 2.5
+        elif p.feature_code == "AIRP":
+            s += 1.5 * p.population  # population 1 marks a major (international) airport
+        if p.feature_class == "A" and m.admin_phrase:
+            s += 2.0
+        if m.feature and p.feature_code == FEATURE_WORDS.get(m.feature.split()[-1]):
+            s += 2.0
+        if c.primary:
+            s += 0.5
+        if not c.exact:
+            s -= 1.5
+        if p.country and countries.get(p.country):
+            s += 0.9 + 0.15 * min(countries[p.country], 4)
+        if p.country and p.admin1 and admins.get((p.country, p.admin1)):
+            s += 0.7
+        if container is not None and container.candidates:
+            cp = container.place or container.candidates[0].place
+            if cp.country == p.country:
+                s += 1.0
+                if cp.is_admin1 and (cp.admin1 == p.admin1 or cp.name == p.admin1_name):
+                    s += 1.0
+        return s
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+@Language.factory(
+    "fw_places",
+    assigns=["doc._.fw_toponyms"],
+    requires=["token.dep", "doc.ents"],
+    default_config={},
+)
+def make_places(nlp: Language, name: str) -> PlaceRecognizer:
+    """Factory; the gazetteer is opened lazily (see :func:`add_places` to pass one)."""
+    return PlaceRecognizer(nlp, name)
+
+
+def add_places(
+    nlp: Language, gazetteer: Gazetteer | None = None, demonyms: Demonyms | None = None
+) -> PlaceRecognizer:
+    """Add ``fw_places`` to ``nlp`` with a given gazetteer (tests pass a small one)."""
+    pipe = nlp.add_pipe("fw_places")
+    assert isinstance(pipe, PlaceRecognizer)
+    pipe._gazetteer = gazetteer
+    if demonyms is not None:
+        pipe.demonyms = demonyms
+    return pipe
+
+
+# -- records ------------------------------------------------------------------------------
+def _mentions(doc: Doc) -> list[PlaceMention]:
+    return list(doc._.fw_toponyms or [])
+
+
+def toponyms(doc: Doc) -> list[Toponym]:
+    """Every place mention of the document as :class:`~frontwatch.records.Toponym`."""
+    out = []
+    for m in _mentions(doc):
+        p = m.place
+        out.append(
+            Toponym(
+                doc_id=str(doc._.fw_doc_id or ""),
+                text=m.text,
+                span=m.span,
+                role=m.role,
+                geonameid=p.geonameid if p else None,
+                name=p.name if p else None,
+                lat=p.lat if p else None,
+                lon=p.lon if p else None,
+                country=p.country if p else None,
+                admin1=(p.admin1_name or (p.name if p.is_admin1 else None)) if p else None,
+                feature_code=p.feature_code if p else None,
+                score=m.score if p else None,
+            )
+        )
+    return out
+
+
+def _location(m: PlaceMention, near: bool = False) -> Location:
+    p = m.place
+    assert p is not None
+    if p.is_area:
+        precision: Literal[1, 2, 3] = 3
+    elif m.relation or m.feature or near:
+        precision = 2
+    else:
+        precision = 1
+    return Location(
+        text=m.text,
+        span=m.span,
+        name=p.name,
+        geonameid=p.geonameid if p.geonameid > 0 else None,
+        lat=p.lat,
+        lon=p.lon,
+        country=p.country,
+        admin1=p.admin1_name or (p.name if p.is_admin1 else None),
+        feature=p.feature_code,
+        precision=precision,
+        approximate=m.approximate or near or precision == 3,
+    )
+
+
+def _literal(doc: Doc) -> list[PlaceMention]:
+    return [m for m in _mentions(doc) if m.role == "literal" and m.place is not None]
+
+
+def _covering(mentions: Iterable[PlaceMention], i: int) -> PlaceMention | None:
+    for m in mentions:
+        if m.start <= i < m.end:
+            return m
+    return None
+
+
+def _anaphor(doc: Doc, tok: Token, before: int) -> PlaceMention | None:
+    """ "the city" -> the most recent mention of a populated place before token ``before``."""
+    want = _ANAPHORA.get(tok.lower_)
+    if want is not None and any(
+        m.start > tok.i and m.start <= tok.right_edge.i for m in _mentions(doc)
+    ):
+        return None  # "the northern city of Mosul": the place is named here
+    if want is None or not any(
+        c.lower_ in {"the", "this", "that"} or c.dep_ == "poss" for c in tok.children
+    ):
+        return None
+    pool = [
+        m
+        for m in _mentions(doc)
+        if m.place is not None and m.start < before and m.role in {"literal", "demonym"}
+    ]
+    for m in reversed(pool):
+        p = m.place
+        assert p is not None
+        if m.role == "demonym" and tok.lower_ != "country":
+            continue
+        if tok.lower_ == "airport" and p.feature_code != "AIRP":
+            continue
+        if tok.lower_ == "country" and not p.is_country:
+            continue
+        if want == "P" and p.feature_class != "P":
+            continue
+        if want == "A" and p.feature_class not in {"A", "L"}:
+            continue
+        return m
+    return None
+
+
+def _attached(doc: Doc, trigger: Span, literal: list[PlaceMention]) -> PlaceMention | None:
+    """A literal place syntactically attached to the trigger (its objects and preps)."""
+    roots = [trigger.root]
+    if trigger.root.dep_ in {"relcl", "acl"}:
+        roots.append(trigger.root.head)
+    queue = list(roots)
+    seen: set[int] = set()
+    while queue:
+        tok = queue.pop(0)
+        if tok.i in seen or tok.sent != trigger.sent:
+            continue
+        seen.add(tok.i)
+        m = _covering(literal, tok.i)
+        if m is not None:
+            return m
+        if tok.i not in {r.i for r in roots} or tok.dep_ in {"relcl", "acl"}:
+            ana = _anaphor(doc, tok, trigger.start)
+            if ana is not None:
+                return ana
+        for child in tok.children:
+            if child.dep_ not in _ATTACH_SKIP:
+                queue.append(child)
+    return None
+
+
+def event_location(doc: Doc, trigger: Span) -> Location | None:
+    """Where the event of ``trigger`` happened (docs/geoparsing.md for the order of rules)."""
+    literal = _literal(doc)
+    if not literal and not _mentions(doc):
+        return None
+    hit = _covering(literal, trigger.root.i) or _attached(doc, trigger, literal)
+    if hit is not None:
+        return _location(hit)
+    sent = trigger.sent
+    in_sent = [m for m in literal if sent.start <= m.start < sent.end]
+    if in_sent:
+        specific = [m for m in in_sent if m.place is not None and not m.place.is_area]
+        pool = specific or in_sent
+        best = min(pool, key=lambda m: abs(m.start - trigger.start))
+        return _location(best)
+    para = _paragraph(doc, trigger)
+    in_para = [m for m in literal if para[0] <= m.start < para[1]]
+    if in_para:
+        counts = Counter(m.place.geonameid for m in in_para if m.place is not None)
+        top = max(in_para, key=lambda m: (counts[m.place.geonameid] if m.place else 0, -m.start))
+        return _location(top)
+    before = [
+        m
+        for m in literal
+        if m.start < trigger.start and m.place is not None and not m.place.is_area
+    ]
+    if before:
+        return _location(before[-1])
+    return None
+
+
+def _paragraph(doc: Doc, trigger: Span) -> tuple[int, int]:
+    """Token range of the paragraph (text between blank lines) holding the trigger."""
+    text = doc.text
+    start = text.rfind("\n\n", 0, trigger.start_char)
+    end = text.find("\n\n", trigger.end_char)
+    start_char = 0 if start < 0 else start
+    end_char = len(text) if end < 0 else end
+    first = last = None
+    for tok in doc:
+        if tok.idx >= start_char and first is None:
+            first = tok.i
+        if tok.idx < end_char:
+            last = tok.i + 1
+    return (first or 0, last or len(doc))
+
+
+def describe(mention: PlaceMention) -> dict[str, Any]:
+    """A JSON-friendly summary of a mention (for debugging and scripts)."""
+    p = mention.place
+    return {
+        "text": mention.text,
+        "span": list(mention.span),
+        "role": mention.role,
+        "place": p.name if p else None,
+        "geonameid": p.geonameid if p else None,
+        "feature": mention.feature,
+        "relation": mention.relation,
+        "bearing": mention.bearing,
+        "distance_km": mention.distance_km,
+        "score": mention.score,
+    }
