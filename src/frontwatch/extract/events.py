@@ -46,6 +46,11 @@ SPEECH_VERBS = {"say", "tell", "report", "claim", "state", "announce", "add", "c
 TEMPORAL_PREPS = {"after", "before", "since", "until", "following", "during", "amid"}
 # how a word depends on a governor whose meaning it takes on ("failed to retake", "risk of war")
 COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "nsubj", "nsubjpass", "acl", "attr", "pcomp", "csubj", "oprd"}
+OBLIGATION_MODALS = {"must", "should", "ought"}
+STATEMENT_VERBS = {"declare", "insist", "warn", "remind", "announce", "pledge", "vow", "promise", "threaten", "stress", "reiterate", "decide", "agree", "conclude", "write", "believe", "think"}
+INTENT_GOVERNORS = {"plan", "intend", "vow", "promise", "pledge", "ready", "willing", "prepare", "offer", "decide", "threaten", "set", "due", "poised"}
+HOSTILE_FAMILIES = {"violence", "explosion", "territory", "coercion", "riot", "abduction", "protest"}
+HOSTILE_PLOVER = {"SANCTION", "REJECT", "THREATEN", "PROTEST", "COERCE", "ASSAULT", "FIGHT", "DISAPPROVE", "ACCUSE"}
 FUTURE_ADJ = {"planned", "threatened", "upcoming", "impending", "proposed", "expected"}
 HYPOTHETICAL_ADJ = {"feared", "fear", "possible", "potential", "would-be", "hypothetical", "likely"}
 CIVILIAN_NOUNS = {"civilian", "resident", "villager", "family", "people", "refugee", "christian", "yazidi", "muslim", "minority", "inhabitant", "child", "woman", "thousand", "hundred", "student", "worker"}
@@ -72,6 +77,8 @@ class EventCandidate:
     cues: dict[str, float] = field(default_factory=dict)
     doc_cues: dict[str, float] = field(default_factory=dict)
     absorbed: list[int] = field(default_factory=list)  # anchors of merged verb triggers
+    prominence: float = 0.4  # 1.0: the main predicate of its sentence
+    derived_from: str | None = None  # a stated intention: the frame of the intended event
 
     def trigger(self, doc: Doc) -> Span:
         return doc[self.start : self.end]
@@ -88,6 +95,18 @@ def _prep_objects(token: Token, preps: Iterable[str]) -> list[Token]:
         if prep.dep_ in ("prep", "agent") and prep.lower_ in wanted:
             out.extend(c for c in prep.children if c.dep_ == "pobj")
     return out
+
+
+PLACE_NOUNS = {
+    "city", "town", "village", "area", "region", "district", "province", "base", "airport",
+    "field", "crossing", "border", "territory", "neighbourhood", "neighborhood", "position",
+    "camp", "checkpoint", "port", "island", "valley", "road", "highway", "bridge", "building",
+    "compound", "outpost", "stronghold", "capital", "suburb", "quarter", "zone", "front",
+}
+
+
+def _is_place(token: Token) -> bool:
+    return token.ent_type_ in ("GPE", "LOC", "FAC") or token.lemma_.lower() in PLACE_NOUNS
 
 
 def _is_actorish(token: Token) -> bool:
@@ -149,12 +168,18 @@ class EventDetector:
             cand.cues = sent_cues[sent.start]
             cand.doc_cues = doc_text_cues
             self._predicate(doc, cand)
-            self._arguments(doc, cand)
+            self._arguments(doc, cand, found)
             if not self._is_eventive(doc, cand, found):
                 continue
-            cand.modality = self._modality(doc, cand)
+            flags = self._modality_flags(doc, cand)
+            cand.modality = self._modality_of(flags)
             cand.status = self._status(doc, cand) if cand.modality in ("asserted",) else None
+            cand.prominence = self._prominence(doc, cand)
             cands.append(cand)
+            if cand.modality != "asserted":
+                act = self._speech_act(doc, cand, flags, found)
+                if act is not None:
+                    cands.append(act)
         return self._absorb(doc, cands)
 
     def set_annotations(self, doc: Doc, candidates: list[EventCandidate]) -> Doc:
@@ -240,13 +265,27 @@ class EventDetector:
         return None
         return None
 
-    def _arguments(self, doc: Doc, cand: EventCandidate) -> None:
+    def _arguments(self, doc: Doc, cand: EventCandidate, found: dict[int, EventCandidate]) -> None:
+        """Head tokens of who did it (arg1), to whom (arg2), and what or where (theme)."""
         anchor = doc[cand.anchor]
         pred = doc[cand.predicate]
-        frame = cand.frame.name
+        frame = cand.frame
+        verbal = frame.family == "none" and frame.category is None
         arg1: Token | None = None
         arg2: Token | None = None
         theme: Token | None = None
+
+        def target(tok: Token) -> None:
+            nonlocal arg2, theme
+            if arg2 is None and _is_actorish(tok) and (verbal or not _is_place(tok)):
+                arg2 = tok
+            elif theme is None:
+                theme = tok
+                if verbal and arg2 is None:  # "welcomed Reagan's statement": Reagan
+                    poss = _children(tok, "poss")
+                    if poss and _is_actorish(poss[0]):
+                        arg2 = poss[0]
+
         if anchor.pos_ in NOUN_TAGS:
             poss = _children(anchor, "poss")
             by = _prep_objects(anchor, ["by"])
@@ -254,25 +293,23 @@ class EventDetector:
             arg1 = (poss or by or comp or [None])[0]
             if arg1 is None and pred is not anchor:
                 arg1 = self._subject(pred)
-            if arg1 is None and anchor.dep_ in ("dobj", "pobj") and anchor.head.pos_ in VERB_TAGS:
-                head_subj = self._subject(anchor.head if anchor.dep_ == "dobj" else anchor.head.head)
-                if head_subj is not None and head_subj.i != anchor.i and frame in ("protest", "strike_lab", "agree", "ceasefire", "consult"):
-                    arg1 = head_subj
-            targets = _prep_objects(anchor, ["on", "against", "upon", "at", "with"])
-            of = _prep_objects(anchor, ["of"])
-            if targets:
-                arg2 = targets[0]
-            if of:
-                if _is_actorish(of[0]) and not of[0].ent_type_ in ("GPE", "LOC", "FAC"):
-                    arg2 = arg2 or of[0]
-                else:
-                    theme = of[0]
+            if arg1 is None and anchor.dep_ in ("dobj", "pobj", "attr"):
+                gov = anchor.head if anchor.dep_ != "pobj" else anchor.head.head
+                # the subject of a verb that is not itself an event ("arrived on a visit"),
+                # not of one that reports or judges it ("condemned the attack")
+                if gov.pos_ in VERB_TAGS and gov.i not in found:
+                    subj = self._subject(gov)
+                    if subj is not None and subj.i != anchor.i:
+                        arg1 = subj
+            for tok in _prep_objects(anchor, ["on", "against", "upon", "at", "with", "to", "between"]):
+                target(tok)
+            for tok in _prep_objects(anchor, ["of"]):
+                target(tok)
         else:
             arg1 = self._subject(anchor)
             agent = _prep_objects(anchor, ["by"])
             passive = _children(anchor, "nsubjpass")
-            objs = _children(anchor, "dobj")
-            if frame == "fall":
+            if frame.name == "fall":
                 to = _prep_objects(anchor, ["to", "into"])
                 theme = arg1
                 arg1 = to[0] if to else None
@@ -280,26 +317,19 @@ class EventDetector:
                     of = _prep_objects(arg1, ["of"])
                     arg1 = of[0] if of else arg1
             elif passive:
-                arg2 = passive[0]
                 arg1 = agent[0] if agent else None
-                if arg1 is None and anchor.dep_ in ("conj", "xcomp"):
-                    arg1 = None
+                target(passive[0])
             else:
-                if objs:
-                    if _is_actorish(objs[0]) and objs[0].ent_type_ not in ("GPE", "LOC", "FAC"):
-                        arg2 = objs[0]
-                    else:
-                        theme = objs[0]
-                targets = _prep_objects(anchor, ["on", "against", "with", "at"])
-                if arg2 is None and targets and frame in ("fight", "attack", "shoot", "shell", "airstrike", "bomb", "cooperate", "consult", "agree", "ceasefire"):
-                    arg2 = targets[0] if _is_actorish(targets[0]) else None
-                    if arg2 is None and theme is None:
-                        theme = targets[0]
-                if frame in ("retake", "capture") and arg2 is None:
+                for tok in _children(anchor, "dobj", "dative"):
+                    target(tok)
+                preps = ["on", "against", "with", "at", "to", "from", "into"] if verbal else ["on", "against", "with", "at"]
+                for tok in _prep_objects(anchor, preps):
+                    target(tok)
+                if frame.name in ("retake", "capture") and arg2 is None:
                     src = _prep_objects(anchor, ["from"])
                     if src and _is_actorish(src[0]):
                         arg2 = src[0]
-        if cand.frame.name == "retreat" and arg1 is not None and (
+        if frame.name == "retreat" and arg1 is not None and (
             arg1.lemma_.lower() in CIVILIAN_NOUNS or arg1.lower_.rstrip("s") in CIVILIAN_NOUNS
         ):
             cand.frame = self.lexicon.frames["displace"]  # civilians who flee are displaced
@@ -405,47 +435,134 @@ class EventDetector:
         before = [t.lower_ for t in doc[max(edge - 2, verb.sent.start) : edge]]
         return bool(before) and (before[-1] in ("if", "unless", "lest") or before[-2:] == ["in", "case"])
 
-    def _modality(self, doc: Doc, cand: EventCandidate) -> str:
+    def _modality_flags(self, doc: Doc, cand: EventCandidate) -> set[str]:
+        """What the trigger's clause and governors say about it.
+
+        Flags: ``negated``, ``hypothetical`` (could, may, if, risk of...), ``future`` (will,
+        plans to...), ``obligation`` (must, should), ``stated`` (the clause is the content of a
+        speech verb or of an intention: "said they would", "vowed to").
+        """
         m = self.lexicon.modality
         chain = self._chain(doc, cand)
-        negated = hypothetical = future = False
+        flags: set[str] = set()
         for depth, tok in enumerate(chain):
             lemma = tok.lemma_.lower()
             for child in tok.children:
                 cl = child.lower_
                 if child.dep_ == "neg" or (cl in ("never", "no") and child.dep_ in ("advmod", "det")):
                     if depth <= 3:  # "the feared attack ... did not materialize"
-                        negated = True
+                        flags.add("negated")
                 elif child.dep_ in ("aux", "auxpass"):
-                    if cl in m["hypothetical_modals"]:
-                        hypothetical = True
-                    elif cl in m["future_modals"]:
-                        future = True
+                    if cl in OBLIGATION_MODALS:
+                        flags.add("obligation")
+                    elif cl in m["hypothetical_modals"]:
+                        flags.add("hypothetical")
+                    elif cl in m["future_modals"] or cl == "would":
+                        flags.add("future" if cl != "would" else "would")
                 elif child.dep_ == "advmod" and cl in m["hypothetical_adverbs"]:
-                    hypothetical = True
+                    flags.add("hypothetical")
                 elif child.dep_ == "mark" and cl in ("if", "unless", "whether"):
-                    hypothetical = True
+                    flags.add("conditional")
                 elif child.dep_ == "amod" and child.lemma_.lower() in FUTURE_ADJ:
-                    future = True
+                    flags.add("future")
                 elif child.dep_ == "amod" and child.lemma_.lower() in HYPOTHETICAL_ADJ:
-                    hypothetical = True
+                    flags.add("hypothetical")
             if tok.pos_ in VERB_TAGS and self._conditional_before(doc, tok):
-                hypothetical = True
+                flags.add("conditional")
+            if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS:
+                flags.add("stated")
             if depth == 0 or not self._governs(chain[depth - 1], tok):
                 continue
             if lemma in m["negation_governors"]:
-                negated = True
+                flags.add("negated")
             elif lemma in m["hypothetical_governors"]:
-                hypothetical = True
+                flags.add("hypothetical")
             elif lemma in m["future_governors"]:
-                future = True
-        if negated:
+                flags.add("future")
+                if lemma in INTENT_GOVERNORS:
+                    flags.add("stated")
+        if chain and chain[-1].dep_ in ("ccomp", "parataxis") and chain[-1].head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS:
+            flags.add("stated")
+        return flags
+
+    @staticmethod
+    def _modality_of(flags: set[str]) -> str:
+        if "negated" in flags:
             return "negated"
-        if hypothetical:
+        if flags & {"hypothetical", "conditional", "obligation"}:
             return "hypothetical"
-        if future:
+        if flags & {"future"} or ("would" in flags and "stated" in flags):
             return "future"
+        if "would" in flags:
+            return "hypothetical"
         return "asserted"
+
+    def _modality(self, doc: Doc, cand: EventCandidate) -> str:
+        return self._modality_of(self._modality_flags(doc, cand))
+
+    def _speech_act(self, doc: Doc, cand: EventCandidate, flags: set[str], found: dict[int, EventCandidate]) -> EventCandidate | None:
+        """The statement that a reported intention or demand is (PLOVER codes the statement).
+
+        "Rebels said they would attack" is a THREATEN by the rebels; "Hungary will support the
+        resolution" an AGREE (a promise); "X said it would not accept" a REJECT; "Iraq must
+        comply, the minister said" a DEMAND by the minister. Only for clauses that are stated
+        intentions (after a speech or intention verb, or with will/would), never for
+        hypotheticals ("could", "if", "the risk of").
+        """
+        if flags & {"hypothetical", "conditional"} or "stated" not in flags and "future" not in flags:
+            return None
+        chain = self._chain(doc, cand)
+        if any(t.i in found and t.i != cand.anchor and found[t.i].frame.family == "none" for t in chain[1:]):
+            return None  # "threatened to attack": the governing trigger is the statement
+        frames = self.lexicon.frames
+        hostile = cand.frame.family in HOSTILE_FAMILIES or cand.frame.plover in HOSTILE_PLOVER
+        arg1, arg2 = cand.arg1, cand.arg2
+        if "obligation" in flags:
+            frame = frames["demand"]
+            speaker = self._speaker(doc, cand)
+            arg1, arg2 = (speaker.i if speaker is not None else None), cand.arg1
+        elif "negated" in flags:
+            if hostile or not flags & {"future", "would", "stated"}:
+                return None
+            frame = frames["reject"]
+        elif flags & {"future", "would"}:
+            frame = frames["threaten"] if hostile else frames["agree"]
+        else:
+            return None
+        return EventCandidate(
+            start=cand.start, end=cand.end, anchor=cand.anchor, frame=frame,
+            predicate=cand.predicate, arg1=arg1, arg2=arg2, theme=cand.theme,
+            modality="asserted", status="completed", cues=cand.cues, doc_cues=cand.doc_cues,
+            prominence=cand.prominence, derived_from=cand.frame.name,
+        )
+
+    def _speaker(self, doc: Doc, cand: EventCandidate) -> Token | None:
+        tok = doc[cand.anchor]
+        for _ in range(6):
+            if tok.head is tok:
+                return None
+            if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS:
+                return self._subject(tok.head)
+            tok = tok.head
+        return None
+
+    def _prominence(self, doc: Doc, cand: EventCandidate) -> float:
+        """How central the trigger's clause is to its sentence: 1 for the main predicate."""
+        tok = doc[cand.predicate]
+        while tok.dep_ == "conj" and tok.head is not tok:
+            tok = tok.head
+        head = tok.head
+        if tok.dep_ == "ROOT":
+            return 1.0
+        if tok.dep_ in ("ccomp", "parataxis") and head.dep_ == "ROOT" and head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS:
+            return 1.0
+        if tok.dep_ == "xcomp" and head.dep_ == "ROOT":
+            return 0.7
+        if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and head.dep_ == "ROOT":
+            return 0.6
+        if tok.dep_ in ("advcl", "relcl", "acl", "pcomp"):
+            return 0.25
+        return 0.4
 
     def _status(self, doc: Doc, cand: EventCandidate) -> str:
         m = self.lexicon.modality
@@ -479,29 +596,36 @@ class EventDetector:
         """
         by_anchor = {c.anchor: c for c in cands}
         dropped: set[int] = set()
+
+        def verbal(c: EventCandidate) -> bool:
+            return c.frame.family == "none" and c.frame.category is None
+
         for cand in cands:
             verb = doc[cand.anchor]
-            if verb.pos_ not in VERB_TAGS or cand.frame.family not in ("violence", "explosion", "none"):
+            if verb.pos_ not in VERB_TAGS or verbal(cand):
                 continue
-            cause: EventCandidate | None = None
+            other: EventCandidate | None = None
             for child in verb.children:
-                if child.dep_ in ("nsubj",) and child.i in by_anchor:
-                    cause = by_anchor[child.i]
-                elif child.dep_ == "prep" and child.lower_ in ("in", "during", "by"):
+                if child.dep_ == "nsubj" and child.i in by_anchor:
+                    other = by_anchor[child.i]
+                elif child.dep_ == "prep" and child.lower_ in ("in", "during", "by", "amid"):
                     for pobj in _children(child, "pobj"):
-                        if pobj.i in by_anchor and by_anchor[pobj.i].frame.family in ("violence", "explosion", "riot", "protest") | ({"none"} if by_anchor[pobj.i].frame.category else set()):
-                            cause = by_anchor[pobj.i]
-            if cause is None or cause is cand or cause.anchor in dropped:
+                        if pobj.i in by_anchor:
+                            other = by_anchor[pobj.i]
+            if other is None or other is cand or verbal(other) or {other.anchor, cand.anchor} & dropped:
                 continue
-            if cand.frame.family == "none" and cause.frame.category is None:
-                continue
-            victim = cand.arg2 if cand.arg2 is not None else None
-            if victim is not None and cause.arg2 is None:
-                cause.arg2 = victim
-            if cause.arg1 is None and cand.arg1 is not None and cand.arg1 != cause.anchor:
-                cause.arg1 = cand.arg1
-            cause.absorbed.append(cand.anchor)
-            dropped.add(cand.anchor)
+            # one event: the more specific trigger names it, the other gives its arguments
+            if other.frame.strength > cand.frame.strength or other.frame.category is not None:
+                keep, lose = other, cand
+            else:
+                keep, lose = cand, other
+            if lose is cand:
+                if keep.arg2 is None and cand.arg2 is not None:
+                    keep.arg2 = cand.arg2
+                if keep.arg1 is None and cand.arg1 is not None and cand.arg1 != keep.anchor:
+                    keep.arg1 = cand.arg1
+            keep.absorbed.append(lose.anchor)
+            dropped.add(lose.anchor)
         # a noun trigger that is the object of a light verb already uses it as predicate;
         # a light verb that is itself a trigger ("launched") gives way to the noun.
         for cand in cands:

