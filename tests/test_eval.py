@@ -964,3 +964,39 @@ def test_eval_align_document_pairs(multi: GoldDocument) -> None:
     assert alignment.pairs == [(1, 0), (0, 1)]
     assert alignment.true_positives(multi) == [(1, 0), (0, 1)]
     assert not alignment.primary_rule
+
+
+PLAN_TEXT = "Militants raided a checkpoint on Monday. The army will launch an offensive next week."
+
+
+@pytest.mark.parametrize(
+    ("modality", "counts", "modality_score"),
+    [
+        # a factual prediction of a future event is a false positive, as for a negative
+        ("asserted", (1, 1, 0, 0, 0, 0), (1, 1.0)),
+        # a future prediction pairs with the future gold event: its fields are scored
+        ("future", (1, 0, 0, 0, 1, 0), (2, 1.0)),
+        ("hypothetical", (1, 0, 0, 0, 1, 0), (2, 0.5)),
+    ],
+)
+def test_eval_detection_non_factual_gold_event(
+    modality: str, counts: tuple[int, ...], modality_score: tuple[int, float]
+) -> None:
+    gold = GoldDocument.model_validate(
+        {
+            "doc_id": "plan",
+            "text": PLAN_TEXT,
+            "events": [
+                {"evidence": "Militants raided a checkpoint", "modality": "asserted"},
+                {"evidence": "The army will launch an offensive", "modality": "future"},
+            ],
+        }
+    )
+    raid = make_event(PLAN_TEXT, "Militants raided a checkpoint", "raided")
+    plan = make_event(
+        PLAN_TEXT, "The army will launch an offensive", "offensive", modality=modality
+    )
+    report = evaluate([gold], [DocumentResult(doc_id="plan", events=[raid, plan])])
+    assert _counts(report) == counts
+    score = report.score("field.modality")
+    assert (score.n, score.value) == modality_score

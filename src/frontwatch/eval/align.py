@@ -122,8 +122,9 @@ class DocumentAlignment:
 
     ``pairs`` are (prediction index, gold index). ``duplicates`` are factual predictions that
     align only with gold events already matched by another prediction; ``false_positives``
-    align with none; ``ignored`` are predictions not scored for detection (non-factual
-    modality, or not the primary event under the primary-event rule).
+    align with no factual gold event (non-factual gold events are like negatives);
+    ``ignored`` are predictions not scored for detection (non-factual modality and not paired
+    with a non-factual gold event, or not the primary event under the primary-event rule).
     """
 
     doc_id: str
@@ -165,29 +166,32 @@ def align_document(
 
     sentences = split_sentences(gold.text)
     regions = [gold_regions(gold.text, sentences, event) for event in gold.events]
-    scored = []
-    for index, event in enumerate(predictions):
-        if is_factual(event):
-            scored.append(index)
-        else:
-            alignment.ignored.append(index)
-    aligned: dict[int, list[int]] = {}
-    for p in scored:
-        spans = prediction_spans(predictions[p])
-        aligned[p] = [
+    factual_gold = {g for g, e in enumerate(gold.events) if e.modality in FACTUAL_MODALITIES}
+    factual: dict[int, list[int]] = {}
+    other: dict[int, list[int]] = {}
+    for p, event in enumerate(predictions):
+        spans = prediction_spans(event)
+        hits = [
             g
             for g, region in enumerate(regions)
             if any(overlaps(span, sentence) for span in spans for sentence in region)
         ]
-    weights = _pair_weights(gold, predictions, aligned, agreement)
-    matched = maximum_weight_matching(weights)
-    alignment.pairs = sorted(((scored[row], col) for row, col in matched), key=lambda x: x[1])
+        if is_factual(event):
+            factual[p] = [g for g in hits if g in factual_gold]
+        else:
+            other[p] = [g for g in hits if g not in factual_gold]
+    # Factual predictions answer factual gold events; non-factual predictions may pair with
+    # non-factual gold events for field scoring but never count for detection.
+    factual_pairs = _match(gold, predictions, factual, agreement)
+    other_pairs = _match(gold, predictions, other, agreement)
+    alignment.pairs = sorted(factual_pairs + other_pairs, key=lambda pair: pair[1])
     matched_predictions = {p for p, _ in alignment.pairs}
     matched_gold = {g for _, g in alignment.pairs}
-    for p in scored:
+    alignment.ignored = [p for p in other if p not in matched_predictions]
+    for p, hits in factual.items():
         if p in matched_predictions:
             continue
-        if aligned[p]:
+        if hits:
             alignment.duplicates.append(p)
         else:
             alignment.false_positives.append(p)
@@ -195,6 +199,18 @@ def align_document(
         g for g, event in enumerate(gold.events) if event.required and g not in matched_gold
     ]
     return alignment
+
+
+def _match(
+    gold: GoldDocument,
+    predictions: Sequence[Event],
+    aligned: dict[int, list[int]],
+    agreement: Callable[[GoldEvent, Event], float],
+) -> list[tuple[int, int]]:
+    """(prediction, gold) pairs of the best matching among the ``aligned`` candidates."""
+    rows = list(aligned)
+    weights = _pair_weights(gold, predictions, aligned, agreement)
+    return [(rows[row], col) for row, col in maximum_weight_matching(weights)]
 
 
 def _pair_weights(
