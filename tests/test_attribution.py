@@ -370,3 +370,39 @@ def test_attribution_seed_gold(nlp: Language) -> None:
     hedged = doc.char_span(hedged_at, hedged_at + len("assaulting"))
     assert hedged is not None
     assert is_reported(doc, hedged) and attribution_for(doc, hedged) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "source", "speaker", "phrase"),
+    [
+        (
+            "Reuters reported, citing two officials, that the airport was closed.",
+            "closed",
+            "Reuters",
+            "two officials",
+            "Reuters reported, citing two officials",
+        ),
+        (
+            "Nine miners died when the tunnel flooded, reported Xinhua news agency.",
+            "flooded",
+            "Xinhua",
+            None,
+            "reported Xinhua news agency",
+        ),
+        (
+            "He was quoted by TASS as saying the bridge was destroyed.",
+            "destroyed",
+            "TASS",
+            None,
+            "He was quoted by TASS as saying",
+        ),
+    ],
+)
+def test_attribution_citing_inverted_quoted(
+    nlp: Language, text: str, trigger: str, source: str, speaker: str | None, phrase: str
+) -> None:
+    doc = nlp(text)
+    found = attribution_for(doc, _trigger(doc, trigger))
+    assert found is not None
+    assert (found.source, found.speaker, found.text) == (source, speaker, phrase)
+    assert len(doc._.fw_attributions) == 1

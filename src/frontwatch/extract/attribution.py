@@ -373,6 +373,13 @@ class _SentenceWork:
         before: Sequence[AttributionMention],
     ) -> AttributionMention | None:
         lemma = verb.lemma_.lower()
+        if (
+            lemma in self.lex.citing_verbs
+            and verb.dep_ in ("advcl", "xcomp")
+            and verb.head.lemma_.lower() in self.lex.speech_verbs
+            and self._content(verb.head, sent, verb.head.lemma_.lower()) is not None
+        ):
+            return None  # "Reuters reported, citing police": one mention, on "reported"
         inverted = self._inverted(verb, sent)
         if inverted is not None:
             return inverted
@@ -405,7 +412,9 @@ class _SentenceWork:
         for child in children:
             if child.dep_ in _CLAUSE_DEPS:  # the content itself
                 continue
-            if child.dep_ in ("dobj", "dative") and lemma == "tell":
+            if child.dep_ == "dobj" and lemma in self.lex.citing_verbs and child.head.i == verb.i:
+                parts.append(self._phrase(child))  # "citing two officials, that ..."
+            elif child.dep_ in ("dobj", "dative") and lemma == "tell":
                 phrase = self._phrase(child)
                 if phrase.kind in ("outlet", "organisation"):
                     parts.append(phrase)
