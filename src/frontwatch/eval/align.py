@@ -124,7 +124,8 @@ class DocumentAlignment:
     align only with gold events already matched by another prediction; ``false_positives``
     align with no factual gold event (non-factual gold events are like negatives);
     ``ignored`` are predictions not scored for detection (non-factual modality and not paired
-    with a non-factual gold event, or not the primary event under the primary-event rule).
+    with a non-factual gold event); ``not_primary`` are the other predictions of a document
+    scored by the primary-event rule.
     """
 
     doc_id: str
@@ -133,6 +134,7 @@ class DocumentAlignment:
     duplicates: list[int] = field(default_factory=list)
     false_positives: list[int] = field(default_factory=list)
     ignored: list[int] = field(default_factory=list)
+    not_primary: list[int] = field(default_factory=list)
     primary_rule: bool = False
 
     def true_positives(self, gold: GoldDocument) -> list[tuple[int, int]]:
@@ -156,7 +158,7 @@ def align_document(
         primary = primary_event(predictions)
         for index, event in enumerate(predictions):
             if event is not primary:
-                alignment.ignored.append(index)
+                alignment.not_primary.append(index)
         if primary is None:
             if gold.events[0].required:
                 alignment.missed.append(0)

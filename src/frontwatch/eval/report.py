@@ -139,6 +139,7 @@ class _Tally:
     duplicates: int = 0
     optional_found: int = 0
     ignored: int = 0
+    not_primary: int = 0
     unscored: int = 0
     fields: dict[str, list[int]] = field(default_factory=lambda: {f: [0, 0] for f in FIELDS})
     negatives: int = 0
@@ -201,6 +202,7 @@ class Scorer:
         tally.fn += len(alignment.missed)
         tally.duplicates += len(alignment.duplicates)
         tally.ignored += len(alignment.ignored)
+        tally.not_primary += len(alignment.not_primary)
         if exhaustive:
             tally.fp += len(alignment.false_positives)
         else:
@@ -276,6 +278,7 @@ class Scorer:
         count("detection.duplicates", t.duplicates)
         count("detection.optional_found", t.optional_found)
         count("detection.not_factual_ignored", t.ignored)
+        count("detection.not_primary_ignored", t.not_primary)
         count("detection.unaligned_unscored", t.unscored)
         for name in FIELDS:
             hits, n = t.fields[name]
