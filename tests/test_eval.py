@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -1001,3 +1003,27 @@ def test_eval_detection_non_factual_gold_event(
     assert _counts(report) == counts
     score = report.score("field.modality")
     assert (score.n, score.value) == modality_score
+
+
+def _best_total(weights: list[list[float]]) -> float:
+    """Brute force: the best total weight over all matchings (0-weight pairs dropped)."""
+    rows, cols = len(weights), len(weights[0])
+    best = 0.0
+    for chosen in itertools.permutations(range(cols), min(rows, cols)) if rows <= cols else []:
+        best = max(best, sum(max(0.0, weights[r][c]) for r, c in enumerate(chosen)))
+    for chosen in itertools.permutations(range(rows), cols) if rows > cols else []:
+        best = max(best, sum(max(0.0, weights[r][c]) for c, r in enumerate(chosen)))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_eval_maximum_weight_matching_is_optimal(seed: int) -> None:
+    rng = random.Random(seed)
+    rows, cols = rng.randint(1, 5), rng.randint(1, 5)
+    weights = [
+        [rng.choice([0.0, 0.0, rng.uniform(0.5, 9.0)]) for _ in range(cols)] for _ in range(rows)
+    ]
+    pairs = maximum_weight_matching(weights)
+    assert len({r for r, _ in pairs}) == len({c for _, c in pairs}) == len(pairs)
+    assert all(weights[r][c] > 0 for r, c in pairs)
+    assert sum(weights[r][c] for r, c in pairs) == pytest.approx(_best_total(weights))
