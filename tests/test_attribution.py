@@ -406,3 +406,15 @@ def test_attribution_citing_inverted_quoted(
     assert found is not None
     assert (found.source, found.speaker, found.text) == (source, speaker, phrase)
     assert len(doc._.fw_attributions) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "covered"),
+    [
+        ("State media reported the attack on the depot.", "attack", True),
+        ("The militia declared a ceasefire in the south.", "ceasefire", False),
+    ],
+)
+def test_attribution_object_content(nlp: Language, text: str, trigger: str, covered: bool) -> None:
+    doc = nlp(text)
+    assert (attribution_for(doc, _trigger(doc, trigger)) is not None) is covered

@@ -84,6 +84,7 @@ class AttributionLexicon:
     version: str
     speech_verbs: frozenset[str]
     verbs_needing_clause: frozenset[str]
+    object_content_verbs: frozenset[str]
     according_to: tuple[tuple[str, ...], ...]
     citing_verbs: frozenset[str]
     hedge_adverbs: frozenset[str]
@@ -123,6 +124,7 @@ class AttributionLexicon:
             version=str(data.get("version", "0")),
             speech_verbs=words("speech_verbs"),
             verbs_needing_clause=words("verbs_needing_clause"),
+            object_content_verbs=words("object_content_verbs"),
             according_to=according,
             citing_verbs=words("citing_verbs"),
             hedge_adverbs=words("hedge_adverbs"),
@@ -478,7 +480,7 @@ class _SentenceWork:
         if verb.dep_ == "advcl" and verb.head.i > verb.i:  # "As officials said, ..."
             head = verb.head
             return _trim(self.doc, verb.right_edge.i + 1, head.right_edge.i + 1)
-        if lemma in self.lex.verbs_needing_clause or lemma == "tell":
+        if lemma not in self.lex.object_content_verbs:  # "declared a ceasefire" is the event
             return None
         if self._subject(verb) is None:
             return None
