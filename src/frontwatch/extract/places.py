@@ -95,6 +95,7 @@ FEATURE_WORDS = {
     "mountains": "MTS",
     "district": "ADM2",
 }
+_ARTICLE_WORDS = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "ez"})
 _QUALIFIERS = frozenset(
     {
         "north",
@@ -269,7 +270,7 @@ class PlaceRecognizer:
                 ent = doc[start : ent.end - 1]
             if ent.label_ in _ENTITY_LABELS:
                 spans[(start, ent.end)] = "ent"
-            elif ent.label_ in {"ORG", "NORP"}:
+            elif ent.label_ in {"ORG", "NORP", "PERSON"}:
                 spans[(start, ent.end)] = ent.label_
         matched = self._match(doc, gz)
         found: list[PlaceMention] = []
@@ -298,6 +299,8 @@ class PlaceRecognizer:
                 ):
                     m.role = "demonym"  # a place modifying a name: "Toronto Police"
             elif any(t.ent_type_ for t in doc[s:e]):
+                if any(k[0] <= s and k[1] >= e and k[1] - k[0] > e - s for k in over):
+                    continue  # part of a longer name: "Michael Jordan"
                 if self._strong(cands, doc[s:e], org=True, ents=False):
                     deferred.append(self._mention(doc, s, e, cands))
                 continue
@@ -324,6 +327,8 @@ class PlaceRecognizer:
             while not cands and k < e - 1 and doc[k].lower_ in _QUALIFIERS:
                 k += 1  # "Far North Queensland" -> Queensland
                 cands = self._filter_fold(doc[k:e].text, gz.lookup(doc[k:e].text))
+            if not cands and not any(t.pos_ == "PROPN" for t in doc[s:e]):
+                continue  # "Gunmen" tagged as a place at the start of a sentence
             taken.update(range(s, e))
             found.append(self._mention(doc, s, e, cands))
         for tok in doc:  # demonyms the model did not tag
@@ -338,7 +343,7 @@ class PlaceRecognizer:
                 best = next((c for c in m.candidates if c.exact), None)
                 if (
                     best is not None
-                    and best.place.country in countries
+                    and (best.place.is_country or best.place.country in countries)
                     and not any(i in taken for i in range(m.start, m.end))
                 ):
                     taken.update(range(m.start, m.end))
@@ -356,7 +361,13 @@ class PlaceRecognizer:
         grams: dict[str, list[tuple[int, int]]] = {}
         n = len(doc)
         for i, tok in enumerate(doc):
-            if (
+            article = (
+                tok.lower_ in _ARTICLE_WORDS
+                and i + 2 < n
+                and doc[i + 1].text == "-"
+                and doc[i + 2].text[:1].isupper()
+            )  # "al-Mawsil"
+            if not article and (
                 not (tok.text[:1].isupper() and tok.text.replace(".", "").isalpha())
                 or tok.is_stop
                 or len(tok) < 2
@@ -426,7 +437,7 @@ class PlaceRecognizer:
                 return True
             if p.feature_code == "AIRP" and len(span) > 1:
                 return True
-            if p.population >= _STRONG_POP and c.primary:
+            if p.population >= _STRONG_POP and (c.primary or len(span) > 1):
                 return True
         return False
 

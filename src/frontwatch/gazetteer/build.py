@@ -211,10 +211,15 @@ def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
             continue
         key = _strip_admin_suffix(name_key(sub.name))
         sub_code = by_key.get((sub.country_code, fold_key(key)))
-        if sub_code and (sub.country_code, sub_code) not in named and (
-            sub.country_code,
-            sub_code,
-        ) in groups:
+        if (
+            sub_code
+            and (sub.country_code, sub_code) not in named
+            and (
+                sub.country_code,
+                sub_code,
+            )
+            in groups
+        ):
             named[(sub.country_code, sub_code)] = (None, str(sub.name), [key])
     rows = []
     for (cc, code), (gid, name, aliases) in named.items():

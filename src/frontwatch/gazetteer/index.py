@@ -137,7 +137,7 @@ def fold_key(name: str) -> str:
     out: list[str] = []
     for i, tok in enumerate(kept):
         if i > 0:
-            tok = _ATTACHED_ARTICLE.sub("", tok)
+            tok = _ATTACHED_ARTICLE.sub(r"\1", tok)
         for a, b in _FOLDS:
             tok = tok.replace(a, b)
         head, rest = tok[:1], _VOWELS.sub("", tok[1:])

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from frontwatch.gazetteer import Gazetteer, fold_key, name_key, synthetic_id
+from frontwatch.gazetteer.build import PlaceRow, write_index
+from frontwatch.gazetteer.geonames_dump import read_dump
+from frontwatch.gazetteer.index import INDEX_VERSION
+
+FIXTURE = Path(__file__).parent / "fixtures" / "gazetteer" / "sample_dump.txt"
+
+
+def _rows() -> list[PlaceRow]:
+    return [
+        PlaceRow(
+            99237,
+            "Iraq",
+            33.0,
+            44.0,
+            "IQ",
+            None,
+            None,
+            "A",
+            "PCLI",
+            38_000_000,
+            True,
+            "test",
+            ["Iraq", "Republic of Iraq"],
+        ),
+        PlaceRow(
+            143127,
+            "Arak",
+            34.09,
+            49.69,
+            "IR",
+            "35",
+            None,
+            "P",
+            "PPL",
+            500_000,
+            False,
+            "test",
+            ["Arak", "Iraq"],
+        ),
+        PlaceRow(
+            -5,
+            "Nineveh",
+            36.2,
+            42.6,
+            "IQ",
+            "15",
+            "Nineveh",
+            "A",
+            "ADM1",
+            3_000_000,
+            True,
+            "test",
+            ["Nineveh", "Ninawa"],
+        ),
+        PlaceRow(
+            99072,
+            "Mosul",
+            36.335,
+            43.11889,
+            "IQ",
+            "15",
+            "Nineveh",
+            "P",
+            "PPLA",
+            1_700_000,
+            False,
+            "test",
+            ["Mosul", "Al Mawsil"],
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    path = tmp_path_factory.mktemp("gz") / "slice.sqlite"
+    write_index(path, _rows())
+    return Gazetteer.open(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Deir ez-Zor", "deir ez zor"),
+        ("Ḩimş", "hims"),
+        ("U.S.", "us"),
+        ("St. Michael's", "st michaels"),
+        ("Рим", ""),
+    ],
+)
+def test_gazetteer_name_key(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Mosul", "Mawsil"),
+        ("al-Mawsil", "Mosul"),
+        ("Deir ez-Zor", "Dayr az Zawr"),
+        ("Deir ez-Zor", "Deir Ezzor"),
+        ("Qamishli", "Kamishli"),
+    ],
+)
+def test_gazetteer_fold_key_joins_transliterations(a: str, b: str) -> None:
+    assert fold_key(a) == fold_key(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Homs", "Khums"), ("Mosul", "Basra")])
+def test_gazetteer_fold_key_keeps_names_apart(a: str, b: str) -> None:
+    assert fold_key(a) != fold_key(b)
+
+
+def test_gazetteer_synthetic_id_is_stable_and_negative() -> None:
+    assert synthetic_id("supplement", "Shaar gas field") == synthetic_id(
+        "supplement", "Shaar gas field"
+    )
+    assert synthetic_id("supplement", "Shaar gas field") < 0
+    assert synthetic_id("supplement", "a") != synthetic_id("airport", "a")
+
+
+def test_gazetteer_candidates_by_population(gazetteer: Gazetteer) -> None:
+    assert [p.geonameid for p in gazetteer.candidates("Iraq")] == [99237, 143127]
+
+
+def test_gazetteer_lookup_exact_then_folded(gazetteer: Gazetteer) -> None:
+    exact = gazetteer.lookup("al-Mawsil")
+    assert [(c.place.geonameid, c.exact, c.primary) for c in exact] == [(99072, True, False)]
+    folded = gazetteer.lookup("Mawsil")
+    assert [(c.place.geonameid, c.exact) for c in folded] == [(99072, False)]
+    assert gazetteer.lookup("Mawsil", fold=False) == []
+
+
+def test_gazetteer_get_country_admin1(gazetteer: Gazetteer) -> None:
+    mosul = gazetteer.get(99072)
+    assert mosul is not None
+    assert (mosul.name, mosul.country, mosul.admin1_name, mosul.feature_code) == (
+        "Mosul",
+        "IQ",
+        "Nineveh",
+        "PPLA",
+    )
+    assert gazetteer.get(1) is None
+    assert gazetteer.country("iq").geonameid == 99237
+    assert gazetteer.admin1("IQ", "15").name == "Nineveh"
+    with pytest.raises(KeyError):
+        gazetteer.country("ZZ")
+    assert gazetteer.version() == INDEX_VERSION
+
+
+def test_gazetteer_known_keys(gazetteer: Gazetteer) -> None:
+    assert gazetteer.known_keys(["mosul", "al mawsil", "nowhere", ""]) == {"mosul", "al mawsil"}
+
+
+def test_gazetteer_read_dump_official_format() -> None:
+    rows = list(read_dump(FIXTURE, {("IQ", "15"): "Nineveh"}))
+    assert [(r.geonameid, r.fcode, r.admin1_name) for r in rows] == [
+        (99072, "PPLA", "Nineveh"),
+        (170794, "PPLA", None),
+        (9999001, "PSTB", None),
+        (9999002, "GASF", None),
+    ]
+    assert rows[0].names == ["Mosul", "Mosul", "Al Mawsil", "Al-Mawsil", "Mawsil", "Mossoul"]
+    assert rows[0].population == 1739800
+
+
+def test_gazetteer_dump_rows_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "dump.sqlite"
+    assert write_index(path, read_dump(FIXTURE)) == 4
+    gz = Gazetteer.open(path)
+    assert [p.feature_code for p in gz.candidates("Trebil")] == ["PSTB"]
+    assert [p.geonameid for p in gz.candidates("Deir Ezzor")] == [170794]
+    assert [p.geonameid for p in gz.candidates("Dayr az-Zawr")] == [170794]

