@@ -18,7 +18,7 @@ from .events import EventCandidate
 from .lexicon import OUT_OF_SCOPE, Lexicon
 
 FRAME_PRIOR = 3.0
-DOC_CUE_WEIGHT = 0.5
+DOC_CUE_WEIGHT = 0.8
 ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_other"}
 NON_STATE = {"rebel_group", "political_militia", "identity_militia"}
 
@@ -33,13 +33,8 @@ class Coding:
 
 
 def _types(actor: Actor | None) -> set[str]:
-    if actor is None:
-        return set()
-    found = {actor.type} if actor.type else set()
-    for member in actor.members:
-        if member.type:
-            found.add(member.type)
-    return found
+    """The actor's ACLED type (of a coordination: its first member's, which leads it)."""
+    return {actor.type} if actor is not None and actor.type else set()
 
 
 def combined_cues(cand: EventCandidate) -> dict[str, float]:
@@ -62,8 +57,8 @@ def code_event(cand: EventCandidate, actor1: Actor | None, actor2: Actor | None,
         return _verbal(cand, cues, lex, labels)
     scores = {label: cues.get(label, 0.0) for label in labels}
     if frame.acled in scores:
-        scores[frame.acled] += FRAME_PRIOR
-    _actor_evidence(scores, frame.family, a1, a2)
+        scores[frame.acled] += frame.prior
+    _actor_evidence(scores, frame.family, a1, a2, cand.theme_lemma)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], labels.index(kv[0])))
     best, best_score = ranked[0]
     margin = best_score - (ranked[1][1] if len(ranked) > 1 else 0.0)
@@ -88,7 +83,22 @@ def code_event(cand: EventCandidate, actor1: Actor | None, actor2: Actor | None,
     )
 
 
-def _actor_evidence(scores: dict[str, float], family: str, a1: set[str], a2: set[str]) -> None:
+CIVILIAN_TARGETS = {
+    "village", "mosque", "church", "temple", "hotel", "school", "college", "campus", "hospital",
+    "market", "home", "house", "bus", "restaurant", "teahouse", "shop", "farm", "farmer",
+    "worshipper", "passenger", "traveler", "traveller", "population", "resident", "villager",
+    "family", "civilian", "wedding", "funeral", "student", "child", "woman", "journalist",
+}
+MILITARY_TARGETS = {
+    "base", "checkpoint", "post", "convoy", "patrol", "barracks", "position", "outpost",
+    "soldier", "troop", "army", "police", "policeman", "officer", "force", "militant",
+    "rebel", "fighter", "insurgent", "unit", "garrison", "camp",
+}
+
+
+def _actor_evidence(
+    scores: dict[str, float], family: str, a1: set[str], a2: set[str], theme: str | None = None
+) -> None:
     def bump(label: str, value: float) -> None:
         if label in scores:
             scores[label] += value
@@ -108,6 +118,14 @@ def _actor_evidence(scores: dict[str, float], family: str, a1: set[str], a2: set
         if a1 & {"protesters"}:
             bump("Protests/Peaceful protest", 2.0)
         if a1 & ARMED and a2 & ARMED:
+            bump("Battles/Armed clash", 2.0)
+        if a1 & ARMED and a2 & {"state_forces"} and not a1 & {"state_forces"}:
+            bump("Battles/Armed clash", 1.0)
+        if a1 & {"protesters", "rioters"} and a2 & {"state_forces"}:
+            bump("Riots/Violent demonstration", 4.0)
+        if theme in CIVILIAN_TARGETS and not a2 & ARMED:
+            bump("Violence against civilians/Attack", 2.0)
+        if theme in MILITARY_TARGETS:
             bump("Battles/Armed clash", 2.0)
     if family == "coercion" and a1 & {"state_forces"}:
         bump("Strategic developments/Arrests", 1.0)

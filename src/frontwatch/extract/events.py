@@ -46,6 +46,7 @@ SPEECH_VERBS = {"say", "tell", "report", "claim", "state", "announce", "add", "c
 TEMPORAL_PREPS = {"after", "before", "since", "until", "following", "during", "amid"}
 # how a word depends on a governor whose meaning it takes on ("failed to retake", "risk of war")
 COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "nsubj", "nsubjpass", "acl", "attr", "pcomp", "csubj", "oprd"}
+FINDING_VERBS = {"find", "discover", "uncover", "unearth", "detect"}
 OBLIGATION_MODALS = {"must", "should", "ought"}
 STATEMENT_VERBS = {"declare", "insist", "warn", "remind", "announce", "pledge", "vow", "promise", "threaten", "stress", "reiterate", "decide", "agree", "conclude", "write", "believe", "think"}
 INTENT_GOVERNORS = {"plan", "intend", "vow", "promise", "pledge", "ready", "willing", "prepare", "offer", "decide", "threaten", "set", "due", "poised"}
@@ -79,6 +80,7 @@ class EventCandidate:
     absorbed: list[int] = field(default_factory=list)  # anchors of merged verb triggers
     prominence: float = 0.4  # 1.0: the main predicate of its sentence
     derived_from: str | None = None  # a stated intention: the frame of the intended event
+    theme_lemma: str | None = None
 
     def trigger(self, doc: Doc) -> Span:
         return doc[self.start : self.end]
@@ -336,6 +338,21 @@ class EventDetector:
         cand.arg1 = arg1.i if arg1 is not None else None
         cand.arg2 = arg2.i if arg2 is not None and arg2 is not arg1 else None
         cand.theme = theme.i if theme is not None else None
+        cand.theme_lemma = theme.lemma_.lower() if theme is not None else None
+        weapon = self._weapon_theme(anchor, theme, passive_subject=_children(anchor, "nsubjpass"))
+        if weapon is not None and (frame.family in ("territory", "strategic") or anchor.lemma_.lower() in self.lexicon.weapon_verbs):
+            # "seized 40 rifles", "a cache of explosives was found": weapons, not territory
+            cand.frame = self.lexicon.frames["defuse"]
+            cand.theme_lemma = weapon
+
+    def _weapon_theme(self, anchor: Token, theme: Token | None, passive_subject: list[Token]) -> str | None:
+        nouns = self.lexicon.weapon_nouns
+        for tok in [t for t in (theme, *passive_subject, *_children(anchor, "dobj")) if t is not None]:
+            for cand in (tok, *_prep_objects(tok, ["of", "containing"])):
+                for t in (cand, *[c for c in cand.children if c.dep_ == "conj"]):
+                    if t.lemma_.lower() in nouns or t.lower_ in nouns:
+                        return t.lemma_.lower()
+        return None
 
     @staticmethod
     def _instrument_of(noun: Token, found: dict[int, EventCandidate]) -> Token | None:
@@ -375,6 +392,8 @@ class EventDetector:
         frame = cand.frame
         if frame.name == "fall" and cand.arg1 is None:
             return False
+        if lemma in FINDING_VERBS and frame.name != "defuse":
+            return False  # "found", "discovered": an event only when weapons are found
         if frame.family == "none" and frame.category is None:
             # verbal events need a participant that is an entity or an actor noun
             return cand.arg1 is not None and _is_actorish(doc[cand.arg1])
@@ -511,6 +530,8 @@ class EventDetector:
         """
         if flags & {"hypothetical", "conditional"} or "stated" not in flags and "future" not in flags:
             return None
+        if doc[cand.anchor].pos_ not in VERB_TAGS or cand.frame.category is not None:
+            return None  # an intention is to act: "plans to clean up the spill" is no promise
         chain = self._chain(doc, cand)
         if any(t.i in found and t.i != cand.anchor and found[t.i].frame.family == "none" for t in chain[1:]):
             return None  # "threatened to attack": the governing trigger is the statement

@@ -29,6 +29,7 @@ class Frame:
     family: str
     strength: float
     category: str | None = None  # only for out-of-scope frames
+    prior: float = 3.0  # weight of the frame's own ACLED sub-type against the cues
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Lexicon:
     cues: dict[str, dict[str, float]]
     modality: dict[str, frozenset[str]] = field(default_factory=dict)
     acled_to_plover: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    weapon_verbs: frozenset[str] = frozenset()
+    weapon_nouns: frozenset[str] = frozenset()
     max_cue_len: int = 1
 
     def split_acled(self, label: str) -> tuple[str, str | None]:
@@ -121,6 +124,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             family=spec["family"],
             strength=float(spec["strength"]),
             category=spec.get("category"),
+            prior=float(spec.get("prior", 3.0)),
         )
     for kind in ("verbs", "nouns"):
         for word, frame in triggers[kind].items():
@@ -156,4 +160,6 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         modality={k: frozenset(v) for k, v in modality.items() if isinstance(v, list)},
         max_cue_len=max_len,
         acled_to_plover={k: (v[0], v[1]) for k, v in taxonomy.get("acled_to_plover", {}).items()},
+        weapon_verbs=frozenset(triggers.get("weapon_themes", {}).get("verbs", [])),
+        weapon_nouns=frozenset(triggers.get("weapon_themes", {}).get("nouns", [])),
     )
