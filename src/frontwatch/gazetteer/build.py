@@ -410,6 +410,7 @@ def write_index(
         conn.execute("VACUUM")
     finally:
         conn.close()
+    os.chmod(tmp, 0o644)
     os.replace(tmp, out_path)
     return count
 
