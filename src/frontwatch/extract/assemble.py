@@ -155,6 +155,8 @@ def _confidence(
     score += min(0.08, max(coding.margin, 0.0) * 0.02)
     score -= min(0.1, 0.015 * sent_index)
     score -= 0.05 if historical else 0.0
+    if coding.category == "verbal" and actor1 is not None and actor1.type in ("protesters", "rioters"):
+        score -= 0.1  # what protesters demand is the content of their protest, not the event
     score *= MODALITY_FACTOR.get(modality, 0.5)
     return round(min(0.99, max(0.01, score)), 3)
 

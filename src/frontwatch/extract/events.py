@@ -114,6 +114,10 @@ def _is_place(token: Token) -> bool:
 def _is_actorish(token: Token) -> bool:
     if token.ent_type_ in ENTITY_LABELS:
         return True
+    if token.pos_ in NOUN_TAGS and any(
+        t.ent_type_ in {"ORG", "NORP", "GPE", "PERSON"} for c in token.lefts for t in c.subtree
+    ):
+        return True  # "Al Qaeda's North Africa branch", "the Syrian ministry"
     if token.pos_ == "PRON" and token.lower_ in {"they", "it", "he", "she", "we", "them", "its", "their", "his", "her"}:
         return True
     return token.lemma_.lower() in ACTOR_NOUNS
@@ -344,6 +348,11 @@ class EventDetector:
             # "seized 40 rifles", "a cache of explosives was found": weapons, not territory
             cand.frame = self.lexicon.frames["defuse"]
             cand.theme_lemma = weapon
+        lex = self.lexicon
+        if anchor.lemma_.lower() in lex.diplomatic_verbs and any(
+            t.lemma_.lower() in lex.diplomatic_nouns for t in [*_children(anchor, "dobj", "nsubjpass"), *([theme] if theme else [])]
+        ):
+            cand.frame = lex.frames["sanction"]  # "expelled two diplomats"
 
     def _weapon_theme(self, anchor: Token, theme: Token | None, passive_subject: list[Token]) -> str | None:
         nouns = self.lexicon.weapon_nouns

@@ -60,6 +60,8 @@ class Lexicon:
     acled_to_plover: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     weapon_verbs: frozenset[str] = frozenset()
     weapon_nouns: frozenset[str] = frozenset()
+    diplomatic_verbs: frozenset[str] = frozenset()
+    diplomatic_nouns: frozenset[str] = frozenset()
     max_cue_len: int = 1
 
     def split_acled(self, label: str) -> tuple[str, str | None]:
@@ -162,4 +164,6 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         acled_to_plover={k: (v[0], v[1]) for k, v in taxonomy.get("acled_to_plover", {}).items()},
         weapon_verbs=frozenset(triggers.get("weapon_themes", {}).get("verbs", [])),
         weapon_nouns=frozenset(triggers.get("weapon_themes", {}).get("nouns", [])),
+        diplomatic_verbs=frozenset(triggers.get("diplomatic_themes", {}).get("verbs", [])),
+        diplomatic_nouns=frozenset(triggers.get("diplomatic_themes", {}).get("nouns", [])),
     )

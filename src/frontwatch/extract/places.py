@@ -95,6 +95,7 @@ FEATURE_WORDS = {
     "mountains": "MTS",
     "district": "ADM2",
 }
+_SHORT_NAMES = frozenset({"US", "UK", "U.S.", "U.K.", "UAE", "DRC", "CAR"})
 _ARTICLE_WORDS = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "ez"})
 _QUALIFIERS = frozenset(
     {
@@ -403,7 +404,7 @@ class PlaceRecognizer:
                 if last.is_punct and last.text not in {"-", "–"}:
                     break
                 key = name_key(doc[i:j].text)
-                if key and (j - i > 1 or len(key) >= 3 or tok.text in {"US", "UK"}):
+                if key and (j - i > 1 or len(key) >= 3 or tok.text in _SHORT_NAMES):
                     grams.setdefault(key, []).append((i, j))
         known = gz.known_keys(list(grams))
         out: set[tuple[int, int]] = set()
@@ -568,8 +569,15 @@ class PlaceRecognizer:
                 if not m.candidates:
                     continue
                 container = self._container(doc, m, mentions[idx + 1 :])
+                big = any(
+                    c.exact and c.place.feature_class == "P" and c.place.population >= 500_000
+                    for c in m.candidates
+                )
                 scored = sorted(
-                    ((self._score(c, m, countries, admins, container), c) for c in m.candidates),
+                    (
+                        (self._score(c, m, countries, admins, container, big), c)
+                        for c in m.candidates
+                    ),
                     key=lambda x: -x[0],
                 )
                 best, cand = scored[0]
@@ -603,6 +611,7 @@ class PlaceRecognizer:
         countries: Counter[str],
         admins: Counter[tuple[str, str]],
         container: PlaceMention | None,
+        big_city: bool = False,
     ) -> float:
         p = c.place
         pop = p.population // 3 if p.is_admin1 else p.population
@@ -610,15 +619,17 @@ class PlaceRecognizer:
         if p.is_country:
             s += 3.0 if c.exact else 1.0
         elif p.is_admin1:
-            s += (1.0 if c.primary else 0.0) if c.exact else 0.3
+            s += (0.6 if c.primary else 0.0) if c.exact else 0.3
+            if big_city and not m.admin_phrase:
+                s -= 1.5  # "New York", "Homs": the city unless "province" follows
         elif p.feature_code == "PPLC":
-            s += 2.0 if c.primary else 0.5
+            s += 1.2 if c.primary else 0.5
         elif p.feature_code in {"CONT", "RGN", "SEA", "GULF", "STRT", "OCN"} or p.source.startswith(
             "supplement"
         ):
             s += 2.5
         elif p.feature_code == "AIRP":
-            s += 1.5 * p.population  # population 1 marks a major (international) airport
+            s += 2.0 * p.population  # population 1 marks a major (international) airport
         if p.feature_class == "A" and m.admin_phrase:
             s += 2.0
         if m.feature and p.feature_code == FEATURE_WORDS.get(m.feature.split()[-1]):

@@ -588,6 +588,11 @@ class TimeTagger:
 
     def _plausible(self, doc: Doc, cand: _Candidate) -> bool:
         """Guards for bare month names and bare years (names, modal "May", counts)."""
+        g = cand.groups
+        if cand.pattern == "duration":
+            # "the previous day", "the next week" without a number or a preposition: anaphora
+            anaphoric = (g["which"] or "").lower() in ("previous", "preceding", "next", "following")
+            return not (anaphoric and not g["n"] and not g["prep"])
         if cand.pattern != "atom":
             return True
         atom = self.patterns.parse_atom(cand.groups["a"] or "", self.lexicon)
@@ -1106,6 +1111,10 @@ def _clause_chain(trigger: Token, report_verbs: frozenset[str]) -> dict[int, int
         if _is_verb(token):
             if token.dep_ in _CHAIN_DEPS:
                 tier += 1
+            elif token.dep_ in ("acl", "relcl") and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+            ):
+                tier += 2  # "the attempt to retake the city ended last week"
             elif token.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in report_verbs:
                 tier += 5  # "said on Tuesday that ...": the report's date, a weaker cue
             else:
