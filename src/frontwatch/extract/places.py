@@ -276,6 +276,7 @@ class PlaceRecognizer:
         matched = self._match(doc, gz)
         found: list[PlaceMention] = []
         deferred: list[PlaceMention] = []
+        weak: list[PlaceMention] = []  # small places: kept inside a division the text names
         taken: set[int] = set()
         # gazetteer matches, longest first; they win over shorter place entities they cover
         for s, e in sorted(matched, key=lambda k: (k[0] - k[1], k[0])):
@@ -292,6 +293,8 @@ class PlaceRecognizer:
                 m = self._mention(doc, s, e, cands)
             elif "ORG" in labels:
                 if not self._strong(cands, doc[s:e], org=True):
+                    if (s, e) in spans:
+                        weak.append(self._mention(doc, s, e, cands))
                     continue
                 m = self._mention(doc, s, e, cands)
                 if any(
@@ -308,6 +311,8 @@ class PlaceRecognizer:
             elif self._strong(cands, doc[s:e]):
                 m = self._mention(doc, s, e, cands)
             else:
+                if cands and all(t.pos_ == "PROPN" for t in doc[s:e]):
+                    weak.append(self._mention(doc, s, e, cands))
                 continue
             taken.update(range(s, e))
             found.append(m)
@@ -347,6 +352,19 @@ class PlaceRecognizer:
                     and (best.place.is_country or best.place.country in countries)
                     and not any(i in taken for i in range(m.start, m.end))
                 ):
+                    taken.update(range(m.start, m.end))
+                    found.append(m)
+        if weak:
+            divisions = {
+                (c.place.country, c.place.admin1)
+                for m in found
+                for c in m.candidates[:1]
+                if c.place.is_admin1 and c.exact
+            }
+            for m in weak:
+                inside = [c for c in m.candidates if (c.place.country, c.place.admin1) in divisions]
+                if inside and not any(i in taken for i in range(m.start, m.end)):
+                    m.candidates = inside
                     taken.update(range(m.start, m.end))
                     found.append(m)
         found.sort(key=lambda m: m.start)
