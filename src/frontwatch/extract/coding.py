@@ -54,11 +54,11 @@ def code_event(cand: EventCandidate, actor1: Actor | None, actor2: Actor | None,
     labels = lex.families[frame.family]
     a1, a2 = _types(actor1), _types(actor2)
     if not labels or frame.acled is None and frame.family in ("agreement",):
-        return _verbal(cand, cues, lex, labels)
+        return _verbal(cand, cues, lex, labels, actor1, actor2)
     scores = {label: cues.get(label, 0.0) for label in labels}
     if frame.acled in scores:
         scores[frame.acled] += frame.prior
-    _actor_evidence(scores, frame.family, a1, a2, cand.theme_lemma)
+    _actor_evidence(scores, frame.family, actor1, actor2, cand.theme_lemma, frame.name)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], labels.index(kv[0])))
     best, best_score = ranked[0]
     margin = best_score - (ranked[1][1] if len(ranked) > 1 else 0.0)
@@ -96,9 +96,21 @@ MILITARY_TARGETS = {
 }
 
 
+def _all_types(actor: Actor | None) -> set[str]:
+    if actor is None:
+        return set()
+    return {a.type for a in (actor, *actor.members) if a.type}
+
+
 def _actor_evidence(
-    scores: dict[str, float], family: str, a1: set[str], a2: set[str], theme: str | None = None
+    scores: dict[str, float],
+    family: str,
+    actor1: Actor | None,
+    actor2: Actor | None,
+    theme: str | None = None,
+    frame_name: str = "",
 ) -> None:
+    a1, a2 = _types(actor1), _types(actor2)
     def bump(label: str, value: float) -> None:
         if label in scores:
             scores[label] += value
@@ -121,8 +133,11 @@ def _actor_evidence(
             bump("Battles/Armed clash", 2.0)
         if a1 & ARMED and a2 & {"state_forces"} and not a1 & {"state_forces"}:
             bump("Battles/Armed clash", 1.0)
-        if a1 & {"protesters", "rioters"} and a2 & {"state_forces"}:
-            bump("Riots/Violent demonstration", 4.0)
+        everyone = _all_types(actor1) | _all_types(actor2)
+        if family == "violence" and everyone & {"protesters", "rioters"} and frame_name in ("fight", "attack", "riot"):
+            bump("Riots/Violent demonstration", 4.0)  # clashes with protesters
+        elif a2 & {"protesters"}:
+            bump("Protests/Excessive force against protesters", 1.0)
         if theme in CIVILIAN_TARGETS and not a2 & ARMED:
             bump("Violence against civilians/Attack", 2.0)
         if theme in MILITARY_TARGETS:
@@ -133,10 +148,18 @@ def _actor_evidence(
         bump("Strategic developments/Arrests", 2.0)
 
 
-def _verbal(cand: EventCandidate, cues: dict[str, float], lex: Lexicon, labels: list[str]) -> Coding:
+def _verbal(
+    cand: EventCandidate,
+    cues: dict[str, float],
+    lex: Lexicon,
+    labels: list[str],
+    actor1: Actor | None,
+    actor2: Actor | None,
+) -> Coding:
     """Verbal and diplomatic events; agreements between warring parties are ACLED agreements."""
     frame = cand.frame
-    if labels and cues.get("Strategic developments/Agreement", 0.0) >= 5:
+    armed = (_all_types(actor1) | _all_types(actor2)) & ARMED
+    if labels and cues.get("Strategic developments/Agreement", 0.0) + (2.0 if armed else 0.0) >= 5:
         return Coding("Strategic developments/Agreement", frame.plover, frame.mode, "strategic", 1.0)
     category = lex.plover_categories.get(frame.plover, "verbal")
     return Coding(None, frame.plover, frame.mode, category, 1.0)

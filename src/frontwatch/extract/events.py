@@ -397,7 +397,12 @@ class EventDetector:
         has_actor = any(
             i is not None and _is_actorish(doc[i]) for i in (cand.arg1, cand.arg2)
         )
-        context = any(t.lemma_.lower() in lex.context_words or t.lower_ in lex.context_words for t in sent)
+        if cand.frame.name == "defuse" and cand.theme_lemma in lex.weapon_nouns:
+            has_actor = True  # the weapons found or seized are the participant
+        context = any(
+            t.lemma_.lower() in lex.context_words or t.lower_ in lex.context_words or t.lemma_.lower() in lex.weapon_nouns
+            for t in sent
+        )
         frame = cand.frame
         if frame.name == "fall" and cand.arg1 is None:
             return False

@@ -632,7 +632,7 @@ class PlaceRecognizer:
         big_city: bool = False,
     ) -> float:
         p = c.place
-        pop = p.population // 3 if p.is_admin1 else p.population
+        pop = p.population // 3 if p.is_admin1 else 0 if p.feature_code == "AIRP" else p.population
         s = 0.5 * math.log10(pop + 10)
         if p.is_country:
             s += 3.0 if c.exact else 1.0
@@ -647,7 +647,7 @@ class PlaceRecognizer:
         ):
             s += 2.5
         elif p.feature_code == "AIRP":
-            s += 2.0 * p.population  # population 1 marks a major (international) airport
+            s += 1.5 * p.population  # 2 international, 1 commercial (IATA code), 0 other
         if p.feature_class == "A" and m.admin_phrase:
             s += 2.0
         if m.feature and p.feature_code == FEATURE_WORDS.get(m.feature.split()[-1]):
