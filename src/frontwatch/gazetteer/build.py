@@ -304,7 +304,8 @@ def _airports(admin_by_name: dict[tuple[str, str], str]) -> Iterator[PlaceRow]:
                 names.append(f"{short} airport")
                 if len(short.split()) == 1:
                     names.append(short)
-        major = 1 if a.get("iata") and "international" in name.lower() else 0
+        # population marks commercial airports: 2 international, 1 with an IATA code
+        major = (2 if "international" in name.lower() else 1) if a.get("iata") else 0
         yield PlaceRow(
             synthetic_id("airport", icao),
             name,
