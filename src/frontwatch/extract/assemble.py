@@ -164,11 +164,13 @@ def _confidence(
 # -- one record per event ------------------------------------------------------------------
 
 FACTUAL = {"asserted", "reported"}
+# an unidentified perpetrator may be any named one: it never keeps two mentions apart
+WILDCARD_ACTORS = {"Unidentified Armed Group"}
 
 
 def _same_actor(a: Actor | None, b: Actor | None) -> bool | None:
     """True/False when both are known, None when either is missing."""
-    if a is None or b is None:
+    if a is None or b is None or a.name in WILDCARD_ACTORS or b.name in WILDCARD_ACTORS:
         return None
     if a.name and b.name:
         if a.name == b.name:
@@ -194,7 +196,12 @@ def _types_compatible(a: Event, b: Event) -> bool:
     return a.plover == b.plover
 
 
+def _dated(d: EventDate | None) -> bool:
+    return d is not None and not d.inferred and d.start is not None
+
+
 def _compatible(a: _Draft, b: _Draft) -> bool:
+    """Two mentions of one event: nothing conflicts, and something ties them together."""
     x, y = a.event, b.event
     if (x.modality in FACTUAL) != (y.modality in FACTUAL) or not _types_compatible(x, y):
         return False
@@ -206,10 +213,18 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
         return False
     if not _dates_compatible(x.date, y.date):
         return False
+    same_label = x.acled == y.acled and x.plover == y.plover
     same_place = bool(x.location and y.location and x.location.geonameid is not None)
-    adjacent = abs(a.sent_index - b.sent_index) <= 1 and (same1 or x.actor1 is None or y.actor1 is None)
-    headline = min(a.sent_index, b.sent_index) == 0 and bool(same1) and (same_place or bool(same2))
-    return (same_place and bool(same1 or same2)) or bool(adjacent and a.sent_index != b.sent_index) or headline
+    both_dated = _dated(x.date) and _dated(y.date)
+    if same_place and (same1 or same2) and (same_label or both_dated):
+        return True
+    if same_place and same_label and same1 is None:
+        return True  # "the capture of Tikrit" recaps "Tikrit fell to ISIS"
+    if min(a.sent_index, b.sent_index) == 0 and same1 and (same_place or same2):
+        return True  # the headline
+    later = a if a.sent_index > b.sent_index else b
+    bare = not _dated(later.event.date)  # an elaboration adds no date of its own
+    return abs(a.sent_index - b.sent_index) == 1 and bare and same1 is not False
 
 
 def _merge(drafts: list[_Draft]) -> list[Event]:

@@ -46,6 +46,7 @@ SPEECH_VERBS = {"say", "tell", "report", "claim", "state", "announce", "add", "c
 TEMPORAL_PREPS = {"after", "before", "since", "until", "following", "during", "amid"}
 # how a word depends on a governor whose meaning it takes on ("failed to retake", "risk of war")
 COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "nsubj", "nsubjpass", "acl", "attr", "pcomp", "csubj", "oprd"}
+WEAPON_FRAMES = {"seize_goods", "destroy", "loot", "defuse", "handover"}
 FINDING_VERBS = {"find", "discover", "uncover", "unearth", "detect"}
 OBLIGATION_MODALS = {"must", "should", "ought"}
 STATEMENT_VERBS = {"declare", "insist", "warn", "remind", "announce", "pledge", "vow", "promise", "threaten", "stress", "reiterate", "decide", "agree", "conclude", "write", "believe", "think"}
@@ -344,7 +345,9 @@ class EventDetector:
         cand.theme = theme.i if theme is not None else None
         cand.theme_lemma = theme.lemma_.lower() if theme is not None else None
         weapon = self._weapon_theme(anchor, theme, passive_subject=_children(anchor, "nsubjpass"))
-        if weapon is not None and (frame.family in ("territory", "strategic") or anchor.lemma_.lower() in self.lexicon.weapon_verbs):
+        if weapon is not None and (
+            frame.family == "territory" or frame.name in WEAPON_FRAMES or anchor.lemma_.lower() in self.lexicon.weapon_verbs
+        ):
             # "seized 40 rifles", "a cache of explosives was found": weapons, not territory
             cand.frame = self.lexicon.frames["defuse"]
             cand.theme_lemma = weapon
@@ -408,6 +411,10 @@ class EventDetector:
             return False
         if lemma in FINDING_VERBS and frame.name != "defuse":
             return False  # "found", "discovered": an event only when weapons are found
+        if frame.family == "territory" and lemma in lex.territory_needs_place and cand.end - cand.start == 1:
+            theme = doc[cand.theme] if cand.theme is not None else None
+            if theme is None or not _is_place(theme):
+                return False  # "failed to hold the group's power in check"
         if frame.family == "none" and frame.category is None:
             # verbal events need a participant that is an entity or an actor noun
             return cand.arg1 is not None and _is_actorish(doc[cand.arg1])
@@ -502,6 +509,8 @@ class EventDetector:
                     flags.add("hypothetical")
             if tok.pos_ in VERB_TAGS and self._conditional_before(doc, tok):
                 flags.add("conditional")
+            if tok.dep_ == "advcl" and tok.tag_ == "VB" and any(c.tag_ == "TO" for c in tok.children):
+                flags.add("purpose")  # "efforts ... to take down ISIS": an aim, not an event
             if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS:
                 flags.add("stated")
             if depth == 0 or not self._governs(chain[depth - 1], tok):
@@ -522,7 +531,7 @@ class EventDetector:
     def _modality_of(flags: set[str]) -> str:
         if "negated" in flags:
             return "negated"
-        if flags & {"hypothetical", "conditional", "obligation"}:
+        if flags & {"hypothetical", "conditional", "obligation", "purpose"}:
             return "hypothetical"
         if flags & {"future"} or ("would" in flags and "stated" in flags):
             return "future"

@@ -62,6 +62,7 @@ class Lexicon:
     weapon_nouns: frozenset[str] = frozenset()
     diplomatic_verbs: frozenset[str] = frozenset()
     diplomatic_nouns: frozenset[str] = frozenset()
+    territory_needs_place: frozenset[str] = frozenset()
     max_cue_len: int = 1
 
     def split_acled(self, label: str) -> tuple[str, str | None]:
@@ -166,4 +167,5 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         weapon_nouns=frozenset(triggers.get("weapon_themes", {}).get("nouns", [])),
         diplomatic_verbs=frozenset(triggers.get("diplomatic_themes", {}).get("verbs", [])),
         diplomatic_nouns=frozenset(triggers.get("diplomatic_themes", {}).get("nouns", [])),
+        territory_needs_place=frozenset(triggers.get("territory_needs_place", {}).get("verbs", [])),
     )
