@@ -1,0 +1,273 @@
+"""Tests for frontwatch.extract.events (``fw_events``): triggers, frames, modality and status.
+
+Every sentence here is written for these tests. The pipeline is the full frontwatch pipeline,
+built once for the module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from frontwatch.extract.assemble import assemble
+from frontwatch.extract.events import EventCandidate, EventDetector
+from frontwatch.extract.lexicon import load_lexicon
+from frontwatch.nlp.pipeline import build_nlp
+from frontwatch.settings import load_settings
+
+# (trigger text, frame name, modality, status)
+Row = tuple[str, str, str, str | None]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp(load_settings())
+
+
+def _rows(doc: Doc) -> list[Row]:
+    cands: list[EventCandidate] = doc._.fw_events
+    return [(c.trigger(doc).text, c.frame.name, c.modality, c.status) for c in cands]
+
+
+def _arg(doc: Doc, index: int | None) -> str | None:
+    return doc[index].text if index is not None else None
+
+
+CASES: list[tuple[str, list[Row]]] = [
+    # asserted, past
+    (
+        "Rebels captured the town of Menaka on Monday.",
+        [("captured", "capture", "asserted", "completed")],
+    ),
+    (
+        "The army sent troops to the front on Friday.",
+        [("sent", "mobilize", "asserted", "completed")],
+    ),
+    # negated
+    ("Rebels did not attack the town.", [("attack", "attack", "negated", None)]),
+    (
+        "The feared attack on the capital by the rebels did not take place.",
+        [("attack", "attack", "negated", None)],
+    ),
+    (
+        "Rebels will not attack the town, their leader said.",
+        [("attack", "attack", "negated", None)],
+    ),
+    # hypothetical: modals and conditionals
+    ("The militants could attack the airport.", [("attack", "attack", "hypothetical", None)]),
+    (
+        "The militants may attack the airport tomorrow.",
+        [("attack", "attack", "hypothetical", None)],
+    ),
+    (
+        "If the rebels attack the city, the army will respond.",
+        [("attack", "attack", "hypothetical", None)],
+    ),
+    # future: a noun trigger gets no derived statement; an intention verb does
+    ("The army will launch an offensive next week.", [("offensive", "attack", "future", None)]),
+    (
+        "The army plans to attack the town next month.",
+        [("attack", "attack", "future", None), ("attack", "threaten", "asserted", "completed")],
+    ),
+    # "reportedly" is asserted here; the attribution makes it "reported" at assembly
+    (
+        "Rebels reportedly attacked a checkpoint near the border.",
+        [("attacked", "attack", "asserted", "completed")],
+    ),
+    # status
+    ("The army failed to retake the town.", [("retake", "retake", "asserted", "failed")]),
+    ("Troops tried to storm the compound.", [("storm", "attack", "asserted", "attempted")]),
+    ("Militants are besieging the town.", [("besieging", "attack", "asserted", "ongoing")]),
+    # a purpose gerund is not an event (compare "sent troops" above)
+    ("The port became a hub for sending troops to the front.", []),
+    ("The airfield served as a base for deploying troops to the north.", []),
+    # an event noun that is the instrument of a trigger is not a second event
+    (
+        "Insurgents attacked the convoy with grenades.",
+        [("attacked", "attack", "asserted", "completed")],
+    ),
+    ("Rebels shelled the town with mortars.", [("shelled", "shell", "asserted", "completed")]),
+    (
+        "Militants threw a grenade at a police post.",
+        [("grenade", "grenade", "asserted", "completed")],
+    ),
+    # blocked phrases
+    ("The rebel commander died of a heart attack.", []),
+    ("The chairman suffered a heart attack during the meeting.", []),
+    # a verb whose subject or cause is an event noun is absorbed into it
+    ("An airstrike killed six people.", [("airstrike", "airstrike", "asserted", "completed")]),
+    (
+        "A drone strike killed two militants.",
+        [("drone strike", "airstrike", "asserted", "completed")],
+    ),
+    (
+        "Six people were killed in an airstrike on the market.",
+        [("airstrike", "airstrike", "asserted", "completed")],
+    ),
+    # stated intentions: the statement is an event of its own (THREATEN, AGREE, REJECT, DEMAND)
+    (
+        "The rebels said they would attack the base.",
+        [("attack", "attack", "future", None), ("attack", "threaten", "asserted", "completed")],
+    ),
+    (
+        "Hungary will support the plan.",
+        [("support", "support", "future", None), ("support", "agree", "asserted", "completed")],
+    ),
+    (
+        "The government said it would not accept the proposal.",
+        [("accept", "agree", "negated", None), ("accept", "reject", "asserted", "completed")],
+    ),
+    (
+        "Police must release the detained students, the minister said.",
+        [
+            ("release", "release", "hypothetical", None),
+            ("release", "demand", "asserted", "completed"),
+        ],
+    ),
+    # a threat verb is itself the statement: no second THREATEN is derived from its content
+    (
+        "The rebels threatened to attack the base.",
+        [("threatened", "threaten", "asserted", "completed"), ("attack", "attack", "future", None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_events_candidates(nlp: Language, text: str, expected: list[Row]) -> None:
+    assert _rows(nlp(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "The feared assault on the capital did not take place.",
+            [("assault", "attack", "negated", None)],
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="an event noun with no actor and no context word is not kept as an event",
+            ),
+        ),
+        pytest.param(
+            "Poland said it would not accept refugees.",
+            [("accept", "agree", "negated", None), ("accept", "reject", "asserted", "completed")],
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="'accept' needs a context word in its sentence; this one has none",
+            ),
+        ),
+    ],
+)
+def test_events_candidates_known_misses(nlp: Language, text: str, expected: list[Row]) -> None:
+    assert _rows(nlp(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "arg1", "arg2", "derived_from"),
+    [
+        ("Rebels captured the town of Menaka on Monday.", "captured", "Rebels", None, None),
+        ("An airstrike killed six people.", "airstrike", None, "people", None),
+        ("Police arrested the man in the capital.", "arrested", "Police", "man", None),
+        ("The rebels said they would attack the base.", "attack", "they", None, None),
+        (
+            "Police must release the detained students, the minister said.",
+            "release",
+            "Police",
+            "students",
+            None,
+        ),
+    ],
+)
+def test_events_arguments(
+    nlp: Language,
+    text: str,
+    trigger: str,
+    arg1: str | None,
+    arg2: str | None,
+    derived_from: str | None,
+) -> None:
+    doc = nlp(text)
+    cand = doc._.fw_events[0]
+    assert cand.trigger(doc).text == trigger
+    assert (_arg(doc, cand.arg1), _arg(doc, cand.arg2), cand.derived_from) == (
+        arg1,
+        arg2,
+        derived_from,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "frame", "derived_from", "arg1", "arg2"),
+    [
+        ("The rebels said they would attack the base.", "threaten", "attack", "they", None),
+        ("Hungary will support the plan.", "agree", "support", "Hungary", None),
+        ("The government said it would not accept the proposal.", "reject", "agree", "it", None),
+        # a demand is the speaker's, addressed to the subject of the demanded act
+        (
+            "Police must release the detained students, the minister said.",
+            "demand",
+            "release",
+            "minister",
+            "Police",
+        ),
+    ],
+)
+def test_events_derived_statement(
+    nlp: Language, text: str, frame: str, derived_from: str, arg1: str, arg2: str | None
+) -> None:
+    doc = nlp(text)
+    derived = [c for c in doc._.fw_events if c.derived_from is not None]
+    assert len(derived) == 1
+    cand = derived[0]
+    assert (cand.frame.name, cand.derived_from) == (frame, derived_from)
+    assert (_arg(doc, cand.arg1), _arg(doc, cand.arg2)) == (arg1, arg2)
+
+
+def test_events_absorbed_verb_gives_its_victims(nlp: Language) -> None:
+    doc = nlp("An airstrike killed six people.")
+    (cand,) = doc._.fw_events
+    assert (cand.start, cand.end, cand.anchor) == (1, 2, 1)
+    assert [doc[i].text for i in cand.absorbed] == ["killed"]
+    assert _arg(doc, cand.arg2) == "people"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rebel commander died of a heart attack.",
+        "The chairman suffered a heart attack during the meeting.",
+    ],
+)
+def test_events_blocking_phrase_is_what_removes_heart_attack(nlp: Language, text: str) -> None:
+    """Without the lexicon's blocking phrases, "attack" in these sentences would be a trigger."""
+    lex = load_lexicon()
+    unblocked = dataclasses.replace(lex, phrases=[p for p in lex.phrases if p.frame is not None])
+    doc = nlp(text)
+    assert _rows(doc) == []
+    assert [
+        (c.trigger(doc).text, c.frame.name) for c in EventDetector(nlp, unblocked).predict(doc)
+    ] == [("attack", "attack")]
+
+
+@pytest.mark.parametrize(
+    ("text", "modality", "status"),
+    [
+        ("Rebels reportedly attacked a checkpoint near the border.", "reported", "completed"),
+        ("Rebels captured the town of Menaka on Monday.", "asserted", "completed"),
+        ("Troops tried to storm the compound.", "asserted", "attempted"),
+        ("The militants could attack the airport.", "hypothetical", None),
+    ],
+)
+def test_events_modality_after_assembly(
+    nlp: Language, text: str, modality: str, status: str | None
+) -> None:
+    result = assemble(nlp(text))
+    assert [(e.modality, e.status) for e in result.events] == [(modality, status)]
+
+
+def test_events_component_in_pipeline(nlp: Language) -> None:
+    assert nlp.pipe_names[-1] == "fw_events"
+    assert nlp("Nothing happened today.")._.fw_events == []
