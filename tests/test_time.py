@@ -419,6 +419,10 @@ def test_time_year_and_week_choice(
         "She may leave the city.",
         "June Carter sang at the rally.",
         "The group recruited 2000 fighters.",
+        "Both sides agreed to a four-day truce.",
+        "The donors meet annually in Geneva.",
+        "It was a bad day for the garrison.",
+        "The convoy waited for just a few days at the border.",
     ],
 )
 def test_time_non_dates_are_ignored(nlp: Language, text: str) -> None:

@@ -68,6 +68,8 @@ class TimeLexicon:
     guard_words: frozenset[str]
     future_verbs: frozenset[str]
     report_verbs: frozenset[str]
+    anchor_words: frozenset[str]
+    frequency_words: frozenset[str]
 
 
 @dataclass
@@ -165,6 +167,8 @@ def load_lexicon(path: str | Path | None = None) -> TimeLexicon:
             guard_words=frozenset(str(w).lower() for w in data["guard_words"]),
             future_verbs=frozenset(str(w).lower() for w in data["future_verbs"]),
             report_verbs=frozenset(str(w).lower() for w in data["report_verbs"]),
+            anchor_words=frozenset(str(w).lower() for w in data["anchor_words"]),
+            frequency_words=frozenset(str(w).lower() for w in data["frequency_words"]),
         )
     except (OSError, KeyError, TypeError, ValueError, IndexError) as err:
         raise FrontwatchError(Errors.E101, path=path or LEXICON_RESOURCE, detail=err) from err
@@ -499,6 +503,20 @@ def _tense(verb: Token | None, lex: TimeLexicon) -> Tense:
 # --------------------------------------------------------------------------- the component
 
 
+def _holiday_like(ent: Span) -> bool:
+    """A proper name on its own ("Christmas", "Ramadan"), not the tail of a longer name."""
+    doc = ent.doc
+    alone = (ent.start == 0 or doc[ent.start - 1].pos_ != "PROPN") and (
+        ent.end == len(doc) or doc[ent.end].pos_ != "PROPN"
+    )
+    return (
+        alone
+        and any(t.pos_ == "PROPN" for t in ent)
+        and all(t.pos_ == "PROPN" or t.is_lower for t in ent)
+        and not any(t.like_num for t in ent)
+    )
+
+
 class TimeTagger:
     """Find and resolve date expressions; writes ``doc._.fw_times``."""
 
@@ -617,7 +635,8 @@ class TimeTagger:
         """spaCy DATE entities the patterns missed, unless they are ages, counts or durations."""
         extra: list[_Candidate] = []
         bare_duration = re.compile(
-            r"^(?:about |some |nearly |almost |more than |over )?[\w.,-]+\s+(?:and a half\s+)?"
+            r"^(?:(?:just|only|about|some|nearly|almost|more than|less than|over|at least"
+            r"|as long as|a matter of)\s+)*(?:[\w.,-]+\s+)?(?:and a half\s+)?"
             r"(?:days?|weeks?|months?|years?|decades?|hours?|minutes?)$",
             re.IGNORECASE,
         )
@@ -629,14 +648,17 @@ class TimeTagger:
             ):
                 continue
             low = ent.text.lower()
+            words = set(re.findall(r"[a-z]+", low))
             following = doc[ent.end].lower_ if ent.end < len(doc) else ""
             if (
                 re.fullmatch(r"[\d.,\s]+", low)
-                or "old" in low.split("-")
-                or "old" in low.split()
+                or "old" in words
+                or "age" in words
                 or following in ("old", "-", "of")
                 or bare_duration.match(low)
-                or "age" in low.split()
+                or re.search(r"\w-(?:day|week|month|year|hour)\b", low)  # "four-day", "30-day"
+                or words & self.lexicon.frequency_words
+                or not (words & self.lexicon.anchor_words or _holiday_like(ent))
             ):
                 continue
             extra.append(_Candidate("ner", ent.start_char, ent.end_char, {}))
