@@ -422,6 +422,8 @@ def test_time_year_and_week_choice(
         "Both sides agreed to a four-day truce.",
         "The donors meet annually in Geneva.",
         "It was a bad day for the garrison.",
+        "The Sunday Times reported the raid.",
+        "April Ryan asked about the raid.",
         "The convoy waited for just a few days at the border.",
     ],
 )

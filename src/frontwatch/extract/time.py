@@ -47,6 +47,8 @@ CONTEXT_SENTENCES = 2
 # Wider context intervals are too vague to serve as an inferred event date.
 MAX_DEFAULT_DAYS = 62
 HISTORICAL_DAYS = 365
+# a weekday or month name inside one of these entities is part of a name, not a date
+_NAME_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "FAC"})
 
 
 # --------------------------------------------------------------------------- records
@@ -607,6 +609,11 @@ class TimeTagger:
     def _plausible(self, doc: Doc, cand: _Candidate) -> bool:
         """Guards for bare month names and bare years (names, modal "May", counts)."""
         g = cand.groups
+        if cand.pattern in ("weekday", "atom") and any(
+            e.label_ in _NAME_LABELS and e.start_char <= cand.start_char < e.end_char
+            for e in doc.ents
+        ):
+            return False  # "the Sunday Times", "April Ryan"
         if cand.pattern == "duration":
             # "the previous day", "the next week" without a number or a preposition: anaphora
             anaphoric = (g["which"] or "").lower() in ("previous", "preceding", "next", "following")
