@@ -25,6 +25,7 @@ Category = Literal[
     "protest",
     "strategic",
     "verbal",
+    "claim",
     "natural_disaster",
     "industrial_accident",
     "crime",

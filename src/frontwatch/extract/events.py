@@ -40,6 +40,9 @@ ACTOR_NOUNS = {
     "country", "state", "party", "movement", "organization", "organisation", "student", "worker",
     "farmer", "activist", "supporter", "member", "people", "man", "woman", "bomber", "attacker",
     "assailant", "kidnapper", "pirate", "bandit", "guard", "agency", "court", "parliament",
+    "doctor", "nurse", "teacher", "lawyer", "journalist", "scientist", "expert", "inspector",
+    "observer", "monitor", "peacekeeper", "negotiator", "mediator", "team", "mission", "company",
+    "firm", "warship", "navy", "aircraft", "jet", "helicopter", "cabinet", "senate", "congress",
     "council", "union", "opposition", "administration", "envoy", "delegation", "diplomat",
 }
 SPEECH_VERBS = {"say", "tell", "report", "claim", "state", "announce", "add", "confirm", "write", "conclude"}
@@ -49,8 +52,8 @@ COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "nsubj", "nsubjpass", "acl", "attr"
 WEAPON_FRAMES = {"seize_goods", "destroy", "loot", "defuse", "handover"}
 FINDING_VERBS = {"find", "discover", "uncover", "unearth", "detect"}
 OBLIGATION_MODALS = {"must", "should", "ought"}
-STATEMENT_VERBS = {"declare", "insist", "warn", "remind", "announce", "pledge", "vow", "promise", "threaten", "stress", "reiterate", "decide", "agree", "conclude", "write", "believe", "think"}
-INTENT_GOVERNORS = {"plan", "intend", "vow", "promise", "pledge", "ready", "willing", "prepare", "offer", "decide", "threaten", "set", "due", "poised"}
+STATEMENT_VERBS = {"declare", "insist", "warn", "remind", "announce", "pledge", "vow", "swear", "promise", "threaten", "stress", "reiterate", "agree", "conclude", "write", "believe", "think", "confirm"}
+INTENT_GOVERNORS = {"plan", "intend", "vow", "swear", "promise", "pledge", "ready", "willing", "prepare", "offer", "threaten", "set", "due", "poised"}
 HOSTILE_FAMILIES = {"violence", "explosion", "territory", "coercion", "riot", "abduction", "protest"}
 HOSTILE_PLOVER = {"SANCTION", "REJECT", "THREATEN", "PROTEST", "COERCE", "ASSAULT", "FIGHT", "DISAPPROVE", "ACCUSE"}
 FUTURE_ADJ = {"planned", "threatened", "upcoming", "impending", "proposed", "expected"}
@@ -187,7 +190,41 @@ class EventDetector:
                 act = self._speech_act(doc, cand, flags, found)
                 if act is not None:
                     cands.append(act)
+        cands.extend(self._stated_obligations(doc, found, sent_cues, doc_text_cues))
         return self._absorb(doc, cands)
+
+    def _stated_obligations(
+        self,
+        doc: Doc,
+        found: dict[int, EventCandidate],
+        sent_cues: dict[int, dict[str, float]],
+        doc_cues: dict[str, float],
+    ) -> list[EventCandidate]:
+        """ "X said Y must do Z": a DEMAND by X on Y, whatever Z is (PLOVER codes the demand)."""
+        out = []
+        for tok in doc:
+            if tok.i in found or tok.pos_ not in VERB_TAGS:
+                continue
+            # "must" only: "should" is as often a forecast ("they shouldn't have trouble")
+            if not any(c.dep_ == "aux" and c.lower_ == "must" for c in tok.children):
+                continue
+            if any(c.dep_ == "neg" for c in tok.children):
+                continue
+            if tok.dep_ not in ("ccomp", "parataxis") or tok.head.lemma_.lower() not in SPEECH_VERBS | STATEMENT_VERBS:
+                continue
+            speaker = self._subject(tok.head)
+            target = self._subject(tok)
+            if speaker is None or not _is_actorish(speaker):
+                continue
+            cand = EventCandidate(
+                start=tok.i, end=tok.i + 1, anchor=tok.i, frame=self.lexicon.frames["demand"],
+                predicate=tok.i, arg1=speaker.i, arg2=target.i if target is not None else None,
+                modality="asserted", status="completed",
+                cues=sent_cues.get(tok.sent.start) or self._cues(tok.sent), doc_cues=doc_cues,
+            )
+            cand.prominence = self._prominence(doc, cand)
+            out.append(cand)
+        return out
 
     def set_annotations(self, doc: Doc, candidates: list[EventCandidate]) -> Doc:
         doc._.fw_events = candidates
@@ -277,7 +314,7 @@ class EventDetector:
         anchor = doc[cand.anchor]
         pred = doc[cand.predicate]
         frame = cand.frame
-        verbal = frame.family == "none" and frame.category is None
+        verbal = frame.family == "none" and not frame.out_of_scope
         arg1: Token | None = None
         arg2: Token | None = None
         theme: Token | None = None
@@ -352,6 +389,8 @@ class EventDetector:
             cand.frame = self.lexicon.frames["defuse"]
             cand.theme_lemma = weapon
         lex = self.lexicon
+        if cand.frame.name == "handover" and theme is not None and not _is_place(theme) and weapon is None:
+            cand.frame = lex.frames["aid"]  # "handed over 700 kg of medicine"
         if anchor.lemma_.lower() in lex.diplomatic_verbs and any(
             t.lemma_.lower() in lex.diplomatic_nouns for t in [*_children(anchor, "dobj", "nsubjpass"), *([theme] if theme else [])]
         ):
@@ -415,7 +454,7 @@ class EventDetector:
             theme = doc[cand.theme] if cand.theme is not None else None
             if theme is None or not _is_place(theme):
                 return False  # "failed to hold the group's power in check"
-        if frame.family == "none" and frame.category is None:
+        if frame.family == "none" and not frame.out_of_scope:
             # verbal events need a participant that is an entity or an actor noun
             return cand.arg1 is not None and _is_actorish(doc[cand.arg1])
         ambiguous = (anchor.pos_ in NOUN_TAGS and lemma in lex.nouns_need_context) or (
@@ -423,7 +462,7 @@ class EventDetector:
         )
         if cand.end - cand.start > 1:
             ambiguous = False
-        if frame.category is not None:  # out of scope: disaster, accident, crime
+        if frame.out_of_scope and frame.category is not None:  # disaster, accident, crime
             own = self.lexicon.cues.get(frame.category, {})
             score = max(cand.doc_cues.get(frame.category, 0), cand.cues.get(frame.category, 0))
             score -= max(own.get(lemma, 0), own.get(anchor.lower_, 0))
@@ -553,8 +592,8 @@ class EventDetector:
         """
         if flags & {"hypothetical", "conditional"} or "stated" not in flags and "future" not in flags:
             return None
-        if doc[cand.anchor].pos_ not in VERB_TAGS or cand.frame.category is not None:
-            return None  # an intention is to act: "plans to clean up the spill" is no promise
+        if cand.frame.out_of_scope:
+            return None
         chain = self._chain(doc, cand)
         if any(t.i in found and t.i != cand.anchor and found[t.i].frame.family == "none" for t in chain[1:]):
             return None  # "threatened to attack": the governing trigger is the statement
@@ -642,7 +681,7 @@ class EventDetector:
         dropped: set[int] = set()
 
         def verbal(c: EventCandidate) -> bool:
-            return c.frame.family == "none" and c.frame.category is None
+            return c.frame.family == "none" and not c.frame.out_of_scope
 
         for cand in cands:
             verb = doc[cand.anchor]
@@ -659,7 +698,7 @@ class EventDetector:
             if other is None or other is cand or verbal(other) or {other.anchor, cand.anchor} & dropped:
                 continue
             # one event: the more specific trigger names it, the other gives its arguments
-            if other.frame.strength > cand.frame.strength or other.frame.category is not None:
+            if other.frame.strength > cand.frame.strength or other.frame.out_of_scope:
                 keep, lose = other, cand
             else:
                 keep, lose = cand, other

@@ -31,6 +31,11 @@ class Frame:
     category: str | None = None  # only for out-of-scope frames
     prior: float = 3.0  # weight of the frame's own ACLED sub-type against the cues
 
+    @property
+    def out_of_scope(self) -> bool:
+        """Disasters, accidents and crime: labelled, never coded as conflict."""
+        return self.category in OUT_OF_SCOPE
+
 
 @dataclass(frozen=True)
 class Phrase:
