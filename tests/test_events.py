@@ -66,8 +66,14 @@ CASES: list[tuple[str, list[Row]]] = [
         "If the rebels attack the city, the army will respond.",
         [("attack", "attack", "hypothetical", None)],
     ),
-    # future: a noun trigger gets no derived statement; an intention verb does
-    ("The army will launch an offensive next week.", [("offensive", "attack", "future", None)]),
+    # future: an announced hostile act is also a THREATEN by its actor
+    (
+        "The army will launch an offensive next week.",
+        [
+            ("offensive", "attack", "future", None),
+            ("offensive", "threaten", "asserted", "completed"),
+        ],
+    ),
     (
         "The army plans to attack the town next month.",
         [("attack", "attack", "future", None), ("attack", "threaten", "asserted", "completed")],
