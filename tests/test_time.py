@@ -400,6 +400,15 @@ def test_time_patterns_resolve_against_publication(
         ("The minister will travel there in June.", THURSDAY, (D(2015, 6, 1), D(2015, 6, 30))),
         ("Police arrested him on December 30.", D(2014, 1, 3), (D(2013, 12, 30), D(2013, 12, 30))),
         ("Rebels shelled the town on Tuesday.", TUESDAY, (D(2014, 7, 15), D(2014, 7, 15))),
+        ("Talks resumed on the 30th.", THURSDAY, (D(2014, 6, 30), D(2014, 6, 30))),
+        ("Talks will resume on the 2nd.", THURSDAY, (D(2014, 8, 2), D(2014, 8, 2))),
+        (
+            "Clashes raged from December 28 to January 3.",
+            THURSDAY,
+            (D(2013, 12, 28), D(2014, 1, 3)),
+        ),
+        ("Clashes raged from Monday to Wednesday.", THURSDAY, (D(2014, 7, 21), D(2014, 7, 23))),
+        ("Clashes raged between 4 and 7 June.", THURSDAY, (D(2014, 6, 4), D(2014, 6, 7))),
     ],
 )
 def test_time_year_and_week_choice(
@@ -424,6 +433,8 @@ def test_time_year_and_week_choice(
         "It was a bad day for the garrison.",
         "The Sunday Times reported the raid.",
         "April Ryan asked about the raid.",
+        "He lives on the 12th floor.",
+        "May God protect the city.",
         "The convoy waited for just a few days at the border.",
     ],
 )

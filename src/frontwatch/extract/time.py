@@ -310,6 +310,11 @@ class _Patterns:
             ),
             ("weekday", rf"(?:(?P<which>(?i:last|this|next|past|coming))\s+)?(?P<wd>{wd}){part}"),
             ("atom", rf"(?P<a>{iso}|{md}|{dm}|{monyear}|{mon}|{year})"),
+            (
+                "ordinal_day",
+                r"(?<=\b[Oo]n\s)(?i:the)\s+(?P<day>3[01]|[12]\d|0?[1-9])(?i:st|nd|rd|th)"
+                r"(?!\s+[a-z])",
+            ),
         ]
         self.table = [(name, re.compile(rf"(?<![\w\-–]){body}(?![\w])")) for name, body in table]
 
@@ -631,9 +636,10 @@ class TimeTagger:
         )
         before = re.findall(r"[\w—-]+", doc.text[max(0, cand.start_char - 20) : cand.start_char])
         guarded = bool(before) and before[-1].lower() in self.lexicon.guard_words
-        if atom.month is not None:  # bare month name
-            return guarded or (in_date_entity and cand.groups["a"] != "May")
         span = doc.char_span(cand.start_char, cand.end_char, alignment_mode="expand")
+        if atom.month is not None:  # bare month name; "May" must not be the modal verb
+            modal = span is not None and span.root.tag_ == "MD"
+            return not modal and (guarded or in_date_entity)
         if span is not None and span.root.dep_ == "nummod" and span.root.head.tag_ == "NNS":
             return False  # "2000 fighters"
         return guarded or in_date_entity
@@ -757,6 +763,22 @@ class TimeTagger:
 
     def _r_atom(self, g: _G, mention: TimeMention, pub: _Pub) -> _Resolution:
         return self._atom_interval(self._atom(g["a"]), mention, pub)
+
+    def _r_ordinal_day(self, g: _G, mention: TimeMention, pub: _Pub) -> _Resolution:
+        """ "on the 12th": the latest 12th on or before P (the next one for a future verb)."""
+        if pub is None:
+            return _Resolution.unknown("relative")
+        day = int(g["day"])
+        month_start = pub.replace(day=1)
+        step = 1 if self._future(mention) else -1
+        for months in range(0, 13 * step, step):
+            first = _add_months(month_start, months)
+            if day > calendar.monthrange(first.year, first.month)[1]:
+                continue
+            d = first.replace(day=day)
+            if (step == -1 and d <= pub) or (step == 1 and d >= pub):
+                return _Resolution(d, d, "day", "relative")
+        return _Resolution.unknown("relative")
 
     def _r_weekday(self, g: _G, mention: TimeMention, pub: _Pub) -> _Resolution:
         wd = self.lexicon.weekdays[g["wd"]]
