@@ -245,12 +245,15 @@ def _combine(group: list[_Draft]) -> Event:
         return primary.model_copy(update={"mentions": group[0].mentions})
     update: dict[str, object] = {}
     for name in ("actor1", "actor2", "location", "attribution"):
-        if getattr(primary, name) is None or (
+        current = getattr(primary, name)
+        if current is None or (name.startswith("actor") and current.name in WILDCARD_ACTORS) or (
             name == "attribution" and primary.attribution is not None and primary.attribution.default
         ):
             for other in group[1:]:
                 value = getattr(other.event, name)
-                if value is not None and not (name == "attribution" and value.default):
+                if value is not None and not (name == "attribution" and value.default) and not (
+                    name.startswith("actor") and value.name in WILDCARD_ACTORS
+                ):
                     update[name] = value
                     break
     if primary.date is None or primary.date.inferred:

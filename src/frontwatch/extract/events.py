@@ -363,16 +363,40 @@ class EventDetector:
             elif passive:
                 arg1 = agent[0] if agent else None
                 target(passive[0])
+            elif frame.family == "territory":
+                # "captured it from forces loyal to Assad": the object is the place taken,
+                # the one it was taken from is the target
+                objs = _children(anchor, "dobj")
+                theme = objs[0] if objs else None
+                src = _prep_objects(anchor, ["from"])
+                if src and _is_actorish(src[0]) and not _is_place(src[0]):
+                    arg2 = src[0]
             else:
                 for tok in _children(anchor, "dobj", "dative"):
                     target(tok)
                 preps = ["on", "against", "with", "at", "to", "from", "into"] if verbal else ["on", "against", "with", "at"]
                 for tok in _prep_objects(anchor, preps):
                     target(tok)
-                if frame.name in ("retake", "capture") and arg2 is None:
-                    src = _prep_objects(anchor, ["from"])
-                    if src and _is_actorish(src[0]):
-                        arg2 = src[0]
+        if arg2 is None and verbal and anchor.pos_ in VERB_TAGS:
+            # "demanding that they convert": the one the demand is made of;
+            # "invested $25 billion in building this army": the one who benefits
+            for clause in _children(anchor, "ccomp"):
+                for subj in _children(clause, "nsubj", "nsubjpass"):
+                    if _is_actorish(subj):
+                        arg2 = subj
+            for prep in _children(anchor, "prep"):
+                for gerund in _children(prep, "pcomp"):
+                    for obj in [*_children(gerund, "dobj")] + [
+                        o for c in _children(gerund, "conj") for o in _children(c, "dobj")
+                    ]:
+                        if arg2 is None and _is_actorish(obj):
+                            arg2 = obj
+        if arg2 is None and frame.family in ("violence", "explosion") and anchor.dep_ == "advcl":
+            # "troops were preparing to raise flags when ISIS counterattacked": the main
+            # clause's subject is the one attacked
+            main_subject = self._subject(anchor.head)
+            if main_subject is not None and main_subject is not arg1 and _is_actorish(main_subject):
+                arg2 = main_subject
         if frame.name == "retreat" and arg1 is not None and (
             arg1.lemma_.lower() in CIVILIAN_NOUNS or arg1.lower_.rstrip("s") in CIVILIAN_NOUNS
         ):
