@@ -582,9 +582,13 @@ def test_time_event_date_attachment(
     assert date.span is not None and doc.text[date.span[0] : date.span[1]] == date.text
 
 
-def test_time_event_date_none_without_expression(nlp: Language) -> None:
-    doc = parse(nlp, "Militants bombed a bridge.")
-    assert event_date(doc, trigger(doc, "bombed")) is None  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    "text,word",
+    [("Militants bombed a bridge.", "bombed"), ("They fought for three years.", "fought")],
+)
+def test_time_event_date_none_without_expression(nlp: Language, text: str, word: str) -> None:
+    doc = parse(nlp, text)
+    assert event_date(doc, trigger(doc, word)) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

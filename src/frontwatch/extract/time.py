@@ -1234,6 +1234,8 @@ def event_date(doc: Doc, trigger: Span, *, lexicon: TimeLexicon | None = None) -
     for mention in _times(doc):
         if not sent.start <= mention.tokens[0] < sent.end:
             continue
+        if mention.kind == "duration" and not mention.resolved:
+            continue  # "fought for three years": how long, not when
         tier = _attachment_tier(doc, mention, chain, report)
         if tier is None:
             continue
