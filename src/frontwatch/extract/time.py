@@ -1010,10 +1010,10 @@ class TimeTagger:
             "following": 1,
             "after": 1,
         }
-        return self._anaphor_from(pub, step.get(direction, 0), unit, whole_unit=False)
+        return self._anaphor_from(pub, step.get(direction, 0), unit)
 
     @staticmethod
-    def _anaphor_from(ref: dt.date, step: int, unit: str, whole_unit: bool) -> _Resolution:
+    def _anaphor_from(ref: dt.date, step: int, unit: str) -> _Resolution:
         if unit in ("week", "month", "year"):
             start, end = _unit_interval(_shift(ref, step, unit), unit)
             return _Resolution(start, end, unit, "relative")  # type: ignore[arg-type]
@@ -1043,7 +1043,7 @@ class TimeTagger:
             }.get(direction, 0)
             ref = ctx.reference(mention, lambda m: m.precision in ("day", unit), before_only=True)
             if ref is not None and ref.start is not None:
-                res = self._anaphor_from(ref.start, step, unit, whole_unit=True)
+                res = self._anaphor_from(ref.start, step, unit)
                 self._set(mention, res, ref)
         elif cand.pattern == "shift":
             ref = ctx.reference(mention, lambda m: m.precision == "day", before_only=True)
