@@ -10,12 +10,9 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
+import frontwatch
 from frontwatch.about import EXTRACTOR_VERSION
 from frontwatch.cli import cli
-
-# not ``frontwatch.extract``: once the subpackage frontwatch.extract is imported, that name
-# is the module (reported to the lead)
-from frontwatch.pipeline import extract
 from frontwatch.records import (
     SCHEMA_PATH,
     Actor,
@@ -44,12 +41,12 @@ CASES = [("sentence_result", SENTENCE), ("article_result", ARTICLE)]
 
 @pytest.fixture(scope="module")
 def sentence_result() -> DocumentResult:
-    return extract(SENTENCE, published=PUBLISHED, doc_id="kidal-1")
+    return frontwatch.extract(SENTENCE, published=PUBLISHED, doc_id="kidal-1")
 
 
 @pytest.fixture(scope="module")
 def article_result() -> DocumentResult:
-    return extract(ARTICLE, published=PUBLISHED, doc_id="kidal-2")
+    return frontwatch.extract(ARTICLE, published=PUBLISHED, doc_id="kidal-2")
 
 
 @pytest.fixture(scope="module")
@@ -172,9 +169,9 @@ def _mention_triggers(event: Event) -> list[tuple[int, int]]:
 
 
 def test_records_ids_are_stable_across_runs(sentence_result: DocumentResult) -> None:
-    again = extract(SENTENCE, published=PUBLISHED, doc_id="kidal-1")
+    again = frontwatch.extract(SENTENCE, published=PUBLISHED, doc_id="kidal-1")
     assert [e.id for e in again.events] == [e.id for e in sentence_result.events]
-    other = extract(SENTENCE, published=PUBLISHED, doc_id="kidal-other")
+    other = frontwatch.extract(SENTENCE, published=PUBLISHED, doc_id="kidal-other")
     assert {e.id for e in other.events}.isdisjoint({e.id for e in sentence_result.events})
 
 
