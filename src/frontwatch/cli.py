@@ -35,10 +35,7 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 def _settings(ctx: click.Context) -> Settings:
     obj: dict[str, Any] = ctx.ensure_object(dict)
     if "settings" not in obj:
-        try:
-            obj["settings"] = load_settings(obj.get("config"))
-        except FrontwatchError as err:
-            raise click.ClickException(str(err)) from err
+        obj["settings"] = load_settings(obj.get("config"))  # E102 exits 2 via _Group
     settings: Settings = obj["settings"]
     return settings
 
@@ -113,7 +110,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], output: str | None, fmt
             bar.update(1)
             bar.set_postfix(events=writer.count)
         writer.close()
-    logger.info("%s events written; %s inputs skipped", writer.count, skipped)
+    logger.info("%s %s written; %s inputs skipped", writer.count, "documents" if with_flags else "events", skipped)
     if skipped:
         ctx.exit(EXIT_SKIPPED)
 
@@ -164,7 +161,7 @@ def geoparse(ctx: click.Context, inputs: tuple[str, ...], output: str | None, pu
                 click.echo(f"skipped: {item}", err=True)
                 continue
             for toponym in item.toponyms:
-                out.write(toponym.model_dump_json() + "\n")
+                out.write(json.dumps(toponym.model_dump(mode="json"), ensure_ascii=False) + "\n")
             bar.update(1)
     if skipped:
         ctx.exit(EXIT_SKIPPED)

@@ -74,11 +74,13 @@ def code_event(cand: EventCandidate, actor1: Actor | None, actor2: Actor | None,
         plover = "CRIME" if oos == "crime" else ("DISASTER" if oos == "natural_disaster" else "ACCIDENT")
         return Coding(None, plover, None, oos, cues[oos] - best_score)
     plover, mode = lex.acled_to_plover.get(best, (None, None))
+    if plover is None or (mode is None and plover == frame.plover):
+        plover, mode = frame.plover, frame.mode  # null in the table: keep the trigger's
     return Coding(
         best,
-        plover or frame.plover,
-        mode if plover else frame.mode,
-        lex.category_of(best, plover or frame.plover),
+        plover,
+        mode,
+        lex.category_of(best, plover),
         margin,
     )
 

@@ -146,7 +146,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         phrases.append(Phrase(lemmas, spec["frame"], int(spec["anchor"]), bool(spec.get("light"))))
     cue_labels: dict[str, dict[str, float]] = {}
     for label, words in cues["labels"].items():
-        if label not in labels and label not in (*OUT_OF_SCOPE, "claim", "verbal"):
+        if label not in labels and label not in OUT_OF_SCOPE:
             raise bad("cues.json", f"unknown label {label!r}")
         cue_labels[label] = {w.lower(): float(x) for w, x in words.items()}
     max_len = max((len(w.split()) for ws in cue_labels.values() for w in ws), default=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import spacy
@@ -34,6 +35,10 @@ def build_nlp(settings: Settings, *, gazetteer: Gazetteer | None = None) -> Lang
         raise FrontwatchError(Errors.E103, model=settings.model) from err
     nlp.add_pipe("fw_segment", before="parser")
     nlp.add_pipe("fw_actors", config={"paths": list(settings.actor_files)})
+    if gazetteer is None and settings.gazetteer:
+        from ..gazetteer.index import Gazetteer
+
+        gazetteer = Gazetteer.open(Path(settings.gazetteer))
     places.add_places(nlp, gazetteer)
     nlp.add_pipe("fw_time")
     nlp.add_pipe("fw_quantities")
