@@ -275,3 +275,12 @@ def test_cli_entry_point_subprocess() -> None:
         [str(exe), "schema"], capture_output=True, text=True, check=True, timeout=60
     )
     assert "trigger" in json.loads(schema.stdout)["properties"]
+
+
+def test_cli_bad_settings_file_is_fatal(tmp_path: Path) -> None:
+    config = tmp_path / "frontwatch.toml"
+    config.write_text('colour = "red"\n', encoding="utf-8")
+    result = _run(["--config", str(config), "extract", "-"], stdin=MENAKA)
+    assert result.exit_code == 2
+    assert f"[E102] Settings file {config} is invalid" in result.stderr
+    assert result.stdout == ""
