@@ -1,7 +1,8 @@
 """frontwatch: conflict news in, events with evidence out.
 
 >>> import frontwatch
->>> result = frontwatch.extract("Rebels seized the town of Kidal on Tuesday.", published="2024-03-14")
+>>> text = "Rebels seized the town of Kidal on Tuesday."
+>>> result = frontwatch.extract(text, published="2024-03-14")
 >>> [e.acled.sub_event_type for e in result.events]  # doctest: +SKIP
 ['Non-state actor overtakes territory']
 

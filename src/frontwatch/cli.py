@@ -28,8 +28,14 @@ EXIT_FATAL = 2
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    )
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -52,7 +58,7 @@ def _output(path: str | None) -> Iterator[TextIO]:
     tmp.replace(target)  # a crash never leaves a half-written output under the real name
 
 
-def _progress(show: bool, desc: str, unit: str, total: int | None = None) -> tqdm:  # type: ignore[type-arg]
+def _progress(show: bool, desc: str, unit: str, total: int | None = None) -> tqdm:
     return tqdm(total=total, desc=desc, unit=unit, disable=not show, file=sys.stderr, leave=False)
 
 
@@ -71,7 +77,9 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="frontwatch")
-@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (TOML) over the defaults.")
+@click.option(
+    "--config", type=click.Path(dir_okay=False), help="Settings file (TOML) over the defaults."
+)
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.pass_context
@@ -84,12 +92,39 @@ def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> No
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", "output", default=None, help="Output file (default: stdout).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl", show_default=True, help="Output format.")
-@click.option("--published", default=None, metavar="YYYY-MM-DD", help="Publication date for documents without one.")
-@click.option("--with-flags", is_flag=True, help="One document a line: its events, flags and sources.")
-@click.option("--progress/--no-progress", "progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--published",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Publication date for documents without one.",
+)
+@click.option(
+    "--with-flags", is_flag=True, help="One document a line: its events, flags and sources."
+)
+@click.option(
+    "--progress/--no-progress",
+    "progress",
+    default=None,
+    help="Progress bar (default: when stderr is a terminal).",
+)
 @click.pass_context
-def extract(ctx: click.Context, inputs: tuple[str, ...], output: str | None, fmt: str, published: str | None, with_flags: bool, progress: bool | None) -> None:
+def extract(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    output: str | None,
+    fmt: str,
+    published: str | None,
+    with_flags: bool,
+    progress: bool | None,
+) -> None:
     """Extract events from INPUTS: .txt, .html, .jsonl, .json, feeds, folders, or - (stdin)."""
     from .ingest import iter_documents
     from .output import ResultWriter
@@ -101,7 +136,9 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], output: str | None, fmt
     skipped = 0
     with _output(output) as out, _progress(_show_progress(progress), "extract", "doc") as bar:
         writer = ResultWriter(out, fmt, documents=with_flags)
-        for item in extractor.extract_many(iter_documents(inputs, published=date, settings=settings)):
+        for item in extractor.extract_many(
+            iter_documents(inputs, published=date, settings=settings)
+        ):
             if isinstance(item, DocumentError):
                 skipped += 1
                 click.echo(f"skipped: {item}", err=True)
@@ -110,18 +147,35 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], output: str | None, fmt
             bar.update(1)
             bar.set_postfix(events=writer.count)
         writer.close()
-    logger.info("%s %s written; %s inputs skipped", writer.count, "documents" if with_flags else "events", skipped)
+    logger.info(
+        "%s %s written; %s inputs skipped",
+        writer.count,
+        "documents" if with_flags else "events",
+        skipped,
+    )
     if skipped:
         ctx.exit(EXIT_SKIPPED)
 
 
 @cli.command(name="eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
-@click.option("--predictions-out", type=click.Path(dir_okay=False), default=None, help="Write the predictions (JSON Lines of document results).")
+@click.option(
+    "--predictions-out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the predictions (JSON Lines of document results).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-@click.option("--progress/--no-progress", "progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option(
+    "--progress/--no-progress",
+    "progress",
+    default=None,
+    help="Progress bar (default: when stderr is a terminal).",
+)
 @click.pass_context
-def eval_(ctx: click.Context, gold: str, predictions_out: str | None, as_json: bool, progress: bool | None) -> None:
+def eval_(
+    ctx: click.Context, gold: str, predictions_out: str | None, as_json: bool, progress: bool | None
+) -> None:
     """Score extraction on a GOLD file (format: docs/gold-format.md)."""
     from .eval.runner import evaluate_extractor
     from .pipeline import Extractor
@@ -143,10 +197,26 @@ def eval_(ctx: click.Context, gold: str, predictions_out: str | None, as_json: b
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", "output", default=None, help="Output file (default: stdout).")
-@click.option("--published", default=None, metavar="YYYY-MM-DD", help="Publication date for documents without one.")
-@click.option("--progress/--no-progress", "progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option(
+    "--published",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Publication date for documents without one.",
+)
+@click.option(
+    "--progress/--no-progress",
+    "progress",
+    default=None,
+    help="Progress bar (default: when stderr is a terminal).",
+)
 @click.pass_context
-def geoparse(ctx: click.Context, inputs: tuple[str, ...], output: str | None, published: str | None, progress: bool | None) -> None:
+def geoparse(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    output: str | None,
+    published: str | None,
+    progress: bool | None,
+) -> None:
     """Every place mention in INPUTS, resolved to GeoNames (JSON Lines)."""
     from .ingest import iter_documents
     from .pipeline import Extractor, parse_date
@@ -155,7 +225,9 @@ def geoparse(ctx: click.Context, inputs: tuple[str, ...], output: str | None, pu
     extractor = Extractor(settings)
     skipped = 0
     with _output(output) as out, _progress(_show_progress(progress), "geoparse", "doc") as bar:
-        for item in extractor.extract_many(iter_documents(inputs, published=parse_date(published), settings=settings)):
+        for item in extractor.extract_many(
+            iter_documents(inputs, published=parse_date(published), settings=settings)
+        ):
             if isinstance(item, DocumentError):
                 skipped += 1
                 click.echo(f"skipped: {item}", err=True)
@@ -173,13 +245,29 @@ def gazetteer() -> None:
 
 
 @gazetteer.command(name="build")
-@click.option("--geonames", type=click.Path(exists=True, dir_okay=False), default=None, help="An official GeoNames dump (allCountries.zip, XX.zip or .txt) to index in full.")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None, help="Index file (default: the cache directory).")
+@click.option(
+    "--geonames",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="An official GeoNames dump (allCountries.zip, XX.zip or .txt) to index in full.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Index file (default: the cache directory).",
+)
 def gazetteer_build(geonames: str | None, output: str | None) -> None:
     """Build the gazetteer index from the bundled GeoNames data (or a full dump)."""
     from .gazetteer.build import build_gazetteer
 
-    path = build_gazetteer(Path(output) if output else None, Path(geonames) if geonames else None, progress=lambda msg: click.echo(msg, err=True))
+    path = build_gazetteer(
+        Path(output) if output else None,
+        Path(geonames) if geonames else None,
+        progress=lambda msg: click.echo(msg, err=True),
+    )
     click.echo(str(path))
 
 

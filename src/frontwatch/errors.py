@@ -9,19 +9,27 @@ raises :class:`FrontwatchError` with a code and keyword arguments for the messag
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Errors(str, Enum):
-    """Error codes and message templates (``str.format`` fields)."""
+class Errors(StrEnum):
+    """Error codes and message templates: each member is its template (``str.format`` fields)."""
 
     # -- input documents (E0xx): the document is skipped, the batch goes on
     E001 = "[E001] Document {name} is empty (no text after extraction)."
-    E002 = "[E002] Document {name} looks binary ({detail}); only text, HTML, JSON Lines and feeds are read."
+    E002 = (
+        "[E002] Document {name} looks binary ({detail}); "
+        "only text, HTML, JSON Lines and feeds are read."
+    )
     E003 = "[E003] Document {name} is not valid UTF-8 (byte {position}); re-encode it as UTF-8."
-    E004 = "[E004] Document {name} has {size} characters, over the limit of {limit} (setting max_chars)."
-    E005 = "[E005] Document {name} does not look like English ({detail}); only English is supported."
+    E004 = (
+        "[E004] Document {name} has {size} characters, "
+        "over the limit of {limit} (setting max_chars)."
+    )
+    E005 = (
+        "[E005] Document {name} does not look like English ({detail}); only English is supported."
+    )
     E006 = "[E006] Line {line} of {name} is not valid JSON: {detail}."
     E007 = "[E007] Line {line} of {name} has no text field (expected 'text' as a string)."
     E008 = "[E008] Input {name} cannot be read: {detail}."
@@ -42,9 +50,6 @@ class Errors(str, Enum):
     @property
     def code(self) -> str:
         return self.name
-
-    def format(self, **kwargs: Any) -> str:  # type: ignore[override]
-        return self.value.format(**kwargs)
 
 
 class FrontwatchError(Exception):

@@ -12,19 +12,59 @@ from .records import DocumentResult, Event
 FORMATS = ("jsonl", "json", "csv")
 
 CSV_COLUMNS = [
-    "id", "doc_id", "plover_type", "plover_mode", "acled_event_type", "acled_sub_event_type",
-    "category", "actor1_name", "actor1_text", "actor1_type", "actor1_country", "actor2_name",
-    "actor2_text", "actor2_type", "actor2_country", "location_name", "geonameid", "latitude",
-    "longitude", "country", "admin1", "geo_precision", "date_start", "date_end",
-    "date_precision", "date_inferred", "status", "modality", "attribution_source",
-    "attribution_speaker", "quantities", "trigger", "trigger_start", "trigger_end", "evidence",
-    "evidence_start", "evidence_end", "mentions", "historical", "confidence", "extractor_version",
+    "id",
+    "doc_id",
+    "plover_type",
+    "plover_mode",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "category",
+    "actor1_name",
+    "actor1_text",
+    "actor1_type",
+    "actor1_country",
+    "actor2_name",
+    "actor2_text",
+    "actor2_type",
+    "actor2_country",
+    "location_name",
+    "geonameid",
+    "latitude",
+    "longitude",
+    "country",
+    "admin1",
+    "geo_precision",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_inferred",
+    "status",
+    "modality",
+    "attribution_source",
+    "attribution_speaker",
+    "quantities",
+    "trigger",
+    "trigger_start",
+    "trigger_end",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "mentions",
+    "historical",
+    "confidence",
+    "extractor_version",
 ]
 
 
 def event_row(event: Event) -> dict[str, Any]:
     """One flat CSV row; nested lists (quantities) are JSON strings."""
-    a1, a2, loc, date, attr = event.actor1, event.actor2, event.location, event.date, event.attribution
+    a1, a2, loc, date, attr = (
+        event.actor1,
+        event.actor2,
+        event.location,
+        event.date,
+        event.attribution,
+    )
     return {
         "id": event.id,
         "doc_id": event.doc_id,

@@ -2,7 +2,8 @@
 
 >>> from frontwatch import Extractor
 >>> extractor = Extractor()                       # loads the pipeline once
->>> result = extractor.extract("Rebels seized the town of Kidal on Tuesday.", published="2024-03-14")
+>>> text = "Rebels seized the town of Kidal on Tuesday."
+>>> result = extractor.extract(text, published="2024-03-14")
 >>> for event in result.events:                  # doctest: +SKIP
 ...     print(event.acled.sub_event_type, event.actor1.text, event.date.start)
 Non-state actor overtakes territory Rebels 2024-03-12

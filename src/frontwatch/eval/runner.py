@@ -36,4 +36,6 @@ def evaluate_extractor(
     predictions_out: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> EvalReport:
-    return run_eval(gold_path, predictor(extractor), predictions_out=predictions_out, progress=progress)
+    return run_eval(
+        gold_path, predictor(extractor), predictions_out=predictions_out, progress=progress
+    )

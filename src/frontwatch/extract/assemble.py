@@ -35,7 +35,13 @@ from .lexicon import Lexicon, load_lexicon
 
 logger = logging.getLogger(__name__)
 
-MODALITY_FACTOR = {"asserted": 1.0, "reported": 0.95, "future": 0.55, "hypothetical": 0.5, "negated": 0.4}
+MODALITY_FACTOR = {
+    "asserted": 1.0,
+    "reported": 0.95,
+    "future": 0.55,
+    "hypothetical": 0.5,
+    "negated": 0.4,
+}
 STATUS_RANK = {"failed": 3, "attempted": 2, "ongoing": 1, "completed": 0}
 
 
@@ -78,7 +84,9 @@ def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
     )
 
 
-def _draft(doc: Doc, doc_id: str, cand: EventCandidate, lex: Lexicon, sent_starts: list[int]) -> _Draft | None:
+def _draft(
+    doc: Doc, doc_id: str, cand: EventCandidate, lex: Lexicon, sent_starts: list[int]
+) -> _Draft | None:
     trigger = cand.trigger(doc)
     sent = doc[cand.anchor].sent
     actor1 = actors.actor_at(doc, doc[cand.arg1]) if cand.arg1 is not None else None
@@ -104,20 +112,22 @@ def _draft(doc: Doc, doc_id: str, cand: EventCandidate, lex: Lexicon, sent_start
     if strip:
         evidence = _span_text(doc, sent.start_char, sent.end_char - strip)
     sent_index = sent_starts.index(sent.start)
-    confidence = _confidence(cand, coding, modality, actor1, actor2, location, sent_index, historical)
+    confidence = _confidence(
+        cand, coding, modality, actor1, actor2, location, sent_index, historical
+    )
     event = Event(
         id=event_id(doc_id, trig.span, coding.plover),
         doc_id=doc_id,
         plover=Plover(type=coding.plover, mode=coding.mode),
         acled=_acled(coding, lex),
-        category=coding.category,  # type: ignore[arg-type]
+        category=coding.category,
         actor1=actor1,
         actor2=actor2,
         location=location,
         date=date,
         quantities=counts,
-        status=cand.status if modality in ("asserted", "reported") else None,  # type: ignore[arg-type]
-        modality=modality,  # type: ignore[arg-type]
+        status=cand.status if modality in ("asserted", "reported") else None,
+        modality=modality,
         attribution=attr,
         trigger=trig,
         evidence=evidence,
@@ -155,7 +165,11 @@ def _confidence(
     score += min(0.08, max(coding.margin, 0.0) * 0.02)
     score -= min(0.1, 0.015 * sent_index)
     score -= 0.05 if historical else 0.0
-    if coding.category == "verbal" and actor1 is not None and actor1.type in ("protesters", "rioters"):
+    if (
+        coding.category == "verbal"
+        and actor1 is not None
+        and actor1.type in ("protesters", "rioters")
+    ):
         score -= 0.1  # what protesters demand is the content of their protest, not the event
     score *= MODALITY_FACTOR.get(modality, 0.5)
     return round(min(0.99, max(0.01, score)), 3)
@@ -192,7 +206,10 @@ def _types_compatible(a: Event, b: Event) -> bool:
         return False
     if a.acled and b.acled:
         violent = {"Battles", "Explosions/Remote violence"}
-        return a.acled.event_type == b.acled.event_type or {a.acled.event_type, b.acled.event_type} <= violent
+        return (
+            a.acled.event_type == b.acled.event_type
+            or {a.acled.event_type, b.acled.event_type} <= violent
+        )
     return a.plover == b.plover
 
 
@@ -246,13 +263,21 @@ def _combine(group: list[_Draft]) -> Event:
     update: dict[str, object] = {}
     for name in ("actor1", "actor2", "location", "attribution"):
         current = getattr(primary, name)
-        if current is None or (name.startswith("actor") and current.name in WILDCARD_ACTORS) or (
-            name == "attribution" and primary.attribution is not None and primary.attribution.default
+        if (
+            current is None
+            or (name.startswith("actor") and current.name in WILDCARD_ACTORS)
+            or (
+                name == "attribution"
+                and primary.attribution is not None
+                and primary.attribution.default
+            )
         ):
             for other in group[1:]:
                 value = getattr(other.event, name)
-                if value is not None and not (name == "attribution" and value.default) and not (
-                    name.startswith("actor") and value.name in WILDCARD_ACTORS
+                if (
+                    value is not None
+                    and not (name == "attribution" and value.default)
+                    and not (name.startswith("actor") and value.name in WILDCARD_ACTORS)
                 ):
                     update[name] = value
                     break
@@ -278,4 +303,3 @@ def _combine(group: list[_Draft]) -> Event:
         attributed = [d.event for d in group if d.event.modality == "reported"]
         update["attribution"] = update.get("attribution") or attributed[0].attribution
     return primary.model_copy(update=update)
-

@@ -19,6 +19,7 @@ from .lexicon import OUT_OF_SCOPE, Lexicon
 
 FRAME_PRIOR = 3.0
 DOC_CUE_WEIGHT = 0.8
+OOS_PLOVER = {"crime": "CRIME", "natural_disaster": "DISASTER", "industrial_accident": "ACCIDENT"}
 ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_other"}
 NON_STATE = {"rebel_group", "political_militia", "identity_militia"}
 
@@ -46,14 +47,16 @@ def combined_cues(cand: EventCandidate) -> dict[str, float]:
     return scores
 
 
-def code_event(cand: EventCandidate, actor1: Actor | None, actor2: Actor | None, lex: Lexicon) -> Coding:
+def code_event(
+    cand: EventCandidate, actor1: Actor | None, actor2: Actor | None, lex: Lexicon
+) -> Coding:
     frame = cand.frame
     cues = combined_cues(cand)
     if frame.category is not None:  # the trigger itself is out of scope (earthquake, robbery)
         return Coding(None, frame.plover, frame.mode, frame.category, 1.0)
     labels = lex.families[frame.family]
     a1, a2 = _types(actor1), _types(actor2)
-    if not labels or frame.acled is None and frame.family in ("agreement",):
+    if not labels or (frame.acled is None and frame.family in ("agreement",)):
         return _verbal(cand, cues, lex, labels, actor1, actor2)
     scores = {label: cues.get(label, 0.0) for label in labels}
     if frame.acled in scores:
@@ -71,11 +74,12 @@ def code_event(cand: EventCandidate, actor1: Actor | None, actor2: Actor | None,
         and cues.get(oos, 0.0) > best_score - FRAME_PRIOR + 2
         and not (a1 | a2) & ARMED
     ):
-        plover = "CRIME" if oos == "crime" else ("DISASTER" if oos == "natural_disaster" else "ACCIDENT")
-        return Coding(None, plover, None, oos, cues[oos] - best_score)
-    plover, mode = lex.acled_to_plover.get(best, (None, None))
-    if plover is None or (mode is None and plover == frame.plover):
-        plover, mode = frame.plover, frame.mode  # null in the table: keep the trigger's
+        label = OOS_PLOVER[oos]
+        return Coding(None, label, None, oos, cues[oos] - best_score)
+    implied, implied_mode = lex.acled_to_plover.get(best, (None, None))
+    plover, mode = implied or frame.plover, implied_mode
+    if implied is None or (implied_mode is None and implied == frame.plover):
+        mode = frame.mode  # null in the table: keep the trigger's
     return Coding(
         best,
         plover,
@@ -86,15 +90,63 @@ def code_event(cand: EventCandidate, actor1: Actor | None, actor2: Actor | None,
 
 
 CIVILIAN_TARGETS = {
-    "village", "mosque", "church", "temple", "hotel", "school", "college", "campus", "hospital",
-    "market", "home", "house", "bus", "restaurant", "teahouse", "shop", "farm", "farmer",
-    "worshipper", "passenger", "traveler", "traveller", "population", "resident", "villager",
-    "family", "civilian", "wedding", "funeral", "student", "child", "woman", "journalist",
+    "village",
+    "mosque",
+    "church",
+    "temple",
+    "hotel",
+    "school",
+    "college",
+    "campus",
+    "hospital",
+    "market",
+    "home",
+    "house",
+    "bus",
+    "restaurant",
+    "teahouse",
+    "shop",
+    "farm",
+    "farmer",
+    "worshipper",
+    "passenger",
+    "traveler",
+    "traveller",
+    "population",
+    "resident",
+    "villager",
+    "family",
+    "civilian",
+    "wedding",
+    "funeral",
+    "student",
+    "child",
+    "woman",
+    "journalist",
 }
 MILITARY_TARGETS = {
-    "base", "checkpoint", "post", "convoy", "patrol", "barracks", "position", "outpost",
-    "soldier", "troop", "army", "police", "policeman", "officer", "force", "militant",
-    "rebel", "fighter", "insurgent", "unit", "garrison", "camp",
+    "base",
+    "checkpoint",
+    "post",
+    "convoy",
+    "patrol",
+    "barracks",
+    "position",
+    "outpost",
+    "soldier",
+    "troop",
+    "army",
+    "police",
+    "policeman",
+    "officer",
+    "force",
+    "militant",
+    "rebel",
+    "fighter",
+    "insurgent",
+    "unit",
+    "garrison",
+    "camp",
 }
 
 
@@ -113,6 +165,7 @@ def _actor_evidence(
     frame_name: str = "",
 ) -> None:
     a1, a2 = _types(actor1), _types(actor2)
+
     def bump(label: str, value: float) -> None:
         if label in scores:
             scores[label] += value
@@ -136,7 +189,11 @@ def _actor_evidence(
         if a1 & ARMED and a2 & {"state_forces"} and not a1 & {"state_forces"}:
             bump("Battles/Armed clash", 1.0)
         everyone = _all_types(actor1) | _all_types(actor2)
-        if family == "violence" and everyone & {"protesters", "rioters"} and frame_name in ("fight", "attack", "riot"):
+        if (
+            family == "violence"
+            and everyone & {"protesters", "rioters"}
+            and frame_name in ("fight", "attack", "riot")
+        ):
             bump("Riots/Violent demonstration", 4.0)  # clashes with protesters
         elif a2 & {"protesters"}:
             bump("Protests/Excessive force against protesters", 1.0)
@@ -162,6 +219,8 @@ def _verbal(
     frame = cand.frame
     armed = (_all_types(actor1) | _all_types(actor2)) & ARMED
     if labels and cues.get("Strategic developments/Agreement", 0.0) + (2.0 if armed else 0.0) >= 5:
-        return Coding("Strategic developments/Agreement", frame.plover, frame.mode, "strategic", 1.0)
+        return Coding(
+            "Strategic developments/Agreement", frame.plover, frame.mode, "strategic", 1.0
+        )
     category = lex.plover_categories.get(frame.plover, "verbal")
     return Coding(None, frame.plover, frame.mode, category, 1.0)

@@ -32,33 +32,210 @@ if not Doc.has_extension("fw_events"):
 
 ENTITY_LABELS = {"ORG", "NORP", "GPE", "PERSON", "FAC", "LOC"}
 ACTOR_NOUNS = {
-    "force", "troop", "army", "soldier", "militant", "rebel", "insurgent", "fighter", "militia",
-    "militiaman", "gunman", "jihadist", "terrorist", "police", "policeman", "officer", "government",
-    "regime", "ministry", "official", "authority", "protester", "protestor", "demonstrator",
-    "rioter", "mob", "crowd", "resident", "villager", "civilian", "group", "faction", "unit",
-    "commander", "president", "minister", "leader", "spokesman", "military", "navy", "coalition",
-    "country", "state", "party", "movement", "organization", "organisation", "student", "worker",
-    "farmer", "activist", "supporter", "member", "people", "man", "woman", "bomber", "attacker",
-    "assailant", "kidnapper", "pirate", "bandit", "guard", "agency", "court", "parliament",
-    "doctor", "nurse", "teacher", "lawyer", "journalist", "scientist", "expert", "inspector",
-    "observer", "monitor", "peacekeeper", "negotiator", "mediator", "team", "mission", "company",
-    "firm", "warship", "navy", "aircraft", "jet", "helicopter", "cabinet", "senate", "congress",
-    "council", "union", "opposition", "administration", "envoy", "delegation", "diplomat",
+    "force",
+    "troop",
+    "army",
+    "soldier",
+    "militant",
+    "rebel",
+    "insurgent",
+    "fighter",
+    "militia",
+    "militiaman",
+    "gunman",
+    "jihadist",
+    "terrorist",
+    "police",
+    "policeman",
+    "officer",
+    "government",
+    "regime",
+    "ministry",
+    "official",
+    "authority",
+    "protester",
+    "protestor",
+    "demonstrator",
+    "rioter",
+    "mob",
+    "crowd",
+    "resident",
+    "villager",
+    "civilian",
+    "group",
+    "faction",
+    "unit",
+    "commander",
+    "president",
+    "minister",
+    "leader",
+    "spokesman",
+    "military",
+    "navy",
+    "coalition",
+    "country",
+    "state",
+    "party",
+    "movement",
+    "organization",
+    "organisation",
+    "student",
+    "worker",
+    "farmer",
+    "activist",
+    "supporter",
+    "member",
+    "people",
+    "man",
+    "woman",
+    "bomber",
+    "attacker",
+    "assailant",
+    "kidnapper",
+    "pirate",
+    "bandit",
+    "guard",
+    "agency",
+    "court",
+    "parliament",
+    "doctor",
+    "nurse",
+    "teacher",
+    "lawyer",
+    "journalist",
+    "scientist",
+    "expert",
+    "inspector",
+    "observer",
+    "monitor",
+    "peacekeeper",
+    "negotiator",
+    "mediator",
+    "team",
+    "mission",
+    "company",
+    "firm",
+    "warship",
+    "aircraft",
+    "jet",
+    "helicopter",
+    "cabinet",
+    "senate",
+    "congress",
+    "council",
+    "union",
+    "opposition",
+    "administration",
+    "envoy",
+    "delegation",
+    "diplomat",
 }
-SPEECH_VERBS = {"say", "tell", "report", "claim", "state", "announce", "add", "confirm", "write", "conclude"}
+SPEECH_VERBS = {
+    "say",
+    "tell",
+    "report",
+    "claim",
+    "state",
+    "announce",
+    "add",
+    "confirm",
+    "write",
+    "conclude",
+}
 TEMPORAL_PREPS = {"after", "before", "since", "until", "following", "during", "amid"}
 # how a word depends on a governor whose meaning it takes on ("failed to retake", "risk of war")
-COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "nsubj", "nsubjpass", "acl", "attr", "pcomp", "csubj", "oprd"}
+COMPLEMENT_DEPS = {
+    "xcomp",
+    "ccomp",
+    "dobj",
+    "nsubj",
+    "nsubjpass",
+    "acl",
+    "attr",
+    "pcomp",
+    "csubj",
+    "oprd",
+}
 WEAPON_FRAMES = {"seize_goods", "destroy", "loot", "defuse", "handover"}
 FINDING_VERBS = {"find", "discover", "uncover", "unearth", "detect"}
 OBLIGATION_MODALS = {"must", "should", "ought"}
-STATEMENT_VERBS = {"declare", "insist", "warn", "remind", "announce", "pledge", "vow", "swear", "promise", "threaten", "stress", "reiterate", "agree", "conclude", "write", "believe", "think", "confirm"}
-INTENT_GOVERNORS = {"plan", "intend", "vow", "swear", "promise", "pledge", "ready", "willing", "prepare", "offer", "threaten", "set", "due", "poised"}
-HOSTILE_FAMILIES = {"violence", "explosion", "territory", "coercion", "riot", "abduction", "protest"}
-HOSTILE_PLOVER = {"SANCTION", "REJECT", "THREATEN", "PROTEST", "COERCE", "ASSAULT", "FIGHT", "DISAPPROVE", "ACCUSE"}
+STATEMENT_VERBS = {
+    "declare",
+    "insist",
+    "warn",
+    "remind",
+    "announce",
+    "pledge",
+    "vow",
+    "swear",
+    "promise",
+    "threaten",
+    "stress",
+    "reiterate",
+    "agree",
+    "conclude",
+    "write",
+    "believe",
+    "think",
+    "confirm",
+}
+INTENT_GOVERNORS = {
+    "plan",
+    "intend",
+    "vow",
+    "swear",
+    "promise",
+    "pledge",
+    "ready",
+    "willing",
+    "prepare",
+    "offer",
+    "threaten",
+    "set",
+    "due",
+    "poised",
+}
+HOSTILE_FAMILIES = {
+    "violence",
+    "explosion",
+    "territory",
+    "coercion",
+    "riot",
+    "abduction",
+    "protest",
+}
+HOSTILE_PLOVER = {
+    "SANCTION",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "COERCE",
+    "ASSAULT",
+    "FIGHT",
+    "DISAPPROVE",
+    "ACCUSE",
+}
 FUTURE_ADJ = {"planned", "threatened", "upcoming", "impending", "proposed", "expected"}
 HYPOTHETICAL_ADJ = {"feared", "fear", "possible", "potential", "would-be", "hypothetical", "likely"}
-CIVILIAN_NOUNS = {"civilian", "resident", "villager", "family", "people", "refugee", "christian", "yazidi", "muslim", "minority", "inhabitant", "child", "woman", "thousand", "hundred", "student", "worker"}
+CIVILIAN_NOUNS = {
+    "civilian",
+    "resident",
+    "villager",
+    "family",
+    "people",
+    "refugee",
+    "christian",
+    "yazidi",
+    "muslim",
+    "minority",
+    "inhabitant",
+    "child",
+    "woman",
+    "thousand",
+    "hundred",
+    "student",
+    "worker",
+}
 # dependency relations along which an argument or a modal/negation governor is inherited
 CLIMB_DEPS = {"xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "ccomp"}
 VERB_TAGS = {"VERB", "AUX"}
@@ -96,7 +273,7 @@ def _children(token: Token, *deps: str) -> list[Token]:
 
 def _prep_objects(token: Token, preps: Iterable[str]) -> list[Token]:
     wanted = set(preps)
-    out = []
+    out: list[Token] = []
     for prep in token.children:
         if prep.dep_ in ("prep", "agent") and prep.lower_ in wanted:
             out.extend(c for c in prep.children if c.dep_ == "pobj")
@@ -104,10 +281,39 @@ def _prep_objects(token: Token, preps: Iterable[str]) -> list[Token]:
 
 
 PLACE_NOUNS = {
-    "city", "town", "village", "area", "region", "district", "province", "base", "airport",
-    "field", "crossing", "border", "territory", "neighbourhood", "neighborhood", "position",
-    "camp", "checkpoint", "port", "island", "valley", "road", "highway", "bridge", "building",
-    "compound", "outpost", "stronghold", "capital", "suburb", "quarter", "zone", "front",
+    "city",
+    "town",
+    "village",
+    "area",
+    "region",
+    "district",
+    "province",
+    "base",
+    "airport",
+    "field",
+    "crossing",
+    "border",
+    "territory",
+    "neighbourhood",
+    "neighborhood",
+    "position",
+    "camp",
+    "checkpoint",
+    "port",
+    "island",
+    "valley",
+    "road",
+    "highway",
+    "bridge",
+    "building",
+    "compound",
+    "outpost",
+    "stronghold",
+    "capital",
+    "suburb",
+    "quarter",
+    "zone",
+    "front",
 }
 
 
@@ -122,7 +328,18 @@ def _is_actorish(token: Token) -> bool:
         t.ent_type_ in {"ORG", "NORP", "GPE", "PERSON"} for c in token.lefts for t in c.subtree
     ):
         return True  # "Al Qaeda's North Africa branch", "the Syrian ministry"
-    if token.pos_ == "PRON" and token.lower_ in {"they", "it", "he", "she", "we", "them", "its", "their", "his", "her"}:
+    if token.pos_ == "PRON" and token.lower_ in {
+        "they",
+        "it",
+        "he",
+        "she",
+        "we",
+        "them",
+        "its",
+        "their",
+        "his",
+        "her",
+    }:
         return True
     return token.lemma_.lower() in ACTOR_NOUNS
 
@@ -136,7 +353,11 @@ class EventDetector:
         for i, phrase in enumerate(self.lexicon.phrases):
             pattern: list[dict[str, object]] = []
             for lemma in phrase.lemmas:
-                pattern.append({"LEMMA": {"IN": [lemma, lemma.capitalize()]}} if lemma.isalpha() else {"LOWER": lemma})
+                pattern.append(
+                    {"LEMMA": {"IN": [lemma, lemma.capitalize()]}}
+                    if lemma.isalpha()
+                    else {"LOWER": lemma}
+                )
             self.matcher.add(f"phrase{i}", [pattern])
 
     # -- compute ---------------------------------------------------------------------------
@@ -164,15 +385,14 @@ class EventDetector:
         for token in doc:
             if token.i in found or token.i in blocked or token.i in light_anchor:
                 continue
-            frame = self._word_frame(token)
-            if frame is not None:
-                found[token.i] = EventCandidate(token.i, token.i + 1, token.i, frame, token.i)
+            word_frame = self._word_frame(token)
+            if word_frame is not None:
+                found[token.i] = EventCandidate(token.i, token.i + 1, token.i, word_frame, token.i)
         doc_text_cues = self._cues(doc[:]) if len(doc.text) < 1500 else {}
         sent_cues: dict[int, dict[str, float]] = {}
         cands: list[EventCandidate] = []
         for cand in sorted(found.values(), key=lambda c: c.anchor):
-            anchor = doc[cand.anchor]
-            sent = anchor.sent
+            sent = doc[cand.anchor].sent
             if sent.start not in sent_cues:
                 sent_cues[sent.start] = self._cues(sent)
             cand.cues = sent_cues[sent.start]
@@ -210,17 +430,27 @@ class EventDetector:
                 continue
             if any(c.dep_ == "neg" for c in tok.children):
                 continue
-            if tok.dep_ not in ("ccomp", "parataxis") or tok.head.lemma_.lower() not in SPEECH_VERBS | STATEMENT_VERBS:
+            if (
+                tok.dep_ not in ("ccomp", "parataxis")
+                or tok.head.lemma_.lower() not in SPEECH_VERBS | STATEMENT_VERBS
+            ):
                 continue
             speaker = self._subject(tok.head)
             target = self._subject(tok)
             if speaker is None or not _is_actorish(speaker):
                 continue
             cand = EventCandidate(
-                start=tok.i, end=tok.i + 1, anchor=tok.i, frame=self.lexicon.frames["demand"],
-                predicate=tok.i, arg1=speaker.i, arg2=target.i if target is not None else None,
-                modality="asserted", status="completed",
-                cues=sent_cues.get(tok.sent.start) or self._cues(tok.sent), doc_cues=doc_cues,
+                start=tok.i,
+                end=tok.i + 1,
+                anchor=tok.i,
+                frame=self.lexicon.frames["demand"],
+                predicate=tok.i,
+                arg1=speaker.i,
+                arg2=target.i if target is not None else None,
+                modality="asserted",
+                status="completed",
+                cues=sent_cues.get(tok.sent.start) or self._cues(tok.sent),
+                doc_cues=doc_cues,
             )
             cand.prominence = self._prominence(doc, cand)
             out.append(cand)
@@ -248,8 +478,10 @@ class EventDetector:
     def _cues(self, span: Span) -> dict[str, float]:
         """Sum of cue weights per label over the distinct n-grams of ``span``."""
         lex = self.lexicon
-        words = [t.lower_ for t in span if not t.is_space and not t.is_punct or t.text == "-"]
-        lemmas = [t.lemma_.lower() for t in span if not t.is_space and not t.is_punct or t.text == "-"]
+        words = [t.lower_ for t in span if (not t.is_space and not t.is_punct) or t.text == "-"]
+        lemmas = [
+            t.lemma_.lower() for t in span if (not t.is_space and not t.is_punct) or t.text == "-"
+        ]
         grams: set[str] = set()
         for seq in (words, lemmas):
             for n in range(1, lex.max_cue_len + 1):
@@ -269,7 +501,10 @@ class EventDetector:
         if anchor.pos_ not in NOUN_TAGS:
             return
         head = anchor.head
-        if anchor.dep_ in ("dobj", "nsubjpass", "attr") and head.lemma_.lower() in self.lexicon.light_verbs:
+        if (
+            anchor.dep_ in ("dobj", "nsubjpass", "attr")
+            and head.lemma_.lower() in self.lexicon.light_verbs
+        ):
             cand.predicate = head.i
         elif anchor.dep_ == "pobj" and head.head.lemma_.lower() in self.lexicon.light_verbs:
             cand.predicate = head.head.i
@@ -277,7 +512,8 @@ class EventDetector:
     def _subject(self, token: Token, depth: int = 0) -> Token | None:
         subj = _children(token, "nsubj", "csubj")
         if subj:
-            if subj[0].tag_ in ("WDT", "WP") or subj[0].lower_ == "that" and token.dep_ == "relcl":
+            relative = subj[0].tag_ in ("WDT", "WP") or subj[0].lower_ == "that"
+            if relative and (token.dep_ == "relcl" or subj[0].tag_ in ("WDT", "WP")):
                 return token.head if token.dep_ == "relcl" else None
             return subj[0]
         if depth > 3:
@@ -293,7 +529,9 @@ class EventDetector:
             # "In addition to capturing X, ISIS is also seizing Y"
             return self._subject(token.head.head, depth + 1)
         if token.dep_ == "relcl":
-            rel = [c for c in token.children if c.tag_ in ("WDT", "WP") and c.dep_.startswith("nsubj")]
+            rel = [
+                c for c in token.children if c.tag_ in ("WDT", "WP") and c.dep_.startswith("nsubj")
+            ]
             if rel:
                 return token.head
         if token.dep_ == "acl" and token.head.pos_ in NOUN_TAGS:
@@ -333,8 +571,13 @@ class EventDetector:
         if anchor.pos_ in NOUN_TAGS:
             poss = _children(anchor, "poss")
             by = _prep_objects(anchor, ["by"])
-            comp = [c for c in _children(anchor, "compound", "nmod", "amod") if c.ent_type_ in {"ORG", "NORP", "GPE"}]
-            arg1 = (poss or by or comp or [None])[0]
+            comp = [
+                c
+                for c in _children(anchor, "compound", "nmod", "amod")
+                if c.ent_type_ in {"ORG", "NORP", "GPE"}
+            ]
+            heads = poss or by or comp
+            arg1 = heads[0] if heads else None
             if arg1 is None and pred is not anchor:
                 arg1 = self._subject(pred)
             if arg1 is None and anchor.dep_ in ("dobj", "pobj", "attr"):
@@ -345,7 +588,9 @@ class EventDetector:
                     subj = self._subject(gov)
                     if subj is not None and subj.i != anchor.i:
                         arg1 = subj
-            for tok in _prep_objects(anchor, ["on", "against", "upon", "at", "with", "to", "between"]):
+            for tok in _prep_objects(
+                anchor, ["on", "against", "upon", "at", "with", "to", "between"]
+            ):
                 target(tok)
             for tok in _prep_objects(anchor, ["of"]):
                 target(tok)
@@ -374,7 +619,11 @@ class EventDetector:
             else:
                 for tok in _children(anchor, "dobj", "dative"):
                     target(tok)
-                preps = ["on", "against", "with", "at", "to", "from", "into"] if verbal else ["on", "against", "with", "at"]
+                preps = (
+                    ["on", "against", "with", "at", "to", "from", "into"]
+                    if verbal
+                    else ["on", "against", "with", "at"]
+                )
                 for tok in _prep_objects(anchor, preps):
                     target(tok)
         if arg2 is None and verbal and anchor.pos_ in VERB_TAGS:
@@ -397,8 +646,10 @@ class EventDetector:
             main_subject = self._subject(anchor.head)
             if main_subject is not None and main_subject is not arg1 and _is_actorish(main_subject):
                 arg2 = main_subject
-        if frame.name == "retreat" and arg1 is not None and (
-            arg1.lemma_.lower() in CIVILIAN_NOUNS or arg1.lower_.rstrip("s") in CIVILIAN_NOUNS
+        if (
+            frame.name == "retreat"
+            and arg1 is not None
+            and (arg1.lemma_.lower() in CIVILIAN_NOUNS or arg1.lower_.rstrip("s") in CIVILIAN_NOUNS)
         ):
             cand.frame = self.lexicon.frames["displace"]  # civilians who flee are displaced
         cand.arg1 = arg1.i if arg1 is not None else None
@@ -407,22 +658,34 @@ class EventDetector:
         cand.theme_lemma = theme.lemma_.lower() if theme is not None else None
         weapon = self._weapon_theme(anchor, theme, passive_subject=_children(anchor, "nsubjpass"))
         if weapon is not None and (
-            frame.family == "territory" or frame.name in WEAPON_FRAMES or anchor.lemma_.lower() in self.lexicon.weapon_verbs
+            frame.family == "territory"
+            or frame.name in WEAPON_FRAMES
+            or anchor.lemma_.lower() in self.lexicon.weapon_verbs
         ):
             # "seized 40 rifles", "a cache of explosives was found": weapons, not territory
             cand.frame = self.lexicon.frames["defuse"]
             cand.theme_lemma = weapon
         lex = self.lexicon
-        if cand.frame.name == "handover" and theme is not None and not _is_place(theme) and weapon is None:
+        if (
+            cand.frame.name == "handover"
+            and theme is not None
+            and not _is_place(theme)
+            and weapon is None
+        ):
             cand.frame = lex.frames["aid"]  # "handed over 700 kg of medicine"
         if anchor.lemma_.lower() in lex.diplomatic_verbs and any(
-            t.lemma_.lower() in lex.diplomatic_nouns for t in [*_children(anchor, "dobj", "nsubjpass"), *([theme] if theme else [])]
+            t.lemma_.lower() in lex.diplomatic_nouns
+            for t in [*_children(anchor, "dobj", "nsubjpass"), *([theme] if theme else [])]
         ):
             cand.frame = lex.frames["sanction"]  # "expelled two diplomats"
 
-    def _weapon_theme(self, anchor: Token, theme: Token | None, passive_subject: list[Token]) -> str | None:
+    def _weapon_theme(
+        self, anchor: Token, theme: Token | None, passive_subject: list[Token]
+    ) -> str | None:
         nouns = self.lexicon.weapon_nouns
-        for tok in [t for t in (theme, *passive_subject, *_children(anchor, "dobj")) if t is not None]:
+        for tok in [
+            t for t in (theme, *passive_subject, *_children(anchor, "dobj")) if t is not None
+        ]:
             for cand in (tok, *_prep_objects(tok, ["of", "containing"])):
                 for t in (cand, *[c for c in cand.children if c.dep_ == "conj"]):
                     if t.lemma_.lower() in nouns or t.lower_ in nouns:
@@ -437,14 +700,20 @@ class EventDetector:
             if tok.dep_ != "pobj":
                 return None
             prep = tok.head
-            if prep.lower_ in ("with", "using", "by", "via") and prep.head.i in found and prep.head.i != noun.i:
+            if (
+                prep.lower_ in ("with", "using", "by", "via")
+                and prep.head.i in found
+                and prep.head.i != noun.i
+            ):
                 return prep.head
             if prep.lower_ != "of":
                 return None
             tok = prep.head  # "a series of car bombs", "a barrage of rockets"
         return None
 
-    def _is_eventive(self, doc: Doc, cand: EventCandidate, found: dict[int, EventCandidate]) -> bool:
+    def _is_eventive(
+        self, doc: Doc, cand: EventCandidate, found: dict[int, EventCandidate]
+    ) -> bool:
         """Keep a trigger only where it is used as an event."""
         lex = self.lexicon
         anchor = doc[cand.anchor]
@@ -460,13 +729,13 @@ class EventDetector:
             return False  # "a hub for sending and withdrawing troops": a purpose, not an event
         if anchor.pos_ in NOUN_TAGS and anchor.dep_ in ("compound",):
             return False
-        has_actor = any(
-            i is not None and _is_actorish(doc[i]) for i in (cand.arg1, cand.arg2)
-        )
+        has_actor = any(i is not None and _is_actorish(doc[i]) for i in (cand.arg1, cand.arg2))
         if cand.frame.name == "defuse" and cand.theme_lemma in lex.weapon_nouns:
             has_actor = True  # the weapons found or seized are the participant
         context = any(
-            t.lemma_.lower() in lex.context_words or t.lower_ in lex.context_words or t.lemma_.lower() in lex.weapon_nouns
+            t.lemma_.lower() in lex.context_words
+            or t.lower_ in lex.context_words
+            or t.lemma_.lower() in lex.weapon_nouns
             for t in sent
         )
         frame = cand.frame
@@ -474,7 +743,11 @@ class EventDetector:
             return False
         if lemma in FINDING_VERBS and frame.name != "defuse":
             return False  # "found", "discovered": an event only when weapons are found
-        if frame.family == "territory" and lemma in lex.territory_needs_place and cand.end - cand.start == 1:
+        if (
+            frame.family == "territory"
+            and lemma in lex.territory_needs_place
+            and cand.end - cand.start == 1
+        ):
             theme = doc[cand.theme] if cand.theme is not None else None
             if theme is None or not _is_place(theme):
                 return False  # "failed to hold the group's power in check"
@@ -511,11 +784,18 @@ class EventDetector:
                 break
             seen.add(token.i)
             chain.append(token)
-            if token.dep_ in ("ROOT", "relcl", "advcl", "appos", "parataxis") or token.head is token:
+            if (
+                token.dep_ in ("ROOT", "relcl", "advcl", "appos", "parataxis")
+                or token.head is token
+            ):
                 break
             if token.dep_ == "ccomp" and token.head.lemma_.lower() in SPEECH_VERBS:
                 break
-            if token.dep_ == "conj" and token.pos_ in VERB_TAGS and _children(token, "nsubj", "nsubjpass", "aux", "auxpass"):
+            if (
+                token.dep_ == "conj"
+                and token.pos_ in VERB_TAGS
+                and _children(token, "nsubj", "nsubjpass", "aux", "auxpass")
+            ):
                 break
             if token.dep_ == "pobj" and token.head.lower_ in TEMPORAL_PREPS:
                 break
@@ -536,7 +816,9 @@ class EventDetector:
         """A clause introduced by "in case", "if", "unless", "lest" (even when misparsed)."""
         edge = verb.left_edge.i
         before = [t.lower_ for t in doc[max(edge - 2, verb.sent.start) : edge]]
-        return bool(before) and (before[-1] in ("if", "unless", "lest") or before[-2:] == ["in", "case"])
+        return bool(before) and (
+            before[-1] in ("if", "unless", "lest") or before[-2:] == ["in", "case"]
+        )
 
     def _modality_flags(self, doc: Doc, cand: EventCandidate) -> set[str]:
         """What the trigger's clause and governors say about it.
@@ -552,7 +834,9 @@ class EventDetector:
             lemma = tok.lemma_.lower()
             for child in tok.children:
                 cl = child.lower_
-                if child.dep_ == "neg" or (cl in ("never", "no") and child.dep_ in ("advmod", "det")):
+                if child.dep_ == "neg" or (
+                    cl in ("never", "no") and child.dep_ in ("advmod", "det")
+                ):
                     if depth <= 3:  # "the feared attack ... did not materialize"
                         flags.add("negated")
                 elif child.dep_ in ("aux", "auxpass"):
@@ -572,9 +856,16 @@ class EventDetector:
                     flags.add("hypothetical")
             if tok.pos_ in VERB_TAGS and self._conditional_before(doc, tok):
                 flags.add("conditional")
-            if tok.dep_ == "advcl" and tok.tag_ == "VB" and any(c.tag_ == "TO" for c in tok.children):
+            if (
+                tok.dep_ == "advcl"
+                and tok.tag_ == "VB"
+                and any(c.tag_ == "TO" for c in tok.children)
+            ):
                 flags.add("purpose")  # "efforts ... to take down ISIS": an aim, not an event
-            if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS:
+            if (
+                tok.dep_ in ("ccomp", "parataxis")
+                and tok.head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS
+            ):
                 flags.add("stated")
             if depth == 0 or not self._governs(chain[depth - 1], tok):
                 continue
@@ -586,7 +877,11 @@ class EventDetector:
                 flags.add("future")
                 if lemma in INTENT_GOVERNORS:
                     flags.add("stated")
-        if chain and chain[-1].dep_ in ("ccomp", "parataxis") and chain[-1].head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS:
+        if (
+            chain
+            and chain[-1].dep_ in ("ccomp", "parataxis")
+            and chain[-1].head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS
+        ):
             flags.add("stated")
         return flags
 
@@ -605,7 +900,9 @@ class EventDetector:
     def _modality(self, doc: Doc, cand: EventCandidate) -> str:
         return self._modality_of(self._modality_flags(doc, cand))
 
-    def _speech_act(self, doc: Doc, cand: EventCandidate, flags: set[str], found: dict[int, EventCandidate]) -> EventCandidate | None:
+    def _speech_act(
+        self, doc: Doc, cand: EventCandidate, flags: set[str], found: dict[int, EventCandidate]
+    ) -> EventCandidate | None:
         """The statement that a reported intention or demand is (PLOVER codes the statement).
 
         "Rebels said they would attack" is a THREATEN by the rebels; "Hungary will support the
@@ -614,12 +911,17 @@ class EventDetector:
         intentions (after a speech or intention verb, or with will/would), never for
         hypotheticals ("could", "if", "the risk of").
         """
-        if flags & {"hypothetical", "conditional"} or "stated" not in flags and "future" not in flags:
+        if flags & {"hypothetical", "conditional"} or (
+            "stated" not in flags and "future" not in flags
+        ):
             return None
         if cand.frame.out_of_scope:
             return None
         chain = self._chain(doc, cand)
-        if any(t.i in found and t.i != cand.anchor and found[t.i].frame.family == "none" for t in chain[1:]):
+        if any(
+            t.i in found and t.i != cand.anchor and found[t.i].frame.family == "none"
+            for t in chain[1:]
+        ):
             return None  # "threatened to attack": the governing trigger is the statement
         frames = self.lexicon.frames
         hostile = cand.frame.family in HOSTILE_FAMILIES or cand.frame.plover in HOSTILE_PLOVER
@@ -637,10 +939,20 @@ class EventDetector:
         else:
             return None
         return EventCandidate(
-            start=cand.start, end=cand.end, anchor=cand.anchor, frame=frame,
-            predicate=cand.predicate, arg1=arg1, arg2=arg2, theme=cand.theme,
-            modality="asserted", status="completed", cues=cand.cues, doc_cues=cand.doc_cues,
-            prominence=cand.prominence, derived_from=cand.frame.name,
+            start=cand.start,
+            end=cand.end,
+            anchor=cand.anchor,
+            frame=frame,
+            predicate=cand.predicate,
+            arg1=arg1,
+            arg2=arg2,
+            theme=cand.theme,
+            modality="asserted",
+            status="completed",
+            cues=cand.cues,
+            doc_cues=cand.doc_cues,
+            prominence=cand.prominence,
+            derived_from=cand.frame.name,
         )
 
     def _speaker(self, doc: Doc, cand: EventCandidate) -> Token | None:
@@ -648,7 +960,10 @@ class EventDetector:
         for _ in range(6):
             if tok.head is tok:
                 return None
-            if tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS:
+            if (
+                tok.dep_ in ("ccomp", "parataxis")
+                and tok.head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS
+            ):
                 return self._subject(tok.head)
             tok = tok.head
         return None
@@ -661,7 +976,11 @@ class EventDetector:
         head = tok.head
         if tok.dep_ == "ROOT":
             return 1.0
-        if tok.dep_ in ("ccomp", "parataxis") and head.dep_ == "ROOT" and head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS:
+        if (
+            tok.dep_ in ("ccomp", "parataxis")
+            and head.dep_ == "ROOT"
+            and head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS
+        ):
             return 1.0
         if tok.dep_ == "xcomp" and head.dep_ == "ROOT":
             return 0.7
@@ -682,15 +1001,28 @@ class EventDetector:
         for tok in chain:
             if tok.lemma_.lower() in m["attempt_governors"] and tok.pos_ in NOUN_TAGS:
                 top = tok.head
-        clause_words = {t.lemma_.lower() for t in top.subtree if t.i not in range(doc[cand.anchor].left_edge.i, doc[cand.anchor].right_edge.i + 1)} if top is not doc[cand.anchor] else set()
-        if words & m["failure_governors"] or ({"defeat", "fail", "failure", "repel", "repulse", "unsuccessful"} & clause_words and words & m["attempt_governors"]):
+        clause_words = (
+            {
+                t.lemma_.lower()
+                for t in top.subtree
+                if t.i not in range(doc[cand.anchor].left_edge.i, doc[cand.anchor].right_edge.i + 1)
+            }
+            if top is not doc[cand.anchor]
+            else set()
+        )
+        if words & m["failure_governors"] or (
+            {"defeat", "fail", "failure", "repel", "repulse", "unsuccessful"} & clause_words
+            and words & m["attempt_governors"]
+        ):
             return "failed"
         if words & m["attempt_governors"]:
             return "attempted"
         anchor = doc[cand.anchor]
         if words & m["ongoing_governors"]:
             return "ongoing"
-        if anchor.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in anchor.children):
+        if anchor.tag_ == "VBG" and any(
+            c.dep_ == "aux" and c.lemma_ == "be" for c in anchor.children
+        ):
             return "ongoing"
         return "completed"
 
@@ -719,7 +1051,12 @@ class EventDetector:
                     for pobj in _children(child, "pobj"):
                         if pobj.i in by_anchor:
                             other = by_anchor[pobj.i]
-            if other is None or other is cand or verbal(other) or {other.anchor, cand.anchor} & dropped:
+            if (
+                other is None
+                or other is cand
+                or verbal(other)
+                or {other.anchor, cand.anchor} & dropped
+            ):
                 continue
             # one event: the more specific trigger names it, the other gives its arguments
             if other.frame.strength > cand.frame.strength or other.frame.out_of_scope:
@@ -742,6 +1079,8 @@ class EventDetector:
         return [c for c in cands if c.anchor not in dropped]
 
 
-@Language.factory("fw_events", requires=["token.dep", "token.lemma", "doc.ents"], assigns=["doc._.fw_events"])
+@Language.factory(
+    "fw_events", requires=["token.dep", "token.lemma", "doc.ents"], assigns=["doc._.fw_events"]
+)
 def make_event_detector(nlp: Language, name: str) -> EventDetector:
     return EventDetector(nlp)
