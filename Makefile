@@ -23,10 +23,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed
-	$(BIN)/frontwatch gazetteer build >/dev/null
+	$(BIN)/frontwatch gazetteer build --if-needed >/dev/null
 
 install-dev: $(VENV)/.installed-dev
-	$(BIN)/frontwatch gazetteer build >/dev/null
+	$(BIN)/frontwatch gazetteer build --if-needed >/dev/null
 
 demo: install
 	mkdir -p $(OUT)

@@ -259,12 +259,22 @@ def gazetteer() -> None:
     default=None,
     help="Index file (default: the cache directory).",
 )
-def gazetteer_build(geonames: str | None, output: str | None) -> None:
+@click.option(
+    "--if-needed",
+    is_flag=True,
+    help="Only when the index is missing or was built from older data.",
+)
+def gazetteer_build(geonames: str | None, output: str | None, if_needed: bool) -> None:
     """Build the gazetteer index from the bundled GeoNames data (or a full dump)."""
     from .gazetteer.build import build_gazetteer
+    from .gazetteer.index import default_index_path, is_current
 
+    target = Path(output) if output else default_index_path()
+    if if_needed and geonames is None and is_current(target):
+        click.echo(str(target))
+        return
     path = build_gazetteer(
-        Path(output) if output else None,
+        target,
         Path(geonames) if geonames else None,
         progress=lambda msg: click.echo(msg, err=True),
     )

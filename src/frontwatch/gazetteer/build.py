@@ -21,7 +21,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .index import INDEX_VERSION, default_index_path, fold_key, name_key, synthetic_id
+from .index import (
+    INDEX_VERSION,
+    data_fingerprint,
+    default_index_path,
+    fold_key,
+    name_key,
+    synthetic_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -455,6 +462,7 @@ def build_gazetteer(
         say("airports")
         yield from _airports(admin_by_name)
 
-    count = write_index(out, rows(), {"dump": str(geonames_dump or "")})
+    meta = {"dump": str(geonames_dump or ""), "data": data_fingerprint()}
+    count = write_index(out, rows(), meta)
     say(f"wrote {count} places to {out}")
     return out

