@@ -69,6 +69,8 @@ class GazetteerProbe:
 
 def gold_items(gold_dir: Path) -> list[Item]:
     """Texts of the gold sets (read at run time, never copied into the repository)."""
+    from frontwatch.eval.gold import parse_published
+
     items: list[Item] = []
     for path in sorted(gold_dir.glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
@@ -79,7 +81,9 @@ def gold_items(gold_dir: Path) -> list[Item]:
             if text is None:
                 text = (path.parent / row["text_file"]).read_text(encoding="utf-8")
             doc_id = f"{path.stem}:{row.get('doc_id', n)}"
-            items.append((doc_id, text.replace("\r\n", "\n"), row.get("published")))
+            published = parse_published(str(row.get("published") or ""))
+            iso = published.isoformat() if published else None
+            items.append((doc_id, text.replace("\r\n", "\n"), iso))
     return items
 
 
@@ -130,11 +134,14 @@ def _documents(items: list[Item]) -> list[Any]:
     return [as_document(text, published=pub, doc_id=doc_id) for doc_id, text, pub in items]
 
 
-def _full_side(items: list[Item], repeat: int) -> SideResult:
+def _full_side(items: list[Item], repeat: int, without: tuple[str, ...] = ()) -> SideResult:
+    """Extraction; ``without`` names pipes removed (e.g. fw_places, to see what it costs)."""
     from frontwatch import Extractor
 
     start = time.perf_counter()
     extractor = Extractor()
+    for name in without:
+        extractor.nlp.remove_pipe(name)
     extractor.nlp  # noqa: B018 -- build the pipeline now, outside the timed runs
     loaded = time.perf_counter() - start
     docs = _documents(items)
@@ -211,12 +218,22 @@ def wall_clock(cmd: list[str], repeat: int) -> Timing:
 def cold_start(repeat: int) -> dict[str, Timing]:
     cli = Path(sys.executable).parent / "frontwatch"
     bare = f"import spacy,sys; spacy.load({MODEL!r})(open(sys.argv[1]).read())"
+    lib = (
+        "import sys; from frontwatch import Extractor; e = Extractor(); "
+        "[e.nlp.remove_pipe(n) for n in sys.argv[2:]]; "
+        "e.extract(open(sys.argv[1]).read(), published='2019-03-24')"
+    )
+    article = str(SHORT_ARTICLE)
     return {
         "frontwatch extract": wall_clock(
             [str(cli), "extract", str(SHORT_ARTICLE), "--published", "2019-03-24"], repeat
         ),
+        "python -c Extractor().extract": wall_clock([sys.executable, "-c", lib, article], repeat),
+        "  the same without fw_places": wall_clock(
+            [sys.executable, "-c", lib, article, "fw_places"], repeat
+        ),
         "python -c spacy.load(...)(text)": wall_clock(
-            [sys.executable, "-c", bare, str(SHORT_ARTICLE)], repeat
+            [sys.executable, "-c", bare, article], repeat
         ),
     }
 
@@ -252,14 +269,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     bare = in_child(_bare_side, items, args.repeat)
     full = in_child(_full_side, items, args.repeat)
+    no_places = in_child(_full_side, items, args.repeat, ("fw_places",))
     print(f"\nthroughput: best of {args.repeat} (median in brackets), batch_size={BATCH_SIZE}")
     print(f"{'side':<10}{'load s':>8}{'articles/s':>20}{'chars/s':>22}{'peak RSS MB':>13}")
-    for name, side in (("bare", bare), ("full", full)):
+    for name, side in (("bare", bare), ("full", full), ("no places", no_places)):
         aps = f"{len(items) / side.timing.best:.1f} ({len(items) / side.timing.median:.1f})"
         cps = f"{chars / side.timing.best:.0f} ({chars / side.timing.median:.0f})"
         print(f"{name:<10}{side.load_seconds:>8.2f}{aps:>20}{cps:>22}{side.peak_rss_mb:>13.0f}")
     ratio = bare.timing.best / full.timing.best
     print(f"ratio full/bare articles/s: {ratio:.3f} (target >= 0.75)")
+    print(f"ratio without fw_places/bare: {bare.timing.best / no_places.timing.best:.3f}")
 
     colds = cold_start(args.repeat)
     print(f"\ncold start on {SHORT_ARTICLE.name} ({len(SHORT_ARTICLE.read_text())} chars), wall s:")
@@ -287,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "repeat": args.repeat,
             "bare": asdict(bare) | {"best": bare.timing.best, "median": bare.timing.median},
             "full": asdict(full) | {"best": full.timing.best, "median": full.timing.median},
+            "full_without_places": asdict(no_places) | {"best": no_places.timing.best},
             "ratio": ratio,
             "cold_start": {k: asdict(v) | {"best": v.best} for k, v in colds.items()},
             "gazetteer": asdict(probe),
