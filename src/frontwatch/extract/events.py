@@ -349,6 +349,10 @@ class EventDetector:
 
     def __init__(self, nlp: Language, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
+        self._cue_index: dict[str, list[tuple[str, float]]] = {}
+        for label, cues in self.lexicon.cues.items():
+            for gram, weight in cues.items():
+                self._cue_index.setdefault(gram, []).append((label, weight))
         self.matcher = Matcher(nlp.vocab)
         for i, phrase in enumerate(self.lexicon.phrases):
             pattern: list[dict[str, object]] = []
@@ -388,16 +392,16 @@ class EventDetector:
             word_frame = self._word_frame(token)
             if word_frame is not None:
                 found[token.i] = EventCandidate(token.i, token.i + 1, token.i, word_frame, token.i)
-        doc_text_cues = self._cues(doc[:]) if len(doc.text) < 1500 else {}
+        doc_text_cues = self._cues(doc) if len(doc.text) < 1500 else {}
         sent_cues: dict[int, dict[str, float]] = {}
         cands: list[EventCandidate] = []
         for cand in sorted(found.values(), key=lambda c: c.anchor):
             sent = doc[cand.anchor].sent
             if sent.start not in sent_cues:
                 sent_cues[sent.start] = self._cues(sent)
-            cand.cues = sent_cues[sent.start]
             cand.doc_cues = doc_text_cues
             self._predicate(doc, cand)
+            cand.cues = self._clause_cues(doc, cand, found, sent_cues[sent.start])
             self._arguments(doc, cand, found)
             if not self._is_eventive(doc, cand, found):
                 continue
@@ -475,24 +479,41 @@ class EventDetector:
                 return lex.frames[name]
         return None
 
-    def _cues(self, span: Span) -> dict[str, float]:
-        """Sum of cue weights per label over the distinct n-grams of ``span``."""
-        lex = self.lexicon
-        words = [t.lower_ for t in span if (not t.is_space and not t.is_punct) or t.text == "-"]
-        lemmas = [
-            t.lemma_.lower() for t in span if (not t.is_space and not t.is_punct) or t.text == "-"
-        ]
+    def _cues(self, tokens: Iterable[Token]) -> dict[str, float]:
+        """Sum of cue weights per label over the distinct n-grams of ``tokens``."""
+        kept = [t for t in tokens if (not t.is_space and not t.is_punct) or t.text == "-"]
         grams: set[str] = set()
-        for seq in (words, lemmas):
-            for n in range(1, lex.max_cue_len + 1):
+        for seq in ([t.lower_ for t in kept], [t.lemma_.lower() for t in kept]):
+            for n in range(1, self.lexicon.max_cue_len + 1):
                 for i in range(len(seq) - n + 1):
                     grams.add(" ".join(seq[i : i + n]))
         scores: dict[str, float] = {}
-        for label, cues in lex.cues.items():
-            total = sum(w for g, w in cues.items() if g in grams)
-            if total:
-                scores[label] = total
+        for gram in grams & self._cue_index.keys():
+            for label, weight in self._cue_index[gram]:
+                scores[label] = scores.get(label, 0.0) + weight
         return scores
+
+    def _clause_cues(
+        self,
+        doc: Doc,
+        cand: EventCandidate,
+        found: dict[int, EventCandidate],
+        sent: dict[str, float],
+    ) -> dict[str, float]:
+        """Cues of the trigger's own clause at full weight, the rest of the sentence at half:
+        "sent reinforcements and arrested two suspects" is no arrest for "sent"."""
+        head = doc[cand.predicate]
+        if head.pos_ in NOUN_TAGS and head.head.pos_ in VERB_TAGS and head.head.i not in found:
+            head = head.head
+        skip: set[int] = set()
+        for child in head.children:
+            if child.dep_ in ("conj", "advcl", "ccomp", "relcl") and child.i in found:
+                skip.update(t.i for t in child.subtree)
+        clause = self._cues(t for t in head.subtree if t.i not in skip)
+        return {
+            label: clause.get(label, 0.0) + 0.5 * max(0.0, value - clause.get(label, 0.0))
+            for label, value in sent.items()
+        }
 
     # -- arguments -------------------------------------------------------------------------
     def _predicate(self, doc: Doc, cand: EventCandidate) -> None:

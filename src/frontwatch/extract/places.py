@@ -821,9 +821,29 @@ def _attached(doc: Doc, trigger: Span, literal: list[PlaceMention]) -> PlaceMent
     return None
 
 
+REPORTING_WORDS = {
+    "say", "tell", "report", "announce", "state", "add", "speak", "brief", "confirm", "claim",
+    "spokesman", "spokeswoman", "spokesperson", "reporter", "journalist", "statement",
+    "conference", "briefing", "correspondent", "official", "ministry", "embassy",
+}
+
+
+def _reporting_place(doc: Doc, mention: PlaceMention) -> bool:
+    """Where someone spoke, not where the event happened: "told reporters in Baghdad",
+    "a spokesman in Kabul said", "the ministry in Moscow"."""
+    root = doc[mention.start : mention.end].root
+    if root.dep_ != "pobj" or root.head.lower_ not in ("in", "from", "at"):
+        return False
+    governor = root.head.head
+    return governor.lemma_.lower() in REPORTING_WORDS
+
+
 def event_location(doc: Doc, trigger: Span) -> Location | None:
-    """Where the event of ``trigger`` happened (docs/geoparsing.md for the order of rules)."""
-    literal = _literal(doc)
+    """Where the event of ``trigger`` happened (docs/geoparsing.md for the order of rules).
+
+    Places where a source spoke ("told reporters in Baghdad") are never taken.
+    """
+    literal = [m for m in _literal(doc) if not _reporting_place(doc, m)]
     if not literal and not _mentions(doc):
         return None
     hit = _covering(literal, trigger.root.i) or _attached(doc, trigger, literal)
