@@ -249,8 +249,8 @@ SENTENCES = [
         "political_violence",
     ),
     ("A car bomb exploded near the market.", "car bomb", IED, "political_violence"),
-    ("Militants threw a grenade at a police post.", "grenade", GRENADE, "political_violence"),
-    ("Insurgents lobbed a hand grenade into the crowd.", "grenade", GRENADE, "political_violence"),
+    ("Militants threw a grenade at a police post.", "threw", GRENADE, "political_violence"),
+    ("Insurgents lobbed a hand grenade into the crowd.", "lobbed", GRENADE, "political_violence"),
     (
         "A chemical attack on the town killed dozens of civilians.",
         "chemical attack",

@@ -52,6 +52,7 @@ class _Draft:
     event: Event
     sent_index: int
     mentions: list[Mention] = field(default_factory=list)
+    anaphoric: bool = False  # "the massacre", "the attack": a recap of an event told before
 
 
 def _span_text(doc: Doc, start: int, end: int) -> TextSpan:
@@ -136,7 +137,15 @@ def _draft(
         confidence=confidence,
         extractor_version=EXTRACTOR_VERSION,
     )
-    return _Draft(event, sent_index, [Mention(trigger=trig, evidence=evidence)])
+    anchor = doc[cand.anchor]
+    anaphoric = (
+        anchor.pos_ == "NOUN"
+        and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in anchor.children)
+        and cand.arg1 is None
+        and cand.arg2 is None
+        and (date is None or date.inferred)
+    )
+    return _Draft(event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric)
 
 
 def _acled(coding: Coding, lex: Lexicon) -> Acled | None:
@@ -178,6 +187,7 @@ def _confidence(
 # -- one record per event ------------------------------------------------------------------
 
 FACTUAL = {"asserted", "reported"}
+DEFINITE = {"the", "this", "that", "these", "those"}
 # an unidentified perpetrator may be any named one: it never keeps two mentions apart
 WILDCARD_ACTORS = {"Unidentified Armed Group"}
 
@@ -222,6 +232,9 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
     x, y = a.event, b.event
     if (x.modality in FACTUAL) != (y.modality in FACTUAL) or not _types_compatible(x, y):
         return False
+    later = a if a.sent_index > b.sent_index else b
+    if later.anaphoric and a.sent_index != b.sent_index:
+        return True  # "the government condemned the massacre": the one told before
     same1 = _same_actor(x.actor1, y.actor1)
     same2 = _same_actor(x.actor2, y.actor2)
     if same1 is False or same2 is False:
@@ -239,7 +252,6 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
         return True  # "the capture of Tikrit" recaps "Tikrit fell to ISIS"
     if min(a.sent_index, b.sent_index) == 0 and same1 and (same_place or same2):
         return True  # the headline
-    later = a if a.sent_index > b.sent_index else b
     bare = not _dated(later.event.date)  # an elaboration adds no date of its own
     return abs(a.sent_index - b.sent_index) == 1 and bare and same1 is not False
 

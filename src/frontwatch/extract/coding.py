@@ -19,6 +19,7 @@ from .lexicon import OUT_OF_SCOPE, Lexicon
 
 FRAME_PRIOR = 3.0
 DOC_CUE_WEIGHT = 0.8
+DOC_CUE_CAP = 8.0
 OOS_PLOVER = {"crime": "CRIME", "natural_disaster": "DISASTER", "industrial_accident": "ACCIDENT"}
 ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_other"}
 NON_STATE = {"rebel_group", "political_militia", "identity_militia"}
@@ -39,11 +40,15 @@ def _types(actor: Actor | None) -> set[str]:
 
 
 def combined_cues(cand: EventCandidate) -> dict[str, float]:
+    """The clause-weighted cues of the trigger's sentence, plus (for short documents) the cues
+    of the other sentences at ``DOC_CUE_WEIGHT``: a snippet's other sentences describe the
+    same event."""
     scores = dict(cand.cues)
+    sentence = cand.sent_cues or cand.cues
     for label, value in cand.doc_cues.items():
-        extra = value - cand.cues.get(label, 0.0)
-        if extra > 0:
-            scores[label] = scores.get(label, 0.0) + DOC_CUE_WEIGHT * extra
+        extra = value - sentence.get(label, 0.0)
+        if extra > 0:  # capped: other sentences may tell other events
+            scores[label] = scores.get(label, 0.0) + min(DOC_CUE_CAP, DOC_CUE_WEIGHT * extra)
     return scores
 
 

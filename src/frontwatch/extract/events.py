@@ -258,6 +258,7 @@ class EventCandidate:
     status: str | None = "completed"
     cues: dict[str, float] = field(default_factory=dict)
     doc_cues: dict[str, float] = field(default_factory=dict)
+    sent_cues: dict[str, float] = field(default_factory=dict)  # the whole sentence's
     absorbed: list[int] = field(default_factory=list)  # anchors of merged verb triggers
     prominence: float = 0.4  # 1.0: the main predicate of its sentence
     derived_from: str | None = None  # a stated intention: the frame of the intended event
@@ -401,7 +402,8 @@ class EventDetector:
                 sent_cues[sent.start] = self._cues(sent)
             cand.doc_cues = doc_text_cues
             self._predicate(doc, cand)
-            cand.cues = self._clause_cues(doc, cand, found, sent_cues[sent.start])
+            cand.sent_cues = sent_cues[sent.start]
+            cand.cues = self._clause_cues(doc, cand, found, cand.sent_cues)
             self._arguments(doc, cand, found)
             if not self._is_eventive(doc, cand, found):
                 continue
@@ -470,6 +472,10 @@ class EventDetector:
         lemma = token.lemma_.lower()
         lower = token.lower_
         if token.pos_ in VERB_TAGS or token.tag_.startswith("VB"):
+            if lemma in lex.launch_verbs:
+                for obj in token.children:
+                    if obj.dep_ == "dobj" and obj.lemma_.lower() in lex.launch_nouns:
+                        return lex.frames[lex.launch_nouns[obj.lemma_.lower()]]
             name = lex.verbs.get(lemma) or lex.verbs.get(lower)
             if name and token.dep_ not in ("amod", "compound"):
                 return lex.frames[name]
@@ -687,6 +693,12 @@ class EventDetector:
             cand.frame = self.lexicon.frames["defuse"]
             cand.theme_lemma = weapon
         lex = self.lexicon
+        if anchor.lemma_.lower() in lex.launch_verbs:
+            for obj in _children(anchor, "dobj"):
+                launched = lex.launch_nouns.get(obj.lemma_.lower())
+                if launched is not None:
+                    cand.frame = lex.frames[launched]  # "launched a drone at a ship"
+                    cand.theme_lemma = obj.lemma_.lower()
         if (
             cand.frame.name == "handover"
             and theme is not None
@@ -1065,6 +1077,9 @@ class EventDetector:
             if verb.pos_ not in VERB_TAGS or verbal(cand):
                 continue
             other: EventCandidate | None = None
+            subject = self._subject(verb)  # "earthquake struck ..., killing 4,000" too
+            if subject is not None and subject.i in by_anchor:
+                other = by_anchor[subject.i]
             for child in verb.children:
                 if child.dep_ == "nsubj" and child.i in by_anchor:
                     other = by_anchor[child.i]
@@ -1089,6 +1104,33 @@ class EventDetector:
                     keep.arg2 = cand.arg2
                 if keep.arg1 is None and cand.arg1 is not None and cand.arg1 != keep.anchor:
                     keep.arg1 = cand.arg1
+            keep.absorbed.append(lose.anchor)
+            dropped.add(lose.anchor)
+        # "agreed to a truce", "sent reinforcements": a noun trigger that is the object of a
+        # verb trigger of the same PLOVER type states the same event; the more specific
+        # frame names it, the verb's arguments stay
+        for cand in cands:
+            noun = doc[cand.anchor]
+            if noun.pos_ not in NOUN_TAGS or cand.anchor in dropped:
+                continue
+            gov = noun.head if noun.dep_ in ("dobj", "attr") else None
+            if noun.dep_ == "pobj" and noun.head.lower_ in ("to", "on", "for"):
+                gov = noun.head.head
+            verb_cand = by_anchor.get(gov.i) if gov is not None else None
+            if verb_cand is None or verb_cand.anchor in dropped or verb_cand is cand:
+                continue
+            if verb_cand.frame.plover != cand.frame.plover:
+                continue
+            if cand.frame.strength > verb_cand.frame.strength:
+                keep, lose = cand, verb_cand
+                if cand.arg1 is None:
+                    cand.arg1 = verb_cand.arg1
+                if cand.arg2 is None:
+                    cand.arg2 = verb_cand.arg2
+                cand.predicate, cand.prominence = verb_cand.predicate, verb_cand.prominence
+                cand.modality, cand.status = verb_cand.modality, verb_cand.status
+            else:
+                keep, lose = verb_cand, cand
             keep.absorbed.append(lose.anchor)
             dropped.add(lose.anchor)
         # a noun trigger that is the object of a light verb already uses it as predicate;

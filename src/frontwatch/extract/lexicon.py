@@ -68,6 +68,8 @@ class Lexicon:
     diplomatic_verbs: frozenset[str] = frozenset()
     diplomatic_nouns: frozenset[str] = frozenset()
     territory_needs_place: frozenset[str] = frozenset()
+    launch_verbs: frozenset[str] = frozenset()
+    launch_nouns: dict[str, str] = field(default_factory=dict)
     max_cue_len: int = 1
 
     def split_acled(self, label: str) -> tuple[str, str | None]:
@@ -173,4 +175,6 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         diplomatic_verbs=frozenset(triggers.get("diplomatic_themes", {}).get("verbs", [])),
         diplomatic_nouns=frozenset(triggers.get("diplomatic_themes", {}).get("nouns", [])),
         territory_needs_place=frozenset(triggers.get("territory_needs_place", {}).get("verbs", [])),
+        launch_verbs=frozenset(triggers.get("weapon_launch", {}).get("verbs", [])),
+        launch_nouns=dict(triggers.get("weapon_launch", {}).get("nouns", {})),
     )

@@ -822,9 +822,28 @@ def _attached(doc: Doc, trigger: Span, literal: list[PlaceMention]) -> PlaceMent
 
 
 REPORTING_WORDS = {
-    "say", "tell", "report", "announce", "state", "add", "speak", "brief", "confirm", "claim",
-    "spokesman", "spokeswoman", "spokesperson", "reporter", "journalist", "statement",
-    "conference", "briefing", "correspondent", "official", "ministry", "embassy",
+    "say",
+    "tell",
+    "report",
+    "announce",
+    "state",
+    "add",
+    "speak",
+    "brief",
+    "confirm",
+    "claim",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "reporter",
+    "journalist",
+    "statement",
+    "conference",
+    "briefing",
+    "correspondent",
+    "official",
+    "ministry",
+    "embassy",
 }
 
 
