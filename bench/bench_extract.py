@@ -112,20 +112,35 @@ def _peak_rss_mb(field: str = "VmHWM") -> float:
     return float("nan")
 
 
-def _bare_side(items: list[Item], repeat: int) -> SideResult:
-    import spacy
+_RUN: list[Callable[[], object]] = []  # in a child: the timed pass, set by _load
 
+
+def _load(side: str, items: list[Item]) -> float:
+    """Child: load ``side`` ("bare", "full" or "full-fw_places"), warm it up, keep its pass."""
     start = time.perf_counter()
-    nlp = spacy.load(MODEL)
-    loaded = time.perf_counter() - start
-    texts = [text for _, text, _ in items]
-    list(nlp.pipe(texts[:WARMUP_DOCS], batch_size=BATCH_SIZE))
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        list(nlp.pipe(texts, batch_size=BATCH_SIZE))
-        runs.append(time.perf_counter() - start)
-    return SideResult(Timing(runs), loaded, _peak_rss_mb())
+    if side == "bare":
+        import spacy
+
+        nlp = spacy.load(MODEL)
+        texts = [text for _, text, _ in items]
+        _RUN.append(lambda: list(nlp.pipe(texts, batch_size=BATCH_SIZE)))
+        list(nlp.pipe(texts[:WARMUP_DOCS], batch_size=BATCH_SIZE))
+    else:  # full, or full without the pipes named after '-'
+        from frontwatch import Extractor
+
+        extractor = Extractor()
+        for name in side.split("-")[1:]:
+            extractor.nlp.remove_pipe(name)
+        docs = _documents(items)
+        _RUN.append(lambda: list(extractor.extract_many(docs)))
+        list(extractor.extract_many(docs[:WARMUP_DOCS]))  # also opens the gazetteer
+    return time.perf_counter() - start
+
+
+def _pass() -> float:
+    start = time.perf_counter()
+    _RUN[-1]()
+    return time.perf_counter() - start
 
 
 def _documents(items: list[Item]) -> list[Any]:
@@ -134,24 +149,22 @@ def _documents(items: list[Item]) -> list[Any]:
     return [as_document(text, published=pub, doc_id=doc_id) for doc_id, text, pub in items]
 
 
-def _full_side(items: list[Item], repeat: int, without: tuple[str, ...] = ()) -> SideResult:
-    """Extraction; ``without`` names pipes removed (e.g. fw_places, to see what it costs)."""
-    from frontwatch import Extractor
-
-    start = time.perf_counter()
-    extractor = Extractor()
-    for name in without:
-        extractor.nlp.remove_pipe(name)
-    extractor.nlp  # noqa: B018 -- build the pipeline now, outside the timed runs
-    loaded = time.perf_counter() - start
-    docs = _documents(items)
-    list(extractor.extract_many(docs[:WARMUP_DOCS]))  # also opens the gazetteer
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        list(extractor.extract_many(docs))
-        runs.append(time.perf_counter() - start)
-    return SideResult(Timing(runs), loaded, _peak_rss_mb())
+def throughput(sides: Sequence[str], items: list[Item], repeat: int) -> dict[str, SideResult]:
+    """One long-lived child per side; passes interleave (bare, full, ..., bare, full, ...) so
+    that load from other work on the machine falls on every side alike."""
+    spawn = mp.get_context("spawn")
+    pools = {side: ProcessPoolExecutor(max_workers=1, mp_context=spawn) for side in sides}
+    try:
+        loads = {side: pools[side].submit(_load, side, items).result() for side in sides}
+        runs: dict[str, list[float]] = {side: [] for side in sides}
+        for _ in range(repeat):
+            for side in sides:
+                runs[side].append(pools[side].submit(_pass).result())
+        peaks = {side: pools[side].submit(_peak_rss_mb).result() for side in sides}
+    finally:
+        for pool in pools.values():
+            pool.shutdown()
+    return {side: SideResult(Timing(runs[side]), loads[side], peaks[side]) for side in sides}
 
 
 def _gazetteer_probe(names: list[str]) -> GazetteerProbe:
@@ -267,10 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     chars = sum(len(text) for _, text, _ in items)
     print(f"corpus: {len(items)} articles, {chars} characters ({unread} unreadable skipped)")
 
-    bare = in_child(_bare_side, items, args.repeat)
-    full = in_child(_full_side, items, args.repeat)
-    no_places = in_child(_full_side, items, args.repeat, ("fw_places",))
-    print(f"\nthroughput: best of {args.repeat} (median in brackets), batch_size={BATCH_SIZE}")
+    sides = throughput(("bare", "full", "full-fw_places"), items, args.repeat)
+    bare, full, no_places = sides["bare"], sides["full"], sides["full-fw_places"]
+    print(f"\nthroughput: best of {args.repeat} interleaved passes (median), batch={BATCH_SIZE}")
     print(f"{'side':<10}{'load s':>8}{'articles/s':>20}{'chars/s':>22}{'peak RSS MB':>13}")
     for name, side in (("bare", bare), ("full", full), ("no places", no_places)):
         aps = f"{len(items) / side.timing.best:.1f} ({len(items) / side.timing.median:.1f})"
