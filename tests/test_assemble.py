@@ -35,7 +35,7 @@ EXPECTED: dict[str, list[tuple[str, str | None, str, list[str]]]] = {
         ("attacked", "Armed clash", "asserted", ["attacked", "attack"]),
         ("arrested", "Arrests", "asserted", ["arrested"]),
     ],
-    "idlib": [("Airstrike", "Air/drone strike", "asserted", ["Airstrike", "airstrike"])],
+    "idlib": [("airstrike", "Air/drone strike", "reported", ["Airstrike", "airstrike"])],
     "kessa": [
         ("attack", "Shelling/artillery/missile attack", "negated", ["attack"]),
         ("shelled", "Shelling/artillery/missile attack", "asserted", ["shelled"]),

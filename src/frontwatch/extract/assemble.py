@@ -53,6 +53,7 @@ class _Draft:
     sent_index: int
     mentions: list[Mention] = field(default_factory=list)
     anaphoric: bool = False  # "the massacre", "the attack": a recap of an event told before
+    headline: bool = False  # a title line: it names an event, the body tells it
 
 
 def _span_text(doc: Doc, start: int, end: int) -> TextSpan:
@@ -145,7 +146,10 @@ def _draft(
         and cand.arg2 is None
         and (date is None or date.inferred)
     )
-    return _Draft(event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric)
+    headline = sent_index == 0 and not evidence.text.rstrip("\"'”’)").endswith((".", "!", "?"))
+    return _Draft(
+        event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric, headline
+    )
 
 
 def _acled(coding: Coding, lex: Lexicon) -> Acled | None:
@@ -269,6 +273,8 @@ def _merge(drafts: list[_Draft]) -> list[Event]:
 
 
 def _combine(group: list[_Draft]) -> Event:
+    # the record is told by its best mention in the body; a headline only names the event
+    group = sorted(group, key=lambda d: (d.headline, -d.event.confidence))
     primary = group[0].event
     if len(group) == 1:
         return primary.model_copy(update={"mentions": group[0].mentions})

@@ -72,12 +72,13 @@ def code_event(
     margin = best_score - (ranked[1][1] if len(ranked) > 1 else 0.0)
     # a stream's disasters, accidents and crime are labelled, not coded as conflict: an
     # explosion in a factory or a robbery is out of scope unless armed actors are involved
+    # (for crime: armed groups; police seizing drugs is still crime)
     oos = max(OUT_OF_SCOPE, key=lambda c: cues.get(c, 0.0))
     if (
         frame.family in ("violence", "explosion", "coercion", "strategic", "abduction")
         and cues.get(oos, 0.0) >= 6
         and cues.get(oos, 0.0) > best_score - FRAME_PRIOR + 2
-        and not (a1 | a2) & ARMED
+        and not (a1 | a2) & (NON_STATE if oos == "crime" else ARMED)
     ):
         label = OOS_PLOVER[oos]
         return Coding(None, label, None, oos, cues[oos] - best_score)

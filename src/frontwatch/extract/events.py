@@ -486,17 +486,30 @@ class EventDetector:
         return None
 
     def _cues(self, tokens: Iterable[Token]) -> dict[str, float]:
-        """Sum of cue weights per label over the distinct n-grams of ``tokens``."""
+        """Sum of cue weights per label over the n-grams of ``tokens``.
+
+        A cue counts once per sentence however often it occurs, and a word form and its
+        lemma at the same place ("captured", "capture") count once, at the higher weight.
+        """
         kept = [t for t in tokens if (not t.is_space and not t.is_punct) or t.text == "-"]
-        grams: set[str] = set()
-        for seq in ([t.lower_ for t in kept], [t.lemma_.lower() for t in kept]):
-            for n in range(1, self.lexicon.max_cue_len + 1):
-                for i in range(len(seq) - n + 1):
-                    grams.add(" ".join(seq[i : i + n]))
+        words = [t.lower_ for t in kept]
+        lemmas = [t.lemma_.lower() for t in kept]
+        index = self._cue_index
+        used: dict[str, set[str]] = {}
         scores: dict[str, float] = {}
-        for gram in grams & self._cue_index.keys():
-            for label, weight in self._cue_index[gram]:
-                scores[label] = scores.get(label, 0.0) + weight
+        for n in range(1, self.lexicon.max_cue_len + 1):
+            for i in range(len(kept) - n + 1):
+                forms = {" ".join(words[i : i + n]), " ".join(lemmas[i : i + n])} & index.keys()
+                if not forms:
+                    continue
+                best: dict[str, float] = {}
+                for form in forms:
+                    for label, weight in index[form]:
+                        if form not in used.get(label, ()) and weight > best.get(label, 0.0):
+                            best[label] = weight
+                for label, weight in best.items():
+                    used.setdefault(label, set()).update(forms)
+                    scores[label] = scores.get(label, 0.0) + weight
         return scores
 
     def _clause_cues(
@@ -640,6 +653,9 @@ class EventDetector:
                 # the one it was taken from is the target
                 objs = _children(anchor, "dobj")
                 theme = objs[0] if objs else None
+                if theme is not None and theme.lemma_.lower() in ("control", "hold", "grip"):
+                    held = _prep_objects(theme, ["of", "over"])  # "seized control of X"
+                    theme = held[0] if held else None
                 src = _prep_objects(anchor, ["from"])
                 if src and _is_actorish(src[0]) and not _is_place(src[0]):
                     arg2 = src[0]
@@ -693,6 +709,15 @@ class EventDetector:
             cand.frame = self.lexicon.frames["defuse"]
             cand.theme_lemma = weapon
         lex = self.lexicon
+        if (
+            frame.family == "territory"
+            and theme is not None
+            and weapon is None
+            and not _is_place(theme)
+            and not _is_actorish(theme)
+            and theme.pos_ in NOUN_TAGS
+        ):
+            cand.frame = lex.frames["seize_goods"]  # "seized counterfeit cosmetics"
         if anchor.lemma_.lower() in lex.launch_verbs:
             for obj in _children(anchor, "dobj"):
                 launched = lex.launch_nouns.get(obj.lemma_.lower())
