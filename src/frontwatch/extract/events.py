@@ -157,6 +157,22 @@ COMPLEMENT_DEPS = {
     "oprd",
 }
 WEAPON_FRAMES = {"seize_goods", "destroy", "loot", "defuse", "handover"}
+NOT_TARGET_DEPS = {
+    "nsubj",
+    "nsubjpass",
+    "aux",
+    "auxpass",
+    "neg",
+    "punct",
+    "cc",
+    "mark",
+    "npadvmod",
+    "advmod",
+    "relcl",
+    "advcl",
+    "parataxis",
+    "appos",
+}
 FINDING_VERBS = {"find", "discover", "uncover", "unearth", "detect"}
 OBLIGATION_MODALS = {"must", "should", "ought"}
 STATEMENT_VERBS = {
@@ -683,6 +699,8 @@ class EventDetector:
                     ]:
                         if arg2 is None and _is_actorish(obj):
                             arg2 = obj
+        if arg2 is None and (verbal or frame.family == "agreement"):
+            arg2 = self._nearest_party(anchor, arg1)
         if arg2 is None and frame.family in ("violence", "explosion") and anchor.dep_ == "advcl":
             # "troops were preparing to raise flags when ISIS counterattacked": the main
             # clause's subject is the one attacked
@@ -748,6 +766,27 @@ class EventDetector:
                 for t in (cand, *[c for c in cand.children if c.dep_ == "conj"]):
                     if t.lemma_.lower() in nouns or t.lower_ in nouns:
                         return t.lemma_.lower()
+        return None
+
+    @staticmethod
+    def _nearest_party(anchor: Token, arg1: Token | None) -> Token | None:
+        """The nearest named party below a verbal trigger, breadth first: "rejected calls by
+        Kofi Annan", "vetoed a Security Council resolution", "refused to meet Jordan's King",
+        "arrived in Amman". PLOVER's target of a statement or meeting is often there."""
+        skip = {t.i for t in arg1.subtree} if arg1 is not None else set()
+        queue = [c for c in anchor.children if c.dep_ not in NOT_TARGET_DEPS]
+        seen: set[int] = set()
+        while queue:
+            tok = queue.pop(0)
+            if tok.i in seen or tok.i in skip:
+                continue
+            seen.add(tok.i)
+            if tok.ent_type_ in {"GPE", "ORG", "NORP", "PERSON"} and tok.ent_iob_ in ("B", "I"):
+                ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+                return ent.root if ent is not None else tok
+            if tok.pos_ in NOUN_TAGS and tok.lemma_.lower() in ACTOR_NOUNS and _is_actorish(tok):
+                return tok
+            queue.extend(c for c in tok.children if c.dep_ not in NOT_TARGET_DEPS)
         return None
 
     @staticmethod
@@ -983,10 +1022,12 @@ class EventDetector:
             return None  # "threatened to attack": the governing trigger is the statement
         frames = self.lexicon.frames
         hostile = cand.frame.family in HOSTILE_FAMILIES or cand.frame.plover in HOSTILE_PLOVER
-        arg1, arg2 = cand.arg1, cand.arg2
+        # the statement is the speaker's: "Hungary said it will support" is Hungary's promise
+        speaker = self._speaker(doc, cand)
+        arg1 = speaker.i if speaker is not None and _is_actorish(speaker) else cand.arg1
+        arg2 = cand.arg2
         if "obligation" in flags:
             frame = frames["demand"]
-            speaker = self._speaker(doc, cand)
             arg1, arg2 = (speaker.i if speaker is not None else None), cand.arg1
         elif "negated" in flags:
             if hostile or not flags & {"future", "would", "stated"}:
