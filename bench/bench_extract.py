@@ -1,10 +1,10 @@
 """Extraction benchmark: frontwatch extraction against bare spaCy parsing, cold start, gazetteer.
 
 Run: ``.venv/bin/python bench/bench_extract.py [--corpus PATH...] [--repeat N] [--json OUT]``.
-Each measured side runs in a fresh ``spawn`` subprocess, so its peak RSS (VmHWM) is its own.
-Throughput: warm up once on a few articles, then time N passes over all of them; the best pass
-is the headline figure (the least disturbed by other work on the machine), the median is shown.
-See bench/README.md and docs/performance.md.
+Each side runs in its own ``spawn`` subprocess, so its peak RSS (VmHWM) is its own. Throughput:
+warm up on a few articles, then N timed passes over all of them, interleaved between the sides;
+the best pass is the headline (other work on the machine only slows a pass down), the median
+is shown too. See bench/README.md and docs/performance.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,14 +40,12 @@ class Timing:
     """Wall-clock seconds of N runs; ``best`` is the headline, ``median`` the typical run."""
 
     runs: list[float]
+    best: float = field(init=False)
+    median: float = field(init=False)
 
-    @property
-    def best(self) -> float:
-        return min(self.runs)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "best", min(self.runs))
+        object.__setattr__(self, "median", statistics.median(self.runs))
 
 
 @dataclass(frozen=True)
@@ -62,9 +60,6 @@ class GazetteerProbe:
     open_seconds: float
     lookup_seconds: float
     rss_added_mb: float
-
-
-# ---------------------------------------------------------------- corpus
 
 
 def gold_items(gold_dir: Path) -> list[Item]:
@@ -102,12 +97,9 @@ def reader_items(paths: Sequence[Path]) -> tuple[list[Item], int]:
     return items, errors
 
 
-# ---------------------------------------------------------------- children (fresh processes)
-
-
-def _peak_rss_mb(field: str = "VmHWM") -> float:
+def _rss_mb(key: str = "VmHWM") -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
+        if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -160,7 +152,7 @@ def throughput(sides: Sequence[str], items: list[Item], repeat: int) -> dict[str
         for _ in range(repeat):
             for side in sides:
                 runs[side].append(pools[side].submit(_pass).result())
-        peaks = {side: pools[side].submit(_peak_rss_mb).result() for side in sides}
+        peaks = {side: pools[side].submit(_rss_mb).result() for side in sides}
     finally:
         for pool in pools.values():
             pool.shutdown()
@@ -170,7 +162,7 @@ def throughput(sides: Sequence[str], items: list[Item], repeat: int) -> dict[str
 def _gazetteer_probe(names: list[str]) -> GazetteerProbe:
     from frontwatch.gazetteer.index import Gazetteer
 
-    before = _peak_rss_mb("VmRSS")
+    before = _rss_mb("VmRSS")
     start = time.perf_counter()
     gazetteer = Gazetteer.open()
     opened = time.perf_counter() - start
@@ -178,7 +170,7 @@ def _gazetteer_probe(names: list[str]) -> GazetteerProbe:
     for name in names:
         gazetteer.lookup(name)
     looked = time.perf_counter() - start
-    return GazetteerProbe(opened, looked, _peak_rss_mb("VmRSS") - before)
+    return GazetteerProbe(opened, looked, _rss_mb("VmRSS") - before)
 
 
 def _profile(items: list[Item]) -> list[tuple[str, float]]:
@@ -214,9 +206,6 @@ def in_child(func: Callable[..., T], *args: Any) -> T:
     """Run ``func(*args)`` in a fresh spawned interpreter (own imports, own peak memory)."""
     with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as pool:
         return pool.submit(func, *args).result()
-
-
-# ---------------------------------------------------------------- cold start
 
 
 def wall_clock(cmd: list[str], repeat: int) -> Timing:
@@ -261,7 +250,20 @@ def place_names(limit: int) -> list[str]:
     return list(dict.fromkeys(c["name"] for c in cities))[:limit]
 
 
-# ---------------------------------------------------------------- main
+def machine() -> dict[str, object]:
+    from importlib.metadata import version
+
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next(
+        (ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if "model name" in ln), None
+    )
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "python": sys.version.split()[0],
+        "spacy": version("spacy"),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -316,14 +318,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "articles": len(items),
             "characters": chars,
             "repeat": args.repeat,
-            "bare": asdict(bare) | {"best": bare.timing.best, "median": bare.timing.median},
-            "full": asdict(full) | {"best": full.timing.best, "median": full.timing.median},
-            "full_without_places": asdict(no_places) | {"best": no_places.timing.best},
+            "sides": {name: asdict(side) for name, side in sides.items()},
             "ratio": ratio,
-            "cold_start": {k: asdict(v) | {"best": v.best} for k, v in colds.items()},
+            "cold_start": {k: asdict(v) for k, v in colds.items()},
             "gazetteer": asdict(probe),
             "components": dict(costs),
-            "cpus": os.cpu_count(),
+            "machine": machine(),
         }
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
