@@ -19,11 +19,11 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import Frame, Lexicon, load_lexicon
+from .lexicon import Frame, Lexicon, Phrase, load_lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +157,8 @@ COMPLEMENT_DEPS = {
     "oprd",
 }
 WEAPON_FRAMES = {"seize_goods", "destroy", "loot", "defuse", "handover"}
+# (label, weight, the forms matched, (first token, last token))
+CueMatch = tuple[str, float, frozenset[str], tuple[int, int]]
 NOT_TARGET_DEPS = {
     "nsubj",
     "nsubjpass",
@@ -370,16 +372,31 @@ class EventDetector:
         for label, cues in self.lexicon.cues.items():
             for gram, weight in cues.items():
                 self._cue_index.setdefault(gram, []).append((label, weight))
-        self.matcher = Matcher(nlp.vocab)
-        for i, phrase in enumerate(self.lexicon.phrases):
-            pattern: list[dict[str, object]] = []
-            for lemma in phrase.lemmas:
-                pattern.append(
-                    {"LEMMA": {"IN": [lemma, lemma.capitalize()]}}
-                    if lemma.isalpha()
-                    else {"LOWER": lemma}
-                )
-            self.matcher.add(f"phrase{i}", [pattern])
+        self._forms_cache: tuple[Doc, tuple[list[str], list[str], list[bool]]] | None = None
+        # the first word of every cue, with the length of its longest cue
+        self._cue_first: dict[str, int] = {}
+        for gram in self._cue_index:
+            first, n = gram.split(" ")[0], len(gram.split(" "))
+            self._cue_first[first] = max(n, self._cue_first.get(first, 0))
+        # phrases indexed by their first word: one pass over the tokens finds them all
+        self._phrases: dict[str, list[Phrase]] = {}
+        for phrase in self.lexicon.phrases:
+            self._phrases.setdefault(phrase.lemmas[0], []).append(phrase)
+
+    def _phrase_matches(self, doc: Doc) -> list[tuple[Phrase, int, int]]:
+        """(phrase, start, end) for every phrase of the lexicon in ``doc``, by lemma or form."""
+        lowers, lemmas, _ = self._forms(doc)
+        found = []
+        size = len(doc)
+        for i in range(size):
+            for first in {lemmas[i], lowers[i]}:
+                for phrase in self._phrases.get(first, ()):
+                    n = len(phrase.lemmas)
+                    if i + n <= size and all(
+                        phrase.lemmas[k] in (lemmas[i + k], lowers[i + k]) for k in range(1, n)
+                    ):
+                        found.append((phrase, i, i + n))
+        return found
 
     # -- compute ---------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -390,8 +407,7 @@ class EventDetector:
         blocked: set[int] = set()
         found: dict[int, EventCandidate] = {}
         light_anchor: set[int] = set()
-        for match_id, start, end in self.matcher(doc):
-            phrase = lex.phrases[int(doc.vocab.strings[match_id][6:])]
+        for phrase, start, end in self._phrase_matches(doc):
             anchor = start + phrase.anchor
             if phrase.frame is None:
                 blocked.update(range(start, end))
@@ -411,15 +427,19 @@ class EventDetector:
                 found[token.i] = EventCandidate(token.i, token.i + 1, token.i, word_frame, token.i)
         doc_text_cues = self._cues(doc) if len(doc.text) < 1500 else {}
         sent_cues: dict[int, dict[str, float]] = {}
+        sent_matches: dict[int, list[CueMatch]] = {}
         cands: list[EventCandidate] = []
         for cand in sorted(found.values(), key=lambda c: c.anchor):
             sent = doc[cand.anchor].sent
             if sent.start not in sent_cues:
-                sent_cues[sent.start] = self._cues(sent)
+                sent_matches[sent.start] = self._cue_matches(doc, sent.start, sent.end)
+                sent_cues[sent.start] = self._sum_cues(sent_matches[sent.start])
             cand.doc_cues = doc_text_cues
             self._predicate(doc, cand)
             cand.sent_cues = sent_cues[sent.start]
-            cand.cues = self._clause_cues(doc, cand, found, cand.sent_cues)
+            cand.cues = self._clause_cues(
+                doc, cand, found, sent_matches[sent.start], cand.sent_cues
+            )
             self._arguments(doc, cand, found)
             if not self._is_eventive(doc, cand, found):
                 continue
@@ -444,7 +464,8 @@ class EventDetector:
     ) -> list[EventCandidate]:
         """ "X said Y must do Z": a DEMAND by X on Y, whatever Z is (PLOVER codes the demand)."""
         out = []
-        for tok in doc:
+        musts = [t.head for t in doc if t.lower_ == "must" and t.dep_ == "aux"]
+        for tok in musts:
             if tok.i in found or tok.pos_ not in VERB_TAGS:
                 continue
             # "must" only: "should" is as often a forecast ("they shouldn't have trouble")
@@ -501,38 +522,69 @@ class EventDetector:
                 return lex.frames[name]
         return None
 
-    def _cues(self, tokens: Iterable[Token]) -> dict[str, float]:
-        """Sum of cue weights per label over the n-grams of ``tokens``.
-
-        A cue counts once per sentence however often it occurs, and a word form and its
-        lemma at the same place ("captured", "capture") count once, at the higher weight.
-        """
-        kept = [t for t in tokens if (not t.is_space and not t.is_punct) or t.text == "-"]
-        words = [t.lower_ for t in kept]
-        lemmas = [t.lemma_.lower() for t in kept]
+    def _cue_matches(self, doc: Doc, start: int = 0, end: int | None = None) -> list[CueMatch]:
+        """Every cue of ``cues.json`` in ``doc[start:end]``: at each place the best-weighted
+        cue per label, matched on the word forms or the lemmas."""
+        words, lemmas, keep = self._forms(doc)
+        positions = [i for i in range(start, len(doc) if end is None else end) if keep[i]]
         index = self._cue_index
-        used: dict[str, set[str]] = {}
-        scores: dict[str, float] = {}
-        for n in range(1, self.lexicon.max_cue_len + 1):
-            for i in range(len(kept) - n + 1):
-                forms = {" ".join(words[i : i + n]), " ".join(lemmas[i : i + n])} & index.keys()
+        matches: list[CueMatch] = []
+        for j, i in enumerate(positions):
+            longest = max(self._cue_first.get(words[i], 0), self._cue_first.get(lemmas[i], 0))
+            for n in range(1, min(longest, len(positions) - j) + 1):
+                window = positions[j : j + n]
+                forms = {
+                    " ".join(words[k] for k in window),
+                    " ".join(lemmas[k] for k in window),
+                } & index.keys()
                 if not forms:
                     continue
                 best: dict[str, float] = {}
                 for form in forms:
                     for label, weight in index[form]:
-                        if form not in used.get(label, ()) and weight > best.get(label, 0.0):
-                            best[label] = weight
-                for label, weight in best.items():
-                    used.setdefault(label, set()).update(forms)
-                    scores[label] = scores.get(label, 0.0) + weight
+                        best[label] = max(weight, best.get(label, 0.0))
+                span = (window[0], window[-1])
+                matches.extend((label, w, frozenset(forms), span) for label, w in best.items())
+        return matches
+
+    def _forms(self, doc: Doc) -> tuple[list[str], list[str], list[bool]]:
+        """Lower-case forms, lemmas, and which tokens count for cues; computed once a Doc."""
+        if self._forms_cache is not None and self._forms_cache[0] is doc:
+            return self._forms_cache[1]
+        strings = doc.vocab.strings
+        rows = doc.to_array([LOWER, LEMMA, IS_SPACE, IS_PUNCT])
+        words = [strings[int(r[0])] for r in rows]
+        lemmas = [strings[int(r[1])].lower() for r in rows]
+        keep = [(not r[2] and not r[3]) or words[i] == "-" for i, r in enumerate(rows)]
+        self._forms_cache = (doc, (words, lemmas, keep))
+        return words, lemmas, keep
+
+    @staticmethod
+    def _sum_cues(matches: list[CueMatch], allowed: set[int] | None = None) -> dict[str, float]:
+        """Cue weights per label; a cue counts once however often it occurs, and a word form
+        and its lemma at the same place ("captured", "capture") count once."""
+        used: dict[str, set[str]] = {}
+        scores: dict[str, float] = {}
+        for label, weight, forms, (first, last) in matches:
+            if allowed is not None and (first not in allowed or last not in allowed):
+                continue
+            if used.setdefault(label, set()) & forms:
+                continue
+            used[label].update(forms)
+            scores[label] = scores.get(label, 0.0) + weight
         return scores
+
+    def _cues(self, span: Doc | Span) -> dict[str, float]:
+        doc = span if isinstance(span, Doc) else span.doc
+        start, end = (0, len(doc)) if isinstance(span, Doc) else (span.start, span.end)
+        return self._sum_cues(self._cue_matches(doc, start, end))
 
     def _clause_cues(
         self,
         doc: Doc,
         cand: EventCandidate,
         found: dict[int, EventCandidate],
+        matches: list[CueMatch],
         sent: dict[str, float],
     ) -> dict[str, float]:
         """Cues of the trigger's own clause at full weight, the rest of the sentence at half:
@@ -544,7 +596,7 @@ class EventDetector:
         for child in head.children:
             if child.dep_ in ("conj", "advcl", "ccomp", "relcl") and child.i in found:
                 skip.update(t.i for t in child.subtree)
-        clause = self._cues(t for t in head.subtree if t.i not in skip)
+        clause = self._sum_cues(matches, {t.i for t in head.subtree if t.i not in skip})
         return {
             label: clause.get(label, 0.0) + 0.5 * max(0.0, value - clause.get(label, 0.0))
             for label, value in sent.items()
