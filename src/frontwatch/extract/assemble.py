@@ -13,7 +13,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..about import EXTRACTOR_VERSION
 from ..records import (
@@ -56,8 +56,8 @@ class _Draft:
     headline: bool = False  # a title line: it names an event, the body tells it
 
 
-def _span_text(doc: Doc, start: int, end: int) -> TextSpan:
-    return TextSpan(text=doc.text[start:end], span=(start, end))
+def _span_text(text: str, start: int, end: int) -> TextSpan:
+    return TextSpan(text=text[start:end], span=(start, end))
 
 
 def event_id(doc_id: str, trigger: tuple[int, int], plover: str) -> str:
@@ -69,10 +69,14 @@ def event_id(doc_id: str, trigger: tuple[int, int], plover: str) -> str:
 def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
     lex = lexicon or load_lexicon()
     doc_id = doc._.fw_doc_id or "doc"
-    sent_starts = [s.start for s in doc.sents]
+    sents = list(doc.sents)
+    sent_of = [0] * len(doc)  # token -> index of its sentence
+    for index, sent in enumerate(sents):
+        sent_of[sent.start : sent.end] = [index] * (sent.end - sent.start)
+    text = doc.text
     drafts: list[_Draft] = []
     for cand in doc._.fw_events or []:
-        draft = _draft(doc, doc_id, cand, lex, sent_starts)
+        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of)
         if draft is not None:
             drafts.append(draft)
     events = _merge(drafts)
@@ -87,10 +91,17 @@ def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
 
 
 def _draft(
-    doc: Doc, doc_id: str, cand: EventCandidate, lex: Lexicon, sent_starts: list[int]
+    doc: Doc,
+    text: str,
+    doc_id: str,
+    cand: EventCandidate,
+    lex: Lexicon,
+    sents: list[Span],
+    sent_of: list[int],
 ) -> _Draft | None:
     trigger = cand.trigger(doc)
-    sent = doc[cand.anchor].sent
+    sent_index = sent_of[cand.anchor]
+    sent = sents[sent_index]
     actor1 = actors.actor_at(doc, doc[cand.arg1]) if cand.arg1 is not None else None
     actor2 = actors.actor_at(doc, doc[cand.arg2]) if cand.arg2 is not None else None
     if actor1 is not None and actor2 is not None and actor1.span == actor2.span:
@@ -108,12 +119,11 @@ def _draft(
     if attr is None:
         attr = attribution.default_attribution(doc)
     historical = bool(date is not None and time.is_historical(date, doc._.fw_published))
-    trig = _span_text(doc, trigger.start_char, trigger.end_char)
-    evidence = _span_text(doc, sent.start_char, sent.end_char)
+    trig = _span_text(text, trigger.start_char, trigger.end_char)
+    evidence = _span_text(text, sent.start_char, sent.end_char)
     strip = len(evidence.text) - len(evidence.text.rstrip())
     if strip:
-        evidence = _span_text(doc, sent.start_char, sent.end_char - strip)
-    sent_index = sent_starts.index(sent.start)
+        evidence = _span_text(text, sent.start_char, sent.end_char - strip)
     confidence = _confidence(
         cand, coding, modality, actor1, actor2, location, sent_index, historical
     )
