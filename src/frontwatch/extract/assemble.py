@@ -60,6 +60,32 @@ def _span_text(text: str, start: int, end: int) -> TextSpan:
     return TextSpan(text=text[start:end], span=(start, end))
 
 
+def _actor(doc: Doc, index: int | None) -> Actor | None:
+    """The actor of an argument head; a named or actor-like phrase that the dictionary does not
+    know still comes out, with its text, a guessed type and ``name: null``."""
+    if index is None:
+        return None
+    token = doc[index]
+    found = actors.actor_at(doc, token)
+    if found is not None or token.pos_ not in ("NOUN", "PROPN"):
+        return found
+    left = [
+        t for t in token.lefts if t.dep_ in ("compound", "amod", "nmod", "poss", "det", "nummod")
+    ]
+    start = min([token.i, *(t.left_edge.i for t in left)])
+    if not token.ent_type_ and not any(t.ent_type_ for t in doc[start : token.i + 1]):
+        return None
+    while start < token.i and doc[start].dep_ == "det":
+        start += 1
+    phrase = doc[start : token.i + 1]
+    return Actor(
+        text=phrase.text,
+        span=(phrase.start_char, phrase.end_char),
+        type=actors._guess_type(phrase, token),  # the dictionary's own rule for unknowns
+        guessed=True,
+    )
+
+
 def event_id(doc_id: str, trigger: tuple[int, int], plover: str) -> str:
     """Stable across runs: the same document, trigger and type give the same id."""
     key = f"{doc_id}\x1f{trigger[0]}:{trigger[1]}\x1f{plover}".encode()
@@ -102,8 +128,8 @@ def _draft(
     trigger = cand.trigger(doc)
     sent_index = sent_of[cand.anchor]
     sent = sents[sent_index]
-    actor1 = actors.actor_at(doc, doc[cand.arg1]) if cand.arg1 is not None else None
-    actor2 = actors.actor_at(doc, doc[cand.arg2]) if cand.arg2 is not None else None
+    actor1 = _actor(doc, cand.arg1)
+    actor2 = _actor(doc, cand.arg2)
     if actor1 is not None and actor2 is not None and actor1.span == actor2.span:
         actor2 = None
     coding = code_event(cand, actor1, actor2, lex)

@@ -299,6 +299,56 @@ def _prep_objects(token: Token, preps: Iterable[str]) -> list[Token]:
     return out
 
 
+# heads that count or group the real participant: "thousands of students", "a group of
+# refugees", "members of the association"
+GROUP_NOUNS = {
+    "thousand",
+    "thousands",
+    "hundred",
+    "hundreds",
+    "dozen",
+    "dozens",
+    "ten",
+    "tens",
+    "score",
+    "scores",
+    "million",
+    "millions",
+    "group",
+    "number",
+    "majority",
+    "member",
+    "members",
+    "third",
+    "half",
+    "handful",
+    "crowd",
+    "batch",
+    "contingent",
+    "delegation",
+    "band",
+    "lot",
+}
+
+
+def _group_head(token: Token) -> Token:
+    """The participant behind a counting or grouping head ("Tens of thousands of students")."""
+    for _ in range(3):
+        if not (token.like_num or token.pos_ == "NUM" or token.lemma_.lower() in GROUP_NOUNS):
+            break
+        of = [
+            c
+            for p in token.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for c in p.children
+            if c.dep_ == "pobj"
+        ]
+        if not of:
+            break
+        token = of[0]
+    return token
+
+
 PLACE_NOUNS = {
     "city",
     "town",
@@ -765,6 +815,8 @@ class EventDetector:
             and (arg1.lemma_.lower() in CIVILIAN_NOUNS or arg1.lower_.rstrip("s") in CIVILIAN_NOUNS)
         ):
             cand.frame = self.lexicon.frames["displace"]  # civilians who flee are displaced
+        arg1 = _group_head(arg1) if arg1 is not None else None
+        arg2 = _group_head(arg2) if arg2 is not None else None
         cand.arg1 = arg1.i if arg1 is not None else None
         cand.arg2 = arg2.i if arg2 is not None and arg2 is not arg1 else None
         cand.theme = theme.i if theme is not None else None
