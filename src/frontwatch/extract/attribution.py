@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from spacy.language import Language
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -324,7 +325,12 @@ def make_attribution(nlp: Language, name: str, lexicon_path: str | None) -> Attr
 
 
 class _SentenceWork:
-    """Per-document state while sentences are read in order."""
+    """Per-document state while sentences are read in order.
+
+    The words every token is tested on (lowercase form, lowercased lemma, coarse tag) are read
+    once per document into lists, and only tokens whose word starts a construction go on to
+    the dependency checks: reading ``token.lower_`` afresh for each test was most of the cost.
+    """
 
     def __init__(self, doc: Doc, lexicon: AttributionLexicon, named: dict[int, _Named]) -> None:
         self.doc = doc
@@ -332,6 +338,12 @@ class _SentenceWork:
         self.named = named
         # phrases that ended up as a source or speaker: candidates for doc._.fw_sources
         self.sourced: list[_Phrase] = []
+        strings = doc.vocab.strings
+        self.lowers: list[str] = [strings[h] for h in doc.to_array(LOWER).tolist()]
+        self.lemmas: list[str] = [strings[h].lower() for h in doc.to_array(LEMMA).tolist()]
+        self.pos: list[str] = [strings[h] for h in doc.to_array(POS).tolist()]
+        self.sents: list[Span] = list(doc.sents)
+        self.according_first = _according_by_first(lexicon.according_to)
 
     # -- constructions
 
@@ -340,15 +352,27 @@ class _SentenceWork:
     ) -> list[AttributionMention]:
         out: list[AttributionMention] = []
         claimed: set[int] = set()  # "according" tokens used by a speech verb
-        for tok in sent:
-            if self._is_speech_verb(tok):
-                mention = self._speech(tok, sent, claimed, [*before, *out])
-                if mention is not None:
-                    out.append(mention)
-        for tok in sent:
-            if tok.i in claimed:
+        doc, lex = self.doc, self.lex
+        lowers, lemmas, pos = self.lowers, self.lemmas, self.pos
+        speech_verbs = lex.speech_verbs
+        for i in range(sent.start, sent.end):
+            if pos[i] in ("VERB", "AUX") and lemmas[i] in speech_verbs:
+                tok = doc[i]
+                if self._is_speech_verb(tok):
+                    mention = self._speech(tok, sent, claimed, [*before, *out])
+                    if mention is not None:
+                        out.append(mention)
+        hedge_words = lex.hedge_adverbs | lex.hedge_adjectives
+        hedge_lemmas = lex.hedge_raising_verbs | lex.report_nouns
+        for i in range(sent.start, sent.end):
+            if i in claimed:
                 continue
-            mention = self._according(tok, sent)
+            lower = lowers[i]
+            according = lower in self.according_first
+            if not (according or lower in hedge_words or lemmas[i] in hedge_lemmas):
+                continue  # neither construction can start here
+            tok = doc[i]
+            mention = self._according(tok, sent) if according else None
             if mention is None:
                 mention = self._hedge(tok, sent)
             if mention is not None:
@@ -356,7 +380,10 @@ class _SentenceWork:
         return out
 
     def _is_speech_verb(self, tok: Token) -> bool:
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in self.lex.speech_verbs:
+        if (
+            self.pos[tok.i] not in ("VERB", "AUX")
+            or self.lemmas[tok.i] not in self.lex.speech_verbs
+        ):
             return False
         if tok.dep_ in ("amod", "compound"):
             return False
@@ -580,9 +607,9 @@ class _SentenceWork:
 
     def _according(self, tok: Token, sent: Span) -> AttributionMention | None:
         """ "According to X, ..." attached to a clause that is not a speech verb."""
-        for seq in self.lex.according_to:
+        for seq in self.according_first.get(self.lowers[tok.i], ()):
             end = tok.i + len(seq)
-            if end > sent.end or tuple(t.lower_ for t in self.doc[tok.i : end]) != seq:
+            if end > sent.end or tuple(self.lowers[tok.i : end]) != seq:
                 continue
             last = self.doc[end - 1]
             objs = [c for c in last.children if c.dep_ in ("pobj", "dobj")]
@@ -609,7 +636,7 @@ class _SentenceWork:
         return None
 
     def _hedge(self, tok: Token, sent: Span) -> AttributionMention | None:
-        lower, lemma = tok.lower_, tok.lemma_.lower()
+        lower, lemma = self.lowers[tok.i], self.lemmas[tok.i]
         content: tuple[int, int] | None = None
         cue_end = tok.i + 1
         if lower in self.lex.hedge_adverbs:
@@ -742,7 +769,7 @@ class _SentenceWork:
         if people:
             speaker_text, speaker_span = people[0].text(doc), people[0].chars(doc)
         elif pronouns:
-            antecedent = _antecedent(doc, pronouns[0], before, self.lex)
+            antecedent = _antecedent(doc, pronouns[0], before, self.lex, self.sents)
             if antecedent is not None:
                 speaker_text, speaker_span, inherited = antecedent
         elif len(sources) > 1:
@@ -823,6 +850,17 @@ def _longest_first(spans: Iterable[Span]) -> list[Span]:
     return out
 
 
+def _according_by_first(
+    sequences: tuple[tuple[str, ...], ...],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The "according to" sequences by their first word, in lexicon order."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for seq in sequences:
+        if seq:
+            out.setdefault(seq[0], []).append(seq)
+    return {first: tuple(seqs) for first, seqs in out.items()}
+
+
 def _head_of(doc: Doc, start: int, end: int) -> Token:
     return doc[start:end].root
 
@@ -858,10 +896,10 @@ def _antecedent(
     pronoun: _Phrase,
     before: Sequence[AttributionMention],
     lex: AttributionLexicon,
+    sents: Sequence[Span],
 ) -> tuple[str, tuple[int, int], Attribution | None] | None:
     """The speaker a pronoun refers to: the last speaker or person named before it."""
     at = doc[pronoun.start].idx
-    sents = list(doc.sents)
     sent_i = next(i for i, s in enumerate(sents) if s.start <= pronoun.start < s.end)
     floor = sents[max(0, sent_i - _PRONOUN_WINDOW)].start_char
     thing = doc[pronoun.start].lower_ in lex.thing_pronouns

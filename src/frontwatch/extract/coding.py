@@ -83,6 +83,8 @@ def code_event(
         label = OOS_PLOVER[oos]
         return Coding(None, label, None, oos, cues[oos] - best_score)
     implied, implied_mode = lex.acled_to_plover.get(best, (None, None))
+    if frame.keep_plover:
+        implied, implied_mode = None, None  # "surrendered": an ACLED agreement, a PLOVER retreat
     plover, mode = implied or frame.plover, implied_mode
     if implied is None or (implied_mode is None and implied == frame.plover):
         mode = frame.mode  # null in the table: keep the trigger's

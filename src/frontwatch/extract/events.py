@@ -197,6 +197,7 @@ STATEMENT_VERBS = {
     "think",
     "confirm",
 }
+PREPARATION_GOVERNORS = {"prepare", "ready", "poised", "mass", "gear"}
 INTENT_GOVERNORS = {
     "plan",
     "intend",
@@ -1076,6 +1077,8 @@ class EventDetector:
                 flags.add("hypothetical")
             elif lemma in m["future_governors"]:
                 flags.add("future")
+                if lemma in PREPARATION_GOVERNORS:
+                    flags.add("prepared")
                 if lemma in INTENT_GOVERNORS:
                     flags.add("stated")
         if (
@@ -1137,6 +1140,8 @@ class EventDetector:
             if hostile or not flags & {"future", "would", "stated"}:
                 return None
             frame = frames["reject"]
+        elif "prepared" in flags and hostile:
+            frame = frames["mobilize"]  # "the army prepared to resume shelling"
         elif flags & {"future", "would"}:
             frame = frames["threaten"] if hostile else frames["agree"]
         else:

@@ -30,6 +30,7 @@ class Frame:
     strength: float
     category: str | None = None  # only for out-of-scope frames
     prior: float = 3.0  # weight of the frame's own ACLED sub-type against the cues
+    keep_plover: bool = False  # the frame's PLOVER type wins over the one its ACLED type implies
 
     @property
     def out_of_scope(self) -> bool:
@@ -135,6 +136,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             strength=float(spec["strength"]),
             category=spec.get("category"),
             prior=float(spec.get("prior", 3.0)),
+            keep_plover=bool(spec.get("keep_plover", False)),
         )
     for kind in ("verbs", "nouns"):
         for word, frame in triggers[kind].items():
