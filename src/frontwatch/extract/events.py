@@ -16,7 +16,7 @@ places, dates and quantities are resolved.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
@@ -494,7 +494,7 @@ class EventDetector:
             self._arguments(doc, cand, found)
             if not self._is_eventive(doc, cand, found):
                 continue
-            flags = self._modality_flags(doc, cand)
+            flags = self._modality_flags(doc, cand, found.keys())
             cand.modality = self._modality_of(flags)
             cand.status = self._status(doc, cand) if cand.modality in ("asserted",) else None
             cand.prominence = self._prominence(doc, cand)
@@ -1022,7 +1022,9 @@ class EventDetector:
             before[-1] in ("if", "unless", "lest") or before[-2:] == ["in", "case"]
         )
 
-    def _modality_flags(self, doc: Doc, cand: EventCandidate) -> set[str]:
+    def _modality_flags(
+        self, doc: Doc, cand: EventCandidate, found_anchors: Collection[int] = ()
+    ) -> set[str]:
         """What the trigger's clause and governors say about it.
 
         Flags: ``negated``, ``hypothetical`` (could, may, if, risk of...), ``future`` (will,
@@ -1058,12 +1060,15 @@ class EventDetector:
                     flags.add("hypothetical")
             if tok.pos_ in VERB_TAGS and self._conditional_before(doc, tok):
                 flags.add("conditional")
+            # "efforts ... to take down ISIS": an aim, not an event; but "shunned work to
+            # protest", "telephoned X to discuss": the act done is the protest, the talk
             if (
                 tok.dep_ == "advcl"
                 and tok.tag_ == "VB"
                 and any(c.tag_ == "TO" for c in tok.children)
+                and (cand.frame.family not in ("protest", "none") or tok.head.i in found_anchors)
             ):
-                flags.add("purpose")  # "efforts ... to take down ISIS": an aim, not an event
+                flags.add("purpose")
             if (
                 tok.dep_ in ("ccomp", "parataxis")
                 and tok.head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS
