@@ -67,8 +67,12 @@ def _actor(doc: Doc, index: int | None) -> Actor | None:
         return None
     token = doc[index]
     found = actors.actor_at(doc, token)
-    if found is not None or token.pos_ not in ("NOUN", "PROPN"):
+    if found is not None:
         return found
+    if token.pos_ == "ADJ" and token.ent_type_ == "NORP":  # "Palestinian riots"
+        return Actor(text=token.text, span=(token.idx, token.idx + len(token.text)), guessed=True)
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return None
     left = [
         t for t in token.lefts if t.dep_ in ("compound", "amod", "nmod", "poss", "det", "nummod")
     ]

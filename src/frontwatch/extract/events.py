@@ -737,8 +737,9 @@ class EventDetector:
             ]
             heads = poss or by or comp
             arg1 = heads[0] if heads else None
-            if arg1 is None and pred is not anchor:
-                arg1 = self._subject(pred)
+            if pred is not anchor and (arg1 is None or arg1.pos_ == "PRON"):
+                # "Israel mounted its invasion": the light verb's subject names "its"
+                arg1 = self._subject(pred) or arg1
             if arg1 is None and anchor.dep_ in ("dobj", "pobj", "attr"):
                 gov = anchor.head if anchor.dep_ != "pobj" else anchor.head.head
                 # the subject of a verb that is not itself an event ("arrived on a visit"),
