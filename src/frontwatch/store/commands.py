@@ -1,0 +1,358 @@
+"""``frontwatch ingest``, ``reprocess`` and ``query``: thin commands over :class:`Store`.
+
+Registered on the ``frontwatch`` group by :mod:`frontwatch.cli`. Exit codes as there:
+0 success; 1 some inputs were skipped; 2 usage or fatal error. The extractor is built from the
+settings in ``ctx.obj``; ``ctx.obj["extractor"]``, when set, is used instead (tests pass a stub).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import click
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from ..errors import DocumentError, FrontwatchError
+from ..filters import EventFilter
+from ..records import Event
+from .db import DEFAULT_PATH, ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
+
+EXIT_SKIPPED = 1
+EXIT_FATAL = 2
+
+_DB_OPTION = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_PATH,
+    show_default=True,
+    help="The DuckDB database file.",
+)
+_PROGRESS_OPTION = click.option(
+    "--progress/--no-progress",
+    "progress",
+    default=None,
+    help="Progress bar (default: when stderr is a terminal).",
+)
+
+
+def _obj(ctx: click.Context) -> dict[str, Any]:
+    obj: dict[str, Any] = ctx.ensure_object(dict)
+    return obj
+
+
+def _extractor(ctx: click.Context) -> ExtractorLike:
+    obj = _obj(ctx)
+    given: ExtractorLike | None = obj.get("extractor")
+    if given is not None:
+        return given
+    from ..pipeline import Extractor
+
+    return Extractor(_settings(ctx))
+
+
+def _settings(ctx: click.Context) -> Any:
+    from ..settings import load_settings
+
+    obj = _obj(ctx)
+    if "settings" not in obj:
+        obj["settings"] = load_settings(obj.get("config"))
+    return obj["settings"]
+
+
+def _fail(ctx: click.Context, err: Exception) -> None:
+    click.echo(f"error: {err}", err=True)
+    ctx.exit(EXIT_FATAL)
+
+
+def _show(flag: bool | None) -> bool:
+    return sys.stderr.isatty() if flag is None else flag
+
+
+def _open(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
+    try:
+        return Store.open(db, read_only=read_only)
+    except StoreError as err:
+        _fail(ctx, err)
+        raise  # unreachable: ctx.exit raises
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@_DB_OPTION
+@click.option(
+    "--published",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Publication date for documents without one.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Documents stored per transaction.",
+)
+@_PROGRESS_OPTION
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    db: str,
+    published: str | None,
+    batch_size: int,
+    progress: bool | None,
+) -> None:
+    """Extract events from INPUTS and store documents and events in the database."""
+    from ..ingest import iter_documents
+    from ..pipeline import parse_date
+
+    try:
+        date = parse_date(published)
+        settings = _settings(ctx)
+        extractor = _extractor(ctx)
+    except FrontwatchError as err:
+        _fail(ctx, err)
+        return
+    store = _open(ctx, db)
+    skipped = 0
+    with store, tqdm(desc="ingest", unit="doc", disable=not _show(progress), file=sys.stderr) as bar:
+
+        def pairs() -> Iterator[Pair]:
+            nonlocal skipped
+            documents = iter_documents(inputs, published=date, settings=settings)
+            for item in extract_pairs(extractor, documents):
+                if isinstance(item, DocumentError):
+                    skipped += 1
+                    click.echo(f"skipped: {item}", err=True)
+                    continue
+                bar.update(1)
+                yield item
+
+        try:
+            stats = store.ingest(pairs(), batch_size=batch_size)
+        except (StoreError, FrontwatchError) as err:
+            _fail(ctx, err)
+            return
+        stats.skipped += skipped
+        if store.spooling:
+            click.echo(
+                f"queued {stats.queued} documents; they will be stored by the process "
+                f"holding {db}",
+                err=True,
+            )
+        else:
+            click.echo(stats.summary(), err=True)
+    if skipped:
+        ctx.exit(EXIT_SKIPPED)
+
+
+@click.command()
+@_DB_OPTION
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Re-extract every document, not only those by another extractor version.",
+)
+@_PROGRESS_OPTION
+@click.pass_context
+def reprocess(ctx: click.Context, db: str, everything: bool, progress: bool | None) -> None:
+    """Re-extract stored documents made by another extractor version; replace their records."""
+    try:
+        extractor = _extractor(ctx)
+    except FrontwatchError as err:
+        _fail(ctx, err)
+        return
+    store = _open(ctx, db)
+    with store:
+        if store.spooling:
+            _fail(ctx, StoreError(f"{db} is being written by another process; try again later"))
+        try:
+            stats: IngestStats = store.reprocess(extractor, everything=everything)
+        except (StoreError, FrontwatchError) as err:
+            _fail(ctx, err)
+            return
+        click.echo(
+            f"reprocessed {stats.replaced + stats.unchanged} documents; {stats.events} events; "
+            f"{stats.skipped} skipped",
+            err=True,
+        )
+    if stats.skipped:
+        ctx.exit(EXIT_SKIPPED)
+
+
+_TABLE_COLUMNS = (
+    "date",
+    "event_id",
+    "doc_id",
+    "type",
+    "actor1",
+    "actor2",
+    "location",
+    "country",
+    "fatalities",
+    "sources",
+)
+
+
+def _row(event: Event, sources: int | None) -> dict[str, Any]:
+    date = event.date
+    killed = [q.count for q in event.quantities if q.kind == "killed" and q.count is not None]
+    kind = (
+        event.acled.sub_event_type or event.acled.event_type
+        if event.acled
+        else (event.plover.type if event.plover else event.category)
+    )
+    return {
+        "date": date.start.isoformat() if date and date.start else "",
+        "event_id": event.id,
+        "doc_id": event.doc_id,
+        "type": kind,
+        "actor1": (event.actor1.name or event.actor1.text) if event.actor1 else "",
+        "actor2": (event.actor2.name or event.actor2.text) if event.actor2 else "",
+        "location": (event.location.name or event.location.text) if event.location else "",
+        "country": (event.location.country or "") if event.location else "",
+        "fatalities": f"{sum(killed):g}" if killed else "",
+        "sources": "" if sources is None else sources,
+    }
+
+
+def _period(day: dt.date, series: str) -> str:
+    if series == "day":
+        return day.isoformat()
+    if series == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    widths = {c: max([len(c), *(len(str(r[c])) for r in rows)]) for c in columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip()]
+    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().rstrip("\n")
+
+
+@click.command()
+@_DB_OPTION
+@click.option("--start", default=None, metavar="YYYY-MM-DD", help="Events ending on or after.")
+@click.option("--end", default=None, metavar="YYYY-MM-DD", help="Events starting on or before.")
+@click.option("--country", default=None, metavar="XX", help="ISO 3166-1 alpha-2 country.")
+@click.option("--actor", default=None, help="Substring of either actor's name or text.")
+@click.option(
+    "--type", "event_type", default=None, help="ACLED type or sub-type, PLOVER type or category."
+)
+@click.option(
+    "--bbox",
+    default=None,
+    metavar="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT",
+    help="Bounding box of the event location.",
+)
+@click.option(
+    "--modality",
+    multiple=True,
+    type=click.Choice(["asserted", "reported", "negated", "hypothetical", "future"]),
+    help="Allowed modality (repeatable; default: any).",
+)
+@click.option(
+    "--min-sources", type=click.IntRange(min=1), default=None, help="At least N sources."
+)
+@click.option("--count", "count_only", is_flag=True, help="Print the number of events only.")
+@click.option(
+    "--series",
+    type=click.Choice(["day", "week", "month"]),
+    default=None,
+    help="Events per day, ISO week or month (by start date).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+def query(
+    ctx: click.Context,
+    db: str,
+    start: str | None,
+    end: str | None,
+    country: str | None,
+    actor: str | None,
+    event_type: str | None,
+    bbox: str | None,
+    modality: tuple[str, ...],
+    min_sources: int | None,
+    count_only: bool,
+    series: str | None,
+    fmt: str,
+) -> None:
+    """Stored events that pass the filters: a table, a count or a time series."""
+    if count_only and series:
+        raise click.UsageError("--count and --series cannot be combined")
+    try:
+        box = tuple(float(v) for v in bbox.split(",")) if bbox else None
+        if box is not None and len(box) != 4:
+            raise ValueError("bbox needs four numbers")
+        flt = EventFilter(
+            start=start,
+            end=end,
+            country=country,
+            actor=actor,
+            event_type=event_type,
+            bbox=box,
+            modality=frozenset(modality) if modality else None,
+            min_sources=min_sources,
+        )
+    except (ValueError, ValidationError) as err:
+        raise click.UsageError(f"invalid filter: {err}") from err
+    store = _open(ctx, db, read_only=True)
+    with store:
+        events = store.events(flt)
+        counts = store.source_counts() if store.has_clusters else None
+    if count_only:
+        click.echo(json.dumps({"count": len(events)}) if fmt == "json" else str(len(events)))
+        return
+    if series:
+        per = Counter(
+            _period(e.date.start, series) for e in events if e.date and e.date.start is not None
+        )
+        rows = [{"period": p, "events": n} for p, n in sorted(per.items())]
+        undated = sum(1 for e in events if not (e.date and e.date.start))
+        if fmt == "json":
+            click.echo(json.dumps({"series": rows, "undated": undated}, indent=2))
+        elif fmt == "csv":
+            click.echo(_csv(rows, ("period", "events")))
+        else:
+            click.echo(_table(rows, ("period", "events")))
+            if undated:
+                click.echo(f"({undated} undated events not in the series)")
+        return
+    if fmt == "json":
+        out = []
+        for event in events:
+            data = event.model_dump(mode="json")
+            data["sources"] = None if counts is None else counts.get(event.id, 1)
+            out.append(data)
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    rows = [_row(e, None if counts is None else counts.get(e.id, 1)) for e in events]
+    click.echo(_csv(rows, _TABLE_COLUMNS) if fmt == "csv" else _table(rows, _TABLE_COLUMNS))

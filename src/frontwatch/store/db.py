@@ -1,0 +1,835 @@
+"""The corpus store: documents and their extraction in an embedded DuckDB file (docs/store.md).
+
+>>> with Store.open("corpus.duckdb") as store:           # doctest: +SKIP
+...     stats = store.ingest(pairs)                       # (Document, DocumentResult) pairs
+...     store.events(EventFilter(country="UA"))
+
+Ingest is idempotent: a document is identified by its id and the SHA-256 of its text. The same
+document again changes nothing; the same id with another text, or extracted by another
+extractor version, replaces all of that document's rows. Every batch is one transaction, so a
+crash loses at most the batch in progress and a re-run completes the database exactly as a
+clean run would. One process writes a database at a time (:mod:`.lock`): the others spool their
+batches for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol
+
+import duckdb
+from packaging.version import InvalidVersion, Version
+
+from ..about import EXTRACTOR_VERSION
+from ..errors import DocumentError
+from ..filters import EventFilter
+from ..records import Document, DocumentResult, Event, Flag, Source, Toponym
+from . import neardup
+from .lock import WriterLock, read_spool, spool_dir, write_spool
+from .schema import SCHEMA_VERSION, SchemaTooNew, current_version, migrate
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PATH = "frontwatch.duckdb"
+MEMORY = ":memory:"
+DEFAULT_BATCH_SIZE = 64
+
+Pair = tuple[Document, DocumentResult]
+Clusterer = Callable[[Sequence[Pair], Mapping[str, str] | None], Sequence[Any]]
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or written (message meant for the user)."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the writer lock: only :meth:`Store.ingest` (spooled) works."""
+
+
+class ExtractorLike(Protocol):
+    def extract_many(
+        self, items: Iterable[Document | DocumentError]
+    ) -> Iterator[DocumentResult | DocumentError]: ...
+
+
+@dataclass
+class IngestStats:
+    """What an ingest (or reprocess) did, in documents, and the events it wrote."""
+
+    new: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    events: int = 0
+    duplicates: int = 0
+    queued: int = 0
+    drained: int = 0
+
+    def __iadd__(self, other: IngestStats) -> IngestStats:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.replaced)
+
+    def summary(self) -> str:
+        return (
+            f"documents: {self.new} new, {self.unchanged} unchanged, {self.replaced} replaced, "
+            f"{self.skipped} skipped; {self.events} events; "
+            f"{self.duplicates} near-duplicates linked"
+        )
+
+
+class _Unavailable:
+    """Marker: the clusterer has not been looked up yet."""
+
+
+_LOOKUP = _Unavailable()
+
+
+def default_clusterer() -> Clusterer | None:
+    """``frontwatch.situation.cluster_events`` if it is available, else ``None``."""
+    try:
+        from ..situation import cluster_events  # type: ignore[attr-defined]
+    except ImportError:
+        logger.debug("frontwatch.situation.cluster_events not available: no clusters stored")
+        return None
+    clusterer: Clusterer = cluster_events
+    return clusterer
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def version_key(version: str) -> Version | None:
+    try:
+        return Version(version)
+    except InvalidVersion:
+        return None
+
+
+def is_older(version: str, than: str) -> bool:
+    """``version < than`` as versions; unparsable versions are older when they differ."""
+    a, b = version_key(version), version_key(than)
+    if a is None or b is None:
+        return version != than
+    return a < b
+
+
+def extract_pairs(
+    extractor: ExtractorLike, items: Iterable[Document | DocumentError]
+) -> Iterator[Pair | DocumentError]:
+    """Run ``extractor.extract_many`` and pair each result with its document."""
+    waiting: dict[str, deque[Document]] = defaultdict(deque)
+
+    def feed() -> Iterator[Document | DocumentError]:
+        for item in items:
+            if isinstance(item, Document):
+                waiting[item.id].append(item)
+            yield item
+
+    for out in extractor.extract_many(feed()):
+        if isinstance(out, DocumentError):
+            yield out
+            continue
+        queue = waiting.get(out.doc_id)
+        if not queue:
+            raise StoreError(f"the extractor returned a result for unknown document {out.doc_id}")
+        yield queue.popleft(), out
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _event_row(event: Event, ord_: int) -> tuple[Any, ...]:
+    date, loc, a1, a2 = event.date, event.location, event.actor1, event.actor2
+    killed = [
+        q.count if q.count is not None else q.low for q in event.quantities if q.kind == "killed"
+    ]
+    known = [k for k in killed if k is not None]
+    fatalities = sum(known) if known else None
+    return (
+        event.id,
+        event.doc_id,
+        ord_,
+        event.model_dump_json(),
+        date.start if date else None,
+        date.end if date else None,
+        date.precision if date else None,
+        loc.country if loc else None,
+        loc.admin1 if loc else None,
+        (loc.name or loc.text) if loc else None,
+        loc.geonameid if loc else None,
+        loc.lat if loc else None,
+        loc.lon if loc else None,
+        loc.precision if loc else None,
+        event.acled.event_type if event.acled else None,
+        event.acled.sub_event_type if event.acled else None,
+        event.plover.type if event.plover else None,
+        event.plover.mode if event.plover else None,
+        event.category,
+        event.modality,
+        event.status,
+        a1.text if a1 else None,
+        a1.name if a1 else None,
+        a1.type if a1 else None,
+        a1.country if a1 else None,
+        a2.text if a2 else None,
+        a2.name if a2 else None,
+        a2.type if a2 else None,
+        a2.country if a2 else None,
+        fatalities,
+        event.historical,
+        event.confidence,
+        event.extractor_version,
+    )
+
+
+_EVENT_COLUMNS = 33
+_DOC_TABLES = ("events", "mentions", "flags", "sources", "toponyms", "minhash_bands")
+
+
+class Store:
+    """Documents, events and clusters in one DuckDB database. Open with :meth:`open`."""
+
+    def __init__(
+        self,
+        path: Path | None,
+        con: duckdb.DuckDBPyConnection | None,
+        *,
+        lock: WriterLock | None,
+        read_only: bool,
+        clusterer: Clusterer | _Unavailable | None,
+    ) -> None:
+        self.path = path
+        self._con = con
+        self._lock = lock
+        self.read_only = read_only
+        self._clusterer = clusterer
+
+    # ------------------------------------------------------------------ opening and closing
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        clusterer: Clusterer | _Unavailable | None = _LOOKUP,
+    ) -> Store:
+        """Open (creating and migrating it if needed) the database at ``path``.
+
+        ``path`` defaults to ``frontwatch.duckdb`` in the current directory; ``":memory:"``
+        is a private in-memory database. A writer that cannot get the writer lock because
+        another process holds it gets a *spooling* store (:attr:`spooling`): its
+        :meth:`ingest` queues documents for the lock holder, and reads raise
+        :class:`StoreLocked`. ``clusterer`` replaces ``frontwatch.situation.cluster_events``
+        (``None``: store no clusters).
+        """
+        if str(path) == MEMORY:
+            con = duckdb.connect(MEMORY)
+            store = cls(None, con, lock=None, read_only=False, clusterer=clusterer)
+            migrate(con)
+            return store
+        db = Path(path if path is not None else DEFAULT_PATH)
+        if read_only:
+            if not db.exists():
+                raise StoreError(f"no database at {db}; ingest documents into it first")
+            try:
+                con = duckdb.connect(str(db), read_only=True)
+            except duckdb.Error as err:
+                raise StoreLocked(f"database {db} cannot be read now: {err}") from err
+            found = current_version(con)
+            if found != SCHEMA_VERSION:
+                con.close()
+                raise StoreError(
+                    f"database {db} has schema version {found}, this frontwatch reads "
+                    f"{SCHEMA_VERSION}; open it for writing once (e.g. frontwatch reprocess) "
+                    "to migrate it"
+                )
+            return cls(db, con, lock=None, read_only=True, clusterer=clusterer)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        lock = WriterLock(db)
+        if not lock.acquire():
+            logger.info("%s is locked by another process: spooling", db)
+            return cls(db, None, lock=None, read_only=False, clusterer=clusterer)
+        try:
+            con = duckdb.connect(str(db))
+            migrate(con)
+        except SchemaTooNew as err:
+            lock.release()
+            raise StoreError(f"database {db}: {err}") from err
+        except BaseException:
+            lock.release()
+            raise
+        store = cls(db, con, lock=lock, read_only=False, clusterer=clusterer)
+        try:
+            store.drain_spool()
+            if store._meta("clusters_stale") == "1":
+                store._refresh_clusters()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @property
+    def spooling(self) -> bool:
+        """Another process writes this database: :meth:`ingest` queues to its spool."""
+        return self._con is None
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection, for ad-hoc SQL over the tables of docs/store.md."""
+        if self._con is None:
+            raise StoreLocked(
+                f"database {self.path} is being written by another process "
+                f"(lock {self.path}.lock); it cannot be read from this process now"
+            )
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _writable(self) -> duckdb.DuckDBPyConnection:
+        con = self.connection
+        if self.read_only:
+            raise StoreError(f"database {self.path} was opened read-only")
+        return con
+
+    def _meta(self, key: str) -> str | None:
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def _set_meta(self, key: str, value: str) -> None:
+        con = self._writable()
+        con.execute("DELETE FROM meta WHERE key = ?", [key])
+        con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
+
+    # ------------------------------------------------------------------ writing
+
+    def ingest(
+        self,
+        items: Iterable[Pair],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        extractor_version: str | None = None,
+        force: bool = False,
+    ) -> IngestStats:
+        """Store ``(document, result)`` pairs, ``batch_size`` documents a transaction.
+
+        ``extractor_version`` is the version that produced the results (default: that of
+        their events, else the installed :data:`~frontwatch.about.EXTRACTOR_VERSION`).
+        ``force`` replaces stored documents even when unchanged (reprocessing).
+        A spooling store writes the pairs to the spool instead (:attr:`IngestStats.queued`).
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        if self.spooling:
+            assert self.path is not None
+            _, count = write_spool(self.path, items, version=extractor_version)
+            return IngestStats(queued=count)
+        stats = IngestStats()
+        for batch in _batched(items, batch_size):
+            stats += self._ingest_batch(
+                [(doc, res, extractor_version) for doc, res in batch], force=force
+            )
+        if stats.changed:  # after a crash, the stale mark makes the next writer do it
+            self._refresh_clusters()
+        return stats
+
+    def drain_spool(self) -> IngestStats:
+        """Store the batches other processes queued, in order, one transaction a file."""
+        stats = IngestStats()
+        if self.path is None:
+            return stats
+        self._writable()
+        for path, items in read_spool(self.path):
+            done = self._ingest_batch(items, force=False)
+            path.unlink()
+            done.drained = len(items)
+            logger.info("stored %s spooled documents from %s", len(items), path.name)
+            stats += done
+        if stats.changed:
+            self._refresh_clusters()
+        return stats
+
+    def spooled(self) -> int:
+        """Number of spool files waiting for the writer."""
+        if self.path is None:
+            return 0
+        folder = spool_dir(self.path)
+        return len(list(folder.glob("[!.]*.jsonl"))) if folder.is_dir() else 0
+
+    def _ingest_batch(
+        self, batch: Sequence[tuple[Document, DocumentResult, str | None]], *, force: bool
+    ) -> IngestStats:
+        con = self._writable()
+        stats = IngestStats()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for document, result, version in batch:
+                stats += self._put(document, result, version, force=force)
+            if stats.changed:
+                self._set_meta("clusters_stale", "1")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return stats
+
+    def _put(
+        self, document: Document, result: DocumentResult, version: str | None, *, force: bool
+    ) -> IngestStats:
+        if result.doc_id != document.id:
+            raise StoreError(
+                f"result of document {result.doc_id} paired with document {document.id}"
+            )
+        con = self._writable()
+        if version is None:
+            version = result.events[0].extractor_version if result.events else EXTRACTOR_VERSION
+        sha = _sha256(document.text)
+        row = con.execute(
+            "SELECT sha256, extractor_version, seq FROM documents WHERE id = ?", [document.id]
+        ).fetchone()
+        if row is not None:
+            old_sha, old_version, seq = row
+            if not force and old_sha == sha:
+                if old_version == version:
+                    return IngestStats(unchanged=1)
+                if is_older(version, old_version):
+                    logger.info(
+                        "%s: stored records by extractor %s kept over older %s",
+                        document.id,
+                        old_version,
+                        version,
+                    )
+                    return IngestStats(unchanged=1)
+            self._delete(document.id)
+            stats = IngestStats(replaced=1)
+        else:
+            top = con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()
+            seq = (top[0] if top else 0) + 1
+            stats = IngestStats(new=1)
+        grams = neardup.shingles(document.text)
+        duplicate_of = self._find_original(grams, seq)
+        if duplicate_of is not None:
+            stats.duplicates = 1
+        con.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                document.id,
+                seq,
+                sha,
+                document.text,
+                document.published,
+                document.title,
+                document.url,
+                document.outlet,
+                document.path,
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                version,
+                duplicate_of,
+            ],
+        )
+        bands = neardup.bands(grams)
+        if bands:
+            con.executemany(
+                "INSERT INTO minhash_bands VALUES (?, ?, ?)",
+                [(document.id, band, bucket) for band, bucket in bands],
+            )
+        stats.events = self._insert_result(result)
+        if row is not None:
+            self._relink_copies_of(document.id)
+        return stats
+
+    def _delete(self, doc_id: str) -> None:
+        con = self._writable()
+        for table in _DOC_TABLES:  # constant table names, never user input
+            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+        con.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+
+    def _find_original(self, grams: frozenset[str], seq: int) -> str | None:
+        """The earliest-ingested document before ``seq`` that ``grams`` nearly copies."""
+        bands = neardup.bands(grams)
+        if not bands:
+            return None
+        where = " OR ".join("(b.band = ? AND b.bucket = ?)" for _ in bands)
+        params: list[Any] = [value for pair in bands for value in pair]
+        sql = (
+            "SELECT DISTINCT d.id, d.seq, d.text, d.duplicate_of FROM minhash_bands b "
+            f"JOIN documents d ON d.id = b.doc_id WHERE d.seq < ? AND ({where}) ORDER BY d.seq"
+        )
+        rows = self._writable().execute(sql, [seq, *params]).fetchall()
+        for doc_id, _, text, duplicate_of in rows:
+            if neardup.jaccard(grams, neardup.shingles(text)) >= neardup.THRESHOLD:
+                return str(duplicate_of or doc_id)
+        return None
+
+    def _relink_copies_of(self, doc_id: str) -> None:
+        """After ``doc_id`` changed, re-decide the documents that were linked to it."""
+        con = self._writable()
+        rows = con.execute(
+            "SELECT id, seq, text FROM documents WHERE duplicate_of = ? ORDER BY seq", [doc_id]
+        ).fetchall()
+        for other, seq, text in rows:
+            original = self._find_original(neardup.shingles(text), seq)
+            con.execute("UPDATE documents SET duplicate_of = ? WHERE id = ?", [original, other])
+
+    def _insert_result(self, result: DocumentResult) -> int:
+        con = self._writable()
+        doc_id = result.doc_id
+        if result.events:
+            con.executemany(
+                f"INSERT INTO events VALUES ({', '.join(['?'] * _EVENT_COLUMNS)})",
+                [_event_row(event, i) for i, event in enumerate(result.events)],
+            )
+            mentions = []
+            for event in result.events:
+                pairs = [(m.trigger, m.evidence) for m in event.mentions] or [
+                    (event.trigger, event.evidence)
+                ]
+                for i, (trigger, evidence) in enumerate(pairs):
+                    mentions.append(
+                        (
+                            event.id,
+                            doc_id,
+                            i,
+                            trigger.text,
+                            trigger.span[0],
+                            trigger.span[1],
+                            evidence.text,
+                            evidence.span[0],
+                            evidence.span[1],
+                        )
+                    )
+            con.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", mentions)
+        if result.flags:
+            con.executemany(
+                "INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (doc_id, i, f.kind, f.text, f.span[0], f.span[1], f.message)
+                    for i, f in enumerate(result.flags)
+                ],
+            )
+        if result.sources:
+            con.executemany(
+                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (doc_id, i, s.name, s.kind, s.text, s.span[0], s.span[1])
+                    for i, s in enumerate(result.sources)
+                ],
+            )
+        if result.toponyms:
+            con.executemany(
+                "INSERT INTO toponyms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        doc_id,
+                        i,
+                        t.model_dump_json(),
+                        t.text,
+                        t.span[0],
+                        t.span[1],
+                        t.role,
+                        t.geonameid,
+                        t.name,
+                        t.country,
+                        t.lat,
+                        t.lon,
+                    )
+                    for i, t in enumerate(result.toponyms)
+                ],
+            )
+        return len(result.events)
+
+    # ------------------------------------------------------------------ clusters
+
+    def _resolve_clusterer(self) -> Clusterer | None:
+        if isinstance(self._clusterer, _Unavailable):
+            self._clusterer = default_clusterer()
+        return self._clusterer
+
+    @property
+    def has_clusters(self) -> bool:
+        """Whether clusters (and so source counts) are computed for this store."""
+        return self._resolve_clusterer() is not None
+
+    def _refresh_clusters(self) -> None:
+        """Recompute the situation clusters over everything stored (one transaction)."""
+        con = self._writable()
+        clusterer = self._resolve_clusterer()
+        clusters: Sequence[Any] = []
+        if clusterer is not None:
+            clusters = clusterer(list(self.results()), self.duplicates())
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM clusters")
+            con.execute("DELETE FROM cluster_members")
+            rows: list[tuple[Any, ...]] = []
+            members: list[tuple[str, str, str]] = []
+            for i, cluster in enumerate(clusters):
+                rows.append(
+                    (
+                        cluster.id,
+                        i,
+                        cluster.event.id,
+                        cluster.sources,
+                        cluster.earliest,
+                        cluster.model_dump_json(),
+                    )
+                )
+                members.extend((cluster.id, r.event_id, r.doc_id) for r in cluster.reports)
+            if rows:
+                con.executemany("INSERT INTO clusters VALUES (?, ?, ?, ?, ?, ?)", rows)
+            if members:
+                con.executemany("INSERT INTO cluster_members VALUES (?, ?, ?)", members)
+            self._set_meta("clusters_stale", "0")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def clusters(self) -> list[Any]:
+        """The stored situation clusters (``frontwatch.situation.EventCluster``), in order."""
+        rows = self.connection.execute("SELECT data FROM clusters ORDER BY ord").fetchall()
+        if not rows:
+            return []
+        from ..situation import EventCluster  # type: ignore[attr-defined]
+
+        return [EventCluster.model_validate_json(row[0]) for row in rows]
+
+    def source_counts(self) -> dict[str, int]:
+        """Event id -> independent sources of its cluster."""
+        rows = self.connection.execute(
+            "SELECT m.event_id, max(c.sources) FROM cluster_members m "
+            "JOIN clusters c ON c.id = m.cluster_id GROUP BY m.event_id"
+        ).fetchall()
+        return {event_id: int(count) for event_id, count in rows}
+
+    # ------------------------------------------------------------------ reading
+
+    def documents(self) -> list[Document]:
+        """Every stored document, in ingest order."""
+        rows = self.connection.execute(
+            "SELECT id, text, published, title, url, outlet, path FROM documents ORDER BY seq"
+        ).fetchall()
+        return [_document(row) for row in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.connection.execute(
+            "SELECT id, text, published, title, url, outlet, path FROM documents WHERE id = ?",
+            [doc_id],
+        ).fetchone()
+        return None if row is None else _document(row)
+
+    def document_versions(self) -> dict[str, str]:
+        """Document id -> the extractor version of its stored records."""
+        rows = self.connection.execute("SELECT id, extractor_version FROM documents").fetchall()
+        return {doc_id: version for doc_id, version in rows}
+
+    def results(self) -> Iterator[Pair]:
+        """Every document with its stored result, in ingest order."""
+        con = self.connection
+        events: dict[str, list[Event]] = defaultdict(list)
+        for doc_id, data in con.execute(
+            "SELECT doc_id, data FROM events ORDER BY doc_id, ord"
+        ).fetchall():
+            events[doc_id].append(Event.model_validate_json(data))
+        flags: dict[str, list[Flag]] = defaultdict(list)
+        for doc_id, kind, text, start, end, message in con.execute(
+            "SELECT doc_id, kind, text, span_start, span_end, message FROM flags "
+            "ORDER BY doc_id, ord"
+        ).fetchall():
+            flags[doc_id].append(Flag(kind=kind, text=text, span=(start, end), message=message))
+        sources: dict[str, list[Source]] = defaultdict(list)
+        for doc_id, name, kind, text, start, end in con.execute(
+            "SELECT doc_id, name, kind, text, span_start, span_end FROM sources "
+            "ORDER BY doc_id, ord"
+        ).fetchall():
+            sources[doc_id].append(Source(name=name, kind=kind, text=text, span=(start, end)))
+        toponyms: dict[str, list[Toponym]] = defaultdict(list)
+        for doc_id, data in con.execute(
+            "SELECT doc_id, data FROM toponyms ORDER BY doc_id, ord"
+        ).fetchall():
+            toponyms[doc_id].append(Toponym.model_validate_json(data))
+        for document in self.documents():
+            yield (
+                document,
+                DocumentResult(
+                    doc_id=document.id,
+                    events=events.get(document.id, []),
+                    flags=flags.get(document.id, []),
+                    sources=sources.get(document.id, []),
+                    toponyms=toponyms.get(document.id, []),
+                ),
+            )
+
+    def duplicates(self) -> dict[str, str]:
+        """Near-duplicate document id -> the earliest-ingested document it copies."""
+        rows = self.connection.execute(
+            "SELECT id, duplicate_of FROM documents WHERE duplicate_of IS NOT NULL ORDER BY seq"
+        ).fetchall()
+        return {doc_id: original for doc_id, original in rows}
+
+    def events(self, filter: EventFilter | None = None) -> list[Event]:
+        """Stored events that pass ``filter``, ordered by date (undated last), then id.
+
+        The flattened columns are filtered in SQL (parameters only); the rest of
+        :meth:`EventFilter.matches` (actors and their members, types) runs in Python.
+        ``min_sources`` uses the stored clusters; an event in no cluster has one source.
+        """
+        flt = filter or EventFilter()
+        where: list[str] = []
+        params: list[Any] = []
+        if flt.start or flt.end:
+            where.append("date_start IS NOT NULL AND date_end IS NOT NULL")
+        if flt.start:
+            where.append("date_end >= ?")
+            params.append(flt.start)
+        if flt.end:
+            where.append("date_start <= ?")
+            params.append(flt.end)
+        if flt.country:
+            where.append("country = ?")
+            params.append(flt.country)
+        if flt.bbox:
+            where.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
+            min_lon, min_lat, max_lon, max_lat = flt.bbox
+            params += [min_lon, max_lon, min_lat, max_lat]
+        if flt.modality is not None:
+            if not flt.modality:
+                return []
+            wanted = sorted(flt.modality)
+            where.append(f"modality IN ({', '.join('?' * len(wanted))})")
+            params += wanted
+        if flt.event_type:
+            where.append(
+                "(lower(category) = ? OR lower(plover_type) = ? OR lower(acled_event_type) = ? "
+                "OR lower(acled_sub_event_type) = ?)"
+            )
+            params += [flt.event_type.casefold()] * 4
+        sources: dict[str, int] = {}
+        if flt.min_sources and self.has_clusters:
+            sources = self.source_counts()
+        sql = "SELECT data FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY date_start NULLS LAST, id, doc_id"
+        out = []
+        for (data,) in self.connection.execute(sql, params).fetchall():
+            event = Event.model_validate_json(data)
+            count = sources.get(event.id, 1) if flt.min_sources and self.has_clusters else None
+            if flt.matches(event, count):
+                out.append(event)
+        return out
+
+    # ------------------------------------------------------------------ reprocessing
+
+    def reprocess(
+        self,
+        extractor: ExtractorLike,
+        *,
+        older_than: str | None = None,
+        everything: bool = False,
+        version: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> IngestStats:
+        """Re-extract stored documents and replace their records.
+
+        Which documents: all of them with ``everything``; else those whose records were made
+        by an extractor older than ``older_than``; else (the default) those whose extractor
+        version differs from ``version`` (default: the installed
+        :data:`~frontwatch.about.EXTRACTOR_VERSION`). Documents the extractor now rejects are
+        counted as skipped and keep their old records.
+        """
+        self._writable()
+        current = version or EXTRACTOR_VERSION
+        versions = self.document_versions()
+        if everything:
+            todo = set(versions)
+        elif older_than is not None:
+            todo = {d for d, v in versions.items() if is_older(v, older_than)}
+        else:
+            todo = {d for d, v in versions.items() if v != current}
+        documents = [d for d in self.documents() if d.id in todo]
+        stats = IngestStats()
+
+        def pairs() -> Iterator[Pair]:
+            for item in extract_pairs(extractor, documents):
+                if isinstance(item, DocumentError):
+                    logger.warning("reprocess skipped: %s", item)
+                    stats.skipped += 1
+                else:
+                    yield item
+
+        stats += self.ingest(pairs(), batch_size=batch_size, extractor_version=current, force=True)
+        return stats
+
+
+def _document(row: Sequence[Any]) -> Document:
+    doc_id, text, published, title, url, outlet, path = row
+    return Document(
+        id=doc_id, text=text, published=published, title=title, url=url, outlet=outlet, path=path
+    )
+
+
+def canonical_dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, sorted, without ingest timestamps: equal for equal contents."""
+    con = store.connection
+    tables = [
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' ORDER BY table_name"
+        ).fetchall()
+    ]
+    dump: dict[str, list[tuple[Any, ...]]] = {}
+    for table in tables:
+        columns = [
+            row[0]
+            for row in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+            if row[0] != "ingested_at"
+        ]
+        cols = ", ".join(f'"{c}"' for c in columns)  # names from the catalogue, not input
+        rows = con.execute(f"SELECT {cols} FROM {table}").fetchall()
+        dump[table] = sorted(tuple(json.dumps(v, default=str) for v in r) for r in rows)
+    return dump
