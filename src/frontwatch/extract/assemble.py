@@ -155,7 +155,15 @@ def _draft(
     if strip:
         evidence = _span_text(text, sent.start_char, sent.end_char - strip)
     confidence = _confidence(
-        cand, coding, modality, actor1, actor2, location, sent_index, historical
+        cand,
+        coding,
+        modality,
+        actor1,
+        actor2,
+        location,
+        sent_index,
+        historical,
+        position=cand.anchor - sent.start,
     )
     event = Event(
         id=event_id(doc_id, trig.span, coding.plover),
@@ -208,6 +216,7 @@ def _confidence(
     location: Location | None,
     sent_index: int,
     historical: bool,
+    position: int = 0,
 ) -> float:
     # the frame's specificity and the clause's centrality weigh most: the primary event of a
     # document is what its main clauses state
@@ -217,6 +226,7 @@ def _confidence(
     score += 0.03 if location is not None else 0.0
     score += min(0.08, max(coding.margin, 0.0) * 0.02)
     score -= min(0.1, 0.015 * sent_index)
+    score -= min(0.02, 0.0005 * position)  # of two equal events, the one stated first
     score -= 0.05 if historical else 0.0
     if (
         coding.category == "verbal"

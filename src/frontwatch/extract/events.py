@@ -197,6 +197,7 @@ STATEMENT_VERBS = {
     "think",
     "confirm",
 }
+OFFER_GOVERNORS = {"offer", "promise", "pledge", "agree", "volunteer"}
 PREPARATION_GOVERNORS = {"prepare", "ready", "poised", "mass", "gear"}
 INTENT_GOVERNORS = {
     "plan",
@@ -1085,6 +1086,8 @@ class EventDetector:
                 flags.add("future")
                 if lemma in PREPARATION_GOVERNORS:
                     flags.add("prepared")
+                if lemma in OFFER_GOVERNORS:
+                    flags.add("offered")
                 if lemma in INTENT_GOVERNORS:
                     flags.add("stated")
         if (
@@ -1148,6 +1151,8 @@ class EventDetector:
             frame = frames["reject"]
         elif "prepared" in flags and hostile:
             frame = frames["mobilize"]  # "the army prepared to resume shelling"
+        elif "offered" in flags:
+            frame = frames["agree"]  # "offered to hand over the suspects": a cooperative offer
         elif flags & {"future", "would"}:
             frame = frames["threaten"] if hostile else frames["agree"]
         else:
