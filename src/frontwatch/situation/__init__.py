@@ -1,1 +1,43 @@
-"""frontwatch.situation"""
+"""The situation that many articles describe (docs/situation.md).
+
+Pure functions over records, no database: :func:`cluster_events` merges the reports of the same
+real event across documents; :func:`build_situation` derives control of places over time, the
+materiel ledger, displacement, casualties and sources; :func:`to_eval_situation` gives what the
+eval scores.
+"""
+
+from __future__ import annotations
+
+from .dedup import cluster_events
+from .records import (
+    CasualtyRecord,
+    ControlChange,
+    ControlRecord,
+    DisplacementRecord,
+    EventCluster,
+    MaterielRecord,
+    Report,
+    SituationReport,
+    SourcedValue,
+    SourceRecord,
+    ValueSpread,
+)
+from .report import build_situation, format_table, to_eval_situation
+
+__all__ = [
+    "CasualtyRecord",
+    "ControlChange",
+    "ControlRecord",
+    "DisplacementRecord",
+    "EventCluster",
+    "MaterielRecord",
+    "Report",
+    "SituationReport",
+    "SourceRecord",
+    "SourcedValue",
+    "ValueSpread",
+    "build_situation",
+    "cluster_events",
+    "format_table",
+    "to_eval_situation",
+]
