@@ -28,8 +28,7 @@ from frontwatch.records import (
     TextSpan,
     Toponym,
 )
-from frontwatch.store import IngestStats, Store, StoreError, StoreLocked, canonical_dump
-from frontwatch.store import commands
+from frontwatch.store import IngestStats, Store, StoreError, StoreLocked, canonical_dump, commands
 from frontwatch.store.lock import spool_dir
 from frontwatch.store.schema import SCHEMA_VERSION
 
@@ -102,11 +101,16 @@ class StubExtractor:
 
 def doc(doc_id: str, text: str, published: str | None = "2024-03-01", **kw: Any) -> Document:
     return Document(
-        id=doc_id, text=text, published=dt.date.fromisoformat(published) if published else None, **kw
+        id=doc_id,
+        text=text,
+        published=dt.date.fromisoformat(published) if published else None,
+        **kw,
     )
 
 
-def pairs(docs: Sequence[Document], version: str = "0.1.0") -> list[tuple[Document, DocumentResult]]:
+def pairs(
+    docs: Sequence[Document], version: str = "0.1.0"
+) -> list[tuple[Document, DocumentResult]]:
     stub = StubExtractor(version)
     return [(d, stub.result(d)) for d in docs]
 
@@ -136,21 +140,25 @@ def store() -> Iterator[Store]:
 
 def test_store_ingest_round_trip(store: Store) -> None:
     d = doc("a", LONG_A, title="Kidal", url="http://x.invalid/a", outlet="Wire", path="a.txt")
-    result = StubExtractor().result(d).model_copy(
-        update={
-            "flags": [Flag(kind="number", text="two", span=(10, 13), message="odd")],
-            "sources": [Source(name="residents", kind="person", text="residents", span=(45, 54))],
-            "toponyms": [Toponym(doc_id="a", text="Kidal", span=(19, 24), geonameid=2455290)],
-        }
+    result = (
+        StubExtractor()
+        .result(d)
+        .model_copy(
+            update={
+                "flags": [Flag(kind="number", text="two", span=(10, 13), message="odd")],
+                "sources": [
+                    Source(name="residents", kind="person", text="residents", span=(45, 54))
+                ],
+                "toponyms": [Toponym(doc_id="a", text="Kidal", span=(19, 24), geonameid=2455290)],
+            }
+        )
     )
     stats = store.ingest([(d, result)])
     assert stats == IngestStats(new=1, events=1)
     assert list(store.results()) == [(d, result)]
     assert store.document("a") == d
     assert store.document("missing") is None
-    assert store.connection.execute("SELECT name, events FROM actors").fetchall() == [
-        ("REBELS", 1)
-    ]
+    assert store.connection.execute("SELECT name, events FROM actors").fetchall() == [("REBELS", 1)]
     assert store.connection.execute("SELECT geonameid, mentions FROM places").fetchall() == [
         (2455290, 1)
     ]
@@ -237,7 +245,9 @@ def corpus(store: Store) -> Store:
     store.ingest(
         pairs(
             [
-                doc("k1", "Police attacked in Kharkiv. Students protested in Kharkiv.", "2024-03-02"),
+                doc(
+                    "k1", "Police attacked in Kharkiv. Students protested in Kharkiv.", "2024-03-02"
+                ),
                 doc("m1", "Soldiers shelled near Gao. Rebels attacked in Kidal.", "2024-02-10"),
                 doc("m2", "Rebels attacked in Kidal again.", "2024-03-20"),
                 doc("u1", "Gunmen attacked in Nowhere.", None),
@@ -425,8 +435,14 @@ def test_store_command_ingest_and_query(tmp_path: Path, articles: Path) -> None:
     table = _invoke(commands.query, ["--db", db, "--actor", "rebels"])
     lines = table.output.splitlines()
     assert lines[0].split() == list(commands._TABLE_COLUMNS)
-    assert lines[1].split()[:6] == ["2024-03-04", "kidal-e0", "kidal", "political_violence",
-                                    "REBELS", "Kidal"]
+    assert lines[1].split()[:6] == [
+        "2024-03-04",
+        "kidal-e0",
+        "kidal",
+        "political_violence",
+        "REBELS",
+        "Kidal",
+    ]
     series = _invoke(commands.query, ["--db", db, "--series", "month", "--format", "csv"])
     assert series.output == "period,events\n2024-03,2\n"
     as_json = json.loads(_invoke(commands.query, ["--db", db, "--format", "json"]).output)

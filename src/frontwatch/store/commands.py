@@ -124,7 +124,10 @@ def ingest(
         return
     store = _open(ctx, db)
     skipped = 0
-    with store, tqdm(desc="ingest", unit="doc", disable=not _show(progress), file=sys.stderr) as bar:
+    with (
+        store,
+        tqdm(desc="ingest", unit="doc", disable=not _show(progress), file=sys.stderr) as bar,
+    ):
 
         def pairs() -> Iterator[Pair]:
             nonlocal skipped
@@ -145,8 +148,7 @@ def ingest(
         stats.skipped += skipped
         if store.spooling:
             click.echo(
-                f"queued {stats.queued} documents; they will be stored by the process "
-                f"holding {db}",
+                f"queued {stats.queued} documents; they will be stored by the process holding {db}",
                 err=True,
             )
         else:
@@ -271,9 +273,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     type=click.Choice(["asserted", "reported", "negated", "hypothetical", "future"]),
     help="Allowed modality (repeatable; default: any).",
 )
-@click.option(
-    "--min-sources", type=click.IntRange(min=1), default=None, help="At least N sources."
-)
+@click.option("--min-sources", type=click.IntRange(min=1), default=None, help="At least N sources.")
 @click.option("--count", "count_only", is_flag=True, help="Print the number of events only.")
 @click.option(
     "--series",

@@ -20,7 +20,7 @@ import json
 import logging
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -100,7 +100,7 @@ _LOOKUP = _Unavailable()
 def default_clusterer() -> Clusterer | None:
     """``frontwatch.situation.cluster_events`` if it is available, else ``None``."""
     try:
-        from ..situation import cluster_events  # type: ignore[attr-defined]
+        from ..situation import cluster_events
     except ImportError:
         logger.debug("frontwatch.situation.cluster_events not available: no clusters stored")
         return None
@@ -204,7 +204,42 @@ def _event_row(event: Event, ord_: int) -> tuple[Any, ...]:
     )
 
 
-_EVENT_COLUMNS = 33
+def _mention_rows(event: Event) -> list[tuple[Any, ...]]:
+    pairs = [(m.trigger, m.evidence) for m in event.mentions] or [(event.trigger, event.evidence)]
+    return [
+        (event.id, event.doc_id, i, t.text, t.span[0], t.span[1], e.text, e.span[0], e.span[1])
+        for i, (t, e) in enumerate(pairs)
+    ]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    """``?, ?, ...``: one placeholder a value (values are always bound, never formatted)."""
+    return ", ".join("?" * len(values))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert rows in one statement: each column bound as a list and unnested."""
+    if not rows:
+        return
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    unnests = ", ".join(["unnest(?)"] * len(columns))
+    con.execute(f"INSERT INTO {table} SELECT {unnests}", columns)
+
+
+@dataclass
+class _Write:
+    """A document of the batch that will be written."""
+
+    document: Document
+    result: DocumentResult
+    version: str
+    sha: str
+    seq: int
+    grams: frozenset[str] = frozenset()
+    bands: list[tuple[int, int]] = field(default_factory=list)
+    duplicate_of: str | None = None
+
+
 _DOC_TABLES = ("events", "mentions", "flags", "sources", "toponyms", "minhash_bands")
 
 
@@ -399,11 +434,9 @@ class Store:
         self, batch: Sequence[tuple[Document, DocumentResult, str | None]], *, force: bool
     ) -> IngestStats:
         con = self._writable()
-        stats = IngestStats()
         con.execute("BEGIN TRANSACTION")
         try:
-            for document, result, version in batch:
-                stats += self._put(document, result, version, force=force)
+            stats = self._write_batch(batch, force=force)
             if stats.changed:
                 self._set_meta("clusters_stale", "1")
             con.execute("COMMIT")
@@ -412,76 +445,141 @@ class Store:
             raise
         return stats
 
-    def _put(
-        self, document: Document, result: DocumentResult, version: str | None, *, force: bool
+    def _write_batch(
+        self, batch: Sequence[tuple[Document, DocumentResult, str | None]], *, force: bool
     ) -> IngestStats:
-        if result.doc_id != document.id:
-            raise StoreError(
-                f"result of document {result.doc_id} paired with document {document.id}"
-            )
+        """Decide what each document needs, then write the batch with one insert a table."""
         con = self._writable()
-        if version is None:
-            version = result.events[0].extractor_version if result.events else EXTRACTOR_VERSION
-        sha = _sha256(document.text)
-        row = con.execute(
-            "SELECT sha256, extractor_version, seq FROM documents WHERE id = ?", [document.id]
-        ).fetchone()
-        if row is not None:
-            old_sha, old_version, seq = row
-            if not force and old_sha == sha:
-                if old_version == version:
-                    return IngestStats(unchanged=1)
-                if is_older(version, old_version):
-                    logger.info(
-                        "%s: stored records by extractor %s kept over older %s",
-                        document.id,
-                        old_version,
-                        version,
-                    )
-                    return IngestStats(unchanged=1)
-            self._delete(document.id)
-            stats = IngestStats(replaced=1)
-        else:
-            top = con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()
-            seq = (top[0] if top else 0) + 1
-            stats = IngestStats(new=1)
-        grams = neardup.shingles(document.text)
-        duplicate_of = self._find_original(grams, seq)
-        if duplicate_of is not None:
-            stats.duplicates = 1
-        con.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                document.id,
-                seq,
-                sha,
-                document.text,
-                document.published,
-                document.title,
-                document.url,
-                document.outlet,
-                document.path,
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                version,
-                duplicate_of,
-            ],
-        )
-        bands = neardup.bands(grams)
-        if bands:
-            con.executemany(
-                "INSERT INTO minhash_bands VALUES (?, ?, ?)",
-                [(document.id, band, bucket) for band, bucket in bands],
+        stats = IngestStats()
+        ids = sorted({document.id for document, _, _ in batch})
+        stored: dict[str, tuple[str, str, int]] = {}
+        if ids:
+            sql = (
+                "SELECT id, sha256, extractor_version, seq FROM documents "
+                f"WHERE id IN ({_marks(ids)})"
             )
-        stats.events = self._insert_result(result)
-        if row is not None:
-            self._relink_copies_of(document.id)
+            for doc_id, sha, version, seq in con.execute(sql, ids).fetchall():
+                stored[doc_id] = (sha, version, seq)
+        state = dict(stored)
+        top = con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()
+        next_seq = (top[0] if top else 0) + 1
+        writes: dict[str, _Write] = {}
+        for document, result, given in batch:
+            if result.doc_id != document.id:
+                raise StoreError(
+                    f"result of document {result.doc_id} paired with document {document.id}"
+                )
+            version = given or (
+                result.events[0].extractor_version if result.events else EXTRACTOR_VERSION
+            )
+            sha = _sha256(document.text)
+            old = state.get(document.id)
+            if old is None:
+                seq = next_seq
+                next_seq += 1
+                stats.new += 1
+            else:
+                old_sha, old_version, seq = old
+                if not force and old_sha == sha:
+                    if old_version == version:
+                        stats.unchanged += 1
+                        continue
+                    if is_older(version, old_version):
+                        logger.info(
+                            "%s: records by extractor %s kept over older %s",
+                            document.id,
+                            old_version,
+                            version,
+                        )
+                        stats.unchanged += 1
+                        continue
+                stats.replaced += 1
+            state[document.id] = (sha, version, seq)
+            writes[document.id] = _Write(document, result, version, sha, seq)
+        if not writes:
+            return stats
+        gone = sorted(doc_id for doc_id in writes if doc_id in stored)
+        if gone:
+            for table in _DOC_TABLES:  # constant table names, never user input
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN ({_marks(gone)})", gone)
+            con.execute(f"DELETE FROM documents WHERE id IN ({_marks(gone)})", gone)
+        ordered = sorted(writes.values(), key=lambda w: w.seq)
+        stats.duplicates = self._link_batch(ordered)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        documents, bands, events, mentions, flags, sources, toponyms = ([] for _ in range(7))
+        for w in ordered:
+            d, result = w.document, w.result
+            documents.append(
+                (d.id, w.seq, w.sha, d.text, d.published, d.title, d.url, d.outlet, d.path, now,
+                 w.version, w.duplicate_of)
+            )  # fmt: skip
+            bands += [(d.id, band, bucket) for band, bucket in w.bands]
+            events += [_event_row(event, i) for i, event in enumerate(result.events)]
+            mentions += [row for event in result.events for row in _mention_rows(event)]
+            flags += [
+                (d.id, i, f.kind, f.text, f.span[0], f.span[1], f.message)
+                for i, f in enumerate(result.flags)
+            ]
+            sources += [
+                (d.id, i, s.name, s.kind, s.text, s.span[0], s.span[1])
+                for i, s in enumerate(result.sources)
+            ]
+            toponyms += [
+                (d.id, i, t.model_dump_json(), t.text, t.span[0], t.span[1], t.role, t.geonameid,
+                 t.name, t.country, t.lat, t.lon)
+                for i, t in enumerate(result.toponyms)
+            ]  # fmt: skip
+            stats.events += len(result.events)
+        for table, rows in (
+            ("documents", documents),
+            ("minhash_bands", bands),
+            ("events", events),
+            ("mentions", mentions),
+            ("flags", flags),
+            ("sources", sources),
+            ("toponyms", toponyms),
+        ):
+            _insert(con, table, rows)
+        for doc_id in gone:
+            if stored[doc_id][0] != writes[doc_id].sha:
+                self._relink_copies_of(doc_id)
         return stats
 
-    def _delete(self, doc_id: str) -> None:
+    def _link_batch(self, ordered: Sequence[_Write]) -> int:
+        """Set ``duplicate_of`` of the batch's documents (in seq order); returns how many."""
         con = self._writable()
-        for table in _DOC_TABLES:  # constant table names, never user input
-            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
-        con.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+        for w in ordered:
+            w.grams = neardup.shingles(w.document.text)
+            w.bands = neardup.bands(w.grams)
+        buckets = sorted({bucket for w in ordered for _, bucket in w.bands})
+        known: dict[tuple[int, int], list[tuple[int, str, str | None]]] = defaultdict(list)
+        if buckets:
+            sql = (
+                "SELECT b.band, b.bucket, d.seq, d.id, d.duplicate_of FROM minhash_bands b "
+                f"JOIN documents d ON d.id = b.doc_id WHERE b.bucket IN ({_marks(buckets)})"
+            )
+            for band, bucket, seq, doc_id, duplicate_of in con.execute(sql, buckets).fetchall():
+                known[(band, bucket)].append((seq, doc_id, duplicate_of))
+        in_batch = {w.document.id: w for w in ordered}
+        linked = 0
+        for w in ordered:
+            candidates = sorted({c for key in w.bands for c in known.get(key, ()) if c[0] < w.seq})
+            for _, doc_id, duplicate_of in candidates:
+                other = in_batch.get(doc_id)
+                grams = other.grams if other else neardup.shingles(self._text(doc_id))
+                if neardup.jaccard(w.grams, grams) >= neardup.THRESHOLD:
+                    w.duplicate_of = duplicate_of or doc_id
+                    linked += 1
+                    break
+            for key in w.bands:
+                known[key].append((w.seq, w.document.id, w.duplicate_of))
+        return linked
+
+    def _text(self, doc_id: str) -> str:
+        row = (
+            self._writable().execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        )
+        return "" if row is None else str(row[0])
 
     def _find_original(self, grams: frozenset[str], seq: int) -> str | None:
         """The earliest-ingested document before ``seq`` that ``grams`` nearly copies."""
@@ -501,7 +599,7 @@ class Store:
         return None
 
     def _relink_copies_of(self, doc_id: str) -> None:
-        """After ``doc_id`` changed, re-decide the documents that were linked to it."""
+        """After the text of ``doc_id`` changed, re-decide the documents linked to it."""
         con = self._writable()
         rows = con.execute(
             "SELECT id, seq, text FROM documents WHERE duplicate_of = ? ORDER BY seq", [doc_id]
@@ -509,73 +607,6 @@ class Store:
         for other, seq, text in rows:
             original = self._find_original(neardup.shingles(text), seq)
             con.execute("UPDATE documents SET duplicate_of = ? WHERE id = ?", [original, other])
-
-    def _insert_result(self, result: DocumentResult) -> int:
-        con = self._writable()
-        doc_id = result.doc_id
-        if result.events:
-            con.executemany(
-                f"INSERT INTO events VALUES ({', '.join(['?'] * _EVENT_COLUMNS)})",
-                [_event_row(event, i) for i, event in enumerate(result.events)],
-            )
-            mentions = []
-            for event in result.events:
-                pairs = [(m.trigger, m.evidence) for m in event.mentions] or [
-                    (event.trigger, event.evidence)
-                ]
-                for i, (trigger, evidence) in enumerate(pairs):
-                    mentions.append(
-                        (
-                            event.id,
-                            doc_id,
-                            i,
-                            trigger.text,
-                            trigger.span[0],
-                            trigger.span[1],
-                            evidence.text,
-                            evidence.span[0],
-                            evidence.span[1],
-                        )
-                    )
-            con.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", mentions)
-        if result.flags:
-            con.executemany(
-                "INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (doc_id, i, f.kind, f.text, f.span[0], f.span[1], f.message)
-                    for i, f in enumerate(result.flags)
-                ],
-            )
-        if result.sources:
-            con.executemany(
-                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (doc_id, i, s.name, s.kind, s.text, s.span[0], s.span[1])
-                    for i, s in enumerate(result.sources)
-                ],
-            )
-        if result.toponyms:
-            con.executemany(
-                "INSERT INTO toponyms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        doc_id,
-                        i,
-                        t.model_dump_json(),
-                        t.text,
-                        t.span[0],
-                        t.span[1],
-                        t.role,
-                        t.geonameid,
-                        t.name,
-                        t.country,
-                        t.lat,
-                        t.lon,
-                    )
-                    for i, t in enumerate(result.toponyms)
-                ],
-            )
-        return len(result.events)
 
     # ------------------------------------------------------------------ clusters
 
@@ -629,7 +660,7 @@ class Store:
         rows = self.connection.execute("SELECT data FROM clusters ORDER BY ord").fetchall()
         if not rows:
             return []
-        from ..situation import EventCluster  # type: ignore[attr-defined]
+        from ..situation import EventCluster
 
         return [EventCluster.model_validate_json(row[0]) for row in rows]
 
