@@ -1,0 +1,209 @@
+"""The FastAPI application: the API under ``/api``, its docs, and the web UI at ``/``.
+
+>>> app = create_app(Path("frontwatch.duckdb"), settings=load_settings())  # doctest: +SKIP
+
+The app opens the store for writing when it is created (it is the database's single writer,
+docs/api.md) and closes it at shutdown. Static files come only from fixed folders of the
+installed package (the web UI, the Swagger UI bundle): no route takes a file path from a user.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from ..about import __version__
+from ..settings import Settings
+from .backend import Backend, Drainer, ExtractFn, StoreLike
+from .errors import ApiCode, ApiError, install_handlers
+from .limits import ApiLimits, RateLimiter
+from .routes import router, writes
+from .schemas import IngestRequest
+
+logger = logging.getLogger(__name__)
+
+WEB_STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
+MIN_TOKEN_LENGTH = 16
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class ServeError(Exception):
+    """The server cannot start: bad options, or the database cannot be written."""
+
+
+def _swagger_assets() -> Path | None:
+    try:
+        import swagger_ui_bundle  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        return None
+    folder = Path(swagger_ui_bundle.swagger_ui_path)
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+def open_store(path: Path) -> StoreLike:
+    """Open ``path`` for writing; a database another process writes cannot be served."""
+    from ..store import Store
+
+    store = Store.open(path)
+    if getattr(store, "spooling", False):
+        store.close()
+        raise ServeError(
+            f"database {path} is being written by another process (lock {path}.lock); "
+            "stop it first: the server must be the single writer"
+        )
+    return store
+
+
+def create_app(
+    store_path: Path,
+    *,
+    settings: Settings,
+    allow_ingest: bool = False,
+    token: str | None = None,
+    static_dir: Path | None = None,
+    tiles_url: str | None = None,
+    limits: ApiLimits | None = None,
+    store: StoreLike | None = None,
+    extract: ExtractFn | None = None,
+    drain_interval: float | None = 5.0,
+) -> FastAPI:
+    """The app over the store at ``store_path`` (or over ``store``, e.g. a test's fake).
+
+    ``allow_ingest`` enables ``POST /api/documents``, which then needs ``token`` (at least
+    16 characters) as a bearer token. ``static_dir`` replaces the packaged web UI (tests);
+    ``extract`` replaces the extractor of POSTed documents (default: ``Extractor(settings)``,
+    loaded on the first POST). The spool is drained every ``drain_interval`` seconds
+    (``None``: never).
+    """
+    if allow_ingest and (token is None or len(token) < MIN_TOKEN_LENGTH):
+        raise ServeError(f"--allow-ingest needs a token of at least {MIN_TOKEN_LENGTH} characters")
+    lim = limits or ApiLimits()
+    if extract is None:
+
+        def extract_default(document: Any) -> Any:
+            from ..pipeline import Extractor
+
+            extractor = Extractor(settings)
+            backend_ref._extract = extractor.extract
+            return extractor.extract(document)
+
+        extract = extract_default
+    backend_ref = Backend(
+        store if store is not None else open_store(Path(store_path)), extract=extract
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        drainer = None
+        if drain_interval is not None and hasattr(backend_ref.store, "drain_spool"):
+            drainer = Drainer(backend_ref, drain_interval)
+            drainer.start()
+        try:
+            yield
+        finally:
+            if drainer is not None:
+                drainer.stop()
+            backend_ref.close()
+
+    app = FastAPI(
+        title="frontwatch",
+        version=__version__,
+        description="Events extracted from conflict news, with the evidence of every value.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.backend = backend_ref
+    app.state.limits = lim
+    app.state.settings = settings
+    app.state.allow_ingest = allow_ingest
+    app.state.token = token
+    app.state.tiles_url = tiles_url
+    app.state.read_limiter = RateLimiter(lim.read_rate) if lim.read_rate else None
+    app.state.write_limiter = RateLimiter(lim.write_rate) if lim.write_rate else None
+    install_handlers(app)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.include_router(router)
+    app.include_router(writes)
+    _install_docs(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+
+    @app.api_route(
+        "/api/{rest:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    async def unknown_api(rest: str) -> Response:
+        raise ApiError(404, ApiCode.NOT_FOUND, "no such API route")
+
+    folder = static_dir if static_dir is not None else WEB_STATIC
+    if folder.is_dir():
+        app.mount("/", StaticFiles(directory=folder, html=True), name="web")
+    else:
+        logger.warning("no web UI at %s: serving the API only", folder)
+    return app
+
+
+def _install_docs(app: FastAPI) -> None:
+    assets = _swagger_assets()
+    if assets is not None:
+        app.mount("/api/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        if assets is None:
+            return HTMLResponse(
+                "<!doctype html><title>frontwatch API</title>"
+                '<p>The API is described by <a href="/openapi.json">/openapi.json</a>; '
+                "install swagger-ui-bundle-v2 for an interactive page.</p>"
+            )
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="frontwatch API",
+            swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/api/docs-assets/favicon-32x32.png",
+        )
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated document, plus the ingest body (read by hand to check its size first)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    body = IngestRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(body.pop("$defs", {}))
+    components["IngestRequest"] = body
+    schema.setdefault("components", {})["securitySchemes"] = {
+        "bearer": {"type": "http", "scheme": "bearer"}
+    }
+    post = schema["paths"]["/api/documents"]["post"]
+    post["security"] = [{"bearer": []}]
+    app.openapi_schema = schema
+    return schema

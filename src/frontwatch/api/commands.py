@@ -1,0 +1,90 @@
+"""``frontwatch serve``: the HTTP API and the web UI over a store (docs/api.md)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import FrontwatchError
+
+logger = logging.getLogger(__name__)
+
+EXIT_FATAL = 2
+
+
+@click.command()
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    default="frontwatch.duckdb",
+    show_default=True,
+    help="The store to serve (the server becomes its single writer).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option(
+    "--allow-ingest",
+    is_flag=True,
+    help="Enable POST /api/documents (needs --token).",
+)
+@click.option(
+    "--token",
+    envvar="FRONTWATCH_TOKEN",
+    default=None,
+    help="Bearer token for writes, at least 16 characters (or $FRONTWATCH_TOKEN).",
+)
+@click.option(
+    "--tiles",
+    "tiles",
+    default=None,
+    metavar="URL",
+    help="Online basemap tile URL template for the web UI (default: offline basemap only).",
+)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    db: str,
+    host: str,
+    port: int,
+    allow_ingest: bool,
+    token: str | None,
+    tiles: str | None,
+) -> None:
+    """Serve the HTTP API (/api, docs at /api/docs) and the web map (/) over the store DB."""
+    import duckdb
+    import uvicorn
+
+    from ..settings import load_settings
+    from ..store import StoreError
+    from .app import ServeError, create_app
+
+    obj: dict[str, Any] = ctx.ensure_object(dict)
+    try:
+        settings = obj.get("settings") or load_settings(obj.get("config"))
+        if token is not None and not allow_ingest:
+            click.echo("note: --token given without --allow-ingest: writes stay disabled", err=True)
+        app = create_app(
+            Path(db), settings=settings, allow_ingest=allow_ingest, token=token, tiles_url=tiles
+        )
+    except (ServeError, FrontwatchError) as err:
+        click.echo(f"error: {err}", err=True)
+        ctx.exit(EXIT_FATAL)
+    except (StoreError, duckdb.Error, OSError) as err:  # locked, too new, not a database
+        click.echo(f"error: cannot serve {db}: {err}", err=True)
+        ctx.exit(EXIT_FATAL)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"warning: listening on {host}: the API is reachable from other machines", err=True
+        )
+    click.echo(f"serving {db} at http://{host}:{port}/ (API docs: /api/docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
