@@ -11,16 +11,18 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from frontwatch.errors import FrontwatchError
+from frontwatch.errors import DocumentError, FrontwatchError
+from frontwatch.ingest import watch_command
 from frontwatch.ingest.feeds import Feed, FeedsFile, Watcher, parse_duration
-from frontwatch.records import Document
+from frontwatch.records import Document, DocumentResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 ETAG = '"wire-v1"'
@@ -371,3 +373,91 @@ def test_feeds_run_forever_stops(site: Site) -> None:
     assert not thread.is_alive()
     assert len(sink.documents) == 2
     assert site.paths().count("/wire.rss") == 1  # not due again within the hour
+
+
+# -- the watch command ---------------------------------------------------------------------
+
+
+class StubExtractor:
+    """No NLP: every document gives an empty result."""
+
+    def extract_many(
+        self, items: Iterable[Document | DocumentError]
+    ) -> Iterator[DocumentResult | DocumentError]:
+        for item in items:
+            yield item if isinstance(item, DocumentError) else DocumentResult(doc_id=item.id)
+
+
+def _feeds_file(tmp_path: Path, site: Site, names: list[str]) -> Path:
+    path = tmp_path / "feeds.txt"
+    path.write_text("".join(f"{site.base}/{name}\n" for name in names), encoding="utf-8")
+    return path
+
+
+FAST = ["--politeness", "0s", "--timeout", "1s", "--retries", "0"]
+
+
+@pytest.mark.parametrize(("names", "code"), [(["wire.rss"], 0), (["wire.rss", "garbage.rss"], 1)])
+def test_feeds_watch_once_with_a_fake_sink(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str], code: int
+) -> None:
+    sink = Collector()
+    monkeypatch.setattr(watch_command, "make_sink", lambda ctx, db: sink)
+    db = tmp_path / "x.duckdb"
+    args = [str(_feeds_file(tmp_path, site, names)), "--db", str(db), "--once", *FAST]
+    result = CliRunner().invoke(watch_command.watch, args, obj={})
+    assert result.exit_code == code, result.output
+    assert [doc.id for doc in sink.documents] == [
+        _id("harbour-wire-0001"),
+        _id("harbour-wire-0002"),
+    ]
+    assert f"{site.base}/wire.rss: ok, 2 new documents" in result.stderr
+    if code:
+        assert f"[E008] Input {site.base}/garbage.rss cannot be read" in result.stderr
+    assert (tmp_path / "x.duckdb.watch.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--every", "soon"], "is not a duration"),
+        (["--retries", "-1"], "-1 is not in the range"),
+    ],
+)
+def test_feeds_watch_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    path = tmp_path / "feeds.txt"
+    path.write_text("http://127.0.0.1:9/feed.rss\n", encoding="utf-8")
+    result = CliRunner().invoke(watch_command.watch, [str(path), "--once", *args], obj={})
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_feeds_watch_invalid_feeds_file(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.txt"
+    path.write_text("not a url\n", encoding="utf-8")
+    result = CliRunner().invoke(watch_command.watch, [str(path), "--once"], obj={})
+    assert result.exit_code == 2
+    assert f"error: [E101] Data file {path} is invalid: line 1:" in result.stderr
+
+
+def test_feeds_watch_into_the_store(site: Site, tmp_path: Path) -> None:
+    store = pytest.importorskip("frontwatch.store")
+    db = tmp_path / "w.duckdb"
+    args = [str(_feeds_file(tmp_path, site, ["wire.rss", "desk.atom"])), "--db", str(db)]
+    obj = {"extractor": StubExtractor()}
+    result = CliRunner().invoke(watch_command.watch, [*args, "--once", *FAST], obj=obj)
+    assert result.exit_code == 0, result.output
+    again = CliRunner().invoke(watch_command.watch, [*args, "--once", *FAST], obj=obj)
+    assert again.exit_code == 0, again.output
+    assert "not_modified, 0 new documents" in again.stderr
+    with store.Store.open(db, read_only=True) as opened:
+        ids = sorted(doc.id for doc in opened.documents())
+    assert ids == sorted(
+        [
+            _id("harbour-wire-0001"),
+            _id("harbour-wire-0002"),
+            _id("urn:frontwatch:test:border-desk:17"),
+            _id("urn:frontwatch:test:border-desk:18"),
+        ]
+    )
+    assert store.DEFAULT_PATH == watch_command.DEFAULT_DB

@@ -9,7 +9,8 @@
 * conditional requests: each feed's ``ETag`` and ``Last-Modified`` are kept in a small JSON
   state file with the keys of the entries already handed to the sink, so a restart neither
   refetches an unchanged feed nor re-ingests an article;
-* a per-host delay between any two requests to the same host (feeds and pages alike);
+* a per-host delay from the end of one request to the start of the next to the same host
+  (feeds and pages alike);
 * retries with exponential backoff on timeouts, connection errors and HTTP 429/5xx;
 * isolation: a feed that hangs, resets the connection or serves something that is not a feed is
   logged with a coded error (E008) and the other feeds go on.
@@ -65,16 +66,19 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # --------------------------------------------------------------------------- durations
 
 
-def parse_duration(value: str) -> dt.timedelta:
-    """``"15m"``, ``"1h"``, ``"30s"``, ``"2d"``, ``"1h30m"`` (or bare seconds ``"90"``)."""
+def parse_duration(value: str, *, allow_zero: bool = False) -> dt.timedelta:
+    """``"15m"``, ``"1h"``, ``"30s"``, ``"2d"``, ``"1h30m"`` (or bare seconds ``"90"``).
+
+    Zero (``"0s"``) only ``allow_zero``; negative durations are never valid.
+    """
     text = value.strip().replace(" ", "")
     if text.isdigit():
-        return dt.timedelta(seconds=int(text))
+        text += "s"
     matches = list(_DURATION.finditer(text))
     if not text or not matches or "".join(m.group(0) for m in matches) != text:
         raise ValueError(f"{value!r} is not a duration like 30s, 15m, 1h or 1h30m")
     seconds = sum(float(m.group(1)) * _UNITS[m.group(2).lower()] for m in matches)
-    if seconds <= 0:
+    if seconds <= 0 and not (allow_zero and seconds == 0):
         raise ValueError(f"{value!r} is not a positive duration")
     return dt.timedelta(seconds=seconds)
 
@@ -265,15 +269,22 @@ class HttpClient:
                 self._sleep(delay)
 
     def _wait_turn(self, host: str) -> None:
+        """Sleep until ``politeness`` has passed since the last request to ``host`` ended."""
         last = self._last.get(host)
         if last is not None:
             wait = last + self.politeness - self._clock()
             if wait > 0:
                 self._sleep(wait)
-        self._last[host] = self._clock()
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Response:
-        self._wait_turn(urllib.parse.urlsplit(url).netloc.lower())
+        host = urllib.parse.urlsplit(url).netloc.lower()
+        self._wait_turn(host)
+        try:
+            return self._request(url, headers)
+        finally:
+            self._last[host] = self._clock()
+
+    def _request(self, url: str, headers: dict[str, str]) -> Response:
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, **headers})
         try:
             with self._opener.open(request, timeout=self.timeout) as resp:
@@ -404,8 +415,9 @@ class Watcher:
     """Polls ``feeds`` and gives each round's new documents to ``sink``.
 
     ``every`` is the default interval between two polls of a feed (a feed's own ``every``
-    wins); ``politeness`` the least time between two requests to one host; ``retries`` how many
-    times a transient failure is retried (waiting ``backoff``, then twice as long...);
+    wins); ``politeness`` the least time from the end of one request to a host to the start of
+    the next; ``retries`` how many times a transient failure is retried (waiting ``backoff``,
+    then twice as long...);
     ``timeout`` the socket timeout of one request. ``state_path`` is the JSON state file
     (``None``: remembered in memory only).
     """

@@ -1,0 +1,208 @@
+"""``frontwatch watch FEEDS_FILE``: poll feeds and ingest new articles into the store.
+
+Registered on the ``frontwatch`` group by :mod:`frontwatch.cli`. Exit codes: 0 success; 1 with
+``--once``, some feeds failed (each reported with its error code); 2 usage or fatal error
+(bad option, invalid feeds file E101, invalid settings).
+
+The sink is made by :func:`make_sink` (tests replace it): each feed's new documents are
+extracted and stored in one transaction; the store is opened for that batch only, so other
+writers (``ingest``, ``serve``) get the database between rounds, and a batch that finds the
+database locked is queued in its spool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from ..errors import DocumentError, FrontwatchError
+from ..records import Document
+from .feeds import DEFAULT_USER_AGENT, FeedsFile, Sink, Watcher, parse_duration
+
+logger = logging.getLogger(__name__)
+
+EXIT_SKIPPED = 1
+EXIT_FATAL = 2
+#: Same as ``frontwatch.store.DEFAULT_PATH`` (checked by the tests); not imported so that the
+#: command line loads without the store.
+DEFAULT_DB = "frontwatch.duckdb"
+
+
+def _obj(ctx: click.Context) -> dict[str, Any]:
+    obj: dict[str, Any] = ctx.ensure_object(dict)
+    return obj
+
+
+def _settings(ctx: click.Context) -> Any:
+    from ..settings import load_settings
+
+    obj = _obj(ctx)
+    if "settings" not in obj:
+        obj["settings"] = load_settings(obj.get("config"))
+    return obj["settings"]
+
+
+def make_sink(ctx: click.Context, db: str) -> Sink:
+    """Extract events from a batch of documents and store both in ``db``."""
+    from ..store import Store, extract_pairs
+
+    obj = _obj(ctx)
+    extractor = obj.get("extractor")
+    if extractor is None:
+        from ..pipeline import Extractor
+
+        extractor = obj["extractor"] = Extractor(_settings(ctx))
+
+    def sink(documents: list[Document]) -> None:
+        skipped: list[DocumentError] = []
+
+        def pairs() -> Iterator[tuple[Document, Any]]:
+            for item in extract_pairs(extractor, documents):
+                if isinstance(item, DocumentError):
+                    skipped.append(item)
+                    click.echo(f"skipped: {item}", err=True)
+                else:
+                    yield item
+
+        with Store.open(db) as store:
+            stats = store.ingest(pairs())
+            if store.spooling:
+                click.echo(
+                    f"queued {stats.queued} documents; they will be stored by the process "
+                    f"holding {db}",
+                    err=True,
+                )
+            else:
+                click.echo(stats.summary(), err=True)
+
+    return sink
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str) -> dt.timedelta:
+    try:
+        return parse_duration(value, allow_zero=param.name == "politeness")
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx=ctx, param=param) from None
+
+
+@click.command()
+@click.argument("feeds_file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--every",
+    default="15m",
+    show_default=True,
+    callback=_duration,
+    help="Time between two polls of a feed (30s, 15m, 1h, 1h30m); a feed's own wins.",
+)
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The DuckDB database file.",
+)
+@click.option("--once", is_flag=True, help="Poll every feed once, then exit.")
+@click.option(
+    "--politeness",
+    default="2s",
+    show_default=True,
+    callback=_duration,
+    help="Least time between two requests to the same host.",
+)
+@click.option(
+    "--timeout",
+    default="20s",
+    show_default=True,
+    callback=_duration,
+    help="Timeout of one request.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Retries of a request that timed out, was reset or got HTTP 429/5xx.",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="State file (validators and seen entries). Default: DB.watch.json.",
+)
+@click.option("--user-agent", default=DEFAULT_USER_AGENT, help="User-Agent header sent.")
+@click.pass_context
+def watch(
+    ctx: click.Context,
+    feeds_file: str,
+    every: dt.timedelta,
+    db: str,
+    once: bool,
+    politeness: dt.timedelta,
+    timeout: dt.timedelta,
+    retries: int,
+    state_path: str | None,
+    user_agent: str,
+) -> None:
+    """Poll the RSS/Atom feeds of FEEDS_FILE and ingest every new article into the database."""
+    try:
+        feeds = FeedsFile.load(feeds_file)
+        settings = _settings(ctx)
+        sink = make_sink(ctx, db)
+    except FrontwatchError as err:
+        click.echo(f"error: {err}", err=True)
+        ctx.exit(EXIT_FATAL)
+        return
+    watcher = Watcher(
+        feeds.feeds,
+        sink,
+        every=every,
+        politeness=politeness,
+        retries=retries,
+        timeout=timeout,
+        user_agent=user_agent,
+        state_path=state_path or f"{db}.watch.json",
+        settings=settings,
+    )
+    if once:
+        result = watcher.run_once()
+        for feed in result.feeds:
+            click.echo(f"{feed.url}: {feed.status}, {feed.documents} new documents", err=True)
+            for error in feed.errors:
+                click.echo(f"skipped: {error}", err=True)
+        if result.failed:
+            ctx.exit(EXIT_SKIPPED)
+        return
+    stop = threading.Event()
+    click.echo(f"watching {len(feeds.feeds)} feeds every {every}; Ctrl-C stops", err=True)
+    with _stop_on_sigterm(stop):
+        try:
+            watcher.run_forever(stop)
+        except KeyboardInterrupt:
+            stop.set()
+    click.echo("stopped", err=True)
+
+
+@contextmanager
+def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM sets ``stop`` (the round in progress finishes) while in the block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
