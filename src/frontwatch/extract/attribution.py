@@ -32,8 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from spacy.language import Language
 from spacy.attrs import LEMMA, LOWER, POS
+from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -256,6 +256,8 @@ class AttributionFinder:
         self.matcher = Matcher(vocab)
         for i, pattern in enumerate(lexicon.organisation_patterns):
             self.matcher.add(f"org{i}", [pattern["pattern"]])
+        # a document without any word the patterns require cannot match them
+        self._pattern_words = _required_words([p["pattern"] for p in lexicon.organisation_patterns])
 
     def __call__(self, doc: Doc) -> Doc:
         result = self.predict(doc)
@@ -272,7 +274,7 @@ class AttributionFinder:
                 by_token[i] = n
         finder = _SentenceWork(doc, self.lexicon, by_token)
         mentions: list[AttributionMention] = []
-        for sent in doc.sents:
+        for sent in finder.sents:
             mentions.extend(finder.sentence(sent, mentions))
         _extend_to_quotes(doc, mentions)
         sources = _collect_sources(doc, named, finder.sourced)
@@ -286,8 +288,13 @@ class AttributionFinder:
 
     def _named(self, doc: Doc) -> list[_Named]:
         spans: list[Span] = []
+        skip_patterns = self._pattern_words is not None and self._pattern_words.isdisjoint(
+            doc.vocab.strings[h] for h in set(doc.to_array(LOWER).tolist())
+        )
         for matcher in (self.phrase_matcher, self.lower_matcher, self.matcher):
             if len(matcher) == 0:  # a small lexicon may leave one empty
+                continue
+            if matcher is self.matcher and skip_patterns:
                 continue
             for match_id, start, end in matcher(doc):
                 spans.append(Span(doc, start, end, label=match_id))
@@ -343,6 +350,7 @@ class _SentenceWork:
         self.lemmas: list[str] = [strings[h].lower() for h in doc.to_array(LEMMA).tolist()]
         self.pos: list[str] = [strings[h] for h in doc.to_array(POS).tolist()]
         self.sents: list[Span] = list(doc.sents)
+        self.text = doc.text  # Doc.text joins every token: read it once
         self.according_first = _according_by_first(lexicon.according_to)
 
     # -- constructions
@@ -667,7 +675,7 @@ class _SentenceWork:
             speaker=None,
             source_span=None,
             speaker_span=None,
-            text=self.doc.text[cue[0] : cue[1]],
+            text=self.text[cue[0] : cue[1]],
             span=cue,
             default=False,
         )
@@ -787,9 +795,9 @@ class _SentenceWork:
         content_chars = _chars(doc, content)
         c0, c1 = content_chars
         if start <= c0 < end < c1:  # "According to X, the Times reports, “...”"
-            content_chars = _strip_chars(doc.text, end, c1)
+            content_chars = _strip_chars(self.text, end, c1)
         elif c0 < start < c1 <= end:  # "..., officials said" inside the clause
-            content_chars = _strip_chars(doc.text, c0, start)
+            content_chars = _strip_chars(self.text, c0, start)
         elif c0 < end and start < c1 and not (c0 < start and end < c1):
             start, end = cue  # the phrase wraps the content ("X told Y that ..."): cue only
             for s, e in own:
@@ -813,7 +821,7 @@ class _SentenceWork:
             speaker=speaker_text,
             source_span=source_span,
             speaker_span=speaker_span,
-            text=doc.text[start:end],
+            text=self.text[start:end],
             span=(start, end),
             default=False,
         )
@@ -848,6 +856,29 @@ def _longest_first(spans: Iterable[Span]) -> list[Span]:
             out.append(span)
             taken.update(range(span.start, span.end))
     return out
+
+
+def _required_words(patterns: Sequence[Sequence[dict[str, Any]]]) -> frozenset[str] | None:
+    """Lowercase words one of which a text must contain for any of ``patterns`` to match.
+
+    Each pattern contributes the words of its first token that is not optional and is pinned
+    by ``LOWER`` (a string or ``{"IN": [...]}``); None when some pattern has no such token.
+    """
+    words: set[str] = set()
+    for pattern in patterns:
+        for spec in pattern:
+            if spec.get("OP", "1") not in ("1", "+"):  # optional or negated
+                continue
+            value = spec.get("LOWER")
+            if isinstance(value, str):
+                words.add(value)
+                break
+            if isinstance(value, dict) and set(value) == {"IN"}:
+                words.update(str(v) for v in value["IN"])
+                break
+        else:
+            return None
+    return frozenset(words)
 
 
 def _according_by_first(
@@ -958,7 +989,8 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
 
 def _extend_to_quotes(doc: Doc, mentions: list[AttributionMention]) -> None:
     """A content that ends a quotation opened sentences before covers the whole quotation."""
-    regions = [r for r in _quote_regions(doc.text) if "\n\n" not in doc.text[r[0] : r[1]]]
+    text = doc.text
+    regions = [r for r in _quote_regions(text) if "\n\n" not in text[r[0] : r[1]]]
     for mention in mentions:
         if mention.hedge:
             continue

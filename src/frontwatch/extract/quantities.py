@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IDX, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -271,12 +272,40 @@ class NumberFinder:
 
     def __init__(self, lexicon: QuantityLexicon) -> None:
         self.lexicon = lexicon
+        # the words a number expression can start with, besides tokens with a digit:
+        # number words, "a"/"an" ("a dozen"), currency symbols, and the first word of a vague
+        # count; every other token is passed over without reading its neighbours
+        self._starters = frozenset(
+            [
+                *NUMBER_WORDS,
+                "dozen",
+                "a",
+                "an",
+                "us",
+                "u.s.",
+                *lexicon.currency_symbols,
+                *(phrase.split(" ")[0] for phrase in lexicon.vague),
+            ]
+        )
 
     def find(self, doc: Doc, malformed_chars: list[tuple[int, int]]) -> list[NumberMention]:
         mentions: list[NumberMention] = []
         i = 0
         n = len(doc)
+        strings = doc.vocab.strings
+        starters = self._starters
+        lowers = [strings[h] for h in doc.to_array(LOWER).tolist()]
+        malformed_starts = {start for start, _ in malformed_chars}
+        idx = doc.to_array(IDX).tolist() if malformed_starts else []
         while i < n:
+            lower = lowers[i]
+            if not (
+                lower in starters
+                or any(ch.isdigit() for ch in lower)
+                or (malformed_starts and idx[i] in malformed_starts)
+            ):
+                i += 1  # no number, vague count or currency can start here
+                continue
             mention = self._at(doc, i, malformed_chars)
             if mention is None:
                 i += 1
@@ -469,7 +498,8 @@ class QuantityRecognizer:
 
     def predict(self, doc: Doc) -> QuantityResults:
         flags: list[Flag] = []
-        malformed = find_malformed_numbers(doc.text)
+        text = doc.text  # Doc.text joins every token: read it once
+        malformed = find_malformed_numbers(text)
         for bad in malformed:
             flags.append(
                 Flag(
@@ -484,7 +514,7 @@ class QuantityRecognizer:
         for number in numbers:
             if self._skip(doc, number):
                 continue
-            mention = self._classify(doc, number)
+            mention = self._classify(doc, number, text)
             if mention is not None:
                 mentions.append(mention)
         mentions, conversion_flags = _conversion_flags(doc, mentions)
@@ -602,7 +632,7 @@ class QuantityRecognizer:
                 return nxt, root
         return None, root
 
-    def _classify(self, doc: Doc, number: NumberMention) -> QuantityMention | None:
+    def _classify(self, doc: Doc, number: NumberMention, text: str) -> QuantityMention | None:
         lex = self.lexicon
         noun, root = self._counted_noun(doc, number)
         nominal = noun if noun is not None else root
@@ -681,7 +711,7 @@ class QuantityRecognizer:
             approx=number.approx,
             unit=unit,
             detail=detail,
-            text=doc.text[start_char:end_char],
+            text=text[start_char:end_char],
             span=(start_char, end_char),
         )
         return QuantityMention(quantity, number, nominal.i, end, unit_value, pint_unit)

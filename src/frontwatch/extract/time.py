@@ -18,7 +18,7 @@ import functools
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -553,7 +553,9 @@ class TimeTagger:
 
     def predict(self, doc: Doc) -> list[TimeMention]:
         """Every time mention of ``doc``, resolved, in text order."""
-        candidates = self._select(doc, self._match(doc))
+        text = doc.text  # Doc.text joins every token: read it once
+        ents = doc.ents
+        candidates = self._select(doc, self._match(text), text, ents)
         published: dt.date | None = doc._.fw_published
         mentions: list[TimeMention] = []
         pending: list[tuple[TimeMention, _Candidate]] = []
@@ -563,7 +565,7 @@ class TimeTagger:
                 continue
             verb = _governing_verb(span)
             mention = TimeMention(
-                text=doc.text[span.start_char : span.end_char],
+                text=text[span.start_char : span.end_char],
                 span=(span.start_char, span.end_char),
                 start=None,
                 end=None,
@@ -583,15 +585,14 @@ class TimeTagger:
             )
             mentions.append(mention)
             pending.append((mention, cand))
-        context = _Context(doc, mentions)
+        context = _Context(doc, mentions, text)
         for mention, cand in pending:  # second pass: narrative reference time
             self._resolve_in_context(cand, mention, published, context)
         for mention, _ in pending:
-            self._apply_since(doc, mention, published)
+            self._apply_since(doc, mention, published, text)
         return mentions
 
-    def _match(self, doc: Doc) -> list[_Candidate]:
-        text = doc.text
+    def _match(self, text: str) -> list[_Candidate]:
         found: list[_Candidate] = []
         for name, pattern in self.patterns.table:
             for m in pattern.finditer(text):
@@ -599,24 +600,25 @@ class TimeTagger:
                     found.append(_Candidate(name, m.start(), m.end(), m.groupdict()))
         return found
 
-    def _select(self, doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
+    def _select(
+        self, doc: Doc, found: list[_Candidate], text: str, ents: Sequence[Span]
+    ) -> list[_Candidate]:
         order = {name: i for i, (name, _) in enumerate(self.patterns.table)}
-        found = [c for c in found if self._plausible(doc, c)]
+        found = [c for c in found if self._plausible(doc, c, text, ents)]
         found.sort(key=lambda c: (-(c.end_char - c.start_char), order[c.pattern], c.start_char))
         taken: list[_Candidate] = []
         for cand in found:
             if all(cand.end_char <= t.start_char or cand.start_char >= t.end_char for t in taken):
                 taken.append(cand)
-        taken.extend(self._ner_leftovers(doc, taken))
+        taken.extend(self._ner_leftovers(doc, taken, ents))
         taken.sort(key=lambda c: c.start_char)
         return taken
 
-    def _plausible(self, doc: Doc, cand: _Candidate) -> bool:
+    def _plausible(self, doc: Doc, cand: _Candidate, text: str, ents: Sequence[Span]) -> bool:
         """Guards for bare month names and bare years (names, modal "May", counts)."""
         g = cand.groups
         if cand.pattern in ("weekday", "atom") and any(
-            e.label_ in _NAME_LABELS and e.start_char <= cand.start_char < e.end_char
-            for e in doc.ents
+            e.label_ in _NAME_LABELS and e.start_char <= cand.start_char < e.end_char for e in ents
         ):
             return False  # "the Sunday Times", "April Ryan"
         if cand.pattern == "duration":
@@ -632,9 +634,9 @@ class TimeTagger:
             return True
         in_date_entity = any(
             e.label_ == "DATE" and e.start_char <= cand.start_char and cand.end_char <= e.end_char
-            for e in doc.ents
+            for e in ents
         )
-        before = re.findall(r"[\w—-]+", doc.text[max(0, cand.start_char - 20) : cand.start_char])
+        before = re.findall(r"[\w—-]+", text[max(0, cand.start_char - 20) : cand.start_char])
         guarded = bool(before) and before[-1].lower() in self.lexicon.guard_words
         span = doc.char_span(cand.start_char, cand.end_char, alignment_mode="expand")
         if atom.month is not None:  # bare month name; "May" must not be the modal verb
@@ -644,7 +646,9 @@ class TimeTagger:
             return False  # "2000 fighters"
         return guarded or in_date_entity
 
-    def _ner_leftovers(self, doc: Doc, taken: list[_Candidate]) -> list[_Candidate]:
+    def _ner_leftovers(
+        self, doc: Doc, taken: list[_Candidate], ents: Sequence[Span]
+    ) -> list[_Candidate]:
         """spaCy DATE entities the patterns missed, unless they are ages, counts or durations."""
         extra: list[_Candidate] = []
         bare_duration = re.compile(
@@ -653,7 +657,7 @@ class TimeTagger:
             r"(?:days?|weeks?|months?|years?|decades?|hours?|minutes?)$",
             re.IGNORECASE,
         )
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ != "DATE":
                 continue
             if any(
@@ -1078,7 +1082,7 @@ class TimeTagger:
         mention.kind = res.kind
         mention.reference = ref.span
 
-    def _apply_since(self, doc: Doc, mention: TimeMention, pub: dt.date | None) -> None:
+    def _apply_since(self, doc: Doc, mention: TimeMention, pub: dt.date | None, text: str) -> None:
         """ "since February 8": from the expression's start up to the publication date."""
         i = mention.tokens[0]
         if i == 0 or doc[i - 1].lower_ != "since" or mention.kind == "duration":
@@ -1086,7 +1090,7 @@ class TimeTagger:
         prep = doc[i - 1]
         mention.tokens = (prep.i, mention.tokens[1])
         mention.span = (prep.idx, mention.span[1])
-        mention.text = doc.text[mention.span[0] : mention.span[1]]
+        mention.text = text[mention.span[0] : mention.span[1]]
         mention.kind = "range"
         if mention.start is not None:
             mention.end = pub if pub is not None and pub >= mention.start else None
@@ -1096,11 +1100,12 @@ class TimeTagger:
 class _Context:
     """Sentence and paragraph positions of mentions, for the narrative reference time."""
 
-    def __init__(self, doc: Doc, mentions: list[TimeMention]) -> None:
+    def __init__(self, doc: Doc, mentions: list[TimeMention], text: str | None = None) -> None:
         self.doc = doc
         self.mentions = mentions
         self.sent_starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        self.breaks = [m.start() for m in re.finditer(r"\n\s*\n", doc.text)]
+        text = doc.text if text is None else text
+        self.breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)]
 
     def sentence(self, token_i: int) -> int:
         return bisect.bisect_right(self.sent_starts, token_i) - 1
