@@ -42,9 +42,27 @@ const roundCoords = (coords) =>
 const topology = JSON.parse(
   fs.readFileSync(path.join(modules, "world-atlas/countries-50m.json"), "utf8"),
 );
+// Rings that cross the antimeridian (Russia, Fiji) jump from +180 to -180 and would be drawn
+// as lines across the whole map: their longitudes are unwrapped into one continuous range.
+// A ring around a pole (Antarctica) does not close once unwrapped and is kept as it is.
+const unwrapRing = (ring) => {
+  const out = [ring[0].slice()];
+  for (let i = 1; i < ring.length; i += 1) {
+    let lon = ring[i][0];
+    const previous = out[i - 1][0];
+    while (lon - previous > 180) lon -= 360;
+    while (previous - lon > 180) lon += 360;
+    out.push([lon, ring[i][1]]);
+  }
+  const closes = Math.abs(out[out.length - 1][0] - out[0][0]) < 1e-9;
+  return closes ? out : ring;
+};
 const countries = feature(topology, topology.objects.countries);
 for (const item of countries.features) {
-  item.geometry.coordinates = roundCoords(item.geometry.coordinates);
+  const geometry = item.geometry;
+  const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+  const unwrapped = polygons.map((polygon) => polygon.map(unwrapRing));
+  geometry.coordinates = roundCoords(geometry.type === "Polygon" ? unwrapped[0] : unwrapped);
 }
 const version = JSON.parse(
   fs.readFileSync(path.join(modules, "world-atlas/package.json"), "utf8"),
