@@ -12,7 +12,9 @@ from typing import Any
 import duckdb
 import jsonschema
 import pytest
+from click.testing import CliRunner
 
+from frontwatch import export_command
 from frontwatch.export import (
     ACLED_COLUMNS,
     FLAT_COLUMNS,
@@ -26,6 +28,7 @@ from frontwatch.records import (
     Actor,
     Attribution,
     Document,
+    DocumentResult,
     Event,
     EventDate,
     Location,
@@ -93,7 +96,7 @@ KIDAL = _event(
             ),
         ],
     ),
-    actor2=Actor(text="soldiers", span=(71, 79), type="state_forces", country="ML"),
+    actor2=Actor(text="soldiers", span=(70, 78), type="state_forces", country="ML"),
     location=_loc(
         "Kidal",
         41,
@@ -113,7 +116,7 @@ KIDAL = _event(
         end=dt.date(2024, 3, 12),
         precision="day",
     ),
-    quantities=[Quantity(kind="killed", count=12, text="12 soldiers", span=(67, 79))],
+    quantities=[Quantity(kind="killed", count=12, text="12 soldiers", span=(67, 78))],
     status="completed",
 )
 BAMAKO = _event(
@@ -311,7 +314,7 @@ def test_export_plover_json() -> None:
     assert kidal["recipient"] == {
         "name": "soldiers",
         "text": "soldiers",
-        "span": [71, 79],
+        "span": [70, 78],
         "type": "state_forces",
         "country": "ML",
         "wikidata": None,
@@ -472,3 +475,89 @@ def test_export_text_formats_to_path(tmp_path: Path, fmt: str) -> None:
 def test_export_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown export format 'kml'"):
         write_export("kml", EVENTS, io.StringIO())
+
+
+# -- the export command ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    store_module = pytest.importorskip("frontwatch.store")
+    path = tmp_path / "events.duckdb"
+    texts = {"doc-a": TEXT_A, "doc-b": TEXT_B, "doc-c": TEXT_C}
+    pairs = [
+        (
+            Document(id=doc_id, text=text, outlet="Sahel Courier" if doc_id == "doc-a" else None),
+            DocumentResult(doc_id=doc_id, events=[e for e in EVENTS if e.doc_id == doc_id]),
+        )
+        for doc_id, text in texts.items()
+    ]
+    with store_module.Store.open(path, clusterer=None) as store:
+        store.ingest(pairs)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "ids"),
+    [
+        ([], ["ev-kidal", "ev-bamako"]),
+        (["--start", "2024-03-12", "--end", "2024-03-12"], ["ev-kidal", "ev-bamako"]),
+        (["--end", "2024-03-11"], ["ev-bamako"]),
+        (["--country", "ml", "--type", "protests"], ["ev-bamako"]),
+        (["--actor", "tribal"], ["ev-kidal"]),
+        (["--bbox", "0,15,5,20"], ["ev-kidal"]),
+        (["--country", "IQ"], []),
+    ],
+)
+def test_export_command_filters(db: Path, args: list[str], ids: list[str]) -> None:
+    result = CliRunner().invoke(
+        export_command.export, ["--format", "acled-csv", "--db", str(db), *args], obj={}
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert sorted(r["event_id_cnty"] for r in rows) == sorted(ids)
+    assert f"{len(ids)} records written (acled-csv)" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_command_formats_to_file(db: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    args = ["--format", fmt, "--db", str(db), "-o", str(out), "--no-merge"]
+    result = CliRunner().invoke(export_command.export, args, obj={})
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+    if fmt == "parquet":
+        con = duckdb.connect(":memory:")
+        try:
+            count = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()
+        finally:
+            con.close()
+        assert count == (3,)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--start", "2024-13-01"], "is not a date YYYY-MM-DD"),
+        (["--bbox", "1,2,3"], "expected four numbers"),
+        (["--bbox", "5,0,1,1"], "invalid filter: Value error, bbox must be"),
+        (["--start", "2024-03-02", "--end", "2024-03-01"], "start is after end"),
+        (["--country", "Mali"], "invalid filter"),
+        (["--format", "kml"], "Invalid value for '--format'"),
+    ],
+)
+def test_export_command_usage_errors(db: Path, args: list[str], message: str) -> None:
+    base = ["--db", str(db)] if "--format" in args else ["--format", "geojson", "--db", str(db)]
+    result = CliRunner().invoke(export_command.export, [*base, *args], obj={})
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_export_command_no_database(tmp_path: Path) -> None:
+    pytest.importorskip("frontwatch.store")
+    missing = tmp_path / "none.duckdb"
+    result = CliRunner().invoke(
+        export_command.export, ["--format", "geojson", "--db", str(missing)], obj={}
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: no database at")
