@@ -494,3 +494,25 @@ def test_store_command_query_missing_db(tmp_path: Path) -> None:
     result = _invoke(commands.query, ["--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
     assert "no database at" in result.output
+
+
+def test_store_clusters_from_situation(tmp_path: Path) -> None:
+    from frontwatch.situation import EventCluster
+
+    with Store.open(tmp_path / "s.duckdb") as store:  # the default: situation.cluster_events
+        store.ingest(
+            pairs(
+                [
+                    doc("x1", "Rebels attacked in Kidal.", "2024-02-10", outlet="Wire One"),
+                    doc("x2", "Rebels attacked in Kidal overnight.", "2024-02-10", outlet="Two"),
+                    doc("x3", "Soldiers shelled near Gao.", "2024-02-12", outlet="Two"),
+                ]
+            )
+        )
+        clusters = store.clusters()
+        assert all(isinstance(c, EventCluster) for c in clusters)
+        assert sorted((sorted(r.event_id for r in c.reports), c.sources) for c in clusters) == [
+            (["x1-e0", "x2-e0"], 2),
+            (["x3-e0"], 1),
+        ]
+        assert [e.id for e in store.events(EventFilter(min_sources=2))] == ["x1-e0", "x2-e0"]

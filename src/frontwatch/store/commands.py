@@ -223,9 +223,13 @@ def _row(event: Event, sources: int | None) -> dict[str, Any]:
         "actor2": (event.actor2.name or event.actor2.text) if event.actor2 else "",
         "location": (event.location.name or event.location.text) if event.location else "",
         "country": (event.location.country or "") if event.location else "",
-        "fatalities": f"{sum(killed):g}" if killed else "",
+        "fatalities": _number(sum(killed)) if killed else "",
         "sources": "" if sources is None else sources,
     }
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _period(day: dt.date, series: str) -> str:

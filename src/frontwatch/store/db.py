@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 from packaging.version import InvalidVersion, Version
@@ -35,6 +35,9 @@ from ..records import Document, DocumentResult, Event, Flag, Source, Toponym
 from . import neardup
 from .lock import WriterLock, read_spool, spool_dir, write_spool
 from .schema import SCHEMA_VERSION, SchemaTooNew, current_version, migrate
+
+if TYPE_CHECKING:
+    from ..situation import EventCluster
 
 logger = logging.getLogger(__name__)
 
@@ -655,7 +658,7 @@ class Store:
             con.execute("ROLLBACK")
             raise
 
-    def clusters(self) -> list[Any]:
+    def clusters(self) -> list[EventCluster]:
         """The stored situation clusters (``frontwatch.situation.EventCluster``), in order."""
         rows = self.connection.execute("SELECT data FROM clusters ORDER BY ord").fetchall()
         if not rows:
