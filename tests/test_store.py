@@ -516,3 +516,24 @@ def test_store_clusters_from_situation(tmp_path: Path) -> None:
             (["x3-e0"], 1),
         ]
         assert [e.id for e in store.events(EventFilter(min_sources=2))] == ["x1-e0", "x2-e0"]
+
+
+def test_store_unreadable_spool_file_set_aside(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    folder = spool_dir(db)
+    folder.mkdir()
+    (folder / "00000000000000000001-1.jsonl").write_text('{"document": {"id": 1}}\n')
+    with Store.open(db, clusterer=None) as store:
+        second = Store.open(db, clusterer=None)
+        second.ingest(pairs([doc("b", LONG_B)]))
+        second.close()
+        assert store.drain_spool().new == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["00000000000000000001-1.jsonl.bad"]
+
+
+def test_store_command_ingest_bad_date(tmp_path: Path, articles: Path) -> None:
+    result = _invoke(
+        commands.ingest, [str(articles), "--db", str(tmp_path / "d.duckdb"), "--published", "x"]
+    )
+    assert result.exit_code == 2
+    assert "[E009]" in result.output

@@ -97,7 +97,11 @@ def write_spool(
 def read_spool(
     db: Path,
 ) -> Iterator[tuple[Path, list[tuple[Document, DocumentResult, str | None]]]]:
-    """Spool files in order, each with its items; temporary (incomplete) files are left alone."""
+    """Spool files in order, each with its items; temporary (incomplete) files are left alone.
+
+    A file that cannot be read (edited by hand, or from an incompatible frontwatch) is renamed
+    to ``<name>.bad`` and reported, so that it never blocks the files after it.
+    """
     folder = spool_dir(db)
     if not folder.is_dir():
         return
@@ -105,16 +109,22 @@ def read_spool(
         if path.name.startswith("."):
             continue
         items = []
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                items.append(
-                    (
-                        Document.model_validate(row["document"]),
-                        DocumentResult.model_validate(row["result"]),
-                        row.get("extractor_version"),
+        try:
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if not line.strip():
+                        continue
+                    row = json.loads(line)
+                    items.append(
+                        (
+                            Document.model_validate(row["document"]),
+                            DocumentResult.model_validate(row["result"]),
+                            row.get("extractor_version"),
+                        )
                     )
-                )
+        except (ValueError, KeyError, TypeError) as err:  # ValidationError is a ValueError
+            bad = path.with_name(path.name + ".bad")
+            os.replace(path, bad)
+            logger.error("spool file %s cannot be read (%s); moved to %s", path, err, bad.name)
+            continue
         yield path, items
