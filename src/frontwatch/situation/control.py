@@ -19,13 +19,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from frontwatch.records import Actor, Location
 
 from .records import ControlChange, ControlRecord, ControlStatus, EventCluster
-from .roles import Role, actor_label, combatant, fold, holdable, is_settled, role, side
+from .roles import (
+    Role,
+    actor_label,
+    combatant,
+    fold,
+    holdable,
+    is_settled,
+    role,
+    side,
+    side_labels,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +52,7 @@ class _Step:
     actor2: Actor | None
     event_id: str
     cluster_id: str
+    country: str | None = None
 
 
 @dataclass
@@ -93,9 +104,17 @@ def place_key(location: Location) -> str:
 
 
 def control_records(
-    clusters: Sequence[EventCluster], as_of: dt.date | None = None
+    clusters: Sequence[EventCluster],
+    as_of: dt.date | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> list[ControlRecord]:
-    """The state of every place touched by territorial events, as of ``as_of`` (default: all)."""
+    """The state of every place touched by territorial events, as of ``as_of`` (default: all).
+
+    ``labels`` names the sides (:func:`~frontwatch.situation.roles.side_labels`; default: from
+    these clusters).
+    """
+    if labels is None:
+        labels = side_labels(c.event for c in clusters)
     steps: dict[str, list[_Step]] = {}
     places: dict[str, Location] = {}
     for cluster in clusters:
@@ -111,7 +130,7 @@ def control_records(
     records = []
     for key, place_steps in steps.items():
         place_steps.sort(key=lambda s: (s.date, _RANK[s.role], s.cluster_id))
-        state = _run(place_steps)
+        state = _run(place_steps, labels)
         if state.status is None or state.since is None:
             continue
         location = places[key]
@@ -164,33 +183,39 @@ def _step(cluster: EventCluster) -> _Step | None:
         actor2=event.actor2,
         event_id=event.id,
         cluster_id=cluster.id,
+        country=event.location.country if event.location else None,
     )
 
 
-def _run(steps: Sequence[_Step]) -> _State:
+def _run(steps: Sequence[_Step], labels: Mapping[str, str]) -> _State:
     state = _State()
+
+    def name(key: str | None) -> str | None:
+        return labels.get(key) if key is not None else None
+
     for step in steps:
-        actor, actor_side = step.actor1, side(step.actor1)
+        actor, actor_side = step.actor1, side(step.actor1, step.country)
+        other_side = side(step.actor2, step.country)
         held_by = state.side if state.status in ("held", "contested") else None
         if step.role is Role.GAIN and not step.ongoing:
-            state.move(step, actor_label(actor), actor_side, "held", actor)
+            state.move(step, name(actor_side), actor_side, "held", actor)
         elif step.role in (Role.GAIN, Role.ATTACK):
             if actor_side == held_by and state.status == "held":
                 continue  # the holder fighting at its own place
-            if held_by is None:
-                defender = step.actor2 if combatant(step.actor2) else None
-                if side(defender) == actor_side:
-                    defender = None
-                holder, holder_side = actor_label(defender), side(defender)
+            holder: str | None
+            if held_by is not None:
+                holder = held_by
+            elif combatant(step.actor2) and other_side != actor_side:
+                holder = other_side  # the attacked side held it
             else:
-                holder, holder_side = state.controller, state.side
-            state.move(step, holder, holder_side, "contested", actor)
+                holder = None
+            state.move(step, name(holder), holder, "contested", actor)
         elif step.role is Role.WITHDRAW:
             if held_by is None or actor_side == held_by:
-                if combatant(step.actor2) and side(step.actor2) != actor_side:
-                    state.move(step, actor_label(step.actor2), side(step.actor2), "held", actor)
+                if combatant(step.actor2) and other_side != actor_side:
+                    state.move(step, name(other_side), other_side, "held", actor)  # handed over
                 else:
-                    state.move(step, actor_label(actor), actor_side, "lost", actor)
+                    state.move(step, name(actor_side), actor_side, "lost", actor)
             elif state.status == "contested":
-                state.move(step, state.controller, state.side, "held", actor)
+                state.move(step, state.controller, state.side, "held", actor)  # attackers left
     return state

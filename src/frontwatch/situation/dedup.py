@@ -29,10 +29,18 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from frontwatch.records import Actor, Document, DocumentResult, Event, EventDate, Location
+from frontwatch.records import (
+    Actor,
+    Document,
+    DocumentResult,
+    Event,
+    EventDate,
+    Location,
+    Toponym,
+)
 
 from .records import EventCluster, Report, SourcedValue, ValueSpread
-from .roles import Role, family, fold, holdable, is_factual, is_settled, role, side
+from .roles import Role, family, fold, holdable, is_factual, is_settled, role, side, unknown
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +98,9 @@ def cluster_events(
             candidates.append([item])
         else:
             home.append(item)
-    roots = _independence(results, duplicates or {})
-    clusters = [_cluster(members, roots) for block in blocks.values() for members in block]
+    clusters = [
+        _cluster(members, duplicates or {}) for block in blocks.values() for members in block
+    ]
     clusters.sort(key=_cluster_key)
     logger.debug("%s events in %s clusters", len(items), len(clusters))
     return clusters
@@ -104,7 +113,7 @@ def _items(results: Sequence[tuple[Document, DocumentResult]]) -> list[_Item]:
     items: list[_Item] = []
     for d, (document, result) in enumerate(results):
         cited = sorted({s.name for s in result.sources if s.kind in CITED_KINDS})
-        places = refined_locations(result.events)
+        places = refined_locations(result.events, result.toponyms)
         for e, event in enumerate(result.events):
             items.append(
                 _Item(
@@ -122,15 +131,24 @@ def _items(results: Sequence[tuple[Document, DocumentResult]]) -> list[_Item]:
     return items
 
 
-def refined_locations(events: Sequence[Event]) -> dict[str, Location]:
-    """Places of territorial gains given by an attack of the same sentence.
+def refined_locations(
+    events: Sequence[Event], toponyms: Sequence[Toponym] = ()
+) -> dict[str, Location]:
+    """Places for events whose own place is missing or vague, from their sentence.
 
-    "X attacked the gas field east of Homs and captured it": the capture's own place is the
-    vague "Homs" (the pronoun has no place); the attack by the same actor in the same sentence
-    names the precise place, which the capture takes.
+    * An event without a place takes the first precise place (a town, not a country or a
+      province) that its sentence names ("the army seized Saraqib on Saturday").
+    * "X attacked the gas field east of Homs and captured it": the capture's own place is the
+      vague "Homs" (the pronoun has no place); the attack by the same actor in the same
+      sentence names the precise place, which the capture takes.
     """
     out: dict[str, Location] = {}
     for event in events:
+        if event.location is None:
+            found = _sentence_place(event, toponyms)
+            if found is not None:
+                out[event.id] = found
+                continue
         if holdable(event.location) or role(event) is not Role.GAIN:
             continue
         for other in events:
@@ -147,6 +165,30 @@ def refined_locations(events: Sequence[Event]) -> dict[str, Location]:
     return out
 
 
+def _sentence_place(event: Event, toponyms: Sequence[Toponym]) -> Location | None:
+    start, end = event.evidence.span
+    for toponym in toponyms:
+        if toponym.role != "literal" or toponym.geonameid is None:
+            continue
+        if not (start <= toponym.span[0] and toponym.span[1] <= end):
+            continue
+        location = Location(
+            text=toponym.text,
+            span=toponym.span,
+            name=toponym.name,
+            geonameid=toponym.geonameid,
+            lat=toponym.lat,
+            lon=toponym.lon,
+            country=toponym.country,
+            admin1=toponym.admin1,
+            feature=toponym.feature_code,
+            precision=1,
+        )
+        if holdable(location):
+            return location  # the first point named: the object, before "in X province"
+    return None
+
+
 def _window(date: EventDate | None) -> tuple[dt.date, dt.date] | None:
     if date is None or date.start is None:
         return None
@@ -154,7 +196,7 @@ def _window(date: EventDate | None) -> tuple[dt.date, dt.date] | None:
     if date.inferred:
         return date.start - INFERRED_SLACK, end + INFERRED_SLACK
     if date.precision == "day":
-        return date.start - DAY_SLACK, end + DAY_SLACK
+        return date.start, end + DAY_SLACK  # two stated days match when a day apart
     return date.start, end
 
 
@@ -198,7 +240,7 @@ def _compatible(a: _Item, b: _Item) -> bool:
 
 def actors_compatible(a: Actor | None, b: Actor | None) -> bool:
     """Same canonical name, state forces of one country, or one unnamed/absent and compatible."""
-    if a is None or b is None:
+    if unknown(a) or unknown(b) or a is None or b is None:
         return True
     if a.members or b.members:
         left = a.members or [a]
@@ -268,10 +310,13 @@ def _distance(a: Location, b: Location) -> float | None:
 # -- sources ---------------------------------------------------------------------------------
 
 
-def _independence(
-    results: Sequence[tuple[Document, DocumentResult]], duplicates: Mapping[str, str]
-) -> dict[str, str]:
-    """Document id -> the id of its group of dependent documents (copies, same outlet)."""
+def _source_groups(reports: Sequence[Report], duplicates: Mapping[str, str]) -> dict[str, str]:
+    """Document id -> a key shared by the documents of one source among these reports.
+
+    Two reports are one source when they come from the same outlet or when one document is a
+    near-duplicate of the other (or both copy a third). Computed within a cluster: an outlet
+    that republishes a wire story is one source with the wire for that story only.
+    """
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -286,18 +331,16 @@ def _independence(
         if rx != ry:
             parent[max(rx, ry)] = min(rx, ry)
 
-    outlets: dict[str, str] = {}
-    for document, _ in results:
-        find(document.id)
-        if document.outlet:
-            key = fold(document.outlet)
-            if key in outlets:
-                union(document.id, outlets[key])
-            else:
-                outlets[key] = document.id
-    for copy, original in duplicates.items():
-        union(copy, original)
-    return {doc_id: find(doc_id) for doc_id in list(parent)}
+    for report in reports:
+        doc = "doc:" + report.doc_id
+        original, seen = report.doc_id, {report.doc_id}
+        while original in duplicates and duplicates[original] not in seen:
+            original = duplicates[original]
+            seen.add(original)
+        union(doc, "doc:" + original)
+        if report.outlet:
+            union(doc, "outlet:" + fold(report.outlet))
+    return {r.doc_id: find("doc:" + r.doc_id) for r in reports}
 
 
 # -- clusters --------------------------------------------------------------------------------
@@ -308,11 +351,9 @@ def _values(event: Event) -> dict[str, float]:
     for quantity in event.quantities:
         if quantity.kind not in COUNTED_KINDS:
             continue
-        value = next(
-            (v for v in (quantity.count, quantity.low, quantity.high) if v is not None), None
-        )
+        value = quantity.count
         if value is None:
-            continue
+            continue  # "several", "dozens": no number to put side by side
         key = quantity.kind if quantity.item is None else f"{quantity.kind}:{quantity.item}"
         values[key] = values.get(key, 0.0) + value
     return values
@@ -323,7 +364,7 @@ def quantity_key_parts(key: str) -> tuple[str, str | None]:
     return kind, item or None
 
 
-def _cluster(members: list[_Item], roots: Mapping[str, str]) -> EventCluster:
+def _cluster(members: list[_Item], duplicates: Mapping[str, str]) -> EventCluster:
     members = sorted(members, key=lambda m: m.order)
     reports = [
         Report(
@@ -338,6 +379,7 @@ def _cluster(members: list[_Item], roots: Mapping[str, str]) -> EventCluster:
         )
         for m in members
     ]
+    roots = _source_groups(reports, duplicates)
     ids = sorted(m.event.id for m in members)
     digest = hashlib.sha1("|".join(ids).encode("utf-8")).hexdigest()[:16]
     dated = [r for r in reports if r.published is not None]
@@ -347,7 +389,7 @@ def _cluster(members: list[_Item], roots: Mapping[str, str]) -> EventCluster:
         event=_representative(members),
         members=ids,
         reports=reports,
-        sources=len({roots.get(r.doc_id, r.doc_id) for r in reports}),
+        sources=len(set(roots.values())),
         earliest=first.published,
         first_doc=first.doc_id,
         conflicts=_spreads(members, reports, roots),

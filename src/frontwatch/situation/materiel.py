@@ -14,13 +14,22 @@ counts of different events add up. Unnamed actors are listed under their text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from frontwatch.records import Actor
 
 from .dedup import quantity_key_parts
 from .records import EventCluster, MaterielDirection, MaterielRecord
-from .roles import Role, actor_label, combatant, fold, is_settled, role, side
+from .roles import (
+    Role,
+    actor_label,
+    combatant,
+    event_side,
+    fold,
+    is_settled,
+    role,
+    side_labels,
+)
 
 _SIDES: dict[Role, tuple[MaterielDirection | None, MaterielDirection | None]] = {
     Role.GAIN: ("gained", "lost"),
@@ -30,7 +39,12 @@ _SIDES: dict[Role, tuple[MaterielDirection | None, MaterielDirection | None]] = 
 }
 
 
-def materiel_ledger(clusters: Sequence[EventCluster]) -> list[MaterielRecord]:
+def materiel_ledger(
+    clusters: Sequence[EventCluster], labels: Mapping[str, str] | None = None
+) -> list[MaterielRecord]:
+    """The ledger; ``labels`` names the sides (default: from these clusters)."""
+    if labels is None:
+        labels = side_labels(c.event for c in clusters)
     entries: dict[tuple[str, str, str], MaterielRecord] = {}
     for cluster in clusters:
         event = cluster.event
@@ -44,9 +58,10 @@ def materiel_ledger(clusters: Sequence[EventCluster]) -> list[MaterielRecord]:
             for actor, direction in zip((event.actor1, event.actor2), directions, strict=True):
                 if direction is None or not _party(actor):
                     continue
-                label = actor_label(actor) or ""
+                key = event_side(actor, event) or ""
+                label = labels.get(key) or actor_label(actor) or ""
                 name = item or "materiel"
-                entry_key = (side(actor) or label, fold(name), direction)
+                entry_key = (key, fold(name), direction)
                 entry = entries.get(entry_key)
                 if entry is None:
                     entry = entries[entry_key] = MaterielRecord(

@@ -24,7 +24,7 @@ from .records import (
     SituationReport,
     SourceRecord,
 )
-from .roles import actor_label, ascii_name, combatant, fold, is_factual
+from .roles import actor_label, ascii_name, combatant, fold, is_factual, side_labels
 
 
 def build_situation(
@@ -35,11 +35,12 @@ def build_situation(
     """The situation that the clusters describe, as of ``as_of`` (default: everything)."""
     country = country.upper() if country else None
     kept = [c for c in clusters if _kept(c, as_of, country)]
+    labels = side_labels(c.event for c in kept)
     return SituationReport(
         as_of=as_of,
         country=country,
-        control=control_records(kept, as_of),
-        materiel=materiel_ledger(kept),
+        control=control_records(kept, as_of, labels),
+        materiel=materiel_ledger(kept, labels),
         displacement=displacement(kept),
         casualties=casualties(kept),
         sources=sources(kept),

@@ -9,6 +9,7 @@ situation-specific vocabulary (docs/situation.md).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 
@@ -24,7 +25,24 @@ TERRITORY = frozenset(
     }
 )
 # Feature codes of places too large to be held by one side because of one event.
-_AREA_FEATURES = ("PCL", "ADM1", "ADM2", "ADMD", "RGN", "CONT", "OCN", "SEA", "TERR", "ZN")
+_AREA_FEATURES = (
+    "PCL",
+    "ADM1",
+    "ADM2",
+    "ADMD",
+    "RGN",
+    "CONT",
+    "TERR",
+    "ZN",
+    # water: rivers, lakes, seas are fronts, not places held
+    "STM",
+    "LK",
+    "OCN",
+    "SEA",
+    "BAY",
+    "GULF",
+    "CNL",
+)
 _NON_COMBATANTS = frozenset({"civilians", "protesters", "rioters"})
 
 
@@ -156,14 +174,18 @@ def family(event: Event) -> str:
     """The type family within which reports may merge.
 
     Territorial gains and withdrawals are families of their own (a capture and the defenders'
-    retreat are two events); strategic developments are told apart by sub-type; other ACLED
-    types merge within the type; events without ACLED coding by PLOVER type.
+    retreat are two events); strategic developments are told apart by role (seizure, retreat,
+    destruction) or else by sub-type; other ACLED types merge within the type; events without
+    ACLED coding by PLOVER type.
     """
     if event.acled is not None:
         sub = event.acled.sub_event_type
+        what = role(event)
         if sub in TERRITORY:
-            return "territory:" + ("withdraw" if role(event) is Role.WITHDRAW else "gain")
+            return "territory:" + ("withdraw" if what is Role.WITHDRAW else "gain")
         if event.acled.event_type == "Strategic developments":
+            if what in (Role.GAIN, Role.WITHDRAW, Role.DESTROY):
+                return f"strategic:{what}"  # the sub-type of a seizure varies, its role not
             return f"Strategic developments/{sub}"
         return event.acled.event_type
     if event.plover is not None:
@@ -199,13 +221,44 @@ def actor_label(actor: Actor | None) -> str | None:
     return actor.name or actor.text
 
 
-def side(actor: Actor | None) -> str | None:
-    """A key for the side an actor is on: state forces of one country are one side."""
+def side(actor: Actor | None, country: str | None = None) -> str | None:
+    """A key for the side an actor is on: state forces of one country are one side.
+
+    ``country`` (the country of the place) stands for the country of unnamed state forces
+    ("government troops" in Syria are Syrian state forces).
+    """
     if actor is None:
         return None
-    if actor.type == "state_forces" and actor.country:
-        return "state:" + actor.country
+    if actor.type == "state_forces" and (actor.country or (country and not actor.name)):
+        return "state:" + (actor.country or country or "")
     return "name:" + fold(actor.name or actor.text)
+
+
+def event_side(actor: Actor | None, event: Event) -> str | None:
+    """The side of one of an event's actors, the event's country standing in (see :func:`side`)."""
+    return side(actor, event.location.country if event.location else None)
+
+
+def side_labels(events: Iterable[Event]) -> dict[str, str]:
+    """The name each side goes by: its first canonical name, else the first text it has."""
+    labels: dict[str, str] = {}
+    named: set[str] = set()
+    for event in events:
+        for actor in (event.actor1, event.actor2):
+            key, label = event_side(actor, event), actor_label(actor)
+            if key is None or label is None or actor is None or key in named:
+                continue
+            if actor.name:
+                named.add(key)
+                labels[key] = label
+            else:
+                labels.setdefault(key, label)
+    return labels
+
+
+def unknown(actor: Actor | None) -> bool:
+    """No actor, or an unnamed one of no definite type ("the opposition", "gunmen")."""
+    return actor is None or (not actor.name and actor.type in (None, "external_other"))
 
 
 def fold(text: str) -> str:
