@@ -1,0 +1,377 @@
+"""Hostile input to the HTTP API: injections, tokens, size and rate limits, the single writer."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from frontwatch.api.app import ServeError, create_app
+from frontwatch.api.commands import serve
+from frontwatch.api.limits import ApiLimits, Rate, RateLimiter
+from frontwatch.errors import DocumentError, Errors
+from frontwatch.records import Document, DocumentResult, Event, TextSpan
+from frontwatch.settings import load_settings
+from frontwatch.store import Store, canonical_dump
+from frontwatch.store.lock import write_spool
+from test_api import OPEN, build_store, fixed_clusters
+
+TOKEN = "s3cret-token-for-tests-only"
+INJECTIONS = [
+    "' OR 1=1 --",
+    '"; DROP TABLE events; --',
+    "1; DELETE FROM documents",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "%27",
+    "%00",
+    "\x00",
+    "../../etc/passwd",
+    "Ωμέγα 😀 حلب",
+    "\u202e\u0000\ufeff",
+    "a" * 150,
+    "${jndi:ldap://x}",
+    "*",
+    "%",
+    "_",
+]
+TEXT_PARAMS = {
+    "/api/events": ["start", "end", "bbox", "country", "actor", "type", "modality", "cursor"],
+    "/api/export": ["start", "end", "bbox", "country", "actor", "type", "modality", "format"],
+    "/api/actors": ["q"],
+    "/api/places": ["q", "country"],
+    "/api/situation": ["as_of", "country"],
+}
+
+
+def fake_extract(document: Document) -> DocumentResult:
+    """A stand-in extractor: one event on the first word; French text is refused."""
+    if document.text.startswith("Bonjour"):
+        raise DocumentError(Errors.E005, name=document.id, detail="test")
+    word = document.text.split()[0]
+    event = Event(
+        id=f"{document.id}-e1",
+        doc_id=document.id,
+        category="political_violence",
+        modality="asserted",
+        confidence=0.5,
+        extractor_version="test",
+        trigger=TextSpan(text=word, span=(0, len(word))),
+        evidence=TextSpan(text=document.text, span=(0, len(document.text))),
+    )
+    return DocumentResult(doc_id=document.id, events=[event])
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "sec.duckdb"
+    build_store(path).close()
+    return path
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the test database for every test."""
+    path = tmp_path / "sec.duckdb"
+    shutil.copyfile(template, path)
+    return path
+
+
+def make_client(db: Path, **options: Any) -> TestClient:
+    options.setdefault("limits", OPEN)
+    app = create_app(
+        db,
+        settings=load_settings(),
+        store=Store.open(db, clusterer=fixed_clusters),
+        extract=fake_extract,
+        drain_interval=None,
+        **options,
+    )
+    return TestClient(app)
+
+
+@pytest.fixture
+def writer(db: Path) -> Iterator[TestClient]:
+    with make_client(db, allow_ingest=True, token=TOKEN) as client:
+        yield client
+
+
+def auth(token: str = TOKEN) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def doc(text: str = "Militias attacked a convoy near the border.", **fields: Any) -> dict[str, Any]:
+    return {"documents": [{"text": text, **fields}]}
+
+
+# -- injections ---------------------------------------------------------------------------
+
+
+def test_api_security_injections_change_nothing(db: Path) -> None:
+    with Store.open(db, clusterer=fixed_clusters) as store:
+        before = canonical_dump(store)
+    with make_client(db) as client:
+        for path, params in TEXT_PARAMS.items():
+            for param in params:
+                for value in INJECTIONS:
+                    query: dict[str, str] = {param: value}
+                    if path == "/api/export" and param != "format":
+                        query["format"] = "geojson"
+                    response = client.get(path, params=query)
+                    assert response.status_code in (200, 400, 422), (path, param, value)
+                    assert response.headers["content-type"].startswith(
+                        ("application/json", "application/geo+json")
+                    )
+                    if response.status_code != 200:
+                        assert set(response.json()) == {"error"}
+        for value in INJECTIONS:
+            for route in ("/api/events/", "/api/documents/"):
+                response = client.get(route + quote(value, safe=""))
+                assert response.status_code in (404, 422), (route, value)
+        assert client.get("/api/health").json()["events"] == 5
+    with Store.open(db, clusterer=fixed_clusters) as store:
+        assert canonical_dump(store) == before
+
+
+@pytest.mark.parametrize("value", INJECTIONS[:6])
+def test_api_security_injected_actor_matches_nothing(db: Path, value: str) -> None:
+    with make_client(db) as client:
+        body = client.get("/api/events", params={"actor": value}).json()
+    assert (body["items"], body["total"]) == ([], 0)
+
+
+# -- the write route ----------------------------------------------------------------------
+
+
+def test_api_security_ingest_disabled_by_default(db: Path) -> None:
+    with make_client(db) as client:
+        response = client.post("/api/documents", json=doc(), headers=auth())
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "ingest_disabled"
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "code"),
+    [
+        ({}, 401, "unauthorized"),
+        ({"Authorization": ""}, 401, "unauthorized"),
+        ({"Authorization": "Bearer"}, 401, "unauthorized"),
+        ({"Authorization": "Bearer "}, 401, "unauthorized"),
+        ({"Authorization": f"Basic {TOKEN}"}, 401, "unauthorized"),
+        ({"Authorization": "Bearer wrong-token-of-some-length"}, 403, "forbidden"),
+        ({"Authorization": f"Bearer {TOKEN}x"}, 403, "forbidden"),
+        ({"Authorization": f"Bearer {TOKEN[:-1]}"}, 403, "forbidden"),
+        ({"Authorization": "Bearer ' OR 1=1 --"}, 403, "forbidden"),
+    ],
+)
+def test_api_security_token_required(
+    writer: TestClient, headers: dict[str, str], status: int, code: str
+) -> None:
+    response = writer.post("/api/documents", json=doc(), headers=headers)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    if status == 401:
+        assert response.headers["www-authenticate"] == "Bearer"
+    assert writer.get("/api/health").json()["documents"] == 4
+
+
+def test_api_security_ingest_with_token(writer: TestClient) -> None:
+    response = writer.post(
+        "/api/documents",
+        json={
+            "documents": [
+                {
+                    "id": "new-1",
+                    "text": "Militias attacked a convoy.",
+                    "published": "2024-05-01",
+                    "outlet": "Border News",
+                },
+                {"id": "new-2", "text": "Bonjour tout le monde."},
+            ]
+        },
+        headers=auth(),
+    )
+    assert response.status_code == 201, response.text
+    assert response.json() == {
+        "stored": ["new-1"],
+        "events": 1,
+        "skipped": [
+            {
+                "index": 1,
+                "id": "new-2",
+                "code": "E005",
+                "message": "[E005] Document new-2 does not look like English (test); "
+                "only English is supported.",
+            }
+        ],
+    }
+    assert writer.get("/api/health").json()["documents"] == 5
+    assert writer.get("/api/events/new-1-e1").json()["document"]["outlet"] == "Border News"
+    assert writer.get("/api/documents/new-1").json()["text"] == "Militias attacked a convoy."
+
+
+def test_api_security_ingest_all_skipped(writer: TestClient) -> None:
+    response = writer.post("/api/documents", json=doc("Bonjour."), headers=auth())
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "E005"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"{}",
+        b'{"documents": []}',
+        b'{"documents": [{"text": ""}]}',
+        b'{"documents": [{"text": "x", "published": "yesterday"}]}',
+        b'{"documents": [{"text": "x", "extra": 1}]}',
+        b"[1, 2]",
+        b'{"documents": "x"}',
+    ],
+)
+def test_api_security_ingest_invalid_body(writer: TestClient, body: bytes) -> None:
+    response = writer.post(
+        "/api/documents", content=body, headers={**auth(), "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_document"
+
+
+def test_api_security_token_checked_before_the_body(writer: TestClient) -> None:
+    response = writer.post("/api/documents", content=b"x" * 3_000_000)
+    assert response.status_code == 401
+
+
+def test_api_security_upload_limit(db: Path) -> None:
+    limits = ApiLimits(read_rate=None, write_rate=None, max_body_bytes=1000, max_documents=2)
+    with make_client(db, allow_ingest=True, token=TOKEN, limits=limits) as client:
+        big = client.post("/api/documents", json=doc("x" * 2000), headers=auth())
+        assert big.status_code == 413
+        assert big.json()["error"] == {
+            "code": "payload_too_large",
+            "message": "the body is over the limit of 1000 bytes",
+        }
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: the body is counted as it comes
+            for _ in range(20):
+                yield b"y" * 100
+
+        streamed = client.post("/api/documents", content=chunks(), headers=auth())
+        assert streamed.status_code == 413
+        many = client.post(
+            "/api/documents", json={"documents": [{"text": "a b"}] * 3}, headers=auth()
+        )
+        assert many.status_code == 413
+        assert client.get("/api/health").json()["documents"] == 4
+
+
+def test_api_security_default_upload_limit_is_2mb(writer: TestClient) -> None:
+    response = writer.post("/api/documents", json=doc("word " * 420_000), headers=auth())
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("token", [None, "", "short"])
+def test_api_security_ingest_needs_a_strong_token(db: Path, token: str | None) -> None:
+    with (
+        Store.open(db, clusterer=fixed_clusters) as store,
+        pytest.raises(ServeError, match="at least 16 characters"),
+    ):
+        create_app(db, settings=load_settings(), allow_ingest=True, token=token, store=store)
+
+
+# -- rate limits ----------------------------------------------------------------------------
+
+
+def test_api_security_write_rate_limit(db: Path) -> None:
+    limits = ApiLimits(read_rate=None, write_rate=Rate(per_second=0.01, burst=2))
+    with make_client(db, allow_ingest=True, token=TOKEN, limits=limits) as client:
+        codes = [
+            client.post(
+                "/api/documents", json=doc(f"Attack number {i}.", id=f"r{i}"), headers=auth()
+            ).status_code
+            for i in range(3)
+        ]
+        assert codes == [201, 201, 429]
+        limited = client.post("/api/documents", json=doc(), headers=auth())
+        assert limited.json()["error"]["code"] == "rate_limited"
+        assert int(limited.headers["retry-after"]) >= 1
+
+
+def test_api_security_read_rate_limit(db: Path) -> None:
+    limits = ApiLimits(read_rate=Rate(per_second=0.01, burst=3))
+    with make_client(db, limits=limits) as client:
+        codes = [client.get("/api/events").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_api_security_rate_limiter_refills() -> None:
+    now = [0.0]
+    limiter = RateLimiter(Rate(per_second=2.0, burst=2), clock=lambda: now[0], max_clients=2)
+    assert [limiter.take("a"), limiter.take("a")] == [0.0, 0.0]
+    assert limiter.take("a") == 0.5
+    assert limiter.take("b") == 0.0  # clients have their own buckets
+    now[0] = 0.5
+    assert limiter.take("a") == 0.0
+    now[0] = 10.0
+    limiter.take("c")
+    limiter.take("d")
+    assert len(limiter._buckets) <= 2
+
+
+# -- the single writer --------------------------------------------------------------------
+
+
+def test_api_security_server_drains_the_spool(db: Path) -> None:
+    with make_client(db) as client:
+        assert client.get("/api/health").json()["documents"] == 4
+        document = Document(id="spooled", text="Gunmen raided a village.")
+        write_spool(db, [(document, fake_extract(document))])
+        backend = client.app.state.backend  # type: ignore[attr-defined]
+        assert backend.drain() == 1
+        assert client.get("/api/health").json()["documents"] == 5
+        assert client.get("/api/events/spooled-e1").status_code == 200
+
+
+def test_api_security_serve_refuses_a_locked_database(db: Path) -> None:
+    # the first store stands for another process holding the writer lock
+    with Store.open(db), pytest.raises(ServeError, match="single writer"):
+        create_app(db, settings=load_settings())
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--allow-ingest"], "at least 16 characters"),
+        (["--allow-ingest", "--token", "short"], "at least 16 characters"),
+    ],
+)
+def test_api_security_serve_command_errors(db: Path, args: list[str], fragment: str) -> None:
+    result = CliRunner().invoke(serve, ["--db", str(db), *args], env={"FRONTWATCH_TOKEN": None})
+    assert result.exit_code == 2
+    assert fragment in result.output
+
+
+def test_api_security_serve_command_defaults_to_loopback(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def fake_run(app: Any, **kwargs: Any) -> None:
+        calls.append(kwargs)
+        app.state.backend.close()
+
+    monkeypatch.setattr("uvicorn.run", fake_run)
+    result = CliRunner().invoke(
+        serve, ["--db", str(db), "--port", "8123"], env={"FRONTWATCH_TOKEN": None}
+    )
+    assert result.exit_code == 0, result.output
+    assert calls == [
+        {"host": "127.0.0.1", "port": 8123, "log_level": "warning", "access_log": False}
+    ]
