@@ -89,6 +89,15 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             elif path == "/hang.rss":
                 site.stop.wait(TIMEOUT * 4)  # past the client's timeout
                 self._send(200, self._file("wire.rss"))
+            elif path == "/trickle.rss":  # a byte at a time, each within the timeout
+                self.send_response(200)
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                for _ in range(100):
+                    if site.stop.wait(TIMEOUT / 5):
+                        break
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
             elif path == "/reset.rss":
                 self.connection.setsockopt(
                     socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
@@ -276,6 +285,14 @@ def test_feeds_good_feeds_reach_the_sink_bad_ones_are_isolated(site: Site, tmp_p
         "blankets reached families who fled the fighting around Sarvan, a relief agency said "
         "on Friday."
     )
+
+
+def test_feeds_trickling_feed_is_cut_off(site: Site) -> None:
+    started = time.monotonic()
+    result = _watcher(site, ["trickle.rss"], Collector(), None, retries=0).run_once()
+    assert time.monotonic() - started < TIMEOUT * 3 + 1
+    assert result.feeds[0].status == "failed"
+    assert f"timed out: body not received within {TIMEOUT * 3}s" in result.feeds[0].errors[0]
 
 
 def test_feeds_conditional_requests_and_restart(site: Site, tmp_path: Path) -> None:

@@ -57,6 +57,9 @@ DEFAULT_USER_AGENT = f"frontwatch/{__version__} (+https://github.com/frontwatch/
 MAX_SEEN = 5000
 #: State file format version.
 STATE_VERSION = 1
+#: A response body must arrive within this many timeouts.
+BODY_TIME_FACTOR = 3
+CHUNK_BYTES = 1 << 16
 #: HTTP statuses worth retrying.
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])", re.IGNORECASE)
@@ -288,7 +291,7 @@ class HttpClient:
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, **headers})
         try:
             with self._opener.open(request, timeout=self.timeout) as resp:
-                body = resp.read(self.max_bytes + 1)
+                body = self._read(resp, url)
                 status = resp.status
                 final_url = resp.geturl()
                 got = {k.lower(): v for k, v in resp.headers.items()}
@@ -311,6 +314,22 @@ class HttpClient:
         if len(body) > self.max_bytes:
             raise FetchError(url, f"larger than {self.max_bytes} bytes", transient=False)
         return Response(final_url, status, body, got)
+
+    def _read(self, resp: Any, url: str) -> bytes:
+        """The body, in chunks: a server that trickles bytes is cut off after
+        :data:`BODY_TIME_FACTOR` timeouts in all (the socket timeout is per read)."""
+        deadline = self._clock() + self.timeout * BODY_TIME_FACTOR
+        chunks: list[bytes] = []
+        size = 0
+        while size <= self.max_bytes:
+            chunk = resp.read1(CHUNK_BYTES) if hasattr(resp, "read1") else resp.read(CHUNK_BYTES)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if self._clock() > deadline:
+                raise TimeoutError(f"body not received within {self.timeout * BODY_TIME_FACTOR}s")
+        return b"".join(chunks)
 
 
 # --------------------------------------------------------------------------- state
