@@ -1,0 +1,92 @@
+"""``frontwatch situation``: the situation of a store as of a date, as a table or JSON.
+
+Registered on the ``frontwatch`` group by :mod:`frontwatch.cli`. Exit codes as there: 0 success;
+2 usage or fatal error (bad date or country, unreadable database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+import click
+
+from .dedup import cluster_events
+from .report import build_situation, format_table
+
+logger = logging.getLogger(__name__)
+
+EXIT_FATAL = 2
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a valid ISO date (YYYY-MM-DD)") from None
+
+
+def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) != 2 or not value.isalpha():
+        raise click.BadParameter(f"{value!r} is not an ISO 3166-1 alpha-2 code (e.g. SY)")
+    return value.upper()
+
+
+@click.command()
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    default="frontwatch.duckdb",
+    show_default=True,
+    help="The DuckDB database file.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    callback=_as_of,
+    help="The state on this date (default: everything stored).",
+)
+@click.option(
+    "--country",
+    default=None,
+    metavar="XX",
+    callback=_country,
+    help="Only events located in this country (ISO 3166-1 alpha-2).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+def situation(
+    ctx: click.Context, db: str, as_of: dt.date | None, country: str | None, fmt: str
+) -> None:
+    """Control of places, materiel, displacement, casualties and sources, as of a date."""
+    from ..store.db import Store, StoreError
+
+    try:
+        with Store.open(db, read_only=True) as store:
+            results = list(store.results())
+            duplicates = store.duplicates()
+    except (StoreError, OSError) as err:
+        click.echo(f"error: {err}", err=True)
+        ctx.exit(EXIT_FATAL)
+    clusters = cluster_events(results, duplicates)
+    report = build_situation(clusters, as_of=as_of, country=country)
+    logger.info("%s clusters from %s documents", len(clusters), len(results))
+    if fmt == "json":
+        click.echo(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_table(report), nl=False)
