@@ -86,5 +86,6 @@ def test_errors_missing_template_field_raises_key_error() -> None:
 
 @pytest.mark.parametrize("error", list(Errors), ids=lambda e: e.name)
 def test_errors_code_is_in_a_documented_group(error: Errors) -> None:
-    # E0xx input documents, E1xx data files and settings, E2xx gold data, W0xx warnings
-    assert error.name[:2] in {"E0", "E1", "E2", "W0"}
+    # E0xx input documents, E1xx data files and settings, E2xx gold data, E3xx the store,
+    # W0xx warnings
+    assert error.name[:2] in {"E0", "E1", "E2", "E3", "W0"}

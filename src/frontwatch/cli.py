@@ -289,6 +289,17 @@ def schema() -> None:
     click.echo(json.dumps(event_json_schema(), indent=2))
 
 
+def _register_commands() -> None:
+    """Commands whose code lives with the library part they drive."""
+    from .store.commands import ingest, query, reprocess
+
+    for command in (ingest, reprocess, query):
+        cli.add_command(command)
+
+
+_register_commands()
+
+
 def main() -> None:
     cli(obj={})
 
