@@ -42,7 +42,10 @@ class Errors(StrEnum):
     E103 = "[E103] The spaCy pipeline {model!r} is not installed; run the project's install step."
     # -- the store (E3xx)
     E301 = "[E301] Database {path} is being written by another process (lock {lock})."
-    E302 = "[E302] Database {path} has schema version {found}; this frontwatch reads up to {supported}."
+    E302 = (
+        "[E302] Database {path} has schema version {found}; "
+        "this frontwatch reads up to {supported}."
+    )
     E303 = "[E303] No database at {path}; ingest documents into it first."
     # -- gold data and evaluation (E2xx)
     E201 = "[E201] Gold file {path}, line {line}: {detail}."
