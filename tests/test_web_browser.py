@@ -1,31 +1,28 @@
 """Browser tests of the web map (src/frontwatch/web/static) in real headless Chromium.
 
-The page is served with a small hand-written event set. When the HTTP API
-(:func:`frontwatch.api.app.create_app`) and the store are importable the real app serves it over
-uvicorn; otherwise a test-only stdlib server gives the same JSON shapes (EventPage, EventDetail,
-DocumentView, situation) from the same records. Chromium is Debian's ``/usr/bin/chromium``
-driven by Playwright (never ``playwright install``). Without it the tests skip, except under
-``CI=true`` where they fail, so CI never skips them silently.
+The real app (:func:`frontwatch.api.app.create_app`, uvicorn on a free loopback port) serves the
+page and the API over a store of six hand-written events, one of them in an article full of
+``<script>`` and ``onerror=`` markup. Chromium is Debian's ``/usr/bin/chromium`` driven by
+Playwright (never ``playwright install``). Without it the tests skip, except under ``CI=true``
+where they fail, so CI never skips them silently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
 
 import pytest
+import uvicorn
 
-import frontwatch.web
-from frontwatch.filters import EventFilter
+from frontwatch.api.app import create_app
 from frontwatch.records import (
     Acled,
     Actor,
@@ -39,6 +36,8 @@ from frontwatch.records import (
     Quantity,
     TextSpan,
 )
+from frontwatch.settings import load_settings
+from frontwatch.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,7 +49,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-STATIC = Path(frontwatch.web.__file__).parent / "static"
 
 
 def _require_browser() -> Any:
@@ -100,6 +98,7 @@ class Spec:
     actor2: str | None = None
     quantity: tuple[str, str, float] | None = None
     attribution: str | None = None
+    actor1_type: str | None = None
 
 
 HOSTILE = (
@@ -190,12 +189,13 @@ SPECS = [
         "Rebel forces seized the town of Mweso on Wednesday, residents said.",
         "seized",
         "Rebel forces seized the town of Mweso on Wednesday, residents said.",
-        ("Strategic developments", "Non-violent transfer of territory"),
+        ("Strategic developments", "Non-state actor overtakes territory"),
         "SEIZE",
         "strategic",
         ("Mweso", -1.15, 28.98, "CD"),
         "on Wednesday",
         actor1="Rebel forces",
+        actor1_type="rebel_group",
     ),
 ]
 
@@ -216,8 +216,8 @@ def _build(spec: Spec) -> tuple[Document, DocumentResult]:
     trigger = _piece(text, spec.trigger)
     evidence = _piece(text, spec.evidence)
 
-    def actor(phrase: str | None) -> Actor | None:
-        return Actor(text=phrase, span=_span(text, phrase)) if phrase else None
+    def actor(phrase: str | None, kind: str | None = None) -> Actor | None:
+        return Actor(text=phrase, span=_span(text, phrase), type=kind) if phrase else None
 
     event = Event(
         id=f"{spec.doc_id}-e1",
@@ -225,10 +225,17 @@ def _build(spec: Spec) -> tuple[Document, DocumentResult]:
         plover=Plover(type=spec.plover),
         acled=Acled(event_type=spec.acled[0], sub_event_type=spec.acled[1]),
         category=spec.category,
-        actor1=actor(spec.actor1),
+        actor1=actor(spec.actor1, spec.actor1_type),
         actor2=actor(spec.actor2),
         location=Location(
-            text=name, span=_span(text, name), name=name, lat=lat, lon=lon, country=country
+            text=name,
+            span=_span(text, name),
+            name=name,
+            lat=lat,
+            lon=lon,
+            country=country,
+            feature="PPL",
+            precision=1,
         ),
         date=EventDate(
             text=spec.date, span=_span(text, spec.date), start=day, end=day, precision="day"
@@ -251,169 +258,7 @@ def _build(spec: Spec) -> tuple[Document, DocumentResult]:
 PAIRS = [_build(spec) for spec in SPECS]
 EVENTS = {event.id: event for _, result in PAIRS for event in result.events}
 DOCUMENTS = {document.id: document for document, _ in PAIRS}
-CONTROL: list[dict[str, Any]] = [
-    {
-        "place": "Mweso",
-        "geonameid": None,
-        "country": "CD",
-        "controller": "rebel forces",
-        "status": "held",
-        "since": "2024-03-20",
-        "evidence": ["d6-e1"],
-    },
-]
-
-
-# ---------------------------------------------------------------- test-only API server
-
-
-def _summary(event: Event) -> dict[str, Any]:
-    loc, date = event.location, event.date
-    killed = [q.count for q in event.quantities if q.kind == "killed" and q.count is not None]
-    injured = [q.count for q in event.quantities if q.kind == "injured" and q.count is not None]
-    return {
-        "id": event.id,
-        "doc_id": event.doc_id,
-        "category": event.category,
-        "event_type": event.acled.event_type if event.acled else None,
-        "sub_event_type": event.acled.sub_event_type if event.acled else None,
-        "date_start": date.start.isoformat() if date and date.start else None,
-        "date_end": date.end.isoformat() if date and date.end else None,
-        "place": loc.name if loc else None,
-        "lat": loc.lat if loc else None,
-        "lon": loc.lon if loc else None,
-        "country": loc.country if loc else None,
-        "geonameid": None,
-        "actor1": event.actor1.text if event.actor1 else None,
-        "actor2": event.actor2.text if event.actor2 else None,
-        "fatalities": sum(killed) if killed else None,
-        "injured": sum(injured) if injured else None,
-        "modality": event.modality,
-        "confidence": event.confidence,
-        "sources": 1,
-        "evidence": event.evidence.text,
-    }
-
-
-def _filter(query: dict[str, str]) -> EventFilter:
-    modality = query.get("modality")
-    return EventFilter(
-        start=query.get("start"),
-        end=query.get("end"),
-        country=query.get("country"),
-        actor=query.get("actor"),
-        event_type=query.get("type"),
-        modality=frozenset(modality.split(",")) if modality else None,
-        min_sources=int(query["min_sources"]) if query.get("min_sources") else None,
-    )
-
-
-class FakeApi(BaseHTTPRequestHandler):
-    """GET-only stand-in for the API: /api/events, /api/events/{id}, /api/documents/{id},
-    /api/situation, /api/health; static files from the package by exact name only."""
-
-    files: ClassVar[dict[str, Path]] = {
-        "/" + str(path.relative_to(STATIC)): path for path in STATIC.rglob("*") if path.is_file()
-    }
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def _send(self, status: int, body: bytes, kind: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, status: int, payload: Any) -> None:
-        self._send(status, json.dumps(payload).encode(), "application/json")
-
-    def _error(self, status: int, code: str, message: str) -> None:
-        self._json(status, {"error": {"code": code, "message": message}})
-
-    def do_GET(self) -> None:
-        url = urlsplit(self.path)
-        query = {key: values[-1] for key, values in parse_qs(url.query).items()}
-        path = unquote(url.path)
-        if path.startswith("/api/"):
-            self._api(path[len("/api/") :], query)
-            return
-        file = self.files.get("/index.html" if path == "/" else path)
-        if file is None:
-            self._error(404, "E404", "not found")
-            return
-        kinds = {
-            ".html": "text/html",
-            ".js": "text/javascript",
-            ".css": "text/css",
-            ".geojson": "application/json",
-            ".png": "image/png",
-        }
-        self._send(200, file.read_bytes(), kinds.get(file.suffix, "application/octet-stream"))
-
-    def _api(self, route: str, query: dict[str, str]) -> None:
-        if route == "health":
-            self._json(200, {"status": "ok", "tiles_url": None, "events": len(EVENTS)})
-        elif route == "events":
-            try:
-                flt = _filter(query)
-            except ValueError as exc:
-                self._error(422, "E422", str(exc))
-                return
-            items = [_summary(e) for e in EVENTS.values() if flt.matches(e, sources=1)]
-            offset = int(query.get("cursor") or 0)
-            limit = min(int(query.get("limit") or 100), 500)
-            page = items[offset : offset + limit]
-            more = offset + limit < len(items)
-            self._json(
-                200,
-                {
-                    "items": page,
-                    "total": len(items),
-                    "limit": limit,
-                    "offset": offset,
-                    "next": str(offset + limit) if more else None,
-                },
-            )
-        elif route.startswith("events/") and route[len("events/") :] in EVENTS:
-            event = EVENTS[route[len("events/") :]]
-            self._json(200, {"event": event.model_dump(mode="json"), "sources": 1})
-        elif route.startswith("documents/") and route[len("documents/") :] in DOCUMENTS:
-            document = DOCUMENTS[route[len("documents/") :]]
-            triggers = [e for e in EVENTS.values() if e.doc_id == document.id]
-            self._json(
-                200,
-                {
-                    **document.model_dump(mode="json", exclude={"path"}),
-                    "event_ids": [e.id for e in triggers],
-                    "highlights": [
-                        {
-                            "start": e.trigger.span[0],
-                            "end": e.trigger.span[1],
-                            "field": "trigger",
-                            "event_id": e.id,
-                        }
-                        for e in triggers
-                    ],
-                },
-            )
-        elif route == "situation":
-            as_of = query.get("as_of") or "9999-12-31"
-            control = [c for c in CONTROL if c["since"] <= as_of]
-            self._json(
-                200,
-                {
-                    "as_of": query.get("as_of"),
-                    "control": control,
-                    "materiel": [],
-                    "displacement": [],
-                    "casualties": [],
-                    "sources": [],
-                },
-            )
-        else:
-            self._error(404, "E404", "unknown route")
+# ---------------------------------------------------------------- the real app
 
 
 def _free_port() -> int:
@@ -423,15 +268,28 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", _free_port()), FakeApi)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The API app and the web UI over a store of the hand-written events, on loopback."""
+    path = tmp_path_factory.mktemp("web") / "events.duckdb"
+    with Store.open(path) as store:
+        store.ingest(PAIRS)
+    app = create_app(path, settings=load_settings(), drain_interval=None)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the API server did not start")
+        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{port}/"
     finally:
-        server.shutdown()
-        server.server_close()
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -522,10 +380,11 @@ def test_web_browser_timeline_changes_markers(
 def test_web_browser_control_follows_timeline(session: Session) -> None:
     page = session.page
     page.wait_for_selector(".fw-control", timeout=5000)
-    assert "rebel forces" in page.inner_text("#legend")
+    assert page.locator("#legend .legend-row").last.inner_text() == "Rebel forces"
     page.focus("#asof")
     page.keyboard.press("Home")
     page.wait_for_selector(".fw-control", state="detached", timeout=5000)
+    assert "Rebel forces" not in page.inner_text("#legend")
 
 
 @pytest.mark.parametrize(

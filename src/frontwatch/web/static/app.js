@@ -41,7 +41,8 @@ const state = {
   asOf: null,          // Date or null (no dated events)
   window: 0,
   selected: null,
-  controllers: new Map(),
+  controllers: new Map(),       // controller name -> colour, stable across dates
+  shownControllers: new Set(),  // controllers of the control markers drawn now
   situation: null,
   config: { tiles: "" },
 };
@@ -356,9 +357,10 @@ function buildLegend() {
     legend.append(h("div", { class: "legend-row" },
       h("span", { class: "dot", style: `background:${colour}` }), type));
   }
-  if (state.controllers.size) {
+  if (state.shownControllers.size) {
     legend.append(h("h2", { text: "Control (as of date)" }));
-    for (const [name, colour] of state.controllers) {
+    for (const name of [...state.shownControllers].sort()) {
+      const colour = controllerColour(name);
       legend.append(h("div", { class: "legend-row" },
         h("span", { class: "square", style: `background:${colour}` }), name));
     }
@@ -508,7 +510,10 @@ function redraw() {
     marker.on("click", () => openEvent(ev.id));
     marker.on("add", () => {
       const el = marker.getElement();
-      if (el) el.setAttribute("data-event-id", ev.id);
+      if (el) {
+        el.setAttribute("data-event-id", ev.id);
+        el.classList.toggle("selected", ev.id === state.selected);
+      }
     });
     markers.push(marker);
     placed += 1;
@@ -569,12 +574,14 @@ function controlLatLng(record) {
 
 function drawControl() {
   controlLayer.clearLayers();
+  state.shownControllers.clear();
   const records = (state.situation && state.situation.control) || [];
   for (const record of records) {
     const where = controlLatLng(record);
     if (!where) continue;
     const controller = String(record.controller || "unknown");
     const colour = controllerColour(controller);
+    state.shownControllers.add(controller);
     const status = String(record.status || "held");
     const icon = L.divIcon({
       className: `fw-control status-${status.replace(/[^a-z]/g, "")}`,
@@ -646,7 +653,7 @@ function renderSituation() {
   if (Array.isArray(displacement) && displacement.length) {
     parts.push(h("h3", { text: "Displacement" }), h("ul", { class: "plain" },
       displacement.slice(0, 20).map((d) => h("li", {
-        text: [d.place || d.location || "", d.count ?? "", d.since || d.date || ""]
+        text: [d.place || "", d.count ?? "", d.start || ""]
           .filter((x) => x !== "").join(" · "),
       }))));
   }
@@ -660,12 +667,20 @@ function field(label, value) {
 
 function closeEvent() {
   state.selected = null;
+  markSelected();
   document.getElementById("panel-event").hidden = true;
   document.getElementById("panel-summary").hidden = false;
 }
 
+function markSelected() {
+  for (const el of document.querySelectorAll("path.fw-marker")) {
+    el.classList.toggle("selected", el.getAttribute("data-event-id") === state.selected);
+  }
+}
+
 async function openEvent(id) {
   state.selected = id;
+  markSelected();
   const box = document.getElementById("panel-event");
   document.getElementById("panel-summary").hidden = true;
   box.hidden = false;
@@ -701,7 +716,8 @@ function renderEvent(ev, doc) {
   const att = ev.attribution || {};
   const header = h("div", { class: "event-head" },
     h("button", { type: "button", class: "ghost back", onclick: closeEvent }, "← All events"),
-    h("span", { class: "badge", style: `background:${TYPE_COLOURS[type]}` }, type),
+    h("span", { class: "badge", style: `background:${TYPE_COLOURS[type]}` },
+      ev.acled ? type : String(ev.category || "other").replaceAll("_", " ")),
     ev.acled && ev.acled.sub_event_type ? h("span", { class: "subtype",
       text: ev.acled.sub_event_type }) : null);
   const fields = h("dl", { class: "fields" },
@@ -741,10 +757,11 @@ function renderEvent(ev, doc) {
     evidenceBox.textContent = evidence.text || "";
   }
   parts.push(evidenceBox, legend);
-  const mentions = (ev.mentions || []).filter((m) => m.evidence && m.evidence.text);
-  if (mentions.length > 1) {
-    parts.push(h("h3", { text: `Mentions (${mentions.length})` }), h("ul", { class: "plain" },
-      mentions.map((m) => h("li", { text: m.evidence.text }))));
+  const others = [...new Set((ev.mentions || []).map((m) => m.evidence && m.evidence.text)
+    .filter((text) => typeof text === "string" && text && text !== evidence.text))];
+  if (others.length) {
+    parts.push(h("h3", { text: `Other mentions (${others.length})` }), h("ul", { class: "plain" },
+      others.map((text) => h("li", { text }))));
   }
   if (doc && typeof doc.text === "string") {
     const meta = [doc.title, doc.outlet, doc.published].filter(Boolean).join(" · ");
