@@ -291,9 +291,11 @@ def schema() -> None:
 
 def _register_commands() -> None:
     """Commands whose code lives with the library part they drive."""
+    from .export_command import export
+    from .ingest.watch_command import watch
     from .store.commands import ingest, query, reprocess
 
-    for command in (ingest, reprocess, query):
+    for command in (ingest, reprocess, query, watch, export):
         cli.add_command(command)
 
 
