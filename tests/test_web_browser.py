@@ -160,9 +160,9 @@ SPECS = [
     Spec(
         "d4",
         "2024-03-14",
-        "A drone strike hit a market in Aleppo on Thursday, wounding seven people.",
+        "\U0001f6a8 A drone strike hit a market in Aleppo on Thursday, wounding seven people.",
         "drone strike",
-        "A drone strike hit a market in Aleppo on Thursday, wounding seven people.",
+        "\U0001f6a8 A drone strike hit a market in Aleppo on Thursday, wounding seven people.",
         ("Explosions/Remote violence", "Air/drone strike"),
         "ATTACK",
         "political_violence",
@@ -342,6 +342,16 @@ def _open(page: Any, event_id: str) -> None:
 
 
 # ---------------------------------------------------------------- tests
+
+
+def test_web_browser_pages_through_events(browser: Any, base_url: str) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(base_url + "?page_size=2")
+        page.wait_for_selector("body[data-ready='true']", timeout=15000)
+        assert _visible(page) == 6
+    finally:
+        page.close()
 
 
 def test_web_browser_draws_markers(session: Session, tmp_path: Path) -> None:

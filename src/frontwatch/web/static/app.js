@@ -7,7 +7,9 @@
 // unescaped, into an attribute unescaped, or into a URL other than encodeURIComponent'ed.
 
 const API = new URL(document.body.dataset.api || "api/", document.baseURI);
-const PAGE_SIZE = 500;
+// page size of /api/events (the API's maximum); ?page_size=N overrides it (tests page with it)
+const PAGE_SIZE = Math.min(500, Math.max(1, Number(new URLSearchParams(window.location.search)
+  .get("page_size")) || 500));
 const MAX_EVENTS = 20000;
 const DAY = 86400000;
 
