@@ -45,7 +45,7 @@ from ..about import __version__
 from ..errors import DocumentError, Errors, FrontwatchError
 from ..records import Document
 from ..settings import Settings, load_settings
-from .readers import _Context, _html_document, _plain, strip_html, with_title
+from .readers import html_document, plain_text, strip_html, with_title
 from .screen import screen
 
 logger = logging.getLogger(__name__)
@@ -613,7 +613,7 @@ def _parse_feed(data: bytes, url: str) -> tuple[str | None, list[_Entry]]:
     for n, entry in enumerate(parsed.entries, start=1):
         content = entry.get("content") or []
         body_html = content[0].get("value", "") if content else entry.get("summary", "")
-        title = _plain(entry.get("title")) or None
+        title = plain_text(entry.get("title")) or None
         link = entry.get("link") or None
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         entries.append(
@@ -625,7 +625,7 @@ def _parse_feed(data: bytes, url: str) -> tuple[str | None, list[_Entry]]:
                 published=dt.date(*stamp[:3]) if stamp else None,
             )
         )
-    return _plain(parsed.feed.get("title")) or None, entries
+    return plain_text(parsed.feed.get("title")) or None, entries
 
 
 def _charset(content_type: str | None) -> str:
@@ -639,7 +639,7 @@ def _page_document(page: Response, doc_id: str, entry: _Entry, settings: Setting
         html = page.body.decode(_charset(page.header("content-type")), errors="replace")
     except LookupError:  # an unknown charset name
         html = page.body.decode("utf-8", errors="replace")
-    document = _html_document(html, doc_id=doc_id, path=page.url, ctx=_Context(settings, None))
+    document = html_document(html, doc_id=doc_id, path=page.url, settings=settings)
     title = entry.title or document.title
     return document.model_copy(
         update={

@@ -555,6 +555,19 @@ def with_title(title: str | None, body: str) -> str:
     return f"{title}\n\n{body}"
 
 
+def html_document(
+    html: str,
+    *,
+    doc_id: str,
+    path: str,
+    settings: Settings,
+    published: dt.date | None = None,
+) -> Document:
+    """A Document from an HTML page: main text and metadata by trafilatura, a tag-stripping
+    fallback when it finds nothing, the title in front (docs/input.md)."""
+    return _html_document(html, doc_id=doc_id, path=path, ctx=_Context(settings, published))
+
+
 def _html_document(html: str, *, doc_id: str, path: str, ctx: _Context) -> Document:
     import trafilatura
     from trafilatura.settings import set_date_params
@@ -629,5 +642,9 @@ def _read_feed(
         )
 
 
-def _plain(value: object) -> str:
+def plain_text(value: object) -> str:
+    """HTML or text of a feed field as one line of plain text ("" for anything else)."""
     return strip_html(value).text.replace("\n\n", " ") if isinstance(value, str) else ""
+
+
+_plain = plain_text
