@@ -390,7 +390,10 @@ function filterParams() {
   return params;
 }
 
+let loadGeneration = 0;
+
 async function loadEvents() {
+  const generation = ++loadGeneration;  // a newer load (filters changed) wins over this one
   setStatus("Loading events…");
   const params = { ...filterParams(), limit: PAGE_SIZE };
   const events = [];
@@ -400,6 +403,7 @@ async function loadEvents() {
   let truncated = false;
   for (;;) {
     const page = await getJson(url, query);
+    if (generation !== loadGeneration) return;
     for (const item of page.items || []) {
       if (!item || item.id === undefined || item.id === null) continue;
       const ev = summarise(item);
