@@ -426,6 +426,24 @@ def test_api_unknown_route(client: TestClient, path: str) -> None:
     error(client.get(path), 404, "not_found")
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("POST", "/api/events", "GET"),
+        ("DELETE", "/api/events/ev-capture", "GET"),
+        ("GET", "/api/documents", "POST"),
+        ("PUT", "/api/documents", "POST"),
+        ("HEAD", "/api/health", "GET"),
+    ],
+)
+def test_api_method_not_allowed(client: TestClient, method: str, path: str, allow: str) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    if method != "HEAD":
+        assert response.json()["error"]["code"] == "method_not_allowed"
+
+
 # -- events ---------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from ..about import __version__
@@ -153,10 +154,25 @@ def create_app(
 
     @app.api_route(
         "/api/{rest:path}",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
         include_in_schema=False,
     )
-    async def unknown_api(rest: str) -> Response:
+    async def unknown_api(request: Request, rest: str) -> Response:
+        allowed = sorted(
+            {
+                method
+                for route in (*router.routes, *writes.routes)
+                if isinstance(route, APIRoute) and route.path_regex.match(request.url.path)
+                for method in route.methods or ()
+            }
+        )
+        if allowed:
+            raise ApiError(
+                405,
+                ApiCode.METHOD_NOT_ALLOWED,
+                f"{request.method} is not allowed here; use {', '.join(allowed)}",
+                headers={"Allow": ", ".join(allowed)},
+            )
         raise ApiError(404, ApiCode.NOT_FOUND, "no such API route")
 
     folder = static_dir if static_dir is not None else WEB_STATIC
