@@ -28,8 +28,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from spacy.attrs import LOWER, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -80,6 +82,9 @@ class ActorEntry(BaseModel):
         return [self.name, *self.aliases, *self.leader]
 
 
+_LOOKUP_CACHE_SIZE = 50_000  # texts whose lookup is remembered (names recur across articles)
+
+
 def is_case_sensitive(alias: str) -> bool:
     """Short all-caps aliases ("IS", "US", "ADF", "U.N.") only match their exact case."""
     letters = [c for c in alias if c.isalpha()]
@@ -108,6 +113,8 @@ class ActorDictionary:
     _exact: dict[str, str] = field(default_factory=dict, repr=False)
     _folded: dict[str, str] = field(default_factory=dict, repr=False)
     _by_country: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    # text -> canonical name (or None) of earlier lookups; emptied when entries are added
+    _lookups: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, paths: Sequence[Path] = (), *, bundled: bool = True) -> ActorDictionary:
@@ -141,6 +148,7 @@ class ActorDictionary:
         return dictionary
 
     def add_entries(self, entries: Sequence[ActorEntry], *, override: bool) -> None:
+        self._lookups.clear()
         seen: set[str] = set()
         for entry in entries:
             old = self.entries.get(entry.name)
@@ -181,9 +189,15 @@ class ActorDictionary:
 
     def lookup(self, text: str) -> ActorEntry | None:
         """The entry one of whose names is ``text`` (acronyms case-sensitively)."""
-        name = self._exact.get(text.strip())
-        if name is None and not is_case_sensitive(text):
-            name = self._folded.get(normalize(text))
+        try:
+            name = self._lookups[text]
+        except KeyError:
+            name = self._exact.get(text.strip())
+            if name is None and not is_case_sensitive(text):
+                name = self._folded.get(normalize(text))
+            if len(self._lookups) >= _LOOKUP_CACHE_SIZE:
+                self._lookups.clear()
+            self._lookups[text] = name
         return self.entries.get(name) if name else None
 
     def state_actor(self, country: str, kind: str) -> ActorEntry | None:
@@ -492,7 +506,8 @@ class _MentionFinder:
         # a PERSON with its title wins over the names inside it ("Iraqi President" + "Saddam
         # Hussein"); its entry comes from the whole, the person, or the title, in that order
         persons: list[tuple[Span, ActorEntry | None]] = []
-        for ent in doc.ents:
+        ents = doc.ents
+        for ent in ents:
             if ent.label_ != "PERSON":
                 continue
             full = self._with_title(ent)
@@ -511,15 +526,15 @@ class _MentionFinder:
             persons.append((full, entry))
         seeds = [_Seed(span, self.dictionary.lookup(span.text)) for span in matched]
         seeds += [_Seed(span, entry) for span, entry in persons]
-        taken = {t.i for seed in seeds for t in seed.span}
-        for ent in doc.ents:
+        taken = {i for seed in seeds for i in range(seed.span.start, seed.span.end)}
+        for ent in ents:
             if (
                 ent.label_ in NAMED_LABELS
                 and ent.label_ != "PERSON"
-                and not any(t.i in taken for t in ent)
+                and taken.isdisjoint(range(ent.start, ent.end))
             ):
                 seeds.append(_Seed(ent, self.dictionary.lookup(ent.text)))
-                taken.update(t.i for t in ent)
+                taken.update(range(ent.start, ent.end))
         result = []
         for seed in sorted(seeds, key=lambda s: s.span.start):
             span = _strip_article(seed.span)
@@ -547,8 +562,14 @@ class _MentionFinder:
         seed_at = {t.i: seed for seed in seeds for t in seed.span}
         heads: dict[int, list[_Seed]] = {}
         # every actor noun heads a phrase; a seed used as a modifier joins its head's phrase
-        for token in doc:
-            if token.pos_ in ("NOUN", "PROPN") and token.lower_ in NOUN_TYPES:
+        strings = doc.vocab.strings
+        lowers = doc.to_array(LOWER).tolist()
+        nouns = (NOUN, PROPN)
+        pos = doc.to_array(POS).tolist()
+        for i, lower in enumerate(lowers):
+            # words read as hashes: building every Token was most of the cost
+            if pos[i] in nouns and strings[lower] in NOUN_TYPES:
+                token = doc[i]
                 seed = seed_at.get(token.i)
                 if token.dep_ in ("compound", "nmod") and token.head.lower_ not in NOUN_TYPES:
                     continue  # "government buildings", "police station"

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_STOP, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -225,8 +226,46 @@ def _default_demonyms() -> Demonyms:
     return Demonyms.load()
 
 
-def _is_cap(tok: Token) -> bool:
-    return (bool(tok.text[:1].isupper()) and tok.is_alpha) or tok.text in {"-", "–"}
+# words that continue a capitalised n-gram besides capitalised words and feature words
+_GRAM_CONTINUATIONS = frozenset(
+    {"gas", "oil", "border", "air", "el", "al", "ez", "az", "ad", "as", "ash", "of", "de", "ed"}
+    | {"es", "an"}
+)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What n-gram matching reads of every token, taken from the Doc once.
+
+    Reading these as token arrays instead of building a Token per test is most of the speed
+    of :meth:`PlaceRecognizer._match`; ``text[starts[i] : ends[j - 1]]`` is ``doc[i:j].text``.
+    """
+
+    text: str
+    texts: list[str]
+    lowers: list[str]
+    starts: list[int]
+    ends: list[int]
+    is_stop: list[bool]
+    is_punct: list[bool]
+    is_alpha: list[bool]
+
+    @classmethod
+    def read(cls, doc: Doc) -> _Words:
+        strings = doc.vocab.strings
+        columns = doc.to_array([ORTH, LOWER, IDX, IS_STOP, IS_PUNCT, IS_ALPHA]).tolist()
+        texts = [strings[row[0]] for row in columns]
+        starts = [row[2] for row in columns]
+        return cls(
+            text=doc.text,
+            texts=texts,
+            lowers=[strings[row[1]] for row in columns],
+            starts=starts,
+            ends=[start + len(word) for start, word in zip(starts, texts, strict=True)],
+            is_stop=[bool(row[3]) for row in columns],
+            is_punct=[bool(row[4]) for row in columns],
+            is_alpha=[bool(row[5]) for row in columns],
+        )
 
 
 class PlaceRecognizer:
@@ -273,7 +312,8 @@ class PlaceRecognizer:
                 spans[(start, ent.end)] = "ent"
             elif ent.label_ in {"ORG", "NORP", "PERSON"}:
                 spans[(start, ent.end)] = ent.label_
-        matched = self._match(doc, gz)
+        words = _Words.read(doc)
+        matched = self._match(doc, gz, words)
         found: list[PlaceMention] = []
         deferred: list[PlaceMention] = []
         weak: list[PlaceMention] = []  # small places: kept inside a division the text names
@@ -337,11 +377,12 @@ class PlaceRecognizer:
                 continue  # "Gunmen" tagged as a place at the start of a sentence
             taken.update(range(s, e))
             found.append(self._mention(doc, s, e, cands))
-        for tok in doc:  # demonyms the model did not tag
-            if tok.i not in taken and tok.text in self.demonyms.countries and tok.pos_ != "VERB":
-                dm = self._demonym(doc, tok.i, tok.i + 1)
+        demonyms = self.demonyms.countries
+        for i, word in enumerate(words.texts):  # demonyms the model did not tag
+            if i not in taken and word in demonyms and doc[i].pos_ != "VERB":
+                dm = self._demonym(doc, i, i + 1)
                 if dm is not None:
-                    taken.add(tok.i)
+                    taken.add(i)
                     found.append(dm)
         if deferred:  # names the model gave to persons: kept when the document's places agree
             countries = {c.place.country for m in found for c in m.candidates[:1]}
@@ -375,60 +416,45 @@ class PlaceRecognizer:
         self._resolve(doc, found)
         return found
 
-    def _match(self, doc: Doc, gz: Gazetteer) -> set[tuple[int, int]]:
+    def _match(self, doc: Doc, gz: Gazetteer, words: _Words) -> set[tuple[int, int]]:
         """Capitalised n-grams (and "X <feature word>") that name a gazetteer place."""
         grams: dict[str, list[tuple[int, int]]] = {}
         n = len(doc)
-        for i, tok in enumerate(doc):
+        texts, lowers, text = words.texts, words.lowers, words.text
+        starts, ends = words.starts, words.ends
+        is_stop, is_punct, is_alpha = words.is_stop, words.is_punct, words.is_alpha
+        for i in range(n):
+            word, lower = texts[i], lowers[i]
             article = (
-                tok.lower_ in _ARTICLE_WORDS
+                lower in _ARTICLE_WORDS
                 and i + 2 < n
-                and doc[i + 1].text == "-"
-                and doc[i + 2].text[:1].isupper()
+                and texts[i + 1] == "-"
+                and texts[i + 2][:1].isupper()
             )  # "al-Mawsil"
             if not article and (
-                not (tok.text[:1].isupper() and tok.text.replace(".", "").isalpha())
-                or tok.is_stop
-                or len(tok) < 2
-                or tok.lower_ in {"we", "i", "in", "a", "act"}
+                not (word[:1].isupper() and word.replace(".", "").isalpha())
+                or is_stop[i]
+                or len(word) < 2
+                or lower in {"we", "i", "in", "a", "act"}
             ):
                 continue
             for j in range(i + 1, min(n, i + _MAX_NGRAM) + 1):
-                last = doc[j - 1]
+                last, last_lower = texts[j - 1], lowers[j - 1]
+                last_cap = (last[:1].isupper() and is_alpha[j - 1]) or last in {"-", "–"}
                 if j - 1 > i and not (
-                    _is_cap(last)
-                    or last.lower_ in FEATURE_WORDS
-                    or last.lower_
-                    in {
-                        "gas",
-                        "oil",
-                        "border",
-                        "air",
-                        "el",
-                        "al",
-                        "ez",
-                        "az",
-                        "ad",
-                        "as",
-                        "ash",
-                        "of",
-                        "de",
-                        "ed",
-                        "es",
-                        "an",
-                    }
+                    last_cap or last_lower in FEATURE_WORDS or last_lower in _GRAM_CONTINUATIONS
                 ):
                     break
-                if last.is_punct and last.text not in {"-", "–"}:
+                if is_punct[j - 1] and last not in {"-", "–"}:
                     break
-                key = name_key(doc[i:j].text)
-                if key and (j - i > 1 or len(key) >= 3 or tok.text in _SHORT_NAMES):
+                key = name_key(text[starts[i] : ends[j - 1]])
+                if key and (j - i > 1 or len(key) >= 3 or word in _SHORT_NAMES):
                     grams.setdefault(key, []).append((i, j))
         known = gz.known_keys(list(grams))
         out: set[tuple[int, int]] = set()
         for key in known:
             for s, e in grams[key]:
-                if doc[e - 1].text in {"-", "–"} or doc[e - 1].lower_ in {"of", "al", "el"}:
+                if texts[e - 1] in {"-", "–"} or lowers[e - 1] in {"of", "al", "el"}:
                     continue
                 out.add((s, e))
         return out

@@ -24,12 +24,14 @@ import threading
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 INDEX_VERSION = "3"
 INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.sqlite"
+_KNOWN_CACHE_SIZE = 200_000  # remembered answers of known_keys
 
 # Arabic definite articles as transliterated in place names ("al-Mawsil", "Deir ez-Zor").
 ARTICLES = frozenset(
@@ -111,8 +113,12 @@ class Place:
         return self.is_country or self.is_admin1 or self.feature_code in {"CONT", "RGN", "ADM1H"}
 
 
+@lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
-    """Lower-case ASCII key: diacritics, apostrophes and punctuation removed, spaces single."""
+    """Lower-case ASCII key: diacritics, apostrophes and punctuation removed, spaces single.
+
+    Memoised: place recognition asks for the key of every capitalised n-gram of a document.
+    """
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().replace("'", "").replace("\u2019", "").replace("`", "")
@@ -205,6 +211,9 @@ class Gazetteer:
         self.path = path
         self._lock = threading.Lock()
         self._cache: dict[str, list[Candidate]] = {}
+        # the index is read-only: which keys name a place, and country rows, are remembered
+        self._known: dict[str, bool] = {}
+        self._countries: dict[str, Place] = {}
 
     @classmethod
     def open(cls, path: Path | None = None) -> Gazetteer:
@@ -274,15 +283,20 @@ class Gazetteer:
 
     def known_keys(self, keys: list[str]) -> set[str]:
         """Which of these normalised keys name some place (one query for a whole document)."""
-        found: set[str] = set()
-        uniq = sorted(set(k for k in keys if k))
+        wanted = set(k for k in keys if k)
+        found: set[str] = {k for k in wanted if self._known.get(k)}
+        uniq = sorted(k for k in wanted if k not in self._known)
         for i in range(0, len(uniq), 500):
             chunk = uniq[i : i + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._query(
                 f"SELECT DISTINCT key FROM names WHERE key IN ({marks})", tuple(chunk)
             )
-            found.update(str(r[0]) for r in rows)
+            hits = {str(r[0]) for r in rows}
+            found.update(hits)
+            if len(self._known) > _KNOWN_CACHE_SIZE:
+                self._known.clear()
+            self._known.update((k, k in hits) for k in chunk)
         return found
 
     def candidates(self, name: str, limit: int = 20) -> list[Place]:
@@ -294,6 +308,9 @@ class Gazetteer:
         return _row_place(rows[0]) if rows else None
 
     def country(self, code: str) -> Place:
+        cached = self._countries.get(code)
+        if cached is not None:
+            return cached
         rows = self._query(
             f"SELECT {_COLUMNS} FROM places WHERE country = ? AND fcode IN "
             "('PCLI','PCLD','PCLF','PCLS','PCLIX','PCL','TERR') ORDER BY population DESC LIMIT 1",
@@ -301,7 +318,8 @@ class Gazetteer:
         )
         if not rows:
             raise KeyError(code)
-        return _row_place(rows[0])
+        place = self._countries[code] = _row_place(rows[0])
+        return place
 
     def admin1(self, country: str, code: str) -> Place:
         rows = self._query(
