@@ -189,7 +189,7 @@ def test_dedup_actors_compatible(a: Actor, b: Actor | None, expected: bool) -> N
 def test_dedup_merges_reports_across_outlets_with_conflicting_values() -> None:
     results = [
         pair("n1", [make_event("e1", "n1", actor1=HTS, location=SARAQIB)], "Outlet A"),
-        pair("n2", [make_event("e2", "n2", actor1=REBELS, location=None)], "Outlet B"),
+        pair("n2", [make_event("e2", "n2", actor1=REBELS, location=SARAQIB)], "Outlet B"),
         pair(
             "n3",
             [
@@ -293,14 +293,35 @@ def test_dedup_latest_word_of_a_source_counts() -> None:
 
 
 def test_dedup_representative_is_completed_from_other_reports() -> None:
-    vague = make_event("e1", "n1", actor1=REBELS, location=None, day="2020-02-28", inferred=True)
-    precise = make_event("e2", "n2", actor1=None, location=SARAQIB, day="2020-02-27")
+    vague = make_event(
+        "e1", "n1", actor1=HTS, actor2=ARMY, location=None, day="2020-02-28", inferred=True
+    )
+    precise = make_event("e2", "n2", actor1=HTS, actor2=TROOPS, location=SARAQIB)
     (cluster,) = cluster_events([pair("n1", [vague]), pair("n2", [precise])])
     event = cluster.event
     assert event.id == "e2"
     assert event.location == SARAQIB
-    assert event.actor1 == REBELS
+    assert event.actor2 == ARMY  # named, where the representative had "troops"
     assert event.date is not None and event.date.start == dt.date(2020, 2, 27)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "merged"),
+    [
+        ({"actor1": REBELS, "location": None}, {"actor1": REBELS, "location": None}, False),
+        ({"actor1": REBELS, "location": SARAQIB}, {"actor1": REBELS, "location": None}, False),
+        ({"actor1": HTS, "location": None}, {"actor1": HTS, "location": None}, True),
+        ({"actor1": REBELS, "location": SARAQIB}, {"actor1": HTS, "location": IDLIB}, True),
+        ({"actor1": HTS, "location": SYRIA}, {"actor1": REBELS, "location": SARAQIB}, False),
+        ({"actor1": HTS, "day": None}, {"actor1": HTS, "location": SARAQIB, "day": None}, False),
+    ],
+)
+def test_dedup_needs_two_agreements(a: dict[str, Any], b: dict[str, Any], merged: bool) -> None:
+    """Of actor1, place and date, two must be known on both sides: absence proves nothing."""
+    first = make_event("e1", "n1", **a)
+    second = make_event("e2", "n2", **b)
+    clusters = cluster_events([pair("n1", [first]), pair("n2", [second])])
+    assert len(clusters) == (1 if merged else 2)
 
 
 def test_dedup_capture_takes_the_place_of_the_attack_in_its_sentence() -> None:

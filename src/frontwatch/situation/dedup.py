@@ -12,7 +12,9 @@ Two event records are reports of the same event when (docs/situation.md):
   within 25 km (precision 1) or 50 km or the same province (precision 2), or inside the
   province or country of a precision-3 place; an absent place matches any;
 * their dates overlap, allowing one day around a stated day and six days around an inferred
-  date (no date expression in the text); an absent date matches any.
+  date (no date expression in the text); an absent date matches any;
+* and at least two of actor1, place and date are known on both sides and agree (named actors,
+  town-level places, dates): an absent value never contradicts, but alone it proves nothing.
 
 Clustering is greedy and complete-linkage: events are taken in date order, and an event joins
 the first cluster all of whose members it is compatible with. The result does not depend on
@@ -49,6 +51,7 @@ AREA_KM = 50.0
 DAY_SLACK = dt.timedelta(days=1)
 INFERRED_SLACK = dt.timedelta(days=6)
 WINDOW = dt.timedelta(days=45)  # clusters older than this before an event are not compared
+AGREEMENTS = 2  # of actor, place and date, how many must be known on both sides and agree
 COUNTED_KINDS = frozenset({"killed", "injured", "displaced", "detained", "materiel", "troops"})
 CITED_KINDS = frozenset({"outlet", "organisation", "document"})
 _PRECISION_RANK = {"day": 0, "week": 1, "range": 2, "month": 3, "year": 4, "unknown": 5}
@@ -229,13 +232,35 @@ def _compatible(a: _Item, b: _Item) -> bool:
         return False
     x, y = a.event, b.event
     if actors_compatible(x.actor1, y.actor1) and actors_compatible(x.actor2, y.actor2):
-        return True
-    symmetric = x.acled is not None and x.acled.sub_event_type == "Armed clash"
-    return (
-        symmetric
+        same = _same_actor(x.actor1, y.actor1)
+    elif (
+        x.acled is not None
+        and x.acled.sub_event_type == "Armed clash"
         and actors_compatible(x.actor1, y.actor2)
         and actors_compatible(x.actor2, y.actor1)
-    )
+    ):
+        same = _same_actor(x.actor1, y.actor2)
+    else:
+        return False
+    return same + _same_place(a.location, b.location) + _both_dated(a, b) >= AGREEMENTS
+
+
+def _same_actor(a: Actor | None, b: Actor | None) -> bool:
+    """Positive evidence: both actors known by name (compatible ones, already checked)."""
+    return a is not None and b is not None and bool(a.name) and bool(b.name)
+
+
+def _same_place(a: Location | None, b: Location | None) -> bool:
+    """Positive evidence: both places known at town level (compatible ones, already checked)."""
+    if a is None or b is None:
+        return False
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    return (a.precision or 1) <= 2 and (b.precision or 1) <= 2
+
+
+def _both_dated(a: _Item, b: _Item) -> bool:
+    return a.window is not None and b.window is not None
 
 
 def actors_compatible(a: Actor | None, b: Actor | None) -> bool:
