@@ -8,7 +8,7 @@ PIP := $(BIN)/pip --disable-pip-version-check
 CONSTRAINTS := -c requirements/constraints.txt
 OUT ?= out
 
-.PHONY: install install-dev demo test lint typecheck pytest gazetteer clean
+.PHONY: install install-dev browser demo test lint typecheck pytest gazetteer clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,15 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-pytest: install-dev
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`, which
+# downloads a browser). As root (CI) it is installed with apt-get; elsewhere the tests skip
+# with a reason unless CI=true.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not installed: browser tests will be skipped (apt-get install chromium)"; fi; }
+
+pytest: install-dev browser
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
