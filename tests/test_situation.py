@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from frontwatch.eval.gold import read_gold
-from frontwatch.eval.report import evaluate
+from frontwatch.eval.report import evaluate, run_eval
 from frontwatch.records import (
     Acled,
     Actor,
@@ -29,6 +29,7 @@ from frontwatch.situation import (
     build_situation,
     cluster_events,
     format_table,
+    situation_for_eval,
     to_eval_situation,
 )
 from frontwatch.situation.commands import situation as situation_command
@@ -296,6 +297,9 @@ def test_situation_seed_acceptance() -> None:
     assert (scores.value("materiel.recall") or 0) >= 0.8
     assert scores.value("control.precision") == 1.0
     assert scores.value("materiel.precision") == 1.0
+    again = run_eval(GOLD, lambda g: result, situation=situation_for_eval)
+    assert again.value("control.recall") == scores.value("control.recall")
+    assert again.value("materiel.recall") == scores.value("materiel.recall")
     cited = {s.name for s in report.sources if s.kind == "cited"}
     assert set(seed.sources or []) <= cited
     held = {(r.place, r.controller, r.since.isoformat()[:7]) for r in report.control}

@@ -22,7 +22,7 @@ from .records import (
     SourceRecord,
     ValueSpread,
 )
-from .report import build_situation, format_table, to_eval_situation
+from .report import build_situation, format_table, situation_for_eval, to_eval_situation
 
 __all__ = [
     "CasualtyRecord",
@@ -39,5 +39,6 @@ __all__ = [
     "build_situation",
     "cluster_events",
     "format_table",
+    "situation_for_eval",
     "to_eval_situation",
 ]

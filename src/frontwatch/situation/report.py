@@ -3,7 +3,9 @@
 :func:`build_situation` derives every view from event clusters (:func:`cluster_events`); only
 factual clusters (asserted or reported) dated on or before ``as_of`` count, and with
 ``country`` only those located in that country. :func:`to_eval_situation` gives the output the
-eval scores against the gold ``control`` and ``materiel`` sections.
+eval scores against the gold ``control`` and ``materiel`` sections, and
+:func:`situation_for_eval` is the ``situation`` callable of
+:func:`frontwatch.eval.report.run_eval`.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from frontwatch.eval.gold import GoldDocument
 from frontwatch.eval.report import Situation
 from frontwatch.eval.score import ControlEntry, MaterielEntry
+from frontwatch.records import Document, DocumentResult
 
 from .control import control_records
-from .dedup import quantity_key_parts
+from .dedup import cluster_events, quantity_key_parts
 from .materiel import materiel_ledger
 from .records import (
     CasualtyRecord,
@@ -157,6 +161,16 @@ def to_eval_situation(report: SituationReport) -> Situation:
         for m in report.materiel
     ]
     return Situation(control=control, materiel=materiel)
+
+
+def situation_for_eval(document: GoldDocument, result: DocumentResult) -> Situation:
+    """The ``situation`` callable of :func:`frontwatch.eval.report.run_eval`.
+
+    The situation of one gold document alone, as of its publication date.
+    """
+    source = Document(id=document.doc_id, text=document.text, published=document.published)
+    clusters = cluster_events([(source, result)])
+    return to_eval_situation(build_situation(clusters, as_of=document.published))
 
 
 def format_table(report: SituationReport) -> str:
