@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import importlib.util
+import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -794,6 +796,17 @@ def test_api_export_geojson(client: TestClient) -> None:
     assert 'filename="frontwatch-events.geojson"' in response.headers["content-disposition"]
     features = json.loads(response.content)["features"]
     assert [f["id"] for f in features] == ["ev-capture", "ev-shelling"]  # a cluster is one
+
+
+@pytest.mark.skipif(not EXPORT, reason="frontwatch.export is not written yet")
+def test_api_export_acled_csv_sources(client: TestClient) -> None:
+    response = client.get("/api/export", params={"format": "acled-csv", "country": "IQ"})
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert [(r["event_id_cnty"], r["source"]) for r in rows] == [
+        ("cl-kalvar", "Desert Wire; Hill Post"),
+        ("ev-shelling", "Valley Times"),
+    ]
 
 
 @pytest.mark.skipif(not EXPORT, reason="frontwatch.export is not written yet")

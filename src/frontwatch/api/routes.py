@@ -408,7 +408,12 @@ def export(
     folder = Path(tempfile.mkdtemp(prefix="frontwatch-export-"))
     out = folder / f"frontwatch-events.{suffix}"
     try:
-        write_export(format, events, out, clusters=store.clusters())
+        outlets = {  # the exporter reads only the outlet of an event's document
+            doc_id: Document(id=meta.id, text="", outlet=meta.outlet, published=meta.published)
+            for doc_id in {e.doc_id for e in events}
+            if (meta := index.documents.get(doc_id)) is not None
+        }
+        write_export(format, events, out, clusters=store.clusters(), documents=outlets)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
