@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -337,6 +338,25 @@ def test_api_security_server_drains_the_spool(db: Path) -> None:
         assert backend.drain() == 1
         assert client.get("/api/health").json()["documents"] == 5
         assert client.get("/api/events/spooled-e1").status_code == 200
+
+
+def test_api_security_drainer_thread_stores_spooled_batches(db: Path) -> None:
+    app = create_app(
+        db,
+        settings=load_settings(),
+        store=Store.open(db, clusterer=fixed_clusters),
+        extract=fake_extract,
+        drain_interval=0.05,
+        limits=OPEN,
+    )
+    with TestClient(app) as client:
+        document = Document(id="queued", text="Drones struck a depot.")
+        write_spool(db, [(document, fake_extract(document))])
+        for _ in range(100):
+            if client.get("/api/health").json()["documents"] == 5:
+                break
+            time.sleep(0.05)
+        assert client.get("/api/events/queued-e1").status_code == 200
 
 
 def test_api_security_serve_refuses_a_locked_database(db: Path) -> None:
