@@ -293,9 +293,10 @@ def _register_commands() -> None:
     """Commands whose code lives with the library part they drive."""
     from .export_command import export
     from .ingest.watch_command import watch
+    from .situation.commands import situation
     from .store.commands import ingest, query, reprocess
 
-    for command in (ingest, reprocess, query, watch, export):
+    for command in (ingest, reprocess, query, situation, watch, export):
         cli.add_command(command)
 
 

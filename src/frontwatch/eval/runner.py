@@ -36,6 +36,12 @@ def evaluate_extractor(
     predictions_out: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> EvalReport:
+    from ..situation import situation_for_eval
+
     return run_eval(
-        gold_path, predictor(extractor), predictions_out=predictions_out, progress=progress
+        gold_path,
+        predictor(extractor),
+        predictions_out=predictions_out,
+        progress=progress,
+        situation=situation_for_eval,
     )
