@@ -211,6 +211,7 @@ def test_api_security_ingest_with_token(writer: TestClient) -> None:
                 "only English is supported.",
             }
         ],
+        "indexed": True,
     }
     assert writer.get("/api/health").json()["documents"] == 5
     assert writer.get("/api/events/new-1-e1").json()["document"]["outlet"] == "Border News"
@@ -336,6 +337,7 @@ def test_api_security_server_drains_the_spool(db: Path) -> None:
         write_spool(db, [(document, fake_extract(document))])
         backend = client.app.state.backend  # type: ignore[attr-defined]
         assert backend.drain() == 1
+        assert backend.wait_indexed(10.0)  # the index is rebuilt in the background
         assert client.get("/api/health").json()["documents"] == 5
         assert client.get("/api/events/spooled-e1").status_code == 200
 

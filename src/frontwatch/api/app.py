@@ -108,6 +108,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        backend_ref.start()
         drainer = None
         if drain_interval is not None and hasattr(backend_ref.store, "drain_spool"):
             drainer = Drainer(backend_ref, drain_interval)

@@ -48,12 +48,22 @@ class IngestOutcome:
 
 
 class Backend:
-    """The store, its index and the extractor of POSTed documents."""
+    """The store, its index and the extractor of POSTed documents.
+
+    Every change to the store (a POST, a drained spool) counts as one change; the index is
+    rebuilt by :meth:`refresh`, in the refresher thread once :meth:`start` ran (changes that
+    arrive during a rebuild are coalesced into the next one), else at once.
+    """
 
     def __init__(self, store: StoreLike, *, extract: ExtractFn | None = None) -> None:
         self.store = store
         self._extract = extract
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the store and the extractor: one thread at a time
+        self._cond = threading.Condition()
+        self._changes = 0  # changes made to the store so far
+        self._indexed = 0  # changes the current index includes
+        self._stopping = threading.Event()
+        self._refresher: threading.Thread | None = None
         self._index = self._build()
 
     @property
@@ -61,13 +71,63 @@ class Backend:
         return self._index
 
     def _build(self) -> EventIndex:
-        with self._lock:
-            return EventIndex(self.store.results(), self.store.clusters())
+        with self._lock:  # read under the lock, index without it
+            pairs = list(self.store.results())
+            clusters = self.store.clusters()
+        return EventIndex(pairs, clusters)
 
     def refresh(self) -> None:
         """Rebuild the index from the store and swap it in."""
+        with self._cond:
+            target = self._changes
         index = self._build()
-        self._index = index
+        with self._cond:
+            self._index = index
+            self._indexed = max(self._indexed, target)
+            self._cond.notify_all()
+
+    def changed(self) -> None:
+        """The store changed: rebuild the index (in the refresher thread when it runs)."""
+        with self._cond:
+            self._changes += 1
+            self._cond.notify_all()
+        if self._refresher is None:
+            self.refresh()
+
+    def wait_indexed(self, timeout: float) -> bool:
+        """Wait until the index includes every change made so far; ``False`` on time-out."""
+        with self._cond:
+            target = self._changes
+            return self._cond.wait_for(lambda: self._indexed >= target, timeout)
+
+    def start(self) -> None:
+        """Rebuild the index in a background thread from now on."""
+        if self._refresher is None:
+            self._refresher = threading.Thread(
+                target=self._refresh_loop, name="frontwatch-index", daemon=True
+            )
+            self._refresher.start()
+
+    def _refresh_loop(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(
+                    lambda: self._stopping.is_set() or self._changes > self._indexed
+                )
+            if self._stopping.is_set():
+                return
+            try:
+                self.refresh()
+            except Exception:  # keep serving the old index; try again shortly
+                logger.exception("rebuilding the event index failed")
+                self._stopping.wait(1.0)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        with self._cond:
+            self._cond.notify_all()
+        if self._refresher is not None and self._refresher.is_alive():
+            self._refresher.join(timeout=60)
 
     def document(self, doc_id: str) -> Document | None:
         with self._lock:
@@ -100,7 +160,7 @@ class Backend:
             if pairs:
                 self.store.ingest(pairs)
         if pairs:
-            self.refresh()
+            self.changed()
         return outcome
 
     def drain(self) -> int:
@@ -112,10 +172,11 @@ class Backend:
             stats = drain()
         drained = int(getattr(stats, "drained", 0))
         if getattr(stats, "changed", drained > 0):
-            self.refresh()
+            self.changed()
         return drained
 
     def close(self) -> None:
+        self.stop()
         with self._lock:
             self.store.close()
 

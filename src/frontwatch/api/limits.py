@@ -40,6 +40,7 @@ class ApiLimits:
     default_page: int = DEFAULT_PAGE
     max_body_bytes: int = MAX_BODY_BYTES
     max_documents: int = 100
+    index_wait: float = 10.0  # seconds a POST waits for its documents to be readable
     read_rate: Rate | None = field(default_factory=lambda: Rate(per_second=50.0, burst=200))
     write_rate: Rate | None = field(default_factory=lambda: Rate(per_second=0.5, burst=10))
 

@@ -536,5 +536,8 @@ async def post_documents(request: Request, store: BackendDep) -> Response:
     if not outcome.stored:
         first_error = skipped[0]
         raise ApiError(422, first_error.code, first_error.message)
-    response = IngestResponse(stored=outcome.stored, events=outcome.events, skipped=skipped)
+    indexed = await run_in_threadpool(store.wait_indexed, lim.index_wait)
+    response = IngestResponse(
+        stored=outcome.stored, events=outcome.events, skipped=skipped, indexed=indexed
+    )
     return Response(response.model_dump_json(), status_code=201, media_type="application/json")

@@ -210,3 +210,6 @@ class IngestResponse(Schema):
     stored: list[str] = Field(description="ids of the documents extracted and stored")
     events: int = Field(description="events extracted from them")
     skipped: list[IngestError] = Field(default_factory=list)
+    indexed: bool = Field(
+        description="whether reads already see them (else within seconds: the index is rebuilt)"
+    )
