@@ -92,18 +92,10 @@ def create_app(
     if allow_ingest and (token is None or len(token) < MIN_TOKEN_LENGTH):
         raise ServeError(f"--allow-ingest needs a token of at least {MIN_TOKEN_LENGTH} characters")
     lim = limits or ApiLimits()
-    if extract is None:
-
-        def extract_default(document: Any) -> Any:
-            from ..pipeline import Extractor
-
-            extractor = Extractor(settings)
-            backend_ref._extract = extractor.extract
-            return extractor.extract(document)
-
-        extract = extract_default
     backend_ref = Backend(
-        store if store is not None else open_store(Path(store_path)), extract=extract
+        store if store is not None else open_store(Path(store_path)),
+        extract=extract,
+        settings=settings,
     )
 
     @asynccontextmanager

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from ..errors import DocumentError
 from ..records import Document, DocumentResult
+from ..settings import Settings
 from .index import EventIndex
 
 logger = logging.getLogger(__name__)
@@ -50,14 +51,23 @@ class IngestOutcome:
 class Backend:
     """The store, its index and the extractor of POSTed documents.
 
+    ``extract`` defaults to ``Extractor(settings).extract``, made on the first POST.
+
     Every change to the store (a POST, a drained spool) counts as one change; the index is
     rebuilt by :meth:`refresh`, in the refresher thread once :meth:`start` ran (changes that
     arrive during a rebuild are coalesced into the next one), else at once.
     """
 
-    def __init__(self, store: StoreLike, *, extract: ExtractFn | None = None) -> None:
+    def __init__(
+        self,
+        store: StoreLike,
+        *,
+        extract: ExtractFn | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         self.store = store
         self._extract = extract
+        self._settings = settings
         self._lock = threading.RLock()  # the store and the extractor: one thread at a time
         self._cond = threading.Condition()
         self._changes = 0  # changes made to the store so far
@@ -140,7 +150,7 @@ class Backend:
         if self._extract is None:
             from ..pipeline import Extractor
 
-            self._extract = Extractor().extract
+            self._extract = Extractor(self._settings).extract  # loads spaCy: first POST only
         return self._extract(document)
 
     def ingest(self, documents: Sequence[Document]) -> IngestOutcome:
