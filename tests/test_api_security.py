@@ -12,6 +12,8 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from frontwatch.api.app import ServeError, create_app
 from frontwatch.api.commands import serve
@@ -145,6 +147,45 @@ def test_api_security_injected_actor_matches_nothing(db: Path, value: str) -> No
     with make_client(db) as client:
         body = client.get("/api/events", params={"actor": value}).json()
     assert (body["items"], body["total"]) == ([], 0)
+
+
+@pytest.fixture(scope="module")
+def reader(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    path = tmp_path_factory.mktemp("reader") / "read.duckdb"
+    shutil.copyfile(template, path)
+    with make_client(path) as client:
+        yield client
+
+
+QUERY_PARAMS = sorted(
+    {(path, p) for path, params in TEXT_PARAMS.items() for p in params}
+    | {
+        ("/api/events", "limit"),
+        ("/api/events", "offset"),
+        ("/api/events", "min_sources"),
+    }
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    target=st.sampled_from(QUERY_PARAMS),
+    value=st.one_of(st.text(max_size=40), st.from_regex(r"-?[0-9]{1,12}", fullmatch=True)),
+)
+def test_api_security_any_query_value_is_answered(
+    reader: TestClient, target: tuple[str, str], value: str
+) -> None:
+    path, param = target
+    response = reader.get(
+        path,
+        params={
+            param: value,
+            **({"format": "geojson"} if path.endswith("export") and param != "format" else {}),
+        },
+    )
+    assert response.status_code in (200, 400, 422)
+    if response.status_code != 200:
+        assert set(response.json()) == {"error"}
 
 
 # -- the write route ----------------------------------------------------------------------
