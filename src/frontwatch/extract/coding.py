@@ -67,7 +67,9 @@ def code_event(
     if frame.acled in scores:
         scores[frame.acled] += frame.prior
     _actor_evidence(scores, frame.family, actor1, actor2, cand.theme_lemma, frame.name)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], labels.index(kv[0])))
+    ranked = sorted(
+        scores.items(), key=lambda kv: (-kv[1], kv[0] != frame.acled, labels.index(kv[0]))
+    )  # on a tie the frame's own label wins
     best, best_score = ranked[0]
     margin = best_score - (ranked[1][1] if len(ranked) > 1 else 0.0)
     # a stream's disasters, accidents and crime are labelled, not coded as conflict: an
