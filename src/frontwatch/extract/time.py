@@ -187,6 +187,50 @@ def _alt(words: Iterable[str], abbreviations: bool = False) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+# Characters that Python's case-insensitive matching equates with an ASCII letter although
+# str.lower() does not turn them into it (dotted and dotless I, long s, Kelvin sign).
+_CASE_ODDITIES = frozenset("\u0130\u0131\u017f\u212a")
+
+
+class _CueText:
+    """A text, lowercased once for cue words, with its regex cue answers remembered."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # without the odd characters, (?i:word) matches a text exactly where word is a
+        # substring of its lowercase form
+        self.lower: str | None = None if _CASE_ODDITIES.intersection(text) else text.lower()
+        self.answers: dict[_Cue, bool] = {}
+
+
+class _Cue:
+    """Something every match of a pattern contains.
+
+    ``regex`` is the piece as the pattern writes it (case rules included); ``words``, when the
+    piece is a case-insensitive choice of plain ASCII words, lets the test be a substring
+    search of the lowercased text instead.
+    """
+
+    def __init__(self, *, regex: str | None = None, words: Iterable[str] = ()) -> None:
+        words = tuple(words)
+        if regex is None:
+            regex = "(?i:" + "|".join(words) + ")"
+        self.regex = re.compile(regex)
+        plain = bool(words) and all(w.isascii() and w.isalpha() for w in words)
+        self.words = tuple(w.lower() for w in words) if plain else ()
+
+    def found_in(self, text: _CueText) -> bool:
+        answer = text.answers.get(self)
+        if answer is None:
+            if self.words and text.lower is not None:
+                lower = text.lower
+                answer = any(word in lower for word in self.words)
+            else:
+                answer = self.regex.search(text.text) is not None
+            text.answers[self] = answer
+        return answer
+
+
 class _Patterns:
     """The compiled surface patterns, in priority order (ties go to the earlier one)."""
 
@@ -317,6 +361,42 @@ class _Patterns:
             ),
         ]
         self.table = [(name, re.compile(rf"(?<![\w\-–]){body}(?![\w])")) for name, body in table]
+        # Cues: what every match of a pattern contains, copied from the pattern. A text without
+        # the cue is not scanned with the pattern: a regex that starts with a lookbehind and a
+        # long alternation is tried at every character, and most patterns find nothing in most
+        # texts. A cue is a case-sensitive regex, or words that the pattern matches
+        # case-insensitively (see _Cue). A pattern without a cue is always run.
+        month_cue, ago_cue = _Cue(regex=mon), _Cue(words=("ago",))
+        season_cue = _Cue(regex=season, words=lex.seasons)
+        self.cues: dict[str, _Cue] = {
+            "between": _Cue(words=("between", "from")),
+            "md_range": month_cue,
+            "dm_range": month_cue,
+            "year_range": _Cue(regex=year),
+            "part": _Cue(
+                words=("early", "mid", "late", "end", "beginning", "start", "middle", "half")
+            ),
+            "earlier": _Cue(words=("earlier", "later")),
+            "duration": _Cue(
+                words=("past", "last", "previous", "preceding", "next", "coming", "following")
+            ),
+            "recent": _Cue(words=("recent",)),
+            "for": _Cue(words=("for",)),
+            "ago": ago_cue,
+            "ago_vague": ago_cue,
+            "shift": _Cue(words=("later", "earlier", "afterwards", "before", "after")),
+            "decade": _Cue(regex=r"(?:1[89]|20)\d0'?s"),
+            "season_year": season_cue,
+            "season_rel": season_cue,
+            "rel_month": month_cue,
+            "rel": _Cue(words=("week", "month", "year")),  # "weekend" contains "week"
+            "weekend": _Cue(words=("weekend",)),
+            "deictic": _Cue(words=("yesterday", "today", "tonight", "tomorrow")),
+            "anaphor": _Cue(
+                words=("day", "morning", "afternoon", "evening", "night", "week", "month", "year")
+            ),
+            "weekday": _Cue(regex=wd),
+        }
 
     def parse_atom(self, text: str, lex: TimeLexicon) -> _Atom | None:
         text = text.strip()
@@ -594,7 +674,11 @@ class TimeTagger:
 
     def _match(self, text: str) -> list[_Candidate]:
         found: list[_Candidate] = []
+        lowered = _CueText(text)
         for name, pattern in self.patterns.table:
+            cue = self.patterns.cues.get(name)
+            if cue is not None and not cue.found_in(lowered):
+                continue  # the pattern cannot match this text
             for m in pattern.finditer(text):
                 if m.end() > m.start():
                     found.append(_Candidate(name, m.start(), m.end(), m.groupdict()))
