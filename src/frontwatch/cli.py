@@ -291,12 +291,13 @@ def schema() -> None:
 
 def _register_commands() -> None:
     """Commands whose code lives with the library part they drive."""
+    from .api.commands import serve
     from .export_command import export
     from .ingest.watch_command import watch
     from .situation.commands import situation
     from .store.commands import ingest, query, reprocess
 
-    for command in (ingest, reprocess, query, situation, watch, export):
+    for command in (ingest, reprocess, query, situation, watch, export, serve):
         cli.add_command(command)
 
 
