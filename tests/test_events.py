@@ -210,7 +210,13 @@ def test_events_arguments(
     [
         ("The rebels said they would attack the base.", "threaten", "attack", "rebels", None),
         ("Hungary will support the plan.", "agree", "support", "Hungary", None),
-        ("The government said it would not accept the proposal.", "reject", "agree", "government", None),
+        (
+            "The government said it would not accept the proposal.",
+            "reject",
+            "agree",
+            "government",
+            None,
+        ),
         # a demand is the speaker's, addressed to the subject of the demanded act
         (
             "Police must release the detained students, the minister said.",

@@ -142,8 +142,8 @@ def _draft(
     if date is None:
         date = time.default_date(doc, trigger)
     counts = quantities.event_quantities(doc, trigger)
-    for anchor in cand.absorbed:  # "an airstrike hit the market, killing 12": the verb's counts
-        for extra in quantities.event_quantities(doc, doc[anchor : anchor + 1]):
+    for absorbed in cand.absorbed:  # "an airstrike hit the market, killing 12": the verb's counts
+        for extra in quantities.event_quantities(doc, doc[absorbed : absorbed + 1]):
             if all(extra.span != q.span for q in counts):
                 counts.append(extra)
     attr = attribution.attribution_for(doc, trigger)
