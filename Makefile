@@ -29,10 +29,17 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 	$(BIN)/frontwatch gazetteer build --if-needed >/dev/null
 
+# Extract the samples, store them, print the situation, then serve the map (when run from a
+# terminal; otherwise print the command that serves it).
 demo: install
 	mkdir -p $(OUT)
 	$(BIN)/frontwatch extract samples/articles -o $(OUT)/events.jsonl --progress
 	@echo "events: $$(wc -l < $(OUT)/events.jsonl) in $(OUT)/events.jsonl"
+	$(BIN)/frontwatch ingest samples/articles --db $(OUT)/demo.duckdb --no-progress
+	$(BIN)/frontwatch situation --db $(OUT)/demo.duckdb
+	@if [ -t 0 ]; then echo "map: http://127.0.0.1:8000 (Ctrl-C to stop)"; \
+	  $(BIN)/frontwatch serve --db $(OUT)/demo.duckdb; \
+	else echo "map: $(BIN)/frontwatch serve --db $(OUT)/demo.duckdb, then open http://127.0.0.1:8000"; fi
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench scripts
