@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,8 +92,12 @@ def is_case_sensitive(alias: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 5
 
 
+@lru_cache(maxsize=65_536)
 def normalize(text: str) -> str:
-    """Key for case-insensitive lookups: lower case, straight quotes, single spaces, no 'the'."""
+    """Key for case-insensitive lookups: lower case, straight quotes, single spaces, no 'the'.
+
+    Memoised: the same names are looked up in article after article.
+    """
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
     text = re.sub(r"\s+", " ", text.strip()).lower()
     text = re.sub(r"\s*-\s*", "-", text)
@@ -559,7 +564,7 @@ class _MentionFinder:
     def run(self) -> list[ActorMention]:
         doc = self.doc
         seeds = self.seeds()
-        seed_at = {t.i: seed for seed in seeds for t in seed.span}
+        seed_at = {i: seed for seed in seeds for i in range(seed.span.start, seed.span.end)}
         heads: dict[int, list[_Seed]] = {}
         # every actor noun heads a phrase; a seed used as a modifier joins its head's phrase
         strings = doc.vocab.strings
@@ -877,9 +882,9 @@ class _MentionFinder:
         return entry.name
 
     def _place_like(self, span: Span, head: Token, entry: ActorEntry | None) -> bool:
-        is_place = entry is not None and normalize(span.text) in {
-            normalize(t) for t in entry.toponyms
-        }
+        is_place = entry is not None and normalize(span.text) in _toponym_keys(
+            tuple(entry.toponyms)
+        )
         if entry is None and span.root.ent_type_ in ("GPE", "LOC", "FAC"):
             is_place = True
         if not is_place:
@@ -958,6 +963,12 @@ class _MentionFinder:
                 )
             )
         return out
+
+
+@lru_cache(maxsize=4096)
+def _toponym_keys(toponyms: tuple[str, ...]) -> frozenset[str]:
+    """The lookup keys of an entry's place-name aliases."""
+    return frozenset(normalize(t) for t in toponyms)
 
 
 def _modifies_thing(span: Span) -> bool:
