@@ -119,7 +119,7 @@ class ActorDictionary:
     _folded: dict[str, str] = field(default_factory=dict, repr=False)
     _by_country: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     # text -> canonical name (or None) of earlier lookups; emptied when entries are added
-    _lookups: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _lookups: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, paths: Sequence[Path] = (), *, bundled: bool = True) -> ActorDictionary:

@@ -226,6 +226,12 @@ def _default_demonyms() -> Demonyms:
     return Demonyms.load()
 
 
+@lru_cache(maxsize=65_536)
+def _alike(key: str, name: str) -> bool:
+    """A transliteration still looks like the place's name (memoised: difflib is slow)."""
+    return SequenceMatcher(None, key, name_key(name)).ratio() >= 0.5
+
+
 # words that continue a capitalised n-gram besides capitalised words and feature words
 _GRAM_CONTINUATIONS = frozenset(
     {"gas", "oil", "border", "air", "el", "al", "ez", "az", "ad", "as", "ash", "of", "de", "ed"}
@@ -246,25 +252,28 @@ class _Words:
     lowers: list[str]
     starts: list[int]
     ends: list[int]
-    is_stop: list[bool]
-    is_punct: list[bool]
-    is_alpha: list[bool]
+    is_stop: list[int]  # 1 or 0
+    is_punct: list[int]
+    is_alpha: list[int]
 
     @classmethod
     def read(cls, doc: Doc) -> _Words:
         strings = doc.vocab.strings
-        columns = doc.to_array([ORTH, LOWER, IDX, IS_STOP, IS_PUNCT, IS_ALPHA]).tolist()
-        texts = [strings[row[0]] for row in columns]
-        starts = [row[2] for row in columns]
+        orth, lower, idx, is_stop, is_punct, is_alpha = (
+            doc.to_array([ORTH, LOWER, IDX, IS_STOP, IS_PUNCT, IS_ALPHA]).T.tolist()
+            if len(doc)
+            else ([], [], [], [], [], [])
+        )
+        texts = [strings[h] for h in orth]
         return cls(
             text=doc.text,
             texts=texts,
-            lowers=[strings[row[1]] for row in columns],
-            starts=starts,
-            ends=[start + len(word) for start, word in zip(starts, texts, strict=True)],
-            is_stop=[bool(row[3]) for row in columns],
-            is_punct=[bool(row[4]) for row in columns],
-            is_alpha=[bool(row[5]) for row in columns],
+            lowers=[strings[h] for h in lower],
+            starts=idx,
+            ends=[start + len(word) for start, word in zip(idx, texts, strict=True)],
+            is_stop=is_stop,
+            is_punct=is_punct,
+            is_alpha=is_alpha,
         )
 
 
@@ -495,8 +504,8 @@ class PlaceRecognizer:
             for c in cands
             if c.exact
             or (
-                SequenceMatcher(None, key, name_key(c.place.name)).ratio() >= 0.5
-                and (c.place.population >= 1000 or c.place.source.startswith("supplement"))
+                (c.place.population >= 1000 or c.place.source.startswith("supplement"))
+                and _alike(key, c.place.name)
             )
         ]
 
