@@ -63,13 +63,17 @@ def _kept(cluster: EventCluster, as_of: dt.date | None, country: str | None) -> 
     return date is not None and date <= as_of
 
 
+# a warning or an accusation that cites a count is not itself the event that counts
+STATEMENTS = frozenset({"verbal", "claim"})
+
+
 def displacement(clusters: Sequence[EventCluster]) -> list[DisplacementRecord]:
     """People displaced, one entry per event (best count over sources, low and high)."""
     out = []
     for cluster in clusters:
         spread = cluster.conflicts.get("displaced")
         event = cluster.event
-        if spread is None or event.historical:
+        if spread is None or event.historical or event.category in STATEMENTS:
             continue
         location = event.location
         out.append(
@@ -100,7 +104,7 @@ def casualties(clusters: Sequence[EventCluster]) -> list[CasualtyRecord]:
             for kind in [quantity_key_parts(key)[0]]
             if kind in ("killed", "injured")
         }
-        if not counts or event.historical:
+        if not counts or event.historical or event.category in STATEMENTS:
             continue
         actor = actor_label(event.actor1)
         location = event.location
