@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,6 +59,7 @@ _NP_STOP_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advc
 _AFFILIATION_PREPS = frozenset({"of", "for", "from", "at", "with", "in"})
 _OUTLET_PREPS = frozenset({"to", "with"})
 _QUOTE_CHARS = {"“": "open", "”": "close", '"': "toggle", "«": "open", "»": "close"}
+_QUOTE_RE = re.compile("[" + re.escape("".join(_QUOTE_CHARS)) + "]")
 _PRONOUN_WINDOW = 3  # sentences looked back to resolve "he said"
 
 if not Doc.has_extension("fw_attributions"):
@@ -267,16 +269,18 @@ class AttributionFinder:
     # -- compute
 
     def predict(self, doc: Doc) -> AttributionResult:
-        named = self._named(doc)
+        strings = doc.vocab.strings
+        lowers = [strings[h] for h in doc.to_array(LOWER).tolist()]
+        named = self._named(doc, lowers)
         by_token: dict[int, _Named] = {}
         for n in named:
             for i in range(n.start, n.end):
                 by_token[i] = n
-        finder = _SentenceWork(doc, self.lexicon, by_token)
+        finder = _SentenceWork(doc, self.lexicon, by_token, lowers)
         mentions: list[AttributionMention] = []
         for sent in finder.sents:
             mentions.extend(finder.sentence(sent, mentions))
-        _extend_to_quotes(doc, mentions)
+        _extend_to_quotes(finder.text, mentions)
         sources = _collect_sources(doc, named, finder.sourced)
         logger.debug(
             "fw_attribution: %s mentions, %s sources in doc %s",
@@ -286,11 +290,9 @@ class AttributionFinder:
         )
         return AttributionResult(mentions=mentions, sources=sources)
 
-    def _named(self, doc: Doc) -> list[_Named]:
+    def _named(self, doc: Doc, lowers: Sequence[str]) -> list[_Named]:
         spans: list[Span] = []
-        skip_patterns = self._pattern_words is not None and self._pattern_words.isdisjoint(
-            doc.vocab.strings[h] for h in set(doc.to_array(LOWER).tolist())
-        )
+        skip_patterns = self._pattern_words is not None and self._pattern_words.isdisjoint(lowers)
         for matcher in (self.phrase_matcher, self.lower_matcher, self.matcher):
             if len(matcher) == 0:  # a small lexicon may leave one empty
                 continue
@@ -339,14 +341,20 @@ class _SentenceWork:
     the dependency checks: reading ``token.lower_`` afresh for each test was most of the cost.
     """
 
-    def __init__(self, doc: Doc, lexicon: AttributionLexicon, named: dict[int, _Named]) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        lexicon: AttributionLexicon,
+        named: dict[int, _Named],
+        lowers: list[str],
+    ) -> None:
         self.doc = doc
         self.lex = lexicon
         self.named = named
         # phrases that ended up as a source or speaker: candidates for doc._.fw_sources
         self.sourced: list[_Phrase] = []
         strings = doc.vocab.strings
-        self.lowers: list[str] = [strings[h] for h in doc.to_array(LOWER).tolist()]
+        self.lowers = lowers  # token.lower_ of every token
         self.lemmas: list[str] = [strings[h].lower() for h in doc.to_array(LEMMA).tolist()]
         self.pos: list[str] = [strings[h] for h in doc.to_array(POS).tolist()]
         self.sents: list[Span] = list(doc.sents)
@@ -975,10 +983,9 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of every quotation, curly or straight quotes."""
     regions: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i, ch in enumerate(text):
-        role = _QUOTE_CHARS.get(ch)
-        if role is None:
-            continue
+    for match in _QUOTE_RE.finditer(text):  # only the quote characters are visited
+        i, ch = match.start(), match.group()
+        role = _QUOTE_CHARS[ch]
         if role == "open" or (role == "toggle" and open_at is None):
             open_at = i
         elif open_at is not None:
@@ -987,9 +994,8 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-def _extend_to_quotes(doc: Doc, mentions: list[AttributionMention]) -> None:
+def _extend_to_quotes(text: str, mentions: list[AttributionMention]) -> None:
     """A content that ends a quotation opened sentences before covers the whole quotation."""
-    text = doc.text
     regions = [r for r in _quote_regions(text) if "\n\n" not in text[r[0] : r[1]]]
     for mention in mentions:
         if mention.hedge:

@@ -301,7 +301,7 @@ class NumberFinder:
             lower = lowers[i]
             if not (
                 lower in starters
-                or any(ch.isdigit() for ch in lower)
+                or (not lower.isalpha() and any(ch.isdigit() for ch in lower))
                 or (malformed_starts and idx[i] in malformed_starts)
             ):
                 i += 1  # no number, vague count or currency can start here
