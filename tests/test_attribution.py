@@ -12,6 +12,7 @@ from frontwatch.errors import FrontwatchError
 from frontwatch.extract.attribution import (
     AttributionFinder,
     AttributionLexicon,
+    _required_words,
     attribution_for,
     default_attribution,
     default_lexicon,
@@ -418,3 +419,22 @@ def test_attribution_citing_inverted_quoted(
 def test_attribution_object_content(nlp: Language, text: str, trigger: str, covered: bool) -> None:
     doc = nlp(text)
     assert (attribution_for(doc, _trigger(doc, trigger)) is not None) is covered
+
+
+@pytest.mark.parametrize(
+    "patterns,expected",
+    [
+        ([[{"LOWER": "ministry"}]], frozenset({"ministry"})),
+        (
+            [[{"IS_TITLE": True, "OP": "*"}, {"LOWER": {"IN": ["office", "council"]}}]],
+            frozenset({"office", "council"}),
+        ),
+        ([[{"LOWER": "the", "OP": "?"}, {"LOWER": "army", "OP": "+"}]], frozenset({"army"})),
+        ([[{"LOWER": "ministry"}], [{"IS_TITLE": True}]], None),
+        ([[{"LOWER": "not", "OP": "!"}, {"POS": "PROPN"}]], None),
+    ],
+)
+def test_attribution_required_words(
+    patterns: list[list[dict[str, object]]], expected: frozenset[str] | None
+) -> None:
+    assert _required_words(patterns) == expected

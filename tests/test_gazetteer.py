@@ -177,3 +177,29 @@ def test_gazetteer_dump_rows_indexed(tmp_path: Path) -> None:
     assert [p.feature_code for p in gz.candidates("Trebil")] == ["PSTB"]
     assert [p.geonameid for p in gz.candidates("Deir Ezzor")] == [170794]
     assert [p.geonameid for p in gz.candidates("Dayr az-Zawr")] == [170794]
+
+
+@pytest.mark.parametrize(
+    "first,second,expected",
+    [
+        (["mosul", "nowhere"], ["mosul", "al mawsil", "nowhere"], {"mosul", "al mawsil"}),
+        (["nowhere"], ["nowhere", "mosul"], {"mosul"}),
+        (["al mawsil"], ["al mawsil", ""], {"al mawsil"}),
+    ],
+)
+def test_gazetteer_known_keys_remembered(
+    gazetteer: Gazetteer, first: list[str], second: list[str], expected: set[str]
+) -> None:
+    gazetteer.known_keys(first)  # answers remembered from an earlier document
+    assert gazetteer.known_keys(second) == expected
+    assert gazetteer.known_keys(second) == expected
+
+
+def test_gazetteer_country_remembered(gazetteer: Gazetteer) -> None:
+    first = gazetteer.country("IQ")
+    assert gazetteer.country("IQ") is first
+    assert gazetteer.country("iq") == first
+    with pytest.raises(KeyError):
+        gazetteer.country("ZZ")
+    with pytest.raises(KeyError):
+        gazetteer.country("ZZ")

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from frontwatch.errors import FrontwatchError
 from frontwatch.extract.time import (
     TimeMention,
+    TimeTagger,
     default_date,
     event_date,
     is_historical,
@@ -697,3 +698,28 @@ def test_time_seed_gold_event_dates(nlp: Language) -> None:
     assert total == 12
     assert found >= 10
     assert with_default == 12
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels shelled the town two days ago and again three weeks later.",
+        "FIGHTING RESUMED EARLIER THIS WEEK, AND AGAIN TODAY.",
+        "In the spring of 2003 and last Fall, the 1990s and the late 80s were recalled.",
+        "Between 5 and 7 May 2014, then from June to July, and on the 21st.",
+        "The İzmir office said that yesterday ſome units moved; the Kelvin sign K stays.",
+        "For more than a decade, over the past 12 months, in recent weeks, this weekend.",
+        "Nothing here names a time at all.",
+        "",
+    ],
+)
+def test_time_cues_keep_every_match(text: str) -> None:
+    tagger = TimeTagger(lexicon=load_lexicon())
+    unfiltered = [
+        (name, m.start(), m.end(), m.groupdict())
+        for name, pattern in tagger.patterns.table
+        for m in pattern.finditer(text)
+        if m.end() > m.start()
+    ]
+    found = [(c.pattern, c.start_char, c.end_char, c.groups) for c in tagger._match(text)]
+    assert found == unfiltered
