@@ -16,6 +16,8 @@ DEFAULTS = {
     "batch_size": 16,
     "actor_files": [],
     "gazetteer": "",
+    "relevance": False,
+    "workers": 0,
 }
 
 

@@ -115,6 +115,12 @@ def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> No
     default=None,
     help="Progress bar (default: when stderr is a terminal).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes (default: the `workers` setting; 0: one per CPU core).",
+)
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -124,20 +130,23 @@ def extract(
     published: str | None,
     with_flags: bool,
     progress: bool | None,
+    workers: int | None,
 ) -> None:
     """Extract events from INPUTS: .txt, .html, .jsonl, .json, feeds, folders, or - (stdin)."""
     from .ingest import iter_documents
     from .output import ResultWriter
-    from .pipeline import Extractor, parse_date
+    from .parallel import extract_parallel
+    from .pipeline import parse_date
 
     settings = _settings(ctx)
     date = parse_date(published)
-    extractor = Extractor(settings)
     skipped = 0
     with _output(output) as out, _progress(_show_progress(progress), "extract", "doc") as bar:
         writer = ResultWriter(out, fmt, documents=with_flags)
-        for item in extractor.extract_many(
-            iter_documents(inputs, published=date, settings=settings)
+        for item in extract_parallel(
+            iter_documents(inputs, published=date, settings=settings),
+            settings,
+            workers=settings.workers if workers is None else workers,
         ):
             if isinstance(item, DocumentError):
                 skipped += 1

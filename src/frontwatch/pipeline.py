@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ from .settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from .gazetteer.index import Gazetteer
+    from .relevance import RelevanceScreen
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ class Extractor:
         self.settings = settings or load_settings()
         self._nlp = nlp
         self._gazetteer = gazetteer
+        self._screen: RelevanceScreen | None = None
 
     @property
     def nlp(self) -> Language:
@@ -78,6 +81,19 @@ class Extractor:
 
             self._nlp = build_nlp(self.settings, gazetteer=self._gazetteer)
         return self._nlp
+
+    @property
+    def screen(self) -> RelevanceScreen:
+        """The relevance screen (vocabulary from the lexicon and the pipeline's lemmatizer)."""
+        if self._screen is None:
+            from .relevance import RelevanceScreen, load_vocabulary
+
+            self._screen = RelevanceScreen(load_vocabulary(self.nlp))
+        return self._screen
+
+    def relevant(self, document: Document) -> bool:
+        """False when relevance screening is on and ``document`` cannot hold an event."""
+        return not self.settings.relevance or self.screen.is_relevant(document.text)
 
     def _make_doc(self, document: Document) -> Doc:
         doc = self.nlp.make_doc(document.text)
@@ -103,6 +119,8 @@ class Extractor:
 
         document = as_document(item, published=published, doc_id=doc_id)
         screen(document, self.settings)
+        if not self.relevant(document):
+            return DocumentResult(doc_id=document.id)
         doc = self.nlp(self._make_doc(document))
         return assemble(doc)
 
@@ -116,21 +134,28 @@ class Extractor:
         """
         from .extract.assemble import assemble
 
-        pending: list[DocumentError] = []
+        # results in input order: ready items (errors, screened-out documents) wait behind the
+        # parsed documents (None) that precede them
+        queue: deque[DocumentResult | DocumentError | None] = deque()
 
         def docs() -> Iterator[Doc]:
             for item in items:
                 if isinstance(item, DocumentError):
-                    pending.append(item)
+                    queue.append(item)
+                elif not self.relevant(item):
+                    queue.append(DocumentResult(doc_id=item.id))
                 else:
+                    queue.append(None)
                     yield self._make_doc(item)
 
         for doc in self.nlp.pipe(docs(), batch_size=self.settings.batch_size):
-            while pending:
-                yield pending.pop(0)
+            while (ready := queue.popleft()) is not None:
+                yield ready
             yield assemble(doc)
-        while pending:
-            yield pending.pop(0)
+        while queue:
+            ready = queue.popleft()
+            if ready is not None:
+                yield ready
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,8 @@ class Settings(BaseModel):
     batch_size: int = Field(16, gt=0)
     actor_files: list[str] = Field(default_factory=list)
     gazetteer: str = ""
+    relevance: bool = False
+    workers: int = Field(0, ge=0)
 
 
 def _read_toml(path: Path) -> dict[str, object]:

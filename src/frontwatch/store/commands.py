@@ -13,7 +13,8 @@ import io
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -22,7 +23,7 @@ from tqdm import tqdm
 
 from ..errors import DocumentError, FrontwatchError
 from ..filters import EventFilter
-from ..records import Event
+from ..records import Document, Event
 from .db import DEFAULT_PATH, ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
 
 EXIT_SKIPPED = 1
@@ -86,7 +87,7 @@ def _open(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @_DB_OPTION
 @click.option(
     "--published",
@@ -102,6 +103,34 @@ def _open(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
     help="Documents stored per transaction.",
 )
 @_PROGRESS_OPTION
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes (default: the `workers` setting; 0: one per CPU core).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where extraction runs: local processes, or a Dask cluster (--scheduler).",
+)
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address.")
+@click.option(
+    "--to-parquet",
+    "to_parquet",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write results as Parquet partitions to DIR instead of the database.",
+)
+@click.option(
+    "--from-parquet",
+    "from_parquet",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Store the results of Parquet partitions in DIR (no extraction; no INPUTS).",
+)
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -110,20 +139,70 @@ def ingest(
     published: str | None,
     batch_size: int,
     progress: bool | None,
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
+    to_parquet: str | None,
+    from_parquet: str | None,
 ) -> None:
     """Extract events from INPUTS and store documents and events in the database."""
     from ..ingest import iter_documents
     from ..pipeline import parse_date
 
+    if bool(inputs) == bool(from_parquet):
+        raise click.UsageError("give INPUTS, or --from-parquet DIR without INPUTS")
+    if engine == "dask" and not scheduler:
+        raise click.UsageError("--engine dask needs --scheduler ADDRESS")
+    if to_parquet and from_parquet:
+        raise click.UsageError("--to-parquet and --from-parquet exclude each other")
     try:
         date = parse_date(published)
         settings = _settings(ctx)
-        extractor = _extractor(ctx)
+        extractor = _extractor(ctx) if "extractor" in _obj(ctx) else None
     except FrontwatchError as err:
         _fail(ctx, err)
         return
-    store = _open(ctx, db)
     skipped = 0
+
+    def outputs() -> Iterator[Any]:
+        from .. import parallel
+
+        if from_parquet:
+            yield from parallel.read_parquet(Path(from_parquet))
+            return
+        documents = iter_documents(inputs, published=date, settings=settings)
+        if engine == "dask":
+            out_dir = Path(to_parquet) if to_parquet else None
+            runner: Any = _Runner(
+                lambda items: parallel.extract_dask(items, settings, scheduler, to_parquet=out_dir)
+            )
+        elif extractor is not None:
+            runner = extractor
+        else:
+            n = settings.workers if workers is None else workers
+            runner = _Runner(lambda items: parallel.extract_parallel(items, settings, workers=n))
+        if to_parquet and engine != "dask":
+            yield from _local_to_parquet(extract_pairs(runner, documents), Path(to_parquet))
+            return
+        if to_parquet:
+            yield from runner.extract_many(documents)  # only errors: workers wrote the files
+            return
+        yield from extract_pairs(runner, documents)
+
+    if to_parquet:
+        try:
+            for item in outputs():
+                skipped += 1
+                click.echo(f"skipped: {item}", err=True)
+        except FrontwatchError as err:
+            _fail(ctx, err)
+            return
+        click.echo(f"wrote Parquet partitions to {to_parquet}", err=True)
+        if skipped:
+            ctx.exit(EXIT_SKIPPED)
+        return
+
+    store = _open(ctx, db)
     with (
         store,
         tqdm(desc="ingest", unit="doc", disable=not _show(progress), file=sys.stderr) as bar,
@@ -131,8 +210,7 @@ def ingest(
 
         def pairs() -> Iterator[Pair]:
             nonlocal skipped
-            documents = iter_documents(inputs, published=date, settings=settings)
-            for item in extract_pairs(extractor, documents):
+            for item in outputs():
                 if isinstance(item, DocumentError):
                     skipped += 1
                     click.echo(f"skipped: {item}", err=True)
@@ -155,6 +233,44 @@ def ingest(
             click.echo(stats.summary(), err=True)
     if skipped:
         ctx.exit(EXIT_SKIPPED)
+
+
+class _Runner:
+    """An ``extract_many`` made of a function (for :func:`extract_pairs`)."""
+
+    def __init__(self, run: Callable[[Iterable[Document | DocumentError]], Iterator[Any]]) -> None:
+        self.run = run
+
+    def extract_many(self, items: Iterable[Document | DocumentError]) -> Iterator[Any]:
+        return self.run(items)
+
+
+def _local_to_parquet(
+    pairs: Iterable[Pair | DocumentError], directory: Path, size: int = 256
+) -> Iterator[DocumentError]:
+    """Write (document, result) pairs as Parquet partitions of ``size``; yield the errors."""
+    from ..parallel import write_parquet
+
+    directory.mkdir(parents=True, exist_ok=True)
+    part: list[Pair] = []
+    index = 0
+
+    def flush() -> None:
+        nonlocal index
+        if part:
+            docs, results = zip(*part, strict=True)
+            write_parquet(directory / f"part-{index:06d}.parquet", list(docs), list(results))
+            index += 1
+            part.clear()
+
+    for item in pairs:
+        if isinstance(item, DocumentError):
+            yield item
+            continue
+        part.append(item)
+        if len(part) >= size:
+            flush()
+    flush()
 
 
 @click.command()

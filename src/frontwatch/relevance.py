@@ -1,0 +1,219 @@
+"""Relevance screening: a cheap test, before any parse, of whether a document can hold an event.
+
+The screening vocabulary is derived from the trigger lexicon (``data/lexicon/triggers.json``)
+and the actor data; nothing is listed twice. Trigger lemmas are
+expanded to their word forms by regular English inflection plus the irregular forms of the
+spaCy lemmatizer's exception tables (``fought`` -> ``fight``), passed in by the caller.
+
+- a *strong* word is a trigger of a conflict frame (families in :data:`CONFLICT_FAMILIES`:
+  "clashed", "shelling", "kidnapped") or of an out-of-scope frame (crime, disaster, accident:
+  "robbery", "earthquake") that the lexicon does not mark as needing context;
+- a *weak* word is any other trigger ("demanded", "fire", "praise"): it counts only in a
+  document that also holds a *participant* word of the actor data (:func:`actor_context_words`:
+  "government", "troops", "Serbian", "Kenya");
+- a *phrase* of the lexicon ("take control") counts like a weak word when all its words'
+  forms are present.
+
+A document with no candidate sentence is not parsed: :class:`~frontwatch.pipeline.Extractor`
+returns an empty :class:`~frontwatch.records.DocumentResult` for it. The recall of the screen
+on the gold sets is measured in tests/test_relevance.py and docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
+ACTORS_DIR = Path(__file__).parent / "data" / "actors"
+ACTOR_FILES = ("state_forces.jsonl", "groups.jsonl")
+WORD_RE = re.compile(r"[a-z]+(?:['-][a-z]+)*")
+NAME_RE = re.compile(r"[A-Z][A-Za-z]*(?:['-][A-Za-z]+)*")
+VOWELS = frozenset("aeiou")
+# frame families of triggers that make a document a candidate on their own (triggers.json)
+CONFLICT_FAMILIES = frozenset(
+    {"violence", "explosion", "territory", "protest", "riot", "coercion", "abduction"}
+)
+# frames that move an event out of scope: coded, and scored by the CASE 2021 gold set
+OUT_OF_SCOPE_CATEGORIES = frozenset({"crime", "natural_disaster", "industrial_accident"})
+
+
+def inflections(lemma: str) -> set[str]:
+    """Regular English forms of a verb or noun lemma: -s/-es/-ies, -ed/-d/-ied, -ing, doubled
+    final consonant. Over-generation is harmless: it only lets a document through."""
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "ing", lemma + "er"}
+    forms.add(lemma + "ers")
+    if lemma.endswith("e"):
+        forms |= {lemma + "d", lemma[:-1] + "ing", lemma + "r", lemma + "rs"}
+    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in VOWELS:
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if len(lemma) > 2 and lemma[-1] not in VOWELS | {"w", "x", "y"} and lemma[-2] in VOWELS:
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+def words_of(text: str) -> set[str]:
+    """Lower-case words of ``text`` (hyphenated words whole and in parts)."""
+    found = set(WORD_RE.findall(text.lower()))
+    for word in [w for w in found if "-" in w]:
+        found.update(word.split("-"))
+    return found
+
+
+@dataclass(frozen=True)
+class ScreenVocabulary:
+    """Word forms that make a text a candidate for event extraction."""
+
+    strong: frozenset[str]
+    weak: frozenset[str]
+    context: frozenset[str]
+    phrases: tuple[tuple[frozenset[str], ...], ...]
+    names: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_lexicon(
+        cls,
+        triggers: Mapping[str, Any],
+        context: Iterable[str] = (),
+        irregular: Mapping[str, Iterable[str]] | None = None,
+    ) -> ScreenVocabulary:
+        """Build from the parsed ``triggers.json``; ``context`` are participant words: common
+        nouns in lower case (matched in any case), names capitalised (matched as written);
+        ``irregular`` maps a lemma to its irregular forms (e.g. from the spaCy
+        lemmatizer's ``lemma_exc`` table)."""
+        irregular = irregular or {}
+
+        def forms(lemma: str) -> set[str]:
+            lemma = lemma.lower()
+            return inflections(lemma) | set(irregular.get(lemma, ()))
+
+        frames: Mapping[str, Any] = triggers.get("frames", {})
+        conflict = {
+            name
+            for name, frame in frames.items()
+            if frame.get("family") in CONFLICT_FAMILIES
+            or frame.get("category") in OUT_OF_SCOPE_CATEGORIES
+        }
+        frame_of: dict[str, str] = {**triggers.get("nouns", {}), **triggers.get("verbs", {})}
+        need_context = set(triggers.get("verbs_need_context", [])) | set(
+            triggers.get("event_nouns_need_context", [])
+        )
+        strong: set[str] = set()
+        weak: set[str] = set()
+        phrases: list[tuple[frozenset[str], ...]] = []
+        for lemma in [*triggers.get("verbs", {}), *triggers.get("nouns", {})]:
+            if " " in lemma:
+                phrases.append(tuple(frozenset(forms(part)) for part in lemma.split()))
+            elif frame_of[lemma] in conflict and lemma not in need_context:
+                strong |= forms(lemma)
+            else:
+                weak |= forms(lemma)
+        for phrase in triggers.get("phrases", []):
+            phrases.append(tuple(frozenset(forms(part)) for part in str(phrase["lemmas"]).split()))
+        weak -= strong
+        context = set(context)
+        names = {word for word in context if word != word.lower()}
+        return cls(
+            frozenset(strong),
+            frozenset(weak),
+            frozenset(context - names),
+            tuple(phrases),
+            frozenset(names),
+        )
+
+
+def lemmatizer_irregulars(nlp: object) -> dict[str, set[str]]:
+    """Irregular forms by lemma from a spaCy pipeline's rule lemmatizer (``{}`` without one)."""
+    out: dict[str, set[str]] = {}
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc")  # type: ignore[attr-defined]
+    except (KeyError, AttributeError, ValueError):
+        return out
+    for pos in ("verb", "noun"):
+        if pos not in table:
+            continue
+        for form, lemmas in table[pos].items():
+            for lemma in lemmas:
+                out.setdefault(lemma, set()).add(form)
+    return out
+
+
+def actor_context_words(actors_dir: Path = ACTORS_DIR, lexicon_dir: Path = LEXICON_DIR) -> set[str]:
+    """Words that name a participant of a political or armed event, from the actor data: the
+    head (last word) of every name and alias of the state-force and armed-group dictionaries
+    ("troops", "government", "militia") and the acronyms ("FARC") of the state-force and
+    armed-group dictionaries (other capitalised heads, "City", "Front", are too generic), the
+    demonyms ("Serbian"), one-word country names (pycountry) and the materiel lexicon's
+    items ("grenades", "ammunition", ``materiel.json``). Generic people ("farmers",
+    "students") are left out on purpose."""
+    import pycountry
+
+    words: set[str] = set()
+    for name in ACTOR_FILES:
+        for line in (actors_dir / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                for alias in [entry["name"], *entry.get("aliases", [])]:
+                    head = alias.split()[-1]
+                    if not WORD_RE.fullmatch(head.lower()):
+                        continue
+                    if head.islower():  # common nouns, singular and plural
+                        words |= {head, head[:-1] if head.endswith("s") else head + "s"}
+                    elif head.isupper() and len(head) > 2:  # acronyms: "FARC", "ISIS"
+                        words.add(head)
+    materiel = json.loads((lexicon_dir / "materiel.json").read_text(encoding="utf-8"))
+    for item in materiel["items"]:
+        for form in item["forms"]:
+            head = form.split()[-1]
+            words |= {head, head + "s", head + "es"}
+    words.update(materiel.get("irregular_plurals", {}))
+    demonyms = json.loads((actors_dir / "demonyms.json").read_text(encoding="utf-8"))
+    for key, names in demonyms.items():
+        if not key.startswith("_"):
+            words.update(name for name in names if " " not in name)
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            country_name = getattr(country, attr, None)
+            if country_name and " " not in country_name:
+                words.add(country_name)
+    return words
+
+
+def load_vocabulary(
+    nlp: object | None = None,
+    lexicon_dir: Path = LEXICON_DIR,
+    actors_dir: Path = ACTORS_DIR,
+) -> ScreenVocabulary:
+    """The vocabulary of the bundled lexicon and actor files, with ``nlp``'s irregular forms."""
+    triggers = json.loads((lexicon_dir / "triggers.json").read_text(encoding="utf-8"))
+    irregular = lemmatizer_irregulars(nlp) if nlp is not None else {}
+    return ScreenVocabulary.from_lexicon(
+        triggers, actor_context_words(actors_dir, lexicon_dir), irregular
+    )
+
+
+class RelevanceScreen:
+    """Decides, from words alone, whether a text may hold an event."""
+
+    def __init__(self, vocabulary: ScreenVocabulary) -> None:
+        self.vocabulary = vocabulary
+
+    def is_relevant(self, text: str) -> bool:
+        """True when ``text`` holds a strong trigger form, or a participant word together with
+        a weak trigger form or all the words of a lexicon phrase."""
+        vocab = self.vocabulary
+        words = words_of(text)
+        if not words.isdisjoint(vocab.strong):
+            return True
+        if words.isdisjoint(vocab.context) and set(NAME_RE.findall(text)).isdisjoint(vocab.names):
+            return False
+        if not words.isdisjoint(vocab.weak):
+            return True
+        return any(all(not words.isdisjoint(part) for part in phrase) for phrase in vocab.phrases)

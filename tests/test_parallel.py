@@ -1,0 +1,135 @@
+"""Multi-process and Dask extraction: results equal a single-process run, record for record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from frontwatch.errors import DocumentError, Errors
+from frontwatch.parallel import (
+    _ordered,
+    extract_dask,
+    extract_parallel,
+    read_parquet,
+    resolve_workers,
+    write_parquet,
+)
+from frontwatch.pipeline import Extractor
+from frontwatch.records import Document, DocumentResult
+from frontwatch.settings import Settings, load_settings
+
+SENTENCES = [
+    "Rebels seized the town of Kidal on Tuesday, residents said.",
+    "Police fired tear gas at protesters outside parliament on Monday.",
+    "The central bank left interest rates unchanged for a third month.",
+    "Two soldiers were killed when a roadside bomb hit their convoy near Gao.",
+    "The orchestra opened its season with a new symphony by a young composer.",
+    "Militants abducted five aid workers on the road to Maiduguri last week.",
+    "Heavy rain is expected along the coast until Thursday evening.",
+    "Government troops recaptured two villages after days of fighting.",
+]
+
+
+def _documents(n: int) -> list[Document]:
+    return [
+        Document(
+            id=f"d{i:03d}",
+            text=f"{SENTENCES[i % len(SENTENCES)]} Report number {i}.",
+            published=dt.date(2024, 3, 1 + i % 28),
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return load_settings()
+
+
+@pytest.fixture(scope="module")
+def expected(settings: Settings) -> list[DocumentResult | DocumentError]:
+    return list(Extractor(settings).extract_many(_documents(24)))
+
+
+class _Done:
+    def __init__(self, value: list[DocumentResult]) -> None:
+        self.value = value
+
+    def result(self) -> list[DocumentResult]:
+        return self.value
+
+
+@pytest.mark.parametrize(("chunk_size", "in_flight"), [(1, 1), (3, 2), (16, 4)])
+def test_parallel_ordered_keeps_input_order_and_errors(chunk_size: int, in_flight: int) -> None:
+    error = DocumentError(Errors.E004, name="big.txt", size=9, limit=1)
+    items: list[Document | DocumentError] = [*_documents(5)]
+    items.insert(2, error)
+    submitted: list[int] = []
+
+    def submit(docs: list[Document]) -> _Done:
+        submitted.append(len(docs))
+        return _Done([DocumentResult(doc_id=d.id) for d in docs])
+
+    out = list(_ordered(items, submit, chunk_size=chunk_size, in_flight=in_flight))  # type: ignore[arg-type]
+    assert [o.doc_id if isinstance(o, DocumentResult) else "E" for o in out] == [
+        "d000",
+        "d001",
+        "E",
+        "d002",
+        "d003",
+        "d004",
+    ]
+    assert max(submitted) <= chunk_size
+
+
+@pytest.mark.parametrize(("workers", "expected_n"), [(1, 1), (3, 3)])
+def test_parallel_resolve_workers(workers: int, expected_n: int) -> None:
+    assert resolve_workers(workers) == expected_n
+
+
+def test_parallel_resolve_workers_zero_is_all_cores() -> None:
+    assert resolve_workers(0) >= 1
+
+
+def test_parallel_two_workers_equal_single_process(
+    settings: Settings, expected: list[DocumentResult | DocumentError]
+) -> None:
+    got = list(extract_parallel(_documents(24), settings, workers=2, chunk_size=4, local_below=8))
+    assert got == expected
+
+
+def test_parallel_small_input_runs_in_process(
+    settings: Settings, expected: list[DocumentResult | DocumentError]
+) -> None:
+    got = list(extract_parallel(_documents(24)[:3], settings, workers=2))
+    assert got == expected[:3]
+
+
+def test_parallel_parquet_round_trip(
+    tmp_path: Path, expected: list[DocumentResult | DocumentError]
+) -> None:
+    docs = _documents(4)
+    results = [r for r in expected[:4] if isinstance(r, DocumentResult)]
+    write_parquet(tmp_path / "part-000000.parquet", docs, results)
+    assert list(read_parquet(tmp_path)) == list(zip(docs, results, strict=True))
+
+
+def test_parallel_dask_local_cluster_equals_single_process(
+    tmp_path: Path, settings: Settings, expected: list[DocumentResult | DocumentError]
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        got = list(extract_dask(_documents(24), settings, client, partition_size=4))
+        assert got == expected
+        out = tmp_path / "parts"
+        assert list(extract_dask(_documents(24), settings, client, to_parquet=out)) == []
+    stored = list(read_parquet(out))
+    assert [d.id for d, _ in stored] == [d.id for d in _documents(24)]
+    assert [r for _, r in stored] == expected
