@@ -13,7 +13,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..about import EXTRACTOR_VERSION
 from ..records import (
@@ -68,7 +68,7 @@ def _actor(doc: Doc, index: int | None) -> Actor | None:
     token = doc[index]
     found = actors.actor_at(doc, token)
     if found is not None:
-        return found
+        return _with_modifiers(doc, token, found)
     if token.pos_ == "ADJ" and token.ent_type_ == "NORP":  # "Palestinian riots"
         return Actor(text=token.text, span=(token.idx, token.idx + len(token.text)), guessed=True)
     if token.pos_ not in ("NOUN", "PROPN"):
@@ -88,6 +88,24 @@ def _actor(doc: Doc, index: int | None) -> Actor | None:
         type=actors._guess_type(phrase, token),  # the dictionary's own rule for unknowns
         guessed=True,
     )
+
+
+MODIFIER_DEPS = ("amod", "compound", "nmod")
+
+
+def _with_modifiers(doc: Doc, head: Token, actor: Actor) -> Actor:
+    """Widen a dictionary match to the modifiers before it ("ethnic Turks", "Iraqi Kurds"):
+    the text an analyst reads names the group as the article does; the canonical name stays."""
+    if not actor.span[0] <= head.idx < actor.span[1]:
+        return actor  # a pronoun's antecedent, or a mention elsewhere
+    left = [t for t in head.lefts if t.dep_ in MODIFIER_DEPS and t.pos_ in ("ADJ", "NOUN", "PROPN")]
+    if not left or actor.members:
+        return actor
+    start = min(t.left_edge.idx for t in left)
+    if start >= actor.span[0]:
+        return actor
+    end = actor.span[1]
+    return actor.model_copy(update={"text": doc.text[start:end], "span": (start, end)})
 
 
 def event_id(doc_id: str, trigger: tuple[int, int], plover: str) -> str:

@@ -425,6 +425,7 @@ class EventDetector:
             for gram, weight in cues.items():
                 self._cue_index.setdefault(gram, []).append((label, weight))
         self._forms_cache: tuple[Doc, tuple[list[str], list[str], list[bool]]] | None = None
+        self._sents_cache: tuple[Doc, list[Span], list[int]] | None = None
         # the first word of every cue, with the length of its longest cue
         self._cue_first: dict[str, int] = {}
         for gram in self._cue_index:
@@ -482,7 +483,7 @@ class EventDetector:
         sent_matches: dict[int, list[CueMatch]] = {}
         cands: list[EventCandidate] = []
         for cand in sorted(found.values(), key=lambda c: c.anchor):
-            sent = doc[cand.anchor].sent
+            sent = self._sent(doc, cand.anchor)
             if sent.start not in sent_cues:
                 sent_matches[sent.start] = self._cue_matches(doc, sent.start, sent.end)
                 sent_cues[sent.start] = self._sum_cues(sent_matches[sent.start])
@@ -544,7 +545,8 @@ class EventDetector:
                 arg2=target.i if target is not None else None,
                 modality="asserted",
                 status="completed",
-                cues=sent_cues.get(tok.sent.start) or self._cues(tok.sent),
+                cues=sent_cues.get(self._sent(doc, tok.i).start)
+                or self._cues(self._sent(doc, tok.i)),
                 doc_cues=doc_cues,
             )
             cand.prominence = self._prominence(doc, cand)
@@ -598,6 +600,16 @@ class EventDetector:
                 span = (window[0], window[-1])
                 matches.extend((label, w, frozenset(forms), span) for label, w in best.items())
         return matches
+
+    def _sent(self, doc: Doc, i: int) -> Span:
+        """The sentence of token ``i``; sentences are listed once a Doc (``Token.sent`` scans)."""
+        if self._sents_cache is None or self._sents_cache[0] is not doc:
+            sents = list(doc.sents)
+            sent_of = [0] * len(doc)
+            for n, sent in enumerate(sents):
+                sent_of[sent.start : sent.end] = [n] * (sent.end - sent.start)
+            self._sents_cache = (doc, sents, sent_of)
+        return self._sents_cache[1][self._sents_cache[2][i]]
 
     def _forms(self, doc: Doc) -> tuple[list[str], list[str], list[bool]]:
         """Lower-case forms, lemmas, and which tokens count for cues; computed once a Doc."""
@@ -922,7 +934,7 @@ class EventDetector:
         lex = self.lexicon
         anchor = doc[cand.anchor]
         lemma = anchor.lemma_.lower()
-        sent = anchor.sent
+        sent = self._sent(doc, anchor.i)
         # an event noun used as instrument or manner of another trigger is only a cue
         if anchor.pos_ in NOUN_TAGS and self._instrument_of(anchor, found) is not None:
             return False
@@ -1015,11 +1027,10 @@ class EventDetector:
             return True
         return child.dep_ == "prep" and child.lower_ in ("of", "for", "to")
 
-    @staticmethod
-    def _conditional_before(doc: Doc, verb: Token) -> bool:
+    def _conditional_before(self, doc: Doc, verb: Token) -> bool:
         """A clause introduced by "in case", "if", "unless", "lest" (even when misparsed)."""
         edge = verb.left_edge.i
-        before = [t.lower_ for t in doc[max(edge - 2, verb.sent.start) : edge]]
+        before = [t.lower_ for t in doc[max(edge - 2, self._sent(doc, verb.i).start) : edge]]
         return bool(before) and (
             before[-1] in ("if", "unless", "lest") or before[-2:] == ["in", "case"]
         )
