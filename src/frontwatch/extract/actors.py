@@ -1150,11 +1150,47 @@ def resolve_antecedent(
                 continue
         subject = doc[m.root].dep_ in ("nsubj", "nsubjpass")
         order = -m.start if distance == 0 else (0 if subject else 1) * 10_000 - m.start
-        candidates.append((distance, 0 if distance == 0 else (0 if subject else 1), order, m))
+        rank = (distance, 0 if distance == 0 else (0 if subject else 1), order)
+        candidates.append((_head_match(doc, anaphor, m), *rank, m))
     if not candidates:
         return None
-    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
-    return candidates[0][3]
+    candidates.sort(key=lambda c: (c[0], c[1], c[2], c[3]))
+    return candidates[0][4]
+
+
+# what a definite description's head noun says about its antecedent's kind
+HEAD_KINDS = {
+    "army": "military",
+    "troops": "military",
+    "forces": "military",
+    "soldiers": "military",
+    "military": "military",
+    "police": "police",
+    "policemen": "police",
+    "government": "government",
+    "regime": "government",
+    "administration": "government",
+    "authorities": "government",
+}
+
+
+def _head_match(doc: Doc, anaphor: ActorMention | None, mention: ActorMention) -> int:
+    """0 when a definite description's head fits the candidate ("this army" and "the Iraqi
+    Army", "the regime" and a government), else 1; pronouns fit everything."""
+    if anaphor is None:
+        return 0
+    head = doc[anaphor.root].lower_
+    if head in mention.actor.text.lower():
+        return 0
+    kind = HEAD_KINDS.get(head)
+    name = (mention.actor.name or "").lower()
+    if kind == "military" and name.startswith("military forces"):
+        return 0
+    if kind == "police" and name.startswith("police"):
+        return 0
+    if kind == "government" and name.startswith("government"):
+        return 0
+    return 1 if kind is not None else 0
 
 
 def mentions_in(doc: Doc, span: Span) -> list[ActorMention]:
