@@ -330,6 +330,12 @@ GROUP_NOUNS = {
     "delegation",
     "band",
     "lot",
+    "leader",
+    "leaders",
+    "official",
+    "officials",
+    "representative",
+    "representatives",
 }
 
 
