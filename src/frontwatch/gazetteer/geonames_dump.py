@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from ..errors import Errors, FrontwatchError
 from .build import PlaceRow, _keep_alt
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,8 @@ logger = logging.getLogger(__name__)
 # Feature classes kept: admin areas, hydrography, areas, populated places, roads/railroads,
 # spots (buildings, bases, airports, border posts), hypsography (mountains, islands).
 KEEP_CLASSES = frozenset("AHLPRST")
+#: Ids and populations must fit the index's 64-bit integers.
+_INT64 = 1 << 63
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -40,8 +43,19 @@ def read_dump(
     path: Path,
     admin_names: dict[tuple[str, str], str] | None = None,
 ) -> Iterator[PlaceRow]:
-    """Places of a GeoNames dump, one :class:`PlaceRow` per kept line."""
-    admin_names = admin_names or {}
+    """Places of a GeoNames dump, one :class:`PlaceRow` per kept line.
+
+    Malformed lines (too few columns, numbers that do not parse, ids, populations or
+    coordinates out of range) are skipped and counted; a file that is not UTF-8 text or not a zip
+    archive raises ``FrontwatchError(E101)``.
+    """
+    try:
+        yield from _read_rows(path, admin_names or {})
+    except (UnicodeDecodeError, zipfile.BadZipFile, zipfile.LargeZipFile) as err:
+        raise FrontwatchError(Errors.E101, path=path, detail=str(err)) from err
+
+
+def _read_rows(path: Path, admin_names: dict[tuple[str, str], str]) -> Iterator[PlaceRow]:
     bad = 0
     for line in _lines(path):
         cols = line.rstrip("\n").split("\t")
@@ -56,6 +70,10 @@ def read_dump(
             pop = int(cols[14] or 0)
         except ValueError:
             bad += 1
+            continue
+        in_range = 0 < gid < _INT64 and 0 <= pop < _INT64
+        if not (in_range and -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            bad += 1  # NaN and infinities fail the range test too
             continue
         cc, a1, fcode = cols[8], cols[10], cols[7]
         alts = [a for a in cols[3].split(",") if _keep_alt(a)] if cols[3] else []

@@ -603,7 +603,11 @@ def _parse_feed(data: bytes, url: str) -> tuple[str | None, list[_Entry]]:
     """The feed's title and entries; E008 when the bytes are not an RSS or Atom feed."""
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except ValueError as err:  # feedparser raises on character references past U+10FFFF
+        detail = f"the feed cannot be parsed ({err})"
+        raise DocumentError(Errors.E008, name=url, detail=detail) from err
     if not parsed.get("version"):
         detail = "no RSS or Atom feed found"
         if parsed.get("bozo_exception") is not None:

@@ -614,7 +614,11 @@ def _read_feed(
 ) -> Iterator[Document | DocumentError]:
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except ValueError as err:  # feedparser raises on character references past U+10FFFF
+        yield DocumentError(Errors.E008, name=name, detail=f"the feed cannot be parsed ({err})")
+        return
     if not parsed.entries and not parsed.get("version"):
         detail = "no RSS or Atom feed found"
         if parsed.get("bozo_exception") is not None:

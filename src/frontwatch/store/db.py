@@ -215,6 +215,15 @@ def _mention_rows(event: Event) -> list[tuple[Any, ...]]:
     ]
 
 
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if any: a COMMIT that failed (a full disk) has already
+    ended it, and its error, not "no transaction is active", is the one to report."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException as err:
+        logger.debug("nothing to roll back: %s", err)
+
+
 def _marks(values: Sequence[Any]) -> str:
     """``?, ?, ...``: one placeholder a value (values are always bound, never formatted)."""
     return ", ".join("?" * len(values))
@@ -444,7 +453,7 @@ class Store:
                 self._set_meta("clusters_stale", "1")
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
         return stats
 
@@ -655,7 +664,7 @@ class Store:
             self._set_meta("clusters_stale", "0")
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
 
     def clusters(self) -> list[EventCluster]:
