@@ -9,8 +9,8 @@ spaCy lemmatizer's exception tables (``fought`` -> ``fight``), passed in by the 
   "clashed", "shelling", "kidnapped") or of an out-of-scope frame (crime, disaster, accident:
   "robbery", "earthquake") that the lexicon does not mark as needing context;
 - a *weak* word is any other trigger ("demanded", "fire", "praise"): it counts only in a
-  document that also holds a *participant* word of the actor data (:func:`actor_context_words`:
-  "government", "troops", "Serbian", "Kenya");
+  sentence (or headline) that also holds a *participant* word of the actor data
+  (:func:`actor_context_words`: "government", "troops", "Serbian", "Kenya");
 - a *phrase* of the lexicon ("take control") counts like a weak word when all its words'
   forms are present.
 
@@ -35,7 +35,8 @@ LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 ACTORS_DIR = Path(__file__).parent / "data" / "actors"
 ACTOR_FILES = ("state_forces.jsonl", "groups.jsonl")
 WORD_RE = re.compile(r"[a-z]+(?:['-][a-z]+)*")
-NAME_RE = re.compile(r"[A-Z][A-Za-z]*(?:['-][A-Za-z]+)*")
+SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+TOKEN_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")  # "Haiti's" -> "Haiti", "s"
 VOWELS = frozenset("aeiou")
 # frame families of triggers that make a document a candidate on their own (triggers.json)
 CONFLICT_FAMILIES = frozenset(
@@ -206,14 +207,27 @@ class RelevanceScreen:
         self.vocabulary = vocabulary
 
     def is_relevant(self, text: str) -> bool:
-        """True when ``text`` holds a strong trigger form, or a participant word together with
-        a weak trigger form or all the words of a lexicon phrase."""
+        """True when ``text`` holds a strong trigger form, or a sentence of it holds a
+        participant word together with a weak trigger form or all the words of a phrase."""
         vocab = self.vocabulary
         words = words_of(text)
         if not words.isdisjoint(vocab.strong):
             return True
-        if words.isdisjoint(vocab.context) and set(NAME_RE.findall(text)).isdisjoint(vocab.names):
+        if words.isdisjoint(vocab.weak) and not vocab.phrases:
             return False
+        return any(self._sentence_candidate(sentence) for sentence in SENTENCE_RE.split(text))
+
+    def _sentence_candidate(self, sentence: str) -> bool:
+        vocab = self.vocabulary
+        tokens = TOKEN_RE.findall(sentence)
+        if not tokens:
+            return False
+        # participant nouns count as written in lower case ("troops", not "Corvid Systems"),
+        # or as the first word of the sentence; names as written
+        nouns = {t for t in tokens if t.islower()} | {tokens[0].lower()}
+        if nouns.isdisjoint(vocab.context) and vocab.names.isdisjoint(tokens):
+            return False
+        words = words_of(sentence)
         if not words.isdisjoint(vocab.weak):
             return True
         return any(all(not words.isdisjoint(part) for part in phrase) for phrase in vocab.phrases)
