@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,3 +134,56 @@ def test_parallel_dask_local_cluster_equals_single_process(
     stored = list(read_parquet(out))
     assert [d.id for d, _ in stored] == [d.id for d in _documents(24)]
     assert [r for _, r in stored] == expected
+
+
+# -- the ingest command's engine options ------------------------------------------------------
+
+
+def _ingest(args: list[str]) -> Any:
+    from click.testing import CliRunner
+
+    from frontwatch.store import commands
+
+    return CliRunner().invoke(commands.ingest, [*args, "--no-progress"], obj={})
+
+
+def _count(db: Path) -> str:
+    from click.testing import CliRunner
+
+    from frontwatch.store import commands
+
+    return CliRunner().invoke(commands.query, ["--db", str(db), "--count"], obj={}).output
+
+
+def test_parallel_ingest_parquet_round_trip_equals_direct(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(
+            d.model_dump_json(include={"id", "text", "published"}) + "\n" for d in _documents(6)
+        ),
+        encoding="utf-8",
+    )
+    direct = _ingest([str(source), "--db", str(tmp_path / "a.duckdb"), "--workers", "1"])
+    assert direct.exit_code == 0, direct.output
+    parts = tmp_path / "parts"
+    written = _ingest([str(source), "--to-parquet", str(parts), "--workers", "1"])
+    assert written.exit_code == 0, written.output
+    assert sorted(p.name for p in parts.iterdir()) == ["part-000000.parquet"]
+    loaded = _ingest(["--from-parquet", str(parts), "--db", str(tmp_path / "b.duckdb")])
+    assert loaded.exit_code == 0, loaded.output
+    assert int(_count(tmp_path / "a.duckdb")) > 0
+    assert _count(tmp_path / "a.duckdb") == _count(tmp_path / "b.duckdb")
+    assert [d.id for d, _ in read_parquet(parts)] == [d.id for d in _documents(6)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["x.txt", "--engine", "dask"],
+        ["x.txt", "--from-parquet", "."],
+    ],
+)
+def test_parallel_ingest_usage_errors(args: list[str]) -> None:
+    result = _ingest(args)
+    assert result.exit_code == 2
