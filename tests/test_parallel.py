@@ -187,3 +187,11 @@ def test_parallel_ingest_parquet_round_trip_equals_direct(tmp_path: Path) -> Non
 def test_parallel_ingest_usage_errors(args: list[str]) -> None:
     result = _ingest(args)
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parallel_extractor_workers_option(
+    settings: Settings, expected: list[DocumentResult | DocumentError], workers: int
+) -> None:
+    got = list(Extractor(settings).extract_many(_documents(24), workers=workers))
+    assert got == expected

@@ -125,13 +125,25 @@ class Extractor:
         return assemble(doc)
 
     def extract_many(
-        self, items: Iterable[Document | DocumentError]
+        self, items: Iterable[Document | DocumentError], *, workers: int = 1
     ) -> Iterator[DocumentResult | DocumentError]:
         """Stream results; errors pass through so the caller can report them.
 
         ``items`` are screened documents and errors, as :func:`frontwatch.ingest.iter_documents`
-        yields them. Documents are parsed in batches of ``settings.batch_size``.
+        yields them. Documents are parsed in batches of ``settings.batch_size``. With
+        ``workers`` other than 1 (0: one per core) they are spread over worker processes
+        (:func:`frontwatch.parallel.extract_parallel`; same results, same order); the workers
+        build their pipeline from ``settings``, not from this extractor's ``nlp``/``gazetteer``.
         """
+        if workers != 1:
+            from .parallel import extract_parallel
+
+            return extract_parallel(items, self.settings, workers=workers, extractor=self)
+        return self._extract_many(items)
+
+    def _extract_many(
+        self, items: Iterable[Document | DocumentError]
+    ) -> Iterator[DocumentResult | DocumentError]:
         from .extract.assemble import assemble
 
         # results in input order: ready items (errors, screened-out documents) wait behind the
