@@ -1127,7 +1127,7 @@ def resolve_antecedent(
     here = sent_index[token.sent.start]
     lower = token.lower_
     wanted_type: ActorType | None = anaphor.actor.type if anaphor is not None else None
-    candidates: list[tuple[int, int, int, ActorMention]] = []
+    candidates: list[tuple[int, int, int, int, ActorMention]] = []
     for m in mentions:
         if m.nested or m.end > start or m.is_place_like or m is anaphor:
             continue
