@@ -30,8 +30,8 @@ from test_api_security import TOKEN, fake_extract
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 SETTINGS = load_settings()
-#: Generated requests per operation in CI; FW_FUZZ_API_EXAMPLES raises it for a long run.
-EXAMPLES = int(os.environ.get("FW_FUZZ_API_EXAMPLES", "25"))
+#: Generated requests per operation in CI; FW_FUZZ_EXAMPLES raises it for a long run.
+EXAMPLES = int(os.environ.get("FW_FUZZ_EXAMPLES", "25"))
 
 
 def screened_extract(document: Document) -> DocumentResult:

@@ -9,6 +9,7 @@ loops forever fails the test instead of stalling the suite.
 from __future__ import annotations
 
 import io
+import os
 import signal
 import subprocess
 import sys
@@ -34,8 +35,10 @@ from frontwatch.settings import Settings, load_settings
 HANG_SECONDS = 10
 #: Small enough that "unbounded memory" shows up as E004, not as an exhausted machine.
 MAX_CHARS = 20_000
+#: Examples per property in CI; FW_FUZZ_EXAMPLES raises it for a long run (docs/reliability.md).
+EXAMPLES = int(os.environ.get("FW_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
-    max_examples=60,
+    max_examples=EXAMPLES,
     deadline=None,  # the alarm bounds each example; the first HTML parse imports trafilatura
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
