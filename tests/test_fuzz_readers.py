@@ -315,6 +315,7 @@ def run_target(target: str, tmp_path: Path, runs: int, max_len: int = 2048) -> N
         text=True,
         timeout=120,
         cwd=tmp_path,
+        env={**os.environ, "FW_FUZZ_TMP": str(tmp_path)},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Done " in done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -12,4 +13,6 @@ sys.path.insert(0, str(HERE.parent))
 
 #: Small enough that a fuzzed input cannot make a reader hold much memory.
 MAX_CHARS = 20_000
-WORKDIR = Path(tempfile.mkdtemp(prefix="fw-fuzz-"))
+#: Scratch folder of the inputs written to disk: under FW_FUZZ_TMP if set (the CI runs set it
+#: to the test's temporary folder), else the system's.
+WORKDIR = Path(tempfile.mkdtemp(prefix="fw-fuzz-", dir=os.environ.get("FW_FUZZ_TMP")))
