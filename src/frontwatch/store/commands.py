@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import duckdb
 from pydantic import ValidationError
 from tqdm import tqdm
 
@@ -69,7 +70,7 @@ def _settings(ctx: click.Context) -> Any:
     return obj["settings"]
 
 
-def _fail(ctx: click.Context, err: Exception) -> None:
+def _fail(ctx: click.Context, err: Exception | str) -> None:
     click.echo(f"error: {err}", err=True)
     ctx.exit(EXIT_FATAL)
 
@@ -222,6 +223,10 @@ def ingest(
             stats = store.ingest(pairs(), batch_size=batch_size)
         except (StoreError, FrontwatchError) as err:
             _fail(ctx, err)
+            return
+        except (duckdb.Error, OSError) as err:
+            # a full disk or a failing device: the batch was rolled back, earlier batches stay
+            _fail(ctx, f"the database could not be written ({err}); committed batches are kept")
             return
         stats.skipped += skipped
         if store.spooling:
