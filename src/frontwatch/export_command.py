@@ -14,6 +14,7 @@ import click
 from pydantic import ValidationError
 
 from .export import FORMATS, write_export
+from .filters import parse_bbox
 from .ingest.watch_command import DEFAULT_DB
 
 EXIT_FATAL = 2
@@ -34,14 +35,11 @@ def _bbox(
     if value is None:
         return None
     try:
-        numbers = tuple(float(v) for v in value.split(","))
+        return parse_bbox(value)
     except ValueError:
-        numbers = ()
-    if len(numbers) != 4:
         raise click.BadParameter(
             "expected four numbers: min_lon,min_lat,max_lon,max_lat", ctx, param
-        )
-    return numbers[0], numbers[1], numbers[2], numbers[3]
+        ) from None
 
 
 @click.command()

@@ -10,12 +10,24 @@ One typed object, validated once, so that every caller filters the same way:
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .records import Event
 
 FACTUAL = frozenset({"asserted", "reported"})
+
+
+def parse_bbox(value: str) -> tuple[float, float, float, float]:
+    """``"min_lon,min_lat,max_lon,max_lat"`` to four finite numbers; ValueError otherwise.
+
+    Callers (CLI options, API parameters) word their own error; the range is checked by
+    :class:`EventFilter`."""
+    numbers = [float(part) for part in value.split(",")]
+    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+        raise ValueError("expected four finite numbers min_lon,min_lat,max_lon,max_lat")
+    return numbers[0], numbers[1], numbers[2], numbers[3]
 
 
 class EventFilter(BaseModel):

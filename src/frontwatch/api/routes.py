@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..about import EXTRACTOR_VERSION, __version__
 from ..filters import EventFilter
+from ..filters import parse_bbox as bbox_numbers
 from ..pipeline import as_document
 from ..records import Document
 from ..situation import SituationReport, build_situation
@@ -120,14 +121,10 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     if value is None:
         return None
-    parts = value.split(",")
     try:
-        numbers = [float(p) for p in parts]
+        return bbox_numbers(value)
     except ValueError:
-        numbers = []
-    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
-        raise _invalid("bbox: expected four numbers min_lon,min_lat,max_lon,max_lat")
-    return numbers[0], numbers[1], numbers[2], numbers[3]
+        raise _invalid("bbox: expected four numbers min_lon,min_lat,max_lon,max_lat") from None
 
 
 def parse_modality(value: str | None) -> frozenset[str] | None:

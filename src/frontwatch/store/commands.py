@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from ..errors import DocumentError, FrontwatchError
-from ..filters import EventFilter
+from ..filters import EventFilter, parse_bbox
 from ..records import Document, Event
 from .db import DEFAULT_PATH, ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
 
@@ -434,9 +434,10 @@ def query(
     if count_only and series:
         raise click.UsageError("--count and --series cannot be combined")
     try:
-        box = tuple(float(v) for v in bbox.split(",")) if bbox else None
-        if box is not None and len(box) != 4:
-            raise ValueError("bbox needs four numbers")
+        try:
+            box = parse_bbox(bbox) if bbox else None
+        except ValueError:
+            raise ValueError("bbox needs four numbers") from None
         flt = EventFilter(
             start=start,
             end=end,
