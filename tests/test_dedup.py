@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -362,23 +361,6 @@ def test_dedup_family_of_seizures_ignores_their_sub_type() -> None:
 
 
 # -- the test corpus -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def expected() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
-    return data
-
-
-@pytest.fixture(scope="module")
-def corpus_clusters(expected: dict[str, Any]) -> list[EventCluster]:
-    from frontwatch.pipeline import Extractor
-
-    lines = (CORPUS / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-    documents = [Document.model_validate_json(line) for line in lines if line.strip()]
-    results = [r for r in Extractor().extract_many(documents) if isinstance(r, DocumentResult)]
-    assert len(results) == len(documents) >= 30
-    return cluster_events(list(zip(documents, results, strict=True)), expected["duplicates"])
 
 
 def _find(clusters: list[EventCluster], spec: dict[str, Any]) -> EventCluster:

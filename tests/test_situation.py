@@ -310,29 +310,6 @@ def test_situation_seed_acceptance() -> None:
 # -- the test corpus -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def expected() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
-    return data
-
-
-@pytest.fixture(scope="module")
-def corpus() -> list[tuple[Document, DocumentResult]]:
-    from frontwatch.pipeline import Extractor
-
-    lines = (CORPUS / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-    documents = [Document.model_validate_json(line) for line in lines if line.strip()]
-    results = [r for r in Extractor().extract_many(documents) if isinstance(r, DocumentResult)]
-    return list(zip(documents, results, strict=True))
-
-
-@pytest.fixture(scope="module")
-def corpus_clusters(
-    corpus: list[tuple[Document, DocumentResult]], expected: dict[str, Any]
-) -> list[EventCluster]:
-    return cluster_events(corpus, expected["duplicates"])
-
-
 def test_situation_corpus_control_at_dates(
     corpus_clusters: list[EventCluster], expected: dict[str, Any]
 ) -> None:
