@@ -16,7 +16,7 @@ DEFAULTS = {
     "batch_size": 16,
     "actor_files": [],
     "gazetteer": "",
-    "relevance": False,
+    "relevance": "off",
     "workers": 0,
 }
 
@@ -48,6 +48,10 @@ def test_settings_defaults_file_and_model_agree() -> None:
         ("batch_size = 2\nmin_english_ratio = 0.2\n", {"batch_size": 2, "min_english_ratio": 0.2}),
         ('actor_files = ["extra.jsonl"]\n', {"actor_files": ["extra.jsonl"]}),
         ('gazetteer = "/data/gaz.duckdb"\n', {"gazetteer": "/data/gaz.duckdb"}),
+        ('relevance = "sentence"\n', {"relevance": "sentence"}),
+        ('relevance = "document"\n', {"relevance": "document"}),
+        ("relevance = true\n", {"relevance": "document"}),  # before sentence screening
+        ("relevance = false\n", {"relevance": "off"}),
         ("", {}),
     ],
 )
@@ -75,6 +79,13 @@ def test_settings_explicit_path_wins_over_environment(
     assert (settings.max_chars, settings.batch_size) == (1_000_000, 3)
 
 
+@pytest.mark.parametrize(
+    ("value", "mode"), [(True, "document"), (False, "off"), ("sentence", "sentence")]
+)
+def test_settings_relevance_keyword(value: object, mode: str) -> None:
+    assert load_settings(relevance=value).relevance == mode
+
+
 def test_settings_keyword_overrides_win(tmp_path: Path) -> None:
     settings = load_settings(_write(tmp_path, "batch_size = 3\n"), batch_size=8, max_chars=None)
     assert (settings.batch_size, settings.max_chars) == (8, 1_000_000)
@@ -89,6 +100,8 @@ def test_settings_keyword_overrides_win(tmp_path: Path) -> None:
         ("batch_size = -1\n", "batch_size"),
         ("min_english_ratio = 1.5\n", "min_english_ratio"),
         ("actor_files = 'one.jsonl'\n", "actor_files"),
+        ("relevance = 'paragraph'\n", "relevance"),
+        ("relevance = 1\n", "relevance"),
         ("max_chars = \n", "Invalid value"),  # not TOML
     ],
 )

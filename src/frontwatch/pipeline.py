@@ -16,6 +16,7 @@ import hashlib
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from .settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from .gazetteer.index import Gazetteer
+    from .offsets import OffsetMap
     from .relevance import RelevanceScreen
 
 logger = logging.getLogger(__name__)
@@ -55,11 +57,36 @@ def as_document(
     return Document(id=ident, text=text, published=parse_date(published))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A document ready for the parse: ``parsed`` is the document itself or, under sentence
+    screening, a copy holding only the kept sentences, whose spans ``offsets`` maps back."""
+
+    document: Document
+    parsed: Document
+    offsets: OffsetMap | None = None
+
+
+def restore(result: DocumentResult, offsets: OffsetMap) -> DocumentResult:
+    """``result`` of a reduced text with every span moved back to the original text, and the
+    event ids (which hash the trigger span) recomputed from the original spans."""
+    from .extract.assemble import event_id
+    from .offsets import remap_spans
+
+    mapped = remap_spans(result, offsets)
+    for event in mapped.events:
+        plover = event.plover.type if event.plover is not None else ""
+        event.id = event_id(event.doc_id, event.trigger.span, plover)
+    return mapped
+
+
 class Extractor:
     """Loads the pipeline once and extracts events from documents.
 
     Dependencies are passed in: ``settings`` (defaults plus the user's file), ``nlp`` (a built
     pipeline, e.g. shared between extractors) and ``gazetteer`` (tests pass a small slice).
+    ``screen`` (a :class:`~frontwatch.relevance.RelevanceScreen`) replaces the bundled
+    relevance screen; it is used when ``settings.relevance`` is not ``"off"``.
     """
 
     def __init__(
@@ -68,11 +95,12 @@ class Extractor:
         *,
         nlp: Language | None = None,
         gazetteer: Gazetteer | None = None,
+        screen: RelevanceScreen | None = None,
     ) -> None:
         self.settings = settings or load_settings()
         self._nlp = nlp
         self._gazetteer = gazetteer
-        self._screen: RelevanceScreen | None = None
+        self._screen: RelevanceScreen | None = screen
 
     @property
     def nlp(self) -> Language:
@@ -93,7 +121,41 @@ class Extractor:
 
     def relevant(self, document: Document) -> bool:
         """False when relevance screening is on and ``document`` cannot hold an event."""
-        return not self.settings.relevance or self.screen.is_relevant(document.text)
+        return self.prepare(document) is not None
+
+    def prepare(self, document: Document) -> Prepared | None:
+        """What to parse of ``document`` under the ``relevance`` setting; ``None`` when the
+        screen finds that it cannot hold an event (it is not parsed)."""
+        mode = self.settings.relevance
+        if mode == "off":
+            return Prepared(document, document)
+        if mode == "document":
+            return Prepared(document, document) if self.screen.is_relevant(document.text) else None
+        selection = self.screen.select(document.text)
+        if selection is None:
+            return None
+        if len(selection.kept) == len(selection.sentences):
+            return Prepared(document, document)
+        from .offsets import reduce_text
+
+        text, offsets = reduce_text(document.text, selection.kept)
+        logger.debug(
+            "document %s: %d of %d sentences parsed (%d of %d characters)",
+            document.id,
+            len(selection.kept),
+            len(selection.sentences),
+            len(text),
+            len(document.text),
+        )
+        return Prepared(document, document.model_copy(update={"text": text}), offsets)
+
+    def _finish(self, doc: Doc, prepared: Prepared) -> DocumentResult:
+        from .extract.assemble import assemble
+
+        result = assemble(doc)
+        if prepared.offsets is None:
+            return result
+        return restore(result, prepared.offsets)
 
     def _make_doc(self, document: Document) -> Doc:
         doc = self.nlp.make_doc(document.text)
@@ -114,15 +176,15 @@ class Extractor:
         Raises :class:`~frontwatch.errors.DocumentError` for a document that cannot be read
         (empty, oversized, not English).
         """
-        from .extract.assemble import assemble
         from .ingest.screen import screen
 
         document = as_document(item, published=published, doc_id=doc_id)
         screen(document, self.settings)
-        if not self.relevant(document):
+        prepared = self.prepare(document)
+        if prepared is None:
             return DocumentResult(doc_id=document.id)
-        doc = self.nlp(self._make_doc(document))
-        return assemble(doc)
+        doc = self.nlp(self._make_doc(prepared.parsed))
+        return self._finish(doc, prepared)
 
     def extract_many(
         self, items: Iterable[Document | DocumentError], *, workers: int = 1
@@ -144,29 +206,27 @@ class Extractor:
     def _extract_many(
         self, items: Iterable[Document | DocumentError]
     ) -> Iterator[DocumentResult | DocumentError]:
-        from .extract.assemble import assemble
-
         # results in input order: ready items (errors, screened-out documents) wait behind the
-        # parsed documents (None) that precede them
-        queue: deque[DocumentResult | DocumentError | None] = deque()
+        # parsed documents (their Prepared) that precede them
+        queue: deque[DocumentResult | DocumentError | Prepared] = deque()
 
         def docs() -> Iterator[Doc]:
             for item in items:
                 if isinstance(item, DocumentError):
                     queue.append(item)
-                elif not self.relevant(item):
+                elif (prepared := self.prepare(item)) is None:
                     queue.append(DocumentResult(doc_id=item.id))
                 else:
-                    queue.append(None)
-                    yield self._make_doc(item)
+                    queue.append(prepared)
+                    yield self._make_doc(prepared.parsed)
 
         for doc in self.nlp.pipe(docs(), batch_size=self.settings.batch_size):
-            while (ready := queue.popleft()) is not None:
+            while not isinstance(ready := queue.popleft(), Prepared):
                 yield ready
-            yield assemble(doc)
+            yield self._finish(doc, ready)
         while queue:
             ready = queue.popleft()
-            if ready is not None:
+            if not isinstance(ready, Prepared):
                 yield ready
 
 

