@@ -160,6 +160,7 @@ _METONYM_HEADS = frozenset(
     }
 )
 # a place that may be taken from the matcher alone, or from an ORG entity, must be one of these
+ADMIN_CONTEXT = 0.7  # a division the document names (docs/geoparsing.md)
 _STRONG_POP = 100_000
 _ATTACH_SKIP = frozenset(
     {
@@ -608,27 +609,40 @@ class PlaceRecognizer:
 
     # -- resolution -----------------------------------------------------------------------
     def _resolve(self, doc: Doc, mentions: list[PlaceMention]) -> None:
-        countries: Counter[str] = Counter()
-        admins: Counter[tuple[str, str]] = Counter()
-        for m in mentions:
-            if m.candidates:
-                top = m.candidates[0]
-                if (top.place.is_country and top.exact) or m.role == "demonym":
-                    countries[str(top.place.country)] += 1
-                elif len(m.candidates) == 1 and top.place.country:
-                    countries[top.place.country] += 1
+        """Rank every mention's candidates; see docs/geoparsing.md.
+
+        The document context of a mention (the countries and divisions of the other places)
+        leaves out the mentions of the same name, so that a name does not vote for its own
+        reading ("London" five times is not evidence for England).
+        """
+        keys = [name_key(m.text) for m in mentions]
+        evidence: list[tuple[str, str | None, str | None]] = []  # (key, country, admin1)
+        for k, m in zip(keys, mentions, strict=True):
+            if not m.candidates:
+                continue
+            top = m.candidates[0]
+            # unambiguous places only: countries, demonyms, names with a single reading
+            if (
+                (top.place.is_country and top.exact)
+                or m.role == "demonym"
+                or len(m.candidates) == 1
+            ):
+                evidence.append((k, top.place.country, None))
+        links = [self._links(doc, mentions, idx) for idx in range(len(mentions))]
         for _ in range(2):  # a second pass uses the first pass's divisions and countries
+            context = _Context.of(evidence)
             for idx, m in enumerate(mentions):
                 if not m.candidates:
                     continue
-                container = self._container(doc, m, mentions[idx + 1 :])
+                countries, admins = context.without(keys[idx])
+                container, inner = links[idx]
                 big = any(
                     c.exact and c.place.feature_class == "P" and c.place.population >= 500_000
                     for c in m.candidates
                 )
                 scored = sorted(
                     (
-                        (self._score(c, m, countries, admins, container, big), c)
+                        (self._score(c, m, countries, admins, container, big, inner), c)
                         for c in m.candidates
                     ),
                     key=lambda x: -x[0],
@@ -637,25 +651,57 @@ class PlaceRecognizer:
                 second = scored[1][0] if len(scored) > 1 else best - 3.0
                 m.place = cand.place
                 m.score = round(1.0 / (1.0 + math.exp(-(best - second) * 1.5)), 3)
-            countries = Counter(
-                str(m.place.country) for m in mentions if m.place and m.place.country
-            )
-            admins = Counter(
-                (str(m.place.country), str(m.place.admin1))
-                for m in mentions
-                if m.place and m.place.is_admin1 and m.place.admin1
-            )
+            evidence = [
+                (k, m.place.country, m.place.admin1 if m.place.is_admin1 else None)
+                for k, m in zip(keys, mentions, strict=True)
+                if m.place and m.place.country
+            ]
+        self._one_sense(keys, mentions, links)
 
-    def _container(
-        self,
-        doc: Doc,
-        m: PlaceMention,
-        after: list[PlaceMention],
-    ) -> PlaceMention | None:
-        """ "Plymouth, Massachusetts": the mention right after a comma."""
-        if m.end < len(doc) and doc[m.end].text == "," and after and after[0].start == m.end + 1:
-            return after[0]
-        return None
+    @staticmethod
+    def _one_sense(
+        keys: list[str],
+        mentions: list[PlaceMention],
+        links: list[tuple[PlaceMention | None, PlaceMention | None]],
+    ) -> None:
+        """A name that a containment phrase resolved ("Paris, Texas") keeps that reading in
+        the rest of the document ("... in Paris")."""
+        anchored: dict[str, PlaceMention] = {}
+        for k, m, (container, inner) in zip(keys, mentions, links, strict=True):
+            if m.place is not None and (container or inner) and k not in anchored:
+                anchored[k] = m
+        for k, m, (container, inner) in zip(keys, mentions, links, strict=True):
+            anchor = anchored.get(k)
+            if anchor is None or anchor is m or container or inner or anchor.place is None:
+                continue
+            gid = anchor.place.geonameid
+            if any(c.place.geonameid == gid for c in m.candidates):
+                m.place, m.score = anchor.place, anchor.score
+
+    def _links(
+        self, doc: Doc, mentions: list[PlaceMention], idx: int
+    ) -> tuple[PlaceMention | None, PlaceMention | None]:
+        """(container, inner) of mention ``idx``: "Plymouth, Massachusetts" links Plymouth
+        to its container Massachusetts, and Massachusetts to its inner place Plymouth."""
+        m = mentions[idx]
+        container = inner = None
+        after = mentions[idx + 1] if idx + 1 < len(mentions) else None
+        if (
+            after is not None
+            and m.end < len(doc)
+            and doc[m.end].text == ","
+            and after.start == m.end + 1
+        ):
+            container = after
+        before = mentions[idx - 1] if idx > 0 else None
+        if (
+            before is not None
+            and m.start >= 2
+            and doc[m.start - 1].text == ","
+            and before.end == m.start - 1
+        ):
+            inner = before
+        return container, inner
 
     def _score(
         self,
@@ -665,6 +711,7 @@ class PlaceRecognizer:
         admins: Counter[tuple[str, str]],
         container: PlaceMention | None,
         big_city: bool = False,
+        inner: PlaceMention | None = None,
     ) -> float:
         p = c.place
         pop = p.population // 3 if p.is_admin1 else 0 if p.feature_code == "AIRP" else p.population
@@ -694,14 +741,57 @@ class PlaceRecognizer:
         if p.country and countries.get(p.country):
             s += 0.9 + 0.15 * min(countries[p.country], 4)
         if p.country and p.admin1 and admins.get((p.country, p.admin1)):
-            s += 0.7
+            s += ADMIN_CONTEXT
         if container is not None and container.candidates:
             cp = container.place or container.candidates[0].place
             if cp.country == p.country:
                 s += 1.0
                 if cp.is_admin1 and (cp.admin1 == p.admin1 or cp.name == p.admin1_name):
                     s += 1.0
+        if inner is not None and (p.is_country or p.is_admin1) and _contains(p, inner):
+            s += 2.0  # "Churchill, Man.": the division that has a Churchill
         return s
+
+
+@dataclass
+class _Context:
+    """Countries and divisions of the document's resolved places, by name key."""
+
+    countries: Counter[str]
+    admins: Counter[tuple[str, str]]
+    by_key: dict[str, tuple[Counter[str], Counter[tuple[str, str]]]]
+
+    @classmethod
+    def of(cls, evidence: list[tuple[str, str | None, str | None]]) -> _Context:
+        countries: Counter[str] = Counter()
+        admins: Counter[tuple[str, str]] = Counter()
+        by_key: dict[str, tuple[Counter[str], Counter[tuple[str, str]]]] = {}
+        for key, country, admin1 in evidence:
+            own = by_key.setdefault(key, (Counter(), Counter()))
+            if country:
+                countries[country] += 1
+                own[0][country] += 1
+                if admin1:
+                    admins[(country, admin1)] += 1
+                    own[1][(country, admin1)] += 1
+        return cls(countries, admins, by_key)
+
+    def without(self, key: str) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+        own = self.by_key.get(key)
+        if own is None:
+            return self.countries, self.admins
+        return self.countries - own[0], self.admins - own[1]
+
+
+def _contains(area: Place, inner: PlaceMention) -> bool:
+    """Whether a country or division ``area`` holds one of the readings of ``inner``."""
+    for c in inner.candidates:
+        q = c.place
+        if q.geonameid == area.geonameid or q.country != area.country:
+            continue
+        if area.is_country or (q.admin1 is not None and q.admin1 == area.admin1):
+            return True
+    return False
 
 
 def _number(text: str) -> float | None:
