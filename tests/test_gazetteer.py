@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from frontwatch.gazetteer import Gazetteer, fold_key, name_key, synthetic_id
-from frontwatch.gazetteer.build import PlaceRow, write_index
+from frontwatch.gazetteer.build import PlaceRow, _centre, _clustered, write_index
 from frontwatch.gazetteer.geonames_dump import read_dump
-from frontwatch.gazetteer.index import INDEX_VERSION
+from frontwatch.gazetteer.index import INDEX_VERSION, data_fingerprint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gazetteer" / "sample_dump.txt"
 
@@ -203,3 +203,48 @@ def test_gazetteer_country_remembered(gazetteer: Gazetteer) -> None:
         gazetteer.country("ZZ")
     with pytest.raises(KeyError):
         gazetteer.country("ZZ")
+
+
+def _places(*points: tuple[float, float]) -> list[dict[str, float]]:
+    return [{"latitude": lat, "longitude": lon} for lat, lon in points]
+
+
+@pytest.mark.parametrize(
+    ("points", "centre"),
+    [
+        # the box around all places, not their mean (which the crowded south pulls down)
+        (
+            ((-28.0, 153.0), (-27.5, 152.5), (-27.0, 153.0), (-10.0, 142.0), (-11.0, 142.5)),
+            (-19.0, 147.5),
+        ),
+        # a place with no neighbour within two grid cells is left out (coded to the wrong
+        # division): the box is that of the other four
+        (
+            ((31.0, 119.0), (32.0, 120.0), (33.0, 121.0), (34.0, 119.5), (29.0, 100.0)),
+            (32.5, 120.0),
+        ),
+        # a division across the antimeridian: the box goes the short way round
+        (((-16.0, 179.0), (-17.0, 179.5), (-16.5, -179.0), (-17.5, -178.0)), (-16.75, -179.5)),
+    ],
+)
+def test_gazetteer_division_centre_is_box_of_clustered_places(
+    points: tuple[tuple[float, float], ...], centre: tuple[float, float]
+) -> None:
+    lat, lon = _centre(_places(*points))
+    assert (round(lat, 3), round(lon, 3)) == centre
+
+
+def test_gazetteer_clustered_keeps_lone_division() -> None:
+    assert _clustered([(10.0, 10.0)]) == [(10.0, 10.0)]
+
+
+def test_gazetteer_fingerprint_covers_builder(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = data_fingerprint()
+    real = Path.read_bytes
+
+    def patched(self: Path) -> bytes:
+        data = real(self)
+        return data + b"#changed" if self.name == "build.py" else data
+
+    monkeypatch.setattr(Path, "read_bytes", patched)
+    assert data_fingerprint() != before

@@ -210,3 +210,76 @@ def test_places_toponyms_records(nlp: Language) -> None:
         ("doc-1", "Deir ez-Zor", (29, 40), 170794, "SY", "PPLA"),
     ]
     assert all(t.score is not None and 0.5 <= t.score <= 1.0 for t in records)
+
+
+def _admin(
+    gid: int, name: str, lat: float, lon: float, cc: str, code: str, pop: int, *names: str
+) -> PlaceRow:
+    return PlaceRow(
+        gid, name, lat, lon, cc, code, name, "A", "ADM1", pop, True, "admin1", [name, *names]
+    )
+
+
+AMBIGUOUS = [
+    _row(6251999, "Canada", 60.1, -113.6, "CA", "A", "PCLI", 37_000_000, []),
+    _row(2077456, "Australia", -25.0, 135.0, "AU", "A", "PCLI", 25_000_000, []),
+    _row(6252001, "United States", 39.76, -98.5, "US", "A", "PCLI", 327_000_000, []),
+    _row(3017382, "France", 46.0, 2.0, "FR", "A", "PCLI", 67_000_000, []),
+    _admin(6065171, "Manitoba", 55.0, -97.0, "CA", "03", 3_600_000, "Man."),
+    _admin(4736286, "Texas", 31.25, -99.25, "US", "TX", 60_000_000),
+    _admin(2152274, "Queensland", -20.0, 145.0, "AU", "04", 12_000_000),
+    _admin(1809867, "Guangxi", 24.0, 109.0, "CN", "16", 30_000_000),
+    _row(250441, "Amman", 31.95, 35.93, "JO", "P", "PPLC", 1_275_000, ["Man"]),
+    _row(5919815, "Churchill", 58.77, -94.17, "CA", "P", "PPL", 900, [], admin1="03"),
+    _row(2988507, "Paris", 48.85, 2.35, "FR", "P", "PPLC", 2_140_000, []),
+    _row(4717560, "Paris", 33.66, -95.56, "US", "P", "PPL", 25_000, [], admin1="TX"),
+    _row(5946768, "Edmonton", 53.55, -113.47, "CA", "P", "PPL", 1_010_000, [], admin1="01"),
+    _row(2167744, "Edmonton", -17.02, 145.74, "AU", "P", "PPL", 10_600, [], admin1="04"),
+    _row(2172797, "Cairns", -16.92, 145.77, "AU", "P", "PPL", 150_000, [], admin1="04"),
+    _row(1799869, "Nanning", 22.82, 108.32, "CN", "P", "PPLA", 800_000, [], admin1="16"),
+]
+
+
+@pytest.fixture(scope="module")
+def ambiguous_nlp(tmp_path_factory: pytest.TempPathFactory) -> Language:
+    path = tmp_path_factory.mktemp("places") / "ambiguous.sqlite"
+    write_index(path, AMBIGUOUS)
+    pipeline = spacy.load(MODEL)
+    add_places(pipeline, Gazetteer.open(path), Demonyms({}, {}))
+    return pipeline
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the division after a comma is the one that holds the place before it
+        (
+            "A polar bear wandered into Churchill, Man. on Monday.",
+            [("Churchill", 5919815), ("Man", 6065171)],
+        ),
+        # a name resolved by a containment phrase keeps that reading in the document
+        (
+            "The market in Paris drew a crowd. Farmers in Paris, Texas sell vegetables there.",
+            [("Paris", 4717560), ("Paris", 4717560), ("Texas", 4736286)],
+        ),
+        # repeating a name is no evidence for its own reading: Queensland says Australia
+        (
+            "Edmonton flooded again. Edmonton shops closed and Edmonton roads were cut "
+            "across Queensland.",
+            [
+                ("Edmonton", 2167744),
+                ("Edmonton", 2167744),
+                ("Edmonton", 2167744),
+                ("Queensland", 2152274),
+            ],
+        ),
+        # "<name> province" tagged as one entity: the division, not a fuzzy match
+        ("Heavy rain fell across Guangxi province.", [("Guangxi", 1809867)]),
+    ],
+)
+def test_places_context_and_containment(
+    ambiguous_nlp: Language, text: str, expected: list[tuple[str, int]]
+) -> None:
+    doc = ambiguous_nlp(text)
+    got = [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms]
+    assert got == expected

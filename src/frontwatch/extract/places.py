@@ -383,6 +383,11 @@ class PlaceRecognizer:
             while not cands and k < e - 1 and doc[k].lower_ in _QUALIFIERS:
                 k += 1  # "Far North Queensland" -> Queensland
                 cands = self._filter_fold(doc[k:e].text, gz.lookup(doc[k:e].text))
+            if not cands and e - s > 1 and doc[e - 1].lower_ in _ADMIN_WORDS:
+                name = doc[s : e - 1].text  # "Guangxi province" -> Guangxi (+ admin phrase)
+                cands = [c for c in gz.lookup(name, fold=False) if c.place.feature_class == "A"]
+                if cands:
+                    e -= 1
             if not cands and not any(t.pos_ == "PROPN" for t in doc[s:e]):
                 continue  # "Gunmen" tagged as a place at the start of a sentence
             taken.update(range(s, e))
