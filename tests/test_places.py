@@ -283,3 +283,9 @@ def test_places_context_and_containment(
     doc = ambiguous_nlp(text)
     got = [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms]
     assert got == expected
+
+
+def test_places_province_phrase_never_a_country(ambiguous_nlp: Language) -> None:
+    doc = ambiguous_nlp("Officials eased rules in France province, the scene of unrest.")
+    got = [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms]
+    assert got == [("France province", None)]

@@ -385,7 +385,9 @@ class PlaceRecognizer:
                 cands = self._filter_fold(doc[k:e].text, gz.lookup(doc[k:e].text))
             if not cands and e - s > 1 and doc[e - 1].lower_ in _ADMIN_WORDS:
                 name = doc[s : e - 1].text  # "Guangxi province" -> Guangxi (+ admin phrase)
-                cands = [c for c in gz.lookup(name, fold=False) if c.place.feature_class == "A"]
+                cands = [
+                    c for c in gz.lookup(name, fold=False) if c.place.feature_code.startswith("ADM")
+                ]
                 if cands:
                     e -= 1
             if not cands and not any(t.pos_ == "PROPN" for t in doc[s:e]):
