@@ -210,3 +210,85 @@ def test_assemble_no_events(extractor: Extractor) -> None:
         "The weather in the valley was mild and sunny all week.", published=PUBLISHED
     )
     assert result.events == []
+
+
+# (sentence, trigger, actor2 text, actor2 role): the target when the event's own arguments
+# name none (PLOVER's convention), written for these tests
+TARGETS = [
+    ("Hundreds of protesters blocked roads in Mombasa on Friday.", "blocked", "Mombasa", "place"),
+    (
+        "The government sent 300 police officers to Kisumu on Tuesday.",
+        "sent",
+        "Kisumu",
+        "place",
+    ),
+    ("Israel today began its invasion of southern Lebanon.", "invasion", "Lebanon", "place"),
+    (
+        "Hundreds of students staged rallies in Dhaka against Prime Minister Rahim Uddin, "
+        "saying he must resign.",
+        "rallies",
+        "Prime Minister Rahim Uddin",
+        "party",
+    ),
+    (
+        "Teachers went on a hunger strike to demand the resignation of Education Minister "
+        "Joseph Kariuki.",
+        "hunger strike",
+        "Education Minister Joseph Kariuki",
+        "party",
+    ),
+    (
+        "A court ordered former governor Musa Adamu to appear for questioning about the attack.",
+        "ordered",
+        "Musa Adamu",
+        "party",
+    ),
+    (
+        "Rebels offered their fighters to President Salva Mabior to guard the capital.",
+        "offered",
+        "President Salva Mabior",
+        "party",
+    ),
+    (
+        "Gunmen kidnapped five Chinese engineers in the north of the country.",
+        "kidnapped",
+        "Chinese engineers",
+        "party",
+    ),
+    (
+        "The soldiers have been holding hundreds of Rohingya villagers in the school.",
+        "holding",
+        "Rohingya villagers",
+        "party",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "trigger", "target", "role"), TARGETS)
+def test_assemble_target_when_no_party_is_named(
+    extractor: Extractor, text: str, trigger: str, target: str, role: str
+) -> None:
+    result = extractor.extract(text, published=PUBLISHED)
+    event = next(e for e in result.events if e.trigger.text == trigger)
+    assert event.actor2 is not None
+    assert (event.actor2.text, event.actor2.role) == (target, role)
+    start, end = event.actor2.span
+    assert text[start:end] == target
+
+
+def test_assemble_place_target_changes_no_coding(extractor: Extractor) -> None:
+    """A place named as the target leaves the coding as it was without the place."""
+    text = "Hundreds of protesters blocked roads in Mombasa on Friday."
+    event = extractor.extract(text, published=PUBLISHED).events[0]
+    bare = extractor.extract("Hundreds of protesters blocked roads on Friday.").events[0]
+    assert event.actor2 is not None and event.actor2.role == "place"
+    assert bare.actor2 is None
+    assert (event.acled, event.plover) == (bare.acled, bare.plover)
+
+
+def test_assemble_moved_forces_are_not_the_target(extractor: Extractor) -> None:
+    """ "sent 300 police officers": the officers are the agent's own, moved."""
+    text = "The government sent 300 police officers to Kisumu on Tuesday."
+    event = extractor.extract(text, published=PUBLISHED).events[0]
+    assert event.actor1 is not None and event.actor1.text == "government"
+    assert event.actor2 is not None and event.actor2.text != "police officers"

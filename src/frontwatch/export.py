@@ -347,9 +347,11 @@ def acled_date(event: Event) -> tuple[dt.date | None, int | None]:
 def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
     event = item.event
     assert event.acled is not None
+    # a place named as the target (PLOVER's convention) is not an ACLED actor
+    actor2 = event.actor2 if event.actor2 is not None and event.actor2.role == "party" else None
     main1, assoc1 = _main_and_associates(event.actor1)
-    main2, assoc2 = _main_and_associates(event.actor2)
-    inter1, inter2 = _inter(event.actor1), _inter(event.actor2)
+    main2, assoc2 = _main_and_associates(actor2)
+    inter1, inter2 = _inter(event.actor1), _inter(actor2)
     if inter1 is not None and inter2 is not None:
         interaction = f"{min(inter1, inter2)}{max(inter1, inter2)}"
     elif inter1 is not None:

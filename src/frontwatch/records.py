@@ -95,6 +95,13 @@ class Actor(Record):
         description="for coordinated actors ('Iraqi troops and allied militia'): every member",
     )
     guessed: bool = Field(False, description="type guessed: the actor is not in the dictionary")
+    role: Literal["party", "place"] = Field(
+        "party",
+        description=(
+            "place: no party is named as the target, the place is ('imposed a curfew in "
+            "Algiers'), as PLOVER codes it; ACLED exports leave it out"
+        ),
+    )
 
 
 class Location(Record):

@@ -1064,7 +1064,22 @@ def actor_at(doc: Doc, token: Token) -> Actor | None:
         best = min(covering, key=lambda m: m.end - m.start)
     else:
         children = {c.i for c in token.children}
-        governed = [m for m in mentions if m.root in children and not m.nested]
+        # a generic word used as an adjective beside a name describes the head: "Russian
+        # civilian advisers" are Russian advisers ("civilian contractors" stay civilians, and
+        # "Israeli military policies" are the Israeli military's)
+        named = any(c.ent_type_ in ("NORP", "GPE", "ORG") for c in token.lefts)
+        governed = [
+            m
+            for m in mentions
+            if m.root in children
+            and not m.nested
+            and not (
+                named
+                and doc[m.root].dep_ == "amod"
+                and m.entry is not None
+                and m.entry.kind == "generic"
+            )
+        ]
         best = governed[0] if governed else None
     if best is not None and not (best.actor.name is None and _is_definite_description(doc, best)):
         return best.actor

@@ -30,7 +30,7 @@ from ..records import (
 )
 from . import actors, attribution, places, quantities, time
 from .coding import Coding, code_event
-from .events import EventCandidate
+from .events import ACTOR_NOUNS, PEOPLE_NOUNS, EventCandidate
 from .lexicon import Lexicon, load_lexicon
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,8 @@ MODALITY_FACTOR = {
     "hypothetical": 0.5,
     "negated": 0.4,
 }
+PEOPLE_LEMMAS = ACTOR_NOUNS | PEOPLE_NOUNS
+COMPLEMENT_PREPS = {"of", "from", "to", "in"}
 STATUS_RANK = {"failed": 3, "attempted": 2, "ongoing": 1, "completed": 0}
 
 
@@ -54,6 +56,7 @@ class _Draft:
     mentions: list[Mention] = field(default_factory=list)
     anaphoric: bool = False  # "the massacre", "the attack": a recap of an event told before
     headline: bool = False  # a title line: it names an event, the body tells it
+    forces: str | None = None  # the people moved or offered ("troops" sent, "teams" rushed)
 
 
 def _span_text(text: str, start: int, end: int) -> TextSpan:
@@ -65,6 +68,61 @@ def _actor(doc: Doc, index: int | None) -> Actor | None:
     know still comes out, with its text, a guessed type and ``name: null``."""
     if index is None:
         return None
+    actor = _actor_phrase(doc, index)
+    return _proper_name(doc, actor) if actor is not None else None
+
+
+def _place_actor(doc: Doc, index: int, actor1: Actor | None) -> Actor | None:
+    """A place named as the target, by its name only ("northern Israel" -> "Israel"); the
+    dictionary's reading of the name ("Government of Israel") is kept when it has one."""
+    token = doc[index]
+    ent = next((e for e in doc.ents if e.start <= index < e.end), None)
+    span = ent if ent is not None else doc[index : index + 1]
+    start = span.start
+    while start < span.end - 1 and (doc[start].is_lower or doc[start].dep_ == "det"):
+        start += 1
+    begin, end = doc[start].idx, span.end_char
+    if actor1 is not None and actor1.span[0] <= begin < actor1.span[1]:
+        return None
+    known = actors.actor_at(doc, token)
+    if known is not None and known.span == (begin, end):
+        return known.model_copy(update={"role": "place"})
+    return Actor(
+        text=doc.text[begin:end],
+        span=(begin, end),
+        name=known.name if known is not None else None,
+        type=known.type if known is not None else None,
+        country=known.country if known is not None else None,
+        wikidata=known.wikidata if known is not None else None,
+        role="place",
+    )
+
+
+def _proper_name(doc: Doc, actor: Actor) -> Actor:
+    """A person named after a common-noun description starts at the name and its titles:
+    "former president Carlos Menem" -> "Carlos Menem", "the party's leader Mahmoud Abbas" ->
+    "Mahmoud Abbas"; a phrase that opens with a name keeps its words ("Lebanon's new
+    President Elias Hrawi")."""
+    if actor.members:
+        return actor
+    span = doc.char_span(*actor.span, alignment_mode="contract")
+    if span is None or len(span) < 2 or span.root.ent_type_ != "PERSON":
+        return actor  # not "forces loyal to President Assad"
+    first = next((t for t in span if t.dep_ != "det"), None)
+    if first is None or not first.is_alpha or not first.is_lower:
+        return actor
+    start = span.end - 1
+    while start > span.start and (doc[start - 1].is_title or doc[start - 1].is_upper):
+        start -= 1
+    if start == span.start or doc[start].is_lower:
+        return actor
+    begin = doc[start].idx
+    return actor.model_copy(
+        update={"text": doc.text[begin : actor.span[1]], "span": (begin, actor.span[1])}
+    )
+
+
+def _actor_phrase(doc: Doc, index: int) -> Actor | None:
     token = doc[index]
     found = actors.actor_at(doc, token)
     if found is not None:
@@ -78,9 +136,12 @@ def _actor(doc: Doc, index: int | None) -> Actor | None:
     ]
     start = min([token.i, *(t.left_edge.i for t in left)])
     if not token.ent_type_ and not any(t.ent_type_ for t in doc[start : token.i + 1]):
-        return None
-    while start < token.i and doc[start].dep_ == "det":
-        start += 1
+        named = _named_in_complement(token)
+        return _actor_phrase(doc, named.i) if named is not None else None
+    while start < token.i and (
+        doc[start].dep_ in ("det", "nummod", "quantmod") or doc[start].like_num
+    ):
+        start += 1  # "five Chinese engineers": the count is a quantity, not the name
     phrase = doc[start : token.i + 1]
     return Actor(
         text=phrase.text,
@@ -91,6 +152,20 @@ def _actor(doc: Doc, index: int | None) -> Actor | None:
 
 
 MODIFIER_DEPS = ("amod", "compound", "nmod")
+NAMED_LABELS = {"ORG", "GPE", "NORP", "PERSON"}
+
+
+def _named_in_complement(token: Token) -> Token | None:
+    """A common noun that names no one is told by the name in its complement: "a mission of
+    observers from the OSCE" -> the OSCE, "parties to the conflict in Iraq" -> Iraq."""
+    queue = [c for c in token.children if c.dep_ == "prep" and c.lower_ in COMPLEMENT_PREPS]
+    while queue:
+        tok = queue.pop(0)
+        if tok.ent_type_ in NAMED_LABELS:
+            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            return ent.root if ent is not None else tok
+        queue.extend(c for c in tok.children if c.dep_ in ("pobj", "prep", "compound", "poss"))
+    return None
 
 
 def _with_modifiers(doc: Doc, head: Token, actor: Actor) -> Actor:
@@ -187,6 +262,9 @@ def _draft(
         historical,
         position=cand.anchor - sent.start,
     )
+    if actor2 is None and cand.place_target is not None:
+        # after coding and confidence: a place as target changes neither
+        actor2 = _place_actor(doc, cand.place_target, actor1)
     event = Event(
         id=event_id(doc_id, trig.span, coding.plover),
         doc_id=doc_id,
@@ -217,8 +295,9 @@ def _draft(
         and (date is None or date.inferred)
     )
     headline = sent_index == 0 and not evidence.text.rstrip("\"'”’)").endswith((".", "!", "?"))
+    forces = cand.theme_lemma if cand.theme_lemma in PEOPLE_LEMMAS else None
     return _Draft(
-        event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric, headline
+        event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric, headline, forces
     )
 
 
@@ -272,6 +351,8 @@ def _same_actor(a: Actor | None, b: Actor | None) -> bool | None:
     """True/False when both are known, None when either is missing."""
     if a is None or b is None or a.name in WILDCARD_ACTORS or b.name in WILDCARD_ACTORS:
         return None
+    if a.role == "place" or b.role == "place":
+        return None  # a place named as the target says nothing about who was targeted
     if a.name and b.name:
         if a.name == b.name:
             return True
@@ -311,6 +392,8 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
     later = a if a.sent_index > b.sent_index else b
     if later.anaphoric and a.sent_index != b.sent_index:
         return True  # "the government condemned the massacre": the one told before
+    if a.forces and b.forces and a.forces != b.forces:
+        return False  # "200 troops were sent", then "six teams were rushed": two deployments
     same1 = _same_actor(x.actor1, y.actor1)
     same2 = _same_actor(x.actor2, y.actor2)
     if same1 is False or same2 is False:
@@ -356,6 +439,7 @@ def _combine(group: list[_Draft]) -> Event:
         if (
             current is None
             or (name.startswith("actor") and current.name in WILDCARD_ACTORS)
+            or (name == "actor2" and current.role == "place")
             or (
                 name == "attribution"
                 and primary.attribution is not None
@@ -368,6 +452,7 @@ def _combine(group: list[_Draft]) -> Event:
                     value is not None
                     and not (name == "attribution" and value.default)
                     and not (name.startswith("actor") and value.name in WILDCARD_ACTORS)
+                    and not (name == "actor2" and value.role == "place")
                 ):
                     update[name] = value
                     break

@@ -274,6 +274,7 @@ class EventCandidate:
     arg1: int | None = None
     arg2: int | None = None
     theme: int | None = None  # what was taken/hit when it is not an actor (a place, materiel)
+    place_target: int | None = None  # no party targeted, but a place is: "blockaded Paris"
     modality: str = "asserted"
     status: str | None = "completed"
     cues: dict[str, float] = field(default_factory=dict)
@@ -398,6 +399,55 @@ def _is_place(token: Token) -> bool:
     return token.ent_type_ in ("GPE", "LOC", "FAC") or token.lemma_.lower() in PLACE_NOUNS
 
 
+LOCATIVE_PREPS = {"in", "at", "near", "into", "across", "throughout", "inside", "around"}
+MODIFIER_DEPS = {"amod", "compound", "nmod"}
+# people named by what they are, beside ACTOR_NOUNS and CIVILIAN_NOUNS
+PEOPLE_NOUNS = {
+    "adviser",
+    "advisor",
+    "refugee",
+    "immigrant",
+    "migrant",
+    "national",
+    "detainee",
+    "prisoner",
+    "citizen",
+    "settler",
+    "pilgrim",
+    "hostage",
+    "tourist",
+}
+OWN_POSSESSIVES = {"its", "their", "his", "her", "our"}
+
+
+def _in_place(token: Token) -> bool:
+    """A place named as where something is: "in Algiers", "in northern Israel"."""
+    if token.ent_type_ not in ("GPE", "LOC", "FAC"):
+        return False
+    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    root = ent.root if ent is not None else token
+    if root.dep_ in MODIFIER_DEPS and root.head.lemma_.lower() in PLACE_NOUNS:
+        return True  # "the Shaar gas field"
+    if root.dep_ != "pobj":
+        return False
+    prep = root.head
+    # "in Algiers"; "large areas of Syria"
+    return prep.lower_ in LOCATIVE_PREPS or (
+        prep.lower_ == "of" and prep.head.lemma_.lower() in PLACE_NOUNS
+    )
+
+
+def frame_moves(cand: EventCandidate) -> bool:
+    return cand.frame.name == "mobilize"
+
+
+def _own_forces(token: Token, moved: frozenset[str]) -> bool:
+    """The agent's own people, moved or offered: "its troops", "deploy peacekeepers"."""
+    if any(c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES for c in token.children):
+        return token.lemma_.lower() in ACTOR_NOUNS or token.lemma_.lower() in PEOPLE_NOUNS
+    return token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in moved
+
+
 def _is_actorish(token: Token) -> bool:
     if token.ent_type_ in ENTITY_LABELS:
         return True
@@ -426,6 +476,8 @@ class EventDetector:
 
     def __init__(self, nlp: Language, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
+        # verbs that move or station forces: their object is the agent's own people
+        self._moved = frozenset(v for v, f in self.lexicon.verbs.items() if f == "mobilize")
         self._cue_index: dict[str, list[tuple[str, float]]] = {}
         for label, cues in self.lexicon.cues.items():
             for gram, weight in cues.items():
@@ -512,7 +564,10 @@ class EventDetector:
                 if act is not None:
                     cands.append(act)
         cands.extend(self._stated_obligations(doc, found, sent_cues, doc_text_cues))
-        return self._absorb(doc, cands)
+        kept = self._absorb(doc, cands)
+        for cand in kept:
+            self._fallback_target(doc, cand, found)
+        return kept
 
     def _stated_obligations(
         self,
@@ -737,6 +792,13 @@ class EventDetector:
 
         def target(tok: Token) -> None:
             nonlocal arg2, theme
+            tok = _group_head(tok)  # "holding thousands of refugees": the refugees
+            if _own_forces(tok, self._moved) or frame.name == "mobilize":
+                # "offered its troops to X", "deployed peacekeepers in Y": the agent's own
+                # forces are what is moved, not whom the event is aimed at
+                if theme is None:
+                    theme = tok
+                return
             if arg2 is None and _is_actorish(tok) and (verbal or not _is_place(tok)):
                 arg2 = tok
             elif theme is None:
@@ -823,7 +885,7 @@ class EventDetector:
                         if arg2 is None and _is_actorish(obj):
                             arg2 = obj
         if arg2 is None and (verbal or frame.family == "agreement"):
-            arg2 = self._nearest_party(anchor, arg1)
+            arg2 = self._nearest_party(anchor, arg1, moved=self._moved)
         if arg2 is None and frame.family in ("violence", "explosion") and anchor.dep_ == "advcl":
             # "troops were preparing to raise flags when ISIS counterattacked": the main
             # clause's subject is the one attacked
@@ -861,6 +923,9 @@ class EventDetector:
             and theme.pos_ in NOUN_TAGS
         ):
             cand.frame = lex.frames["seize_goods"]  # "seized counterfeit cosmetics"
+            people = _group_head(theme)
+            if cand.arg2 is None and people.i != theme.i and _is_actorish(people):
+                cand.arg2 = people.i  # "holding thousands of refugees": the people held
         if anchor.lemma_.lower() in lex.launch_verbs:
             for obj in _children(anchor, "dobj"):
                 launched = lex.launch_nouns.get(obj.lemma_.lower())
@@ -893,12 +958,77 @@ class EventDetector:
                         return t.lemma_.lower()
         return None
 
-    @staticmethod
-    def _nearest_party(anchor: Token, arg1: Token | None) -> Token | None:
-        """The nearest named party below a verbal trigger, breadth first: "rejected calls by
-        Kofi Annan", "vetoed a Security Council resolution", "refused to meet Jordan's King",
-        "arrived in Amman". PLOVER's target of a statement or meeting is often there."""
+    def _fallback_target(
+        self, doc: Doc, cand: EventCandidate, found: dict[int, EventCandidate]
+    ) -> None:
+        """A target for an event that has none from its own arguments (PLOVER's convention):
+        the nearest named party in the trigger's phrase or purpose clause ("rallies ... to
+        demand the resignation of President X"), else the nearest named place ("imposed a
+        curfew in Algiers", "arrived in Amman on a visit"), kept apart as ``place_target``.
+        Territory frames keep no place target: the place taken is their theme."""
+        family = cand.frame.family
+        if cand.arg2 is not None or family == "territory":
+            return
+        if family == "strategic" and not frame_moves(cand):
+            return  # seizures, looting, withdrawals: who lost what is stated or unknown
+        anchor = doc[cand.anchor]
+        arg1 = doc[cand.arg1] if cand.arg1 is not None else None
+        starts = [anchor]
+        pred = doc[cand.predicate]
+        if anchor.pos_ in NOUN_TAGS:
+            gov = pred if pred.i != anchor.i else anchor.head
+            if anchor.dep_ == "pobj":
+                gov = anchor.head.head
+            if gov.i != anchor.i and gov.pos_ in VERB_TAGS and gov.i not in found:
+                starts.append(gov)  # "arrived in Amman on a visit"
         skip = {t.i for t in arg1.subtree} if arg1 is not None else set()
+        skip.add(anchor.i)
+        theme = doc[cand.theme] if cand.theme is not None else None
+        if theme is not None and theme.ent_type_ in ("GPE", "LOC") and theme.i not in skip:
+            cand.place_target = theme.i  # "blockade Paris", "the invasion of South Lebanon"
+            return
+        # a protest names its target in its purpose or its effect: "to demand the resignation
+        # of X", "a strike that shut down X"
+        follow = {"advcl", "relcl"} if cand.frame.family in ("protest", "riot") else set()
+
+        def party() -> bool:
+            for start in starts:
+                found_party = self._nearest_party(
+                    start,
+                    arg1,
+                    exclude=skip,
+                    literal_places=False,
+                    follow=follow,
+                    moved=self._moved,
+                )
+                if found_party is not None and found_party.i != cand.arg1:
+                    cand.arg2 = _group_head(found_party).i
+                    return True
+            return False
+
+        def place() -> bool:
+            for start in starts:
+                found_place = self._nearest_place(start, skip)
+                if found_place is not None:
+                    cand.place_target = found_place.i
+                    return True
+            return False
+
+        if frame_moves(cand):
+            place() or party()  # "sent 300 police officers to Kisumu": where they went
+        else:
+            party() or place()
+
+    @staticmethod
+    def _nearest_place(anchor: Token, skip: set[int]) -> Token | None:
+        """The nearest named place below ``anchor``, breadth first: a GPE or LOC entity, or a
+        name that the geoparser read as a place ("Kisumu" tagged as an organisation)."""
+        toponyms = {
+            i
+            for m in (anchor.doc._.get("fw_toponyms") or [])
+            if getattr(m, "role", None) == "literal" and getattr(m, "place", None) is not None
+            for i in range(m.start, m.end)
+        }
         queue = [c for c in anchor.children if c.dep_ not in NOT_TARGET_DEPS]
         seen: set[int] = set()
         while queue:
@@ -906,12 +1036,54 @@ class EventDetector:
             if tok.i in seen or tok.i in skip:
                 continue
             seen.add(tok.i)
-            if tok.ent_type_ in {"GPE", "ORG", "NORP", "PERSON"} and tok.ent_iob_ in ("B", "I"):
+            if tok.ent_type_ in ("GPE", "LOC") or (tok.i in toponyms and tok.pos_ == "PROPN"):
                 ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
-                return ent.root if ent is not None else tok
+                root = ent.root if ent is not None else tok
+                if root.dep_ not in MODIFIER_DEPS:
+                    return root
+            queue.extend(c for c in tok.children if c.dep_ not in NOT_TARGET_DEPS)
+        return None
+
+    @staticmethod
+    def _nearest_party(
+        anchor: Token,
+        arg1: Token | None,
+        exclude: set[int] | None = None,
+        literal_places: bool = True,
+        follow: set[str] | None = None,
+        moved: frozenset[str] = frozenset(),
+    ) -> Token | None:
+        """The nearest named party below a verbal trigger, breadth first: "rejected calls by
+        Kofi Annan", "vetoed a Security Council resolution", "refused to meet Jordan's King",
+        "arrived in Amman". PLOVER's target of a statement or meeting is often there."""
+        skip = {t.i for t in arg1.subtree} if arg1 is not None else set()
+        skip |= exclude or set()
+        blocked = NOT_TARGET_DEPS - (follow or set())
+        queue = [c for c in anchor.children if c.dep_ not in blocked]
+        seen: set[int] = set()
+        while queue:
+            tok = queue.pop(0)
+            if tok.i in seen or tok.i in skip:
+                continue
+            seen.add(tok.i)
+            if _own_forces(tok, moved):
+                continue  # "refused to deploy its peacekeepers": not whom it is aimed at
+            if not literal_places and _in_place(tok):
+                pass  # "a curfew in Algiers": where, not whom
+            elif tok.ent_type_ in {"GPE", "ORG", "NORP", "PERSON"} and tok.ent_iob_ in ("B", "I"):
+                ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+                root = ent.root if ent is not None else tok
+                head = root.head
+                if (
+                    root.dep_ in MODIFIER_DEPS
+                    and head.pos_ in NOUN_TAGS
+                    and (head.lemma_.lower() in ACTOR_NOUNS or head.lemma_.lower() in PEOPLE_NOUNS)
+                ):
+                    return head  # "Russian civilian advisers": the advisers
+                return root
             if tok.pos_ in NOUN_TAGS and tok.lemma_.lower() in ACTOR_NOUNS and _is_actorish(tok):
                 return tok
-            queue.extend(c for c in tok.children if c.dep_ not in NOT_TARGET_DEPS)
+            queue.extend(c for c in tok.children if c.dep_ not in blocked)
         return None
 
     @staticmethod
@@ -954,6 +1126,8 @@ class EventDetector:
         has_actor = any(i is not None and _is_actorish(doc[i]) for i in (cand.arg1, cand.arg2))
         if cand.frame.name == "defuse" and cand.theme_lemma in lex.weapon_nouns:
             has_actor = True  # the weapons found or seized are the participant
+        if frame_moves(cand) and cand.theme is not None and _is_actorish(doc[cand.theme]):
+            has_actor = True  # "200 troops were sent": the forces moved are the participant
         context = any(
             t.lemma_.lower() in lex.context_words
             or t.lower_ in lex.context_words

@@ -267,6 +267,8 @@ def actors_compatible(a: Actor | None, b: Actor | None) -> bool:
     """Same canonical name, state forces of one country, or one unnamed/absent and compatible."""
     if unknown(a) or unknown(b) or a is None or b is None:
         return True
+    if a.role == "place" or b.role == "place":
+        return True  # a place named as the target: says nothing about the party
     if a.members or b.members:
         left = a.members or [a]
         right = b.members or [b]
@@ -468,6 +470,8 @@ def _location_rank(location: Location | None) -> tuple[int, int]:
 
 def _actor_rank(actor: Actor | None) -> int:
     if actor is None:
+        return 3
+    if actor.role == "place":
         return 2
     return 0 if actor.name else 1
 

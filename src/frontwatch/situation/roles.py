@@ -211,7 +211,9 @@ def holdable(location: Location | None) -> bool:
 
 
 def combatant(actor: Actor | None) -> bool:
-    return actor is not None and actor.type not in _NON_COMBATANTS
+    """An actor that can hold ground or materiel: not civilians, and not a place named as
+    the target ("the curfew in Algiers")."""
+    return actor is not None and actor.role == "party" and actor.type not in _NON_COMBATANTS
 
 
 def actor_label(actor: Actor | None) -> str | None:
