@@ -292,3 +292,57 @@ def test_assemble_moved_forces_are_not_the_target(extractor: Extractor) -> None:
     event = extractor.extract(text, published=PUBLISHED).events[0]
     assert event.actor1 is not None and event.actor1.text == "government"
     assert event.actor2 is not None and event.actor2.text != "police officers"
+
+
+# (sentence, trigger, actor1 text, actor2 text): actor boundaries, written for these tests
+BOUNDARIES = [
+    # a common-noun actor keeps the place that tells it apart
+    (
+        "Rebels in the Central African Republic attacked a convoy near Bria.",
+        "attacked",
+        "Rebels in the Central African Republic",
+        "Bria",
+    ),
+    (
+        "Security forces in Chad arrested twelve journalists on Monday.",
+        "arrested",
+        "Security forces in Chad",
+        "journalists",
+    ),
+    # a government known by its leader is named by the leader
+    (
+        "Students marched in Harare to demand the resignation of President Robert Mugabe's "
+        "government.",
+        "marched",
+        "Students",
+        "President Robert Mugabe",
+    ),
+    (
+        "Protesters rallied against the government of Prime Minister Ali Bongo in Libreville.",
+        "rallied",
+        "Protesters",
+        "Prime Minister Ali Bongo",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "trigger", "actor1", "actor2"), BOUNDARIES)
+def test_assemble_actor_boundaries(
+    extractor: Extractor, text: str, trigger: str, actor1: str, actor2: str
+) -> None:
+    result = extractor.extract(text, published=PUBLISHED)
+    event = next(e for e in result.events if e.trigger.text == trigger)
+    assert event.actor1 is not None and event.actor2 is not None
+    assert (event.actor1.text, event.actor2.text) == (actor1, actor2)
+    for actor in (event.actor1, event.actor2):
+        assert text[actor.span[0] : actor.span[1]] == actor.text
+
+
+def test_assemble_leader_keeps_the_dictionary_reading(extractor: Extractor) -> None:
+    text = (
+        "Students marched in Harare to demand the resignation of President Robert Mugabe's "
+        "government."
+    )
+    event = extractor.extract(text, published=PUBLISHED).events[0]
+    assert event.actor2 is not None
+    assert (event.actor2.name, event.actor2.country) == ("Government of Zimbabwe", "ZW")

@@ -1082,6 +1082,13 @@ def actor_at(doc: Doc, token: Token) -> Actor | None:
         ]
         best = governed[0] if governed else None
     if best is not None and not (best.actor.name is None and _is_definite_description(doc, best)):
+        entry = best.entry
+        if (
+            entry is None
+            or entry.kind == "generic"
+            or (entry.kind == "police" and not entry.country)
+        ):
+            return with_place_complement(doc, doc[best.root], best.actor)
         return best.actor
     target_span = (best.start_char, best.end_char) if best else (token.idx, token.idx + len(token))
     if best is None and not _is_pronoun(token):
@@ -1092,6 +1099,31 @@ def actor_at(doc: Doc, token: Token) -> Actor | None:
     return antecedent.actor.model_copy(
         update={"text": doc.text[target_span[0] : target_span[1]], "span": target_span}
     )
+
+
+PLACE_COMPLEMENT_PREPS = {"in", "throughout", "across", "of", "from"}
+
+
+def with_place_complement(doc: Doc, head: Token, actor: Actor) -> Actor:
+    """An actor named by a common noun is told apart by where it is: "rebels in the Ivory
+    Coast", "security forces in Guinea", "Palestinians of the West Bank". The place phrase
+    joins the text (and span) when it follows the actor's head directly; named actors keep
+    their text."""
+    if actor.members or not actor.span[0] <= head.idx < actor.span[1]:
+        return actor
+    for prep in head.rights:
+        if prep.dep_ != "prep" or prep.lower_ not in PLACE_COMPLEMENT_PREPS:
+            continue
+        if prep.idx < actor.span[1] or doc.text[actor.span[1] : prep.idx].strip():
+            return actor  # not right after the actor's text
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        if not objs or objs[0].ent_type_ not in ("GPE", "LOC"):
+            return actor
+        end = max(t.idx + len(t) for t in objs[0].subtree)
+        return actor.model_copy(
+            update={"text": doc.text[actor.span[0] : end], "span": (actor.span[0], end)}
+        )
+    return actor
 
 
 def _is_pronoun(token: Token) -> bool:

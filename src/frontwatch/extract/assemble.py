@@ -68,8 +68,53 @@ def _actor(doc: Doc, index: int | None) -> Actor | None:
     know still comes out, with its text, a guessed type and ``name: null``."""
     if index is None:
         return None
+    leader = _leader_of(doc[index])
+    if leader is not None:
+        return _leader_actor(doc, leader)
     actor = _actor_phrase(doc, index)
     return _proper_name(doc, actor) if actor is not None else None
+
+
+def _leader_actor(doc: Doc, leader: Token) -> Actor:
+    """The leader's name with the titles before it ("President Suharto"); the dictionary's
+    reading of the whole phrase ("Government of Indonesia") is kept when it has one."""
+    ent = next((e for e in doc.ents if e.start <= leader.i < e.end), None)
+    start, end = (ent.start, ent.end) if ent is not None else (leader.i, leader.i + 1)
+    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].is_title:
+        start -= 1
+    begin, finish = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    known = actors.actor_at(doc, leader)
+    return Actor(
+        text=doc.text[begin:finish],
+        span=(begin, finish),
+        name=known.name if known is not None else None,
+        type=known.type if known is not None else None,
+        country=known.country if known is not None else None,
+        wikidata=known.wikidata if known is not None else None,
+        guessed=known is None,
+    )
+
+
+LED_NOUNS = {"government", "regime", "administration"}
+
+
+def _leader_of(token: Token) -> Token | None:
+    """A government known by its leader is named by the leader, as PLOVER and CAMEO code it:
+    "President Suharto's government", "the government of President Laurent Gbagbo"."""
+    if token.lemma_.lower() not in LED_NOUNS:
+        return None
+    owners = [c for c in token.children if c.dep_ == "poss"] + [
+        o
+        for p in token.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+        if o.dep_ == "pobj"
+    ]
+    for owner in owners:
+        if owner.ent_type_ == "PERSON":
+            ent = next((e for e in token.doc.ents if e.start <= owner.i < e.end), None)
+            return ent.root if ent is not None else owner
+    return None
 
 
 def _place_actor(doc: Doc, index: int, actor1: Actor | None) -> Actor | None:
