@@ -15,8 +15,10 @@ import pytest
 import frontwatch
 from frontwatch import Extractor, pipeline
 from frontwatch.errors import DocumentError, FrontwatchError
-from frontwatch.pipeline import as_document, parse_date
-from frontwatch.records import Document, DocumentResult
+from frontwatch.extract.assemble import event_id
+from frontwatch.offsets import reduce_text
+from frontwatch.pipeline import Prepared, as_document, parse_date, restore
+from frontwatch.records import Document, DocumentResult, Event, Plover, TextSpan
 
 MENAKA = "Rebels captured the town of Menaka on Monday."
 TWO_EVENTS = (
@@ -188,3 +190,34 @@ def test_pipeline_as_document() -> None:
     assert as_document(given, published="2021-05-01").published == dt.date(2021, 5, 1)
     dated = _document(id="y", text="Four.", published=dt.date(2020, 1, 1))
     assert as_document(dated, published="2021-05-01") is dated
+
+
+def test_pipeline_prepare_without_screening_parses_the_document(extractor: Extractor) -> None:
+    assert extractor.settings.relevance == "off"
+    document = as_document(TWO_EVENTS, doc_id="gao")
+    assert extractor.prepare(document) == Prepared(document, document, None)
+    assert extractor.relevant(document)
+
+
+def test_pipeline_restore_maps_spans_and_recomputes_ids() -> None:
+    original = "Gao news\n\nThe market was calm. Militants attacked a base. Rain fell."
+    reduced, offsets = reduce_text(original, [(0, 8), (31, 57)])
+    assert reduced == "Gao news\n\nMilitants attacked a base."
+    trigger = TextSpan(text="attacked", span=(20, 28))
+    event = Event(
+        id=event_id("gao", (20, 28), "ASSAULT"),
+        doc_id="gao",
+        plover=Plover(type="ASSAULT"),
+        category="political_violence",
+        modality="asserted",
+        trigger=trigger,
+        evidence=TextSpan(text="Militants attacked a base.", span=(10, 36)),
+        confidence=0.8,
+        extractor_version="test",
+    )
+    restored = restore(DocumentResult(doc_id="gao", events=[event]), offsets)
+    (moved,) = restored.events
+    assert (moved.trigger.span, moved.evidence.span) == ((41, 49), (31, 57))
+    assert original[41:49] == "attacked"
+    assert original[31:57] == "Militants attacked a base."
+    assert moved.id == event_id("gao", (41, 49), "ASSAULT") != event.id
