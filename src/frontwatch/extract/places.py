@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from frontwatch.records import Location, PlaceRole, Toponym
 logger = logging.getLogger(__name__)
 
 DEMONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "demonyms.json"
+AREA_CODES_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "area_codes.tsv"
 
 Relation = Literal["near", "bearing", "distance"]
 
@@ -128,6 +130,7 @@ _QUALIFIERS = frozenset(
 _ADMIN_WORDS = frozenset(
     {"province", "governorate", "oblast", "region", "state", "prefecture", "department", "county"}
 )
+_COUNTY_WORDS = frozenset({"county", "parish", "borough"})
 _ANAPHORA = {
     "city": "P",
     "town": "P",
@@ -161,6 +164,11 @@ _METONYM_HEADS = frozenset(
 )
 # a place that may be taken from the matcher alone, or from an ORG entity, must be one of these
 ADMIN_CONTEXT = 0.7  # a division the document names (docs/geoparsing.md)
+HOME_CONTEXT = 1.5  # the document's home division: dateline, local phone numbers
+_MODIFIER_POP = 15_000  # a town that starts an organisation or event name ("Enfield Council")
+# a North American phone number: (519) 661-5670, 519-661-5670, 1-304-399-6500
+_PHONE = re.compile(r"(?<![\d-])(?:1[-. ])?\(?([2-9]\d\d)\)?[-. ]?[2-9]\d\d[-. ]\d{4}(?!\d)")
+_DATELINE_END = frozenset({"(", "-", "–", "—", ":"})
 _STRONG_POP = 100_000
 _ATTACH_SKIP = frozenset(
     {
@@ -203,10 +211,17 @@ class PlaceMention:
     distance_km: float | None = None
     candidates: list[Candidate] = field(default_factory=list, repr=False)
     admin_phrase: bool = False
+    county: bool = False  # "<name> County" that the gazetteer lacks: a fallback reading
+    fallback: bool = False  # resolved to the document's division for want of a candidate
 
     @property
     def approximate(self) -> bool:
-        return bool(self.relation or self.feature or (self.place and self.place.approximate))
+        return bool(
+            self.relation
+            or self.feature
+            or self.fallback
+            or (self.place and self.place.approximate)
+        )
 
 
 @dataclass(frozen=True)
@@ -225,6 +240,29 @@ class Demonyms:
 @lru_cache(maxsize=1)
 def _default_demonyms() -> Demonyms:
     return Demonyms.load()
+
+
+@dataclass(frozen=True)
+class AreaCodes:
+    """North American area code -> (country code, division name), from
+    ``data/gazetteer/area_codes.tsv``: a local phone number tells the document's division."""
+
+    divisions: dict[str, tuple[str, str]]
+
+    @classmethod
+    def load(cls, path: Path = AREA_CODES_PATH) -> AreaCodes:
+        divisions: dict[str, tuple[str, str]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#") or line.startswith("area_code"):
+                continue
+            code, country, admin1 = line.split("\t")[:3]
+            divisions[code] = (country, admin1)
+        return cls(divisions)
+
+
+@lru_cache(maxsize=1)
+def _default_area_codes() -> AreaCodes:
+    return AreaCodes.load()
 
 
 @lru_cache(maxsize=65_536)
@@ -287,10 +325,12 @@ class PlaceRecognizer:
         name: str = "fw_places",
         gazetteer: Gazetteer | None = None,
         demonyms: Demonyms | None = None,
+        area_codes: AreaCodes | None = None,
     ) -> None:
         self.name = name
         self._gazetteer = gazetteer
         self.demonyms = demonyms or _default_demonyms()
+        self.area_codes = area_codes if area_codes is not None else _default_area_codes()
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -322,6 +362,9 @@ class PlaceRecognizer:
                 spans[(start, ent.end)] = "ent"
             elif ent.label_ in {"ORG", "NORP", "PERSON"}:
                 spans[(start, ent.end)] = ent.label_
+            elif ent.label_ == "EVENT":  # "the Venice film festival": a name like an ORG's
+                spans[(start, ent.end)] = "ORG"
+        place_texts = {doc[s:e].text for (s, e), how in spans.items() if how == "ent"}
         words = _Words.read(doc)
         matched = self._match(doc, gz, words)
         found: list[PlaceMention] = []
@@ -342,8 +385,14 @@ class PlaceRecognizer:
             if "ent" in labels:
                 m = self._mention(doc, s, e, cands)
             elif "ORG" in labels:
-                if not self._strong(cands, doc[s:e], org=True):
-                    if (s, e) in spans:
+                if e < len(doc) and words.lowers[e] in _COUNTY_WORDS and words.texts[e].istitle():
+                    continue  # "Laurel County Sheriff's Office": the county, found below
+                modifier = any(
+                    spans[k] == "ORG" and k[0] == s and k[1] > e and doc[e - 1].dep_ == "compound"
+                    for k in over
+                )  # a place that starts the name: "Enfield Council", "Cannes Grand Prix"
+                if not self._strong(cands, doc[s:e], org=True) and not (modifier and _town(cands)):
+                    if cands and all(t.pos_ == "PROPN" for t in doc[s:e]):
                         weak.append(self._mention(doc, s, e, cands))
                     continue
                 m = self._mention(doc, s, e, cands)
@@ -357,6 +406,11 @@ class PlaceRecognizer:
                     continue  # part of a longer name: "Michael Jordan"
                 if self._strong(cands, doc[s:e], org=True, ents=False):
                     deferred.append(self._mention(doc, s, e, cands))
+                elif cands and doc[s:e].text in place_texts:
+                    # a place entity elsewhere in the document ("Heathrow" tagged as a person)
+                    deferred.append(self._mention(doc, s, e, cands))
+                elif cands and all(t.pos_ == "PROPN" for t in doc[s:e]):
+                    weak.append(self._mention(doc, s, e, cands))
                 continue
             elif self._strong(cands, doc[s:e]):
                 m = self._mention(doc, s, e, cands)
@@ -383,6 +437,7 @@ class PlaceRecognizer:
             while not cands and k < e - 1 and doc[k].lower_ in _QUALIFIERS:
                 k += 1  # "Far North Queensland" -> Queensland
                 cands = self._filter_fold(doc[k:e].text, gz.lookup(doc[k:e].text))
+            county = False
             if not cands and e - s > 1 and doc[e - 1].lower_ in _ADMIN_WORDS:
                 name = doc[s : e - 1].text  # "Guangxi province" -> Guangxi (+ admin phrase)
                 cands = [
@@ -390,10 +445,18 @@ class PlaceRecognizer:
                 ]
                 if cands:
                     e -= 1
-            if not cands and not any(t.pos_ == "PROPN" for t in doc[s:e]):
+                elif doc[e - 1].lower_ in _COUNTY_WORDS:  # "Laurel County": a fallback reading
+                    county = True
+                    cands = [
+                        c
+                        for c in gz.lookup(name, fold=False)
+                        if c.place.feature_class == "P" and c.exact
+                    ]
+            if not cands and not county and not any(t.pos_ == "PROPN" for t in doc[s:e]):
                 continue  # "Gunmen" tagged as a place at the start of a sentence
             taken.update(range(s, e))
             found.append(self._mention(doc, s, e, cands))
+            found[-1].county = county
         demonyms = self.demonyms.countries
         for i, word in enumerate(words.texts):  # demonyms the model did not tag
             if i not in taken and word in demonyms and doc[i].pos_ != "VERB":
@@ -407,11 +470,44 @@ class PlaceRecognizer:
                 best = next((c for c in m.candidates if c.exact), None)
                 if (
                     best is not None
-                    and (best.place.is_country or best.place.country in countries)
+                    and (
+                        best.place.is_country
+                        or best.place.country in countries
+                        or m.text in place_texts
+                    )
                     and not any(i in taken for i in range(m.start, m.end))
                 ):
                     taken.update(range(m.start, m.end))
                     found.append(m)
+        if weak:  # "Heathrow and Gatwick": a conjunct of a place is a place
+            starts = {m.start for m in found}
+            for m in list(weak):
+                head = doc[m.end - 1]
+                if (
+                    head.dep_ == "conj"
+                    and head.head.i in starts
+                    and any(c.exact for c in m.candidates)
+                    and not any(i in taken for i in range(m.start, m.end))
+                ):
+                    weak.remove(m)
+                    taken.update(range(m.start, m.end))
+                    found.append(m)
+        for i, word in enumerate(words.lowers):  # "Laurel County" that the gazetteer lacks
+            if word not in _COUNTY_WORDS or not words.texts[i][:1].isupper() or i == 0:
+                continue
+            s = i - 1
+            while s > 0 and s > i - 3 and doc[s - 1].pos_ == "PROPN" and doc[s - 1].is_title:
+                s -= 1
+            if any(k in taken for k in range(s, i + 1)) or doc[s].pos_ != "PROPN":
+                continue
+            name = doc[s:i].text
+            towns = [
+                c for c in gz.lookup(name, fold=False) if c.place.feature_class == "P" and c.exact
+            ]
+            m = self._mention(doc, s, i + 1, towns)
+            m.county = True
+            taken.update(range(s, i + 1))
+            found.append(m)
         if weak:
             divisions = {
                 (c.place.country, c.place.admin1)
@@ -636,6 +732,9 @@ class PlaceRecognizer:
             ):
                 evidence.append((k, top.place.country, None))
         links = [self._links(doc, mentions, idx) for idx in range(len(mentions))]
+        home = self._home(doc, mentions, links)
+        at_home = [("#home", country, admin1) for country, admin1 in sorted(home)]
+        evidence.extend(at_home)
         for _ in range(2):  # a second pass uses the first pass's divisions and countries
             context = _Context.of(evidence)
             for idx, m in enumerate(mentions):
@@ -649,7 +748,7 @@ class PlaceRecognizer:
                 )
                 scored = sorted(
                     (
-                        (self._score(c, m, countries, admins, container, big, inner), c)
+                        (self._score(c, m, countries, admins, container, big, inner, home), c)
                         for c in m.candidates
                     ),
                     key=lambda x: -x[0],
@@ -662,8 +761,84 @@ class PlaceRecognizer:
                 (k, m.place.country, m.place.admin1 if m.place.is_admin1 else None)
                 for k, m in zip(keys, mentions, strict=True)
                 if m.place and m.place.country
-            ]
+            ] + at_home
         self._one_sense(keys, mentions, links)
+        self._fallback(mentions, links, home, _Context.of(evidence))
+
+    def _home(
+        self,
+        doc: Doc,
+        mentions: list[PlaceMention],
+        links: list[tuple[PlaceMention | None, PlaceMention | None]],
+    ) -> set[tuple[str, str]]:
+        """The document's home divisions (country, admin1 code): the division of a dateline
+        ("LAUREL COUNTY, Ky. (WKYT) -") and of local phone numbers ("call 519-661-5670")."""
+        gz = self.gazetteer
+        home: set[tuple[str, str]] = set()
+        if (
+            mentions
+            and mentions[0].start <= 2
+            and all(t.is_punct for t in doc[: mentions[0].start])
+        ):
+            first = mentions[0]
+            container = links[0][0]
+            last = container or first
+            if last.end < len(doc) and doc[last.end].text in _DATELINE_END:
+                area = container or first
+                for c in area.candidates[:1]:
+                    if c.exact and c.place.is_admin1 and c.place.country and c.place.admin1:
+                        home.add((c.place.country, c.place.admin1))
+        for match in _PHONE.finditer(doc.text):
+            division = self.area_codes.divisions.get(match.group(1))
+            if division is None:
+                continue
+            country, name = division
+            for c in gz.lookup(name, fold=False):
+                p = c.place
+                if p.is_admin1 and p.country == country and p.admin1:
+                    home.add((country, p.admin1))
+                    break
+        return home
+
+    def _fallback(
+        self,
+        mentions: list[PlaceMention],
+        links: list[tuple[PlaceMention | None, PlaceMention | None]],
+        home: set[tuple[str, str]],
+        context: _Context,
+    ) -> None:
+        """A county the gazetteer lacks ("Laurel County, Ky.") becomes the town of that name in
+        the document's division, else the division itself (approximate); so does a name with
+        no reading at all when the document has one division."""
+        gz = self.gazetteer
+        top = context.admins.most_common(2)
+        sole: tuple[str, str] | None = None
+        if len(home) == 1:
+            sole = next(iter(home))
+        elif not home and top and (len(top) == 1 or top[0][1] > top[1][1]):
+            sole = top[0][0]
+        for m, (container, _inner) in zip(mentions, links, strict=True):
+            if m.role != "literal" or not (m.county or not m.candidates):
+                continue
+            division = sole
+            if container is not None and container.place is not None:
+                cp = container.place
+                if cp.is_admin1 and cp.country and cp.admin1:
+                    division = (cp.country, cp.admin1)
+            if m.county:
+                wanted = home | set(context.admins) if division is None else {division}
+                towns = [c for c in m.candidates if (c.place.country, c.place.admin1) in wanted]
+                if towns:
+                    m.place, m.score, m.fallback = towns[0].place, 0.5, True
+                    continue
+                m.place = None
+            if division is None:
+                continue
+            try:
+                m.place = gz.admin1(*division)
+            except KeyError:
+                continue
+            m.score, m.fallback = 0.5, True
 
     @staticmethod
     def _one_sense(
@@ -719,6 +894,7 @@ class PlaceRecognizer:
         container: PlaceMention | None,
         big_city: bool = False,
         inner: PlaceMention | None = None,
+        home: set[tuple[str, str]] | None = None,
     ) -> float:
         p = c.place
         pop = p.population // 3 if p.is_admin1 else 0 if p.feature_code == "AIRP" else p.population
@@ -749,6 +925,8 @@ class PlaceRecognizer:
             s += 0.9 + 0.15 * min(countries[p.country], 4)
         if p.country and p.admin1 and admins.get((p.country, p.admin1)):
             s += ADMIN_CONTEXT
+        if home and p.country and p.admin1 and (p.country, p.admin1) in home:
+            s += HOME_CONTEXT
         if container is not None and container.candidates:
             cp = container.place or container.candidates[0].place
             if cp.country == p.country:
@@ -788,6 +966,14 @@ class _Context:
         if own is None:
             return self.countries, self.admins
         return self.countries - own[0], self.admins - own[1]
+
+
+def _town(cands: list[Candidate]) -> bool:
+    """A town of some size under this exact name (a name may start with it)."""
+    return any(
+        c.exact and c.place.feature_class == "P" and c.place.population >= _MODIFIER_POP
+        for c in cands
+    )
 
 
 def _contains(area: Place, inner: PlaceMention) -> bool:
