@@ -733,7 +733,9 @@ class PlaceRecognizer:
                 evidence.append((k, top.place.country, None))
         links = [self._links(doc, mentions, idx) for idx in range(len(mentions))]
         home = self._home(doc, mentions, links)
-        at_home = [("#home", country, admin1) for country, admin1 in sorted(home)]
+        at_home: list[tuple[str, str | None, str | None]] = [
+            ("#home", country, admin1) for country, admin1 in sorted(home)
+        ]
         evidence.extend(at_home)
         for _ in range(2):  # a second pass uses the first pass's divisions and countries
             context = _Context.of(evidence)
@@ -780,12 +782,14 @@ class PlaceRecognizer:
             and mentions[0].start <= 2
             and all(t.is_punct for t in doc[: mentions[0].start])
         ):
-            first = mentions[0]
-            container = links[0][0]
-            last = container or first
-            if last.end < len(doc) and doc[last.end].text in _DATELINE_END:
-                area = container or first
-                for c in area.candidates[:1]:
+            container = links[0][0]  # "LAUREL COUNTY, Ky. (WKYT)": a bare "WASHINGTON (AP)"
+            # gives no home (it would vote for its own reading)
+            if (
+                container is not None
+                and container.end < len(doc)
+                and doc[container.end].text in _DATELINE_END
+            ):
+                for c in container.candidates[:1]:
                     if c.exact and c.place.is_admin1 and c.place.country and c.place.admin1:
                         home.add((c.place.country, c.place.admin1))
         for match in _PHONE.finditer(doc.text):
