@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from frontwatch.offsets import Chunk, OffsetMap, reduce_text, remap_spans, span_fields
+from frontwatch.offsets import (
+    Chunk,
+    OffsetMap,
+    gap_separator,
+    reduce_text,
+    remap_spans,
+    span_fields,
+)
 from frontwatch.records import (
     Actor,
     Attribution,
@@ -46,9 +53,29 @@ def test_offsets_reduce_text(
     assert offsets.chunks == tuple(Chunk(*chunk) for chunk in chunks)
 
 
+@pytest.mark.parametrize(
+    ("gap", "separator"),
+    [
+        (" Crops grew. ", " "),
+        ("\n\nRain fell. ", "\n\n"),
+        (" Rain fell.\n \nCrops grew. ", "\n\n"),
+        ("\nA list item\n", "\n"),
+    ],
+)
+def test_offsets_gap_separator(gap: str, separator: str) -> None:
+    assert gap_separator(gap) == separator
+
+
+def test_offsets_reduce_text_keeps_paragraphs() -> None:
+    """A sentence left out inside a paragraph becomes a space; a paragraph break stays one."""
+    reduced, offsets = reduce_text(ORIGINAL, [(0, 9), (11, 21), (34, 54), (71, 75)])
+    assert reduced == "Dam opens\n\nRain fell. Guards shot two men. End."
+    assert offsets.chunks == (Chunk(0, 0, 21), Chunk(22, 34, 20), Chunk(43, 71, 4))
+
+
 @pytest.fixture
 def offsets() -> OffsetMap:
-    return reduce_text(ORIGINAL, [(0, 9), (34, 54), (71, 75)])[1]
+    return reduce_text(ORIGINAL, [(0, 9), (34, 54), (71, 75)], separator="\n\n")[1]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +95,7 @@ def test_offsets_span(offsets: OffsetMap, span: tuple[int, int], expected: tuple
 
 
 def test_offsets_spans_inside_a_chunk_keep_their_text(offsets: OffsetMap) -> None:
-    reduced = reduce_text(ORIGINAL, [(0, 9), (34, 54), (71, 75)])[0]
+    reduced = reduce_text(ORIGINAL, [(0, 9), (34, 54), (71, 75)], separator="\n\n")[0]
     assert reduced == "Dam opens\n\nGuards shot two men.\n\nEnd."
     for start in range(len(reduced)):
         for end in range(start, len(reduced) + 1):

@@ -293,7 +293,7 @@ ARTICLE = (
 )
 ARTICLE_PARSED = (
     "Gunmen attack village in central Mali\n\n"
-    "The rainy season began early this year across the region.\n\n"
+    "The rainy season began early this year across the region. "
     "Local markets have been busy since the new road opened. "
     "Gunmen killed nine villagers near Mopti on Sunday, a local official said. "
     "No further details were released."

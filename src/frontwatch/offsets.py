@@ -11,6 +11,7 @@ that ``original[start:end]`` is the text the record holds, as if the whole text 
 from __future__ import annotations
 
 import logging
+import re
 import types
 import typing
 from bisect import bisect_right
@@ -27,7 +28,18 @@ logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
-PIECE_SEPARATOR = "\n\n"
+BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n")
+
+
+def gap_separator(gap: str) -> str:
+    """What stands for a gap of the original text left out of the reduced text: a blank line
+    when the gap holds a paragraph break, a line break when it holds one, else a space. The
+    reduced text keeps the paragraphs of the original (stages read paragraphs as document
+    context, e.g. for an event's place), and a skipped sentence inside a paragraph does not
+    start a new one."""
+    if BLANK_LINE_RE.search(gap):
+        return "\n\n"
+    return "\n" if "\n" in gap else " "
 
 
 @dataclass(frozen=True)
@@ -93,12 +105,13 @@ class OffsetMap:
 
 
 def reduce_text(
-    text: str, pieces: Sequence[Span], separator: str = PIECE_SEPARATOR
+    text: str, pieces: Sequence[Span], separator: str | None = None
 ) -> tuple[str, OffsetMap]:
     """The text of ``pieces`` (sorted, non-overlapping spans of ``text``) and its offset map.
 
     Pieces that touch or are separated only by whitespace are copied as one chunk with the
-    original text between them; other gaps become ``separator``.
+    original text between them; other gaps become ``separator`` (default: by
+    :func:`gap_separator`).
     """
     merged: list[list[int]] = []
     for start, end in pieces:
@@ -109,10 +122,12 @@ def reduce_text(
     parts: list[str] = []
     chunks: list[Chunk] = []
     position = 0
-    for start, end in merged:
+    for index, (start, end) in enumerate(merged):
         if parts:
-            parts.append(separator)
-            position += len(separator)
+            gap = text[merged[index - 1][1] : start]
+            between = separator if separator is not None else gap_separator(gap)
+            parts.append(between)
+            position += len(between)
         parts.append(text[start:end])
         chunks.append(Chunk(position, start, end - start))
         position += end - start
