@@ -356,14 +356,15 @@ class PlaceRecognizer:
                 start += 1
             if start >= ent.end:
                 continue
-            if doc[ent.end - 1].text in {"'s", "’s"}:
-                ent = doc[start : ent.end - 1]
-            if ent.label_ in _ENTITY_LABELS:
-                spans[(start, ent.end)] = "ent"
-            elif ent.label_ in {"ORG", "NORP", "PERSON"}:
-                spans[(start, ent.end)] = ent.label_
-            elif ent.label_ == "EVENT":  # "the Venice film festival": a name like an ORG's
-                spans[(start, ent.end)] = "ORG"
+            end, label = ent.end, ent.label_  # a slice of the Doc has no label: keep it
+            if doc[end - 1].text in {"'s", "’s"} and end - 1 > start:
+                end -= 1
+            if label in _ENTITY_LABELS:
+                spans[(start, end)] = "ent"
+            elif label in {"ORG", "NORP", "PERSON"}:
+                spans[(start, end)] = label
+            elif label == "EVENT":  # "the Venice film festival": a name like an ORG's
+                spans[(start, end)] = "ORG"
         place_texts = {doc[s:e].text for (s, e), how in spans.items() if how == "ent"}
         words = _Words.read(doc)
         matched = self._match(doc, gz, words)
