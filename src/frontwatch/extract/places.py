@@ -165,6 +165,9 @@ _METONYM_HEADS = frozenset(
 # a place that may be taken from the matcher alone, or from an ORG entity, must be one of these
 ADMIN_CONTEXT = 0.7  # a division the document names (docs/geoparsing.md)
 HOME_CONTEXT = 1.5  # the document's home division: dateline, local phone numbers
+NEIGHBOUR = 1.2  # a reading near a reading of another name of the document
+NEIGHBOUR_KM = 30.0
+_NEIGHBOUR_READINGS = 6  # readings of each other name looked at (most populous first)
 _MODIFIER_POP = 15_000  # a town that starts an organisation or event name ("Enfield Council")
 # a North American phone number: (519) 661-5670, 519-661-5670, 1-304-399-6500
 _PHONE = re.compile(r"(?<![\d-])(?:1[-. ])?\(?([2-9]\d\d)\)?[-. ]?[2-9]\d\d[-. ]\d{4}(?!\d)")
@@ -734,6 +737,7 @@ class PlaceRecognizer:
                 evidence.append((k, top.place.country, None))
         links = [self._links(doc, mentions, idx) for idx in range(len(mentions))]
         home = self._home(doc, mentions, links)
+        near = _neighbours(keys, mentions)
         at_home: list[tuple[str, str | None, str | None]] = [
             ("#home", country, admin1) for country, admin1 in sorted(home)
         ]
@@ -751,7 +755,11 @@ class PlaceRecognizer:
                 )
                 scored = sorted(
                     (
-                        (self._score(c, m, countries, admins, container, big, inner, home), c)
+                        (
+                            self._score(c, m, countries, admins, container, big, inner, home)
+                            + (NEIGHBOUR if (idx, c.place.geonameid) in near else 0.0),
+                            c,
+                        )
                         for c in m.candidates
                     ),
                     key=lambda x: -x[0],
@@ -971,6 +979,46 @@ class _Context:
         if own is None:
             return self.countries, self.admins
         return self.countries - own[0], self.admins - own[1]
+
+
+def _neighbours(keys: list[str], mentions: list[PlaceMention]) -> set[tuple[int, int]]:
+    """(mention index, geonameid) of the point readings that lie within ``NEIGHBOUR_KM`` of a
+    reading of another name of the document: "Edmonton" beside "Enfield" is the London one."""
+    grid: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
+    seen: set[tuple[str, int]] = set()
+    for k, m in zip(keys, mentions, strict=True):
+        for c in m.candidates[:_NEIGHBOUR_READINGS]:
+            p = c.place
+            if p.is_area or p.feature_class not in {"P", "S"} or (k, p.geonameid) in seen:
+                continue
+            seen.add((k, p.geonameid))
+            grid.setdefault((int(p.lat // 0.5), int(p.lon // 0.5)), []).append((k, p.lat, p.lon))
+    out: set[tuple[int, int]] = set()
+    if len({k for k, _ in seen}) < 2:
+        return out
+    for idx, (k, m) in enumerate(zip(keys, mentions, strict=True)):
+        if len(m.candidates) < 2:
+            continue
+        for c in m.candidates:
+            p = c.place
+            if p.is_area or p.feature_class not in {"P", "S"}:
+                continue
+            gy, gx = int(p.lat // 0.5), int(p.lon // 0.5)
+            if any(
+                other != k and _km(p.lat, p.lon, lat, lon) <= NEIGHBOUR_KM
+                for dy in (-1, 0, 1)
+                for dx in (-1, 0, 1)
+                for other, lat, lon in grid.get((gy + dy, gx + dx), ())
+            ):
+                out.add((idx, p.geonameid))
+    return out
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance in km (close enough under a few hundred km)."""
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return 6371.0 * math.hypot(x, y)
 
 
 def _town(cands: list[Candidate]) -> bool:
