@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from frontwatch.offsets import (
@@ -87,6 +89,7 @@ def offsets() -> OffsetMap:
         ((33, 37), (71, 75)),  # "End."
         ((11, 11), (34, 34)),  # empty
         ((9, 11), (9, 9)),  # the separator alone: empty, at the end of the chunk before
+        ((10, 11), (34, 34)),  # inside the separator: empty, at the start of the next chunk
         ((23, 37), (46, 75)),  # crosses a separator: the original text between the ends
     ],
 )
@@ -171,3 +174,32 @@ def test_offsets_remap_spans_walks_every_record(offsets: OffsetMap) -> None:
         "End.",
     ]
     assert result.events[0].trigger.span == (18, 22)  # the input is not changed
+
+
+@st.composite
+def _text_and_pieces(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+    text = draw(st.text(alphabet="ab .\n", max_size=60))
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
+    pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i] < cuts[i + 1]]
+    return text, pieces
+
+
+@given(_text_and_pieces())
+def test_offsets_every_span_inside_a_chunk_maps_to_the_same_text(
+    case: tuple[str, list[tuple[int, int]]],
+) -> None:
+    text, pieces = case
+    reduced, offsets = reduce_text(text, pieces)
+    assert all(
+        a.reduced + a.length < b.reduced
+        for a, b in zip(offsets.chunks, offsets.chunks[1:], strict=False)
+    )
+    for chunk in offsets.chunks:
+        piece = text[chunk.original : chunk.original + chunk.length]
+        assert reduced[chunk.reduced : chunk.reduced + chunk.length] == piece
+    for start in range(len(reduced) + 1):
+        for end in range(start, len(reduced) + 1):
+            mapped = offsets.span((start, end))
+            assert 0 <= mapped[0] <= mapped[1] <= len(text)
+            if offsets.covers((start, end)):
+                assert text[mapped[0] : mapped[1]] == reduced[start:end]

@@ -95,7 +95,9 @@ class OffsetMap:
             shift = first.original - first.reduced
             return (start + shift, end + shift)
         logger.debug("span %s crosses a piece boundary of the reduced text", span)
-        return (self.position(start), self.position(end, end=True))
+        mapped_start = self.position(start)
+        # a span inside a separator: empty, at the start of the next chunk
+        return (mapped_start, max(mapped_start, self.position(end, end=True)))
 
     def covers(self, span: Span) -> bool:
         """True when ``span`` lies inside one chunk (its text is the same in both texts)."""
