@@ -131,6 +131,10 @@ _ADMIN_WORDS = frozenset(
     {"province", "governorate", "oblast", "region", "state", "prefecture", "department", "county"}
 )
 _COUNTY_WORDS = frozenset({"county", "parish", "borough"})
+_DISTRICT_WORDS = frozenset(
+    {"district", "neighbourhood", "neighborhood", "quarter", "suburb", "area", "township"}
+)
+DISTRICT_KM = 50.0  # a district's reading must lie this close to the place it is part of
 _ANAPHORA = {
     "city": "P",
     "town": "P",
@@ -216,6 +220,8 @@ class PlaceMention:
     admin_phrase: bool = False
     county: bool = False  # "<name> County" that the gazetteer lacks: a fallback reading
     fallback: bool = False  # resolved to the document's division for want of a candidate
+    # "Cairo's Abbasiya district": the place the district is part of
+    district_of: PlaceMention | None = field(default=None, repr=False)
 
     @property
     def approximate(self) -> bool:
@@ -526,12 +532,56 @@ class PlaceRecognizer:
                     taken.update(range(m.start, m.end))
                     found.append(m)
         found.sort(key=lambda m: m.start)
+        if self._districts(doc, found, taken):
+            found.sort(key=lambda m: m.start)
         for m in found:
             if m.role == "literal":
                 self._phrases(doc, m)
                 m.role = self._role(doc, m)
         self._resolve(doc, found)
         return found
+
+    def _districts(self, doc: Doc, found: list[PlaceMention], taken: set[int]) -> bool:
+        """ "Cairo's Abbasiya district", "the city's Haram neighbourhood": a district of a
+        place named just before; its readings must lie near that place. Returns whether a
+        mention was added."""
+        added = False
+        for i in range(2, len(doc)):
+            if doc[i].lower_ not in _DISTRICT_WORDS:
+                continue
+            e = s = i
+            while (
+                s > 0 and e - s < 3 and doc[s - 1].pos_ == "PROPN" and doc[s - 1].text[:1].isupper()
+            ):
+                s -= 1
+            if s == e or s < 2 or doc[s - 1].text not in {"'s", "’s"}:
+                continue
+            owner = doc[s - 2]
+            container = _covering(found, owner.i)
+            if container is None and owner.lower_ in {"city", "capital", "town"}:
+                container = next(
+                    (
+                        m
+                        for m in reversed(found)
+                        if m.end <= owner.i
+                        and m.role == "literal"
+                        and m.candidates
+                        and m.candidates[0].place.feature_class == "P"
+                    ),
+                    None,
+                )
+            if container is None or not container.candidates:
+                continue
+            m = next((f for f in found if f.start == s and f.end == e), None)
+            if m is None:
+                if any(k in taken for k in range(s, e)):
+                    continue
+                m = self._mention(doc, s, e, self.gazetteer.lookup(doc[s:e].text))
+                taken.update(range(s, e))
+                found.append(m)
+                added = True
+            m.district_of = container
+        return added
 
     def _match(self, doc: Doc, gz: Gazetteer, words: _Words) -> set[tuple[int, int]]:
         """Capitalised n-grams (and "X <feature word>") that name a gazetteer place."""
@@ -830,8 +880,23 @@ class PlaceRecognizer:
             sole = next(iter(home))
         elif not home and top and (len(top) == 1 or top[0][1] > top[1][1]):
             sole = top[0][0]
+        for m in mentions:
+            owner = m.district_of
+            if owner is None or owner.place is None:
+                continue
+            op = owner.place
+            near = [
+                c
+                for c in m.candidates
+                if _km(c.place.lat, c.place.lon, op.lat, op.lon) <= DISTRICT_KM
+            ]
+            m.place, m.score, m.fallback = (near[0].place, 0.7, False) if near else (op, 0.5, True)
         for m, (container, _inner) in zip(mentions, links, strict=True):
-            if m.role != "literal" or not (m.county or not m.candidates):
+            if (
+                m.role != "literal"
+                or m.district_of is not None
+                or not (m.county or not m.candidates)
+            ):
                 continue
             division = sole
             if container is not None and container.place is not None:
