@@ -131,6 +131,7 @@ _ADMIN_WORDS = frozenset(
     {"province", "governorate", "oblast", "region", "state", "prefecture", "department", "county"}
 )
 _COUNTY_WORDS = frozenset({"county", "parish", "borough"})
+_AIRPORT_WORDS = frozenset({"airport", "airfield", "airbase", "aerodrome", "airstrip"})
 _DISTRICT_WORDS = frozenset(
     {"district", "neighbourhood", "neighborhood", "quarter", "suburb", "area", "township"}
 )
@@ -381,6 +382,16 @@ class PlaceRecognizer:
         deferred: list[PlaceMention] = []
         weak: list[PlaceMention] = []  # small places: kept inside a division the text names
         taken: set[int] = set()
+        regions = self.demonyms.regions
+        for i in range(len(doc) - 1):  # "South East Asian": a regional adjective of words
+            for n in (3, 2):
+                if i + n <= len(doc) and not any(k in taken for k in range(i, i + n)):
+                    phrase = words.text[words.starts[i] : words.ends[i + n - 1]]
+                    if phrase in regions:
+                        dm = self._demonym(doc, i, i + n)
+                        if dm is not None:
+                            taken.update(range(i, i + n))
+                            found.append(dm)
         # gazetteer matches, longest first; they win over shorter place entities they cover
         for s, e in sorted(matched, key=lambda k: (k[0] - k[1], k[0])):
             if any(i in taken for i in range(s, e)):
@@ -647,7 +658,7 @@ class PlaceRecognizer:
                 continue
             if p.is_country or p.is_admin1 or p.source.startswith("supplement"):
                 return True
-            if p.feature_code == "AIRP" and len(span) > 1:
+            if p.feature_code == "AIRP" and len(span) > 1 and span[-1].lower_ in _AIRPORT_WORDS:
                 return True
             if p.population >= _STRONG_POP and (c.primary or len(span) > 1):
                 return True
@@ -681,7 +692,7 @@ class PlaceRecognizer:
             except KeyError:
                 return None
         elif text in self.demonyms.regions:
-            cands = self.gazetteer.lookup(self.demonyms.regions[text])[:1]
+            cands = [c for c in self.gazetteer.lookup(self.demonyms.regions[text]) if c.exact][:1]
         if not cands:
             return None
         m = self._mention(doc, s, e, cands)
