@@ -4,7 +4,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from frontwatch.extract.places import Demonyms, add_places, event_location, toponyms
+from frontwatch.extract.places import AreaCodes, Demonyms, add_places, event_location, toponyms
 from frontwatch.gazetteer import Gazetteer
 from frontwatch.gazetteer.build import PlaceRow, write_index
 
@@ -289,3 +289,102 @@ def test_places_province_phrase_never_a_country(ambiguous_nlp: Language) -> None
     doc = ambiguous_nlp("Officials eased rules in France province, the scene of unrest.")
     got = [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms]
     assert got == [("France province", None)]
+
+
+LOCAL = [
+    _row(2635167, "United Kingdom", 54.0, -2.0, "GB", "A", "PCLI", 66_000_000, []),
+    _row(6251999, "Canada", 60.1, -113.6, "CA", "A", "PCLI", 37_000_000, []),
+    _row(6252001, "United States", 39.76, -98.5, "US", "A", "PCLI", 327_000_000, []),
+    _row(357994, "Egypt", 27.0, 30.0, "EG", "A", "PCLI", 100_000_000, []),
+    _admin(6093943, "Ontario", 49.25, -84.5, "CA", "08", 13_000_000),
+    _admin(6254925, "Kentucky", 37.5, -85.25, "US", "KY", 4_400_000, "Ky."),
+    _row(2643743, "London", 51.51, -0.13, "GB", "P", "PPLC", 8_900_000, [], admin1="ENG"),
+    _row(6058560, "London", 42.98, -81.23, "CA", "P", "PPL", 420_000, [], admin1="08"),
+    _row(4298960, "London", 37.13, -84.08, "US", "P", "PPL", 8_100, [], admin1="KY"),
+    _row(5946768, "Edmonton", 53.55, -113.47, "CA", "P", "PPL", 1_010_000, [], admin1="01"),
+    _row(2650209, "Edmonton", 51.63, -0.06, "GB", "P", "PPL", 82_000, [], admin1="ENG"),
+    _row(2649997, "Enfield", 51.65, -0.08, "GB", "P", "PPL", 156_000, [], admin1="ENG"),
+    _row(4834040, "Enfield", 41.98, -72.59, "US", "P", "PPL", 45_000, [], admin1="CT"),
+    _row(360630, "Cairo", 30.06, 31.25, "EG", "P", "PPLC", 9_600_000, [], admin1="11"),
+    _row(293207, "Yehud", 32.03, 34.89, "IL", "P", "PPL", 25_600, ["Abbasiya"]),
+    _row(-20, "Southeast Asia", 10.0, 106.0, None, "L", "RGN", 0, [], source="supplement: t"),
+    _row(
+        -21,
+        "London Gatwick Airport",
+        51.15,
+        -0.19,
+        "GB",
+        "S",
+        "AIRP",
+        1,
+        ["Gatwick"],
+        source="airportsdata",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def local_nlp(tmp_path_factory: pytest.TempPathFactory) -> Language:
+    path = tmp_path_factory.mktemp("places") / "local.sqlite"
+    write_index(path, LOCAL)
+    pipeline = spacy.load(MODEL)
+    add_places(
+        pipeline,
+        Gazetteer.open(path),
+        Demonyms({}, {"South East Asian": "Southeast Asia"}),
+        AreaCodes({"519": ("CA", "Ontario"), "606": ("US", "Kentucky")}),
+    )
+    return pipeline
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a local phone number names the home division: this London is in Ontario
+        (
+            "A man was stabbed outside a bar in London late on Friday. Witnesses can call "
+            "detectives at 519-555-0142.",
+            [("London", 6058560, False)],
+        ),
+        # no phone number, no context: the most populous reading
+        ("A man was stabbed outside a bar in London late on Friday.", [("London", 2643743, False)]),
+        # a dateline "<county>, <division> (outlet) -": the county falls back to the division,
+        # and the division is the home of the other names
+        (
+            "HARLAN COUNTY, Ky. (AP) - A truck left the road on Monday. The driver, a man from "
+            "London, was taken to hospital.",
+            [("HARLAN COUNTY", 6254925, True), ("Ky.", 6254925, False), ("London", 4298960, False)],
+        ),
+        # readings near a reading of another name win: Edmonton beside Enfield is in London
+        (
+            "Pupils from an Edmonton school planted a garden. Enfield Council paid for the seeds.",
+            [("Edmonton", 2650209, False), ("Enfield", 2649997, False)],
+        ),
+        # a district of a place named before it: no reading near Cairo, so Cairo (approximate)
+        (
+            "A bomb hit a church in Cairo's Abbasiya district on Sunday.",
+            [("Cairo", 360630, False), ("Abbasiya", 360630, True)],
+        ),
+        # a regional adjective of several words
+        (
+            "South East Asian leaders met in Egypt.",
+            [("South East Asian", -20, False), ("Egypt", 357994, False)],
+        ),
+    ],
+)
+def test_places_home_neighbours_fallbacks(
+    local_nlp: Language, text: str, expected: list[tuple[str, int, bool]]
+) -> None:
+    doc = local_nlp(text)
+    got = [(m.text, m.place.geonameid if m.place else None, m.fallback) for m in doc._.fw_toponyms]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "division"),
+    [("519", ("CA", "Ontario")), ("304", ("US", "West Virginia")), ("606", ("US", "Kentucky"))],
+)
+def test_places_area_codes_file(code: str, division: tuple[str, str]) -> None:
+    codes = AreaCodes.load()
+    assert codes.divisions[code] == division
+    assert "800" not in codes.divisions  # toll-free numbers name no division

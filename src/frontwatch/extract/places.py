@@ -1135,7 +1135,10 @@ def make_places(nlp: Language, name: str) -> PlaceRecognizer:
 
 
 def add_places(
-    nlp: Language, gazetteer: Gazetteer | None = None, demonyms: Demonyms | None = None
+    nlp: Language,
+    gazetteer: Gazetteer | None = None,
+    demonyms: Demonyms | None = None,
+    area_codes: AreaCodes | None = None,
 ) -> PlaceRecognizer:
     """Add ``fw_places`` to ``nlp`` with a given gazetteer (tests pass a small one)."""
     pipe = nlp.add_pipe("fw_places")
@@ -1143,6 +1146,8 @@ def add_places(
     pipe._gazetteer = gazetteer
     if demonyms is not None:
         pipe.demonyms = demonyms
+    if area_codes is not None:
+        pipe.area_codes = area_codes
     return pipe
 
 
