@@ -388,3 +388,31 @@ def test_places_area_codes_file(code: str, division: tuple[str, str]) -> None:
     codes = AreaCodes.load()
     assert codes.divisions[code] == division
     assert "800" not in codes.divisions  # toll-free numbers name no division
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "<place> <district word> of <name>": the district lies in or near the place
+        (
+            "Police searched a house in the Cairo suburb of Abbasiya on Monday.",
+            [("Cairo", 360630, False), ("Abbasiya", 360630, True)],
+        ),
+        # "<name>, a <district word> of <place>"
+        (
+            "Shells fell on Abbasiya, a district of Cairo, overnight.",
+            [("Abbasiya", 360630, True), ("Cairo", 360630, False)],
+        ),
+        # a country after "area of" is no container: Egypt stays the country
+        (
+            "Troops moved into the Cairo area of Egypt.",
+            [("Cairo", 360630, False), ("Egypt", 357994, False)],
+        ),
+    ],
+)
+def test_places_district_phrases(
+    local_nlp: Language, text: str, expected: list[tuple[str, int, bool]]
+) -> None:
+    doc = local_nlp(text)
+    got = [(m.text, m.place.geonameid if m.place else None, m.fallback) for m in doc._.fw_toponyms]
+    assert got == expected

@@ -553,45 +553,87 @@ class PlaceRecognizer:
         return found
 
     def _districts(self, doc: Doc, found: list[PlaceMention], taken: set[int]) -> bool:
-        """ "Cairo's Abbasiya district", "the city's Haram neighbourhood": a district of a
-        place named just before; its readings must lie near that place. Returns whether a
-        mention was added."""
+        """A district of a place: "Cairo's Abbasiya district", "the city's Haram
+        neighbourhood", "the Cincinnati suburb of West Chester", "Douma, a suburb of
+        Damascus". Its readings must lie near that place (else it takes the place's position).
+        Returns whether a mention was added."""
         added = False
-        for i in range(2, len(doc)):
+        n = len(doc)
+
+        def mention_at(s: int, e: int) -> PlaceMention | None:
+            return next((f for f in found if f.start == s and f.end == e), None)
+
+        for i in range(1, n):
             if doc[i].lower_ not in _DISTRICT_WORDS:
                 continue
-            e = s = i
+            name: tuple[int, int] | None = None
+            container: PlaceMention | None = None
+            s = i
             while (
-                s > 0 and e - s < 3 and doc[s - 1].pos_ == "PROPN" and doc[s - 1].text[:1].isupper()
+                s > 0 and i - s < 3 and doc[s - 1].pos_ == "PROPN" and doc[s - 1].text[:1].isupper()
             ):
                 s -= 1
-            if s == e or s < 2 or doc[s - 1].text not in {"'s", "’s"}:
+            if s < i and s >= 2 and doc[s - 1].text in {"'s", "’s"}:  # "Cairo's Abbasiya district"
+                name = (s, i)
+                owner = doc[s - 2]
+                container = _covering(found, owner.i)
+                if container is None and owner.lower_ in {"city", "capital", "town"}:
+                    container = next(
+                        (
+                            m
+                            for m in reversed(found)
+                            if m.end <= owner.i
+                            and m.role == "literal"
+                            and m.candidates
+                            and m.candidates[0].place.feature_class == "P"
+                        ),
+                        None,
+                    )
+            elif i + 2 < n and doc[i + 1].lower_ == "of":
+                before = next((f for f in found if f.end == i), None)
+                after = next((f for f in found if f.start == i + 2), None)
+                if before is not None:  # "the Cincinnati suburb of West Chester"
+                    container = before
+                    if after is not None:
+                        name = (after.start, after.end)
+                    else:
+                        e = i + 2
+                        while (
+                            e < n
+                            and e - i < 6
+                            and doc[e].pos_ == "PROPN"
+                            and doc[e].text[:1].isupper()
+                        ):
+                            e += 1
+                        name = (i + 2, e) if e > i + 2 else None
+                elif (
+                    after is not None
+                    and i >= 3
+                    and doc[i - 1].lower_ in {"a", "an"}
+                    and doc[i - 2].text == ","
+                ):  # "Douma, a suburb of Damascus"
+                    inner = next((f for f in found if f.end == i - 2), None)
+                    if inner is not None:
+                        container, name = after, (inner.start, inner.end)
+            if (
+                name is None
+                or container is None
+                or not container.candidates
+                or container.candidates[0].place.is_area  # "the Idlib area of Syria"
+            ):
                 continue
-            owner = doc[s - 2]
-            container = _covering(found, owner.i)
-            if container is None and owner.lower_ in {"city", "capital", "town"}:
-                container = next(
-                    (
-                        m
-                        for m in reversed(found)
-                        if m.end <= owner.i
-                        and m.role == "literal"
-                        and m.candidates
-                        and m.candidates[0].place.feature_class == "P"
-                    ),
-                    None,
-                )
-            if container is None or not container.candidates:
-                continue
-            m = next((f for f in found if f.start == s and f.end == e), None)
+            m = mention_at(*name)
             if m is None:
-                if any(k in taken for k in range(s, e)):
+                if any(k in taken for k in range(*name)):
                     continue
-                m = self._mention(doc, s, e, self.gazetteer.lookup(doc[s:e].text))
-                taken.update(range(s, e))
+                m = self._mention(
+                    doc, name[0], name[1], self.gazetteer.lookup(doc[slice(*name)].text)
+                )
+                taken.update(range(*name))
                 found.append(m)
                 added = True
-            m.district_of = container
+            if m is not container:
+                m.district_of = container
         return added
 
     def _match(self, doc: Doc, gz: Gazetteer, words: _Words) -> set[tuple[int, int]]:
@@ -893,8 +935,10 @@ class PlaceRecognizer:
             sole = top[0][0]
         for m in mentions:
             owner = m.district_of
-            if owner is None or owner.place is None:
+            if owner is None or owner.place is None or owner.place.is_area:
                 continue
+            if m.place is not None and m.place.is_area:
+                continue  # a country or division is no district
             op = owner.place
             near = [
                 c
