@@ -341,6 +341,7 @@ class PlaceRecognizer:
         self._gazetteer = gazetteer
         self.demonyms = demonyms or _default_demonyms()
         self.area_codes = area_codes if area_codes is not None else _default_area_codes()
+        self._firsts: tuple[dict[str, str], frozenset[str]] | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -383,7 +384,10 @@ class PlaceRecognizer:
         weak: list[PlaceMention] = []  # small places: kept inside a division the text names
         taken: set[int] = set()
         regions = self.demonyms.regions
+        firsts = self._region_firsts()
         for i in range(len(doc) - 1):  # "South East Asian": a regional adjective of words
+            if words.texts[i] not in firsts:
+                continue
             for n in (3, 2):
                 if i + n <= len(doc) and not any(k in taken for k in range(i, i + n)):
                     phrase = words.text[words.starts[i] : words.ends[i + n - 1]]
@@ -543,16 +547,25 @@ class PlaceRecognizer:
                     taken.update(range(m.start, m.end))
                     found.append(m)
         found.sort(key=lambda m: m.start)
-        if self._districts(doc, found, taken):
+        if self._districts(doc, found, taken, words):
             found.sort(key=lambda m: m.start)
         for m in found:
             if m.role == "literal":
                 self._phrases(doc, m)
                 m.role = self._role(doc, m)
-        self._resolve(doc, found)
+        self._resolve(doc, found, words.text)
         return found
 
-    def _districts(self, doc: Doc, found: list[PlaceMention], taken: set[int]) -> bool:
+    def _region_firsts(self) -> frozenset[str]:
+        """First words of the multi-word regional adjectives ("South" of "South East Asian")."""
+        regions = self.demonyms.regions
+        if self._firsts is None or self._firsts[0] is not regions:
+            self._firsts = (regions, frozenset(k.split()[0] for k in regions if " " in k))
+        return self._firsts[1]
+
+    def _districts(
+        self, doc: Doc, found: list[PlaceMention], taken: set[int], words: _Words
+    ) -> bool:
         """A district of a place: "Cairo's Abbasiya district", "the city's Haram
         neighbourhood", "the Cincinnati suburb of West Chester", "Douma, a suburb of
         Damascus". Its readings must lie near that place (else it takes the place's position).
@@ -564,7 +577,7 @@ class PlaceRecognizer:
             return next((f for f in found if f.start == s and f.end == e), None)
 
         for i in range(1, n):
-            if doc[i].lower_ not in _DISTRICT_WORDS:
+            if words.lowers[i] not in _DISTRICT_WORDS:
                 continue
             name: tuple[int, int] | None = None
             container: PlaceMention | None = None
@@ -818,7 +831,7 @@ class PlaceRecognizer:
         return "literal"
 
     # -- resolution -----------------------------------------------------------------------
-    def _resolve(self, doc: Doc, mentions: list[PlaceMention]) -> None:
+    def _resolve(self, doc: Doc, mentions: list[PlaceMention], text: str | None = None) -> None:
         """Rank every mention's candidates; see docs/geoparsing.md.
 
         The document context of a mention (the countries and divisions of the other places)
@@ -839,7 +852,7 @@ class PlaceRecognizer:
             ):
                 evidence.append((k, top.place.country, None))
         links = [self._links(doc, mentions, idx) for idx in range(len(mentions))]
-        home = self._home(doc, mentions, links)
+        home = self._home(doc, mentions, links, doc.text if text is None else text)
         near = _neighbours(keys, mentions)
         at_home: list[tuple[str, str | None, str | None]] = [
             ("#home", country, admin1) for country, admin1 in sorted(home)
@@ -884,6 +897,7 @@ class PlaceRecognizer:
         doc: Doc,
         mentions: list[PlaceMention],
         links: list[tuple[PlaceMention | None, PlaceMention | None]],
+        text: str,
     ) -> set[tuple[str, str]]:
         """The document's home divisions (country, admin1 code): the division of a dateline
         ("LAUREL COUNTY, Ky. (WKYT) -") and of local phone numbers ("call 519-661-5670")."""
@@ -904,7 +918,7 @@ class PlaceRecognizer:
                 for c in container.candidates[:1]:
                     if c.exact and c.place.is_admin1 and c.place.country and c.place.admin1:
                         home.add((c.place.country, c.place.admin1))
-        for match in _PHONE.finditer(doc.text):
+        for match in _PHONE.finditer(text):
             division = self.area_codes.divisions.get(match.group(1))
             if division is None:
                 continue
