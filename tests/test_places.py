@@ -416,3 +416,31 @@ def test_places_district_phrases(
     doc = local_nlp(text)
     got = [(m.text, m.place.geonameid if m.place else None, m.fallback) for m in doc._.fw_toponyms]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        # a county the gazetteer lacks: its division, approximate (precision 3)
+        (
+            "HARLAN COUNTY, Ky. (AP) - A gunman shot two deputies in Harlan County on Monday.",
+            "shot",
+            ("Kentucky", 3, True),
+        ),
+        # a district placed at its city: precision 2, approximate
+        ("A bomb exploded in Cairo's Abbasiya district on Sunday.", "exploded", ("Cairo", 2, True)),
+        # a street that only took the document's division is no event location
+        (
+            "A man was stabbed on Falcon Street in London. Call 519-555-0142 with tips.",
+            "stabbed",
+            ("London", 1, False),
+        ),
+    ],
+)
+def test_places_event_location_fallbacks(
+    local_nlp: Language, text: str, trigger: str, expected: tuple[str, int, bool]
+) -> None:
+    doc = local_nlp(text)
+    loc = event_location(doc, _trigger(doc, trigger))
+    assert loc is not None
+    assert (loc.name, loc.precision, loc.approximate) == expected

@@ -1243,8 +1243,8 @@ def _location(m: PlaceMention, near: bool = False) -> Location:
     assert p is not None
     if p.is_area:
         precision: Literal[1, 2, 3] = 3
-    elif m.relation or m.feature or near:
-        precision = 2
+    elif m.relation or m.feature or near or m.fallback:
+        precision = 2  # also a district placed at the place it is part of
     else:
         precision = 1
     return Location(
@@ -1263,7 +1263,15 @@ def _location(m: PlaceMention, near: bool = False) -> Location:
 
 
 def _literal(doc: Doc) -> list[PlaceMention]:
-    return [m for m in _mentions(doc) if m.role == "literal" and m.place is not None]
+    """Literal resolved mentions; a name with no reading of its own that only took the
+    document's division ("Falcon Street" -> Ontario) is no event location."""
+    return [
+        m
+        for m in _mentions(doc)
+        if m.role == "literal"
+        and m.place is not None
+        and not (m.fallback and not m.county and m.district_of is None and not m.candidates)
+    ]
 
 
 def _covering(mentions: Iterable[PlaceMention], i: int) -> PlaceMention | None:
@@ -1377,7 +1385,16 @@ def event_location(doc: Doc, trigger: Span) -> Location | None:
         return None
     hit = _covering(literal, trigger.root.i) or _attached(doc, trigger, literal)
     if hit is not None:
-        return _location(hit)
+        # "in Cairo's Abbasiya district": the district, not the city that owns it
+        part = next(
+            (
+                m
+                for m in literal
+                if m.district_of is hit and 0 <= m.start - hit.end <= 2 and m.place is not None
+            ),
+            None,
+        )
+        return _location(part or hit)
     sent = trigger.sent
     in_sent = [m for m in literal if sent.start <= m.start < sent.end]
     if in_sent:
