@@ -444,3 +444,36 @@ def test_places_event_location_fallbacks(
     loc = event_location(doc, _trigger(doc, trigger))
     assert loc is not None
     assert (loc.name, loc.precision, loc.approximate) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a building named by capitalised words and a venue word: the town right after it
+        (
+            "Two nurses were hurt at Greenfield Memorial Hospital in Enfield on Monday.",
+            [("Greenfield Memorial Hospital", 2649997, True), ("Enfield", 2649997, False)],
+        ),
+        # no town right after it: the document's most mentioned town
+        (
+            "Crowds gathered in Cairo. A bomb went off inside St. Peter's Cathedral. "
+            "Cairo police sealed the street.",
+            [
+                ("Cairo", 360630, False),
+                ("St. Peter's Cathedral", 360630, True),
+                ("Cairo", 360630, False),
+            ],
+        ),
+        # a building named after its town is in that town
+        (
+            "A fire broke out at the Enfield General Hospital overnight.",
+            [("Enfield General Hospital", 2649997, False)],
+        ),
+    ],
+)
+def test_places_venues(
+    local_nlp: Language, text: str, expected: list[tuple[str, int, bool]]
+) -> None:
+    doc = local_nlp(text)
+    got = [(m.text, m.place.geonameid if m.place else None, m.fallback) for m in doc._.fw_toponyms]
+    assert got == expected

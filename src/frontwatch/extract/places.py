@@ -131,6 +131,34 @@ _ADMIN_WORDS = frozenset(
     {"province", "governorate", "oblast", "region", "state", "prefecture", "department", "county"}
 )
 _COUNTY_WORDS = frozenset({"county", "parish", "borough"})
+# a named building: placed at the town the text puts it in (docs/geoparsing.md)
+_VENUE_WORDS = frozenset(
+    {
+        "hospital",
+        "clinic",
+        "church",
+        "cathedral",
+        "chapel",
+        "mosque",
+        "synagogue",
+        "temple",
+        "monastery",
+        "university",
+        "college",
+        "school",
+        "academy",
+        "stadium",
+        "stade",
+        "arena",
+        "theatre",
+        "theater",
+        "museum",
+        "prison",
+        "hotel",
+        "mall",
+        "palace",
+    }
+)
 _AIRPORT_WORDS = frozenset({"airport", "airfield", "airbase", "aerodrome", "airstrip"})
 _DISTRICT_WORDS = frozenset(
     {"district", "neighbourhood", "neighborhood", "quarter", "suburb", "area", "township"}
@@ -220,6 +248,7 @@ class PlaceMention:
     candidates: list[Candidate] = field(default_factory=list, repr=False)
     admin_phrase: bool = False
     county: bool = False  # "<name> County" that the gazetteer lacks: a fallback reading
+    venue: bool = False  # a named building ("St. Mark's Cathedral"): placed at its town
     fallback: bool = False  # resolved to the document's division for want of a candidate
     # "Cairo's Abbasiya district": the place the district is part of
     district_of: PlaceMention | None = field(default=None, repr=False)
@@ -396,6 +425,27 @@ class PlaceRecognizer:
                         if dm is not None:
                             taken.update(range(i, i + n))
                             found.append(dm)
+        for vs, ve in self._venue_runs(words):  # "the Stade de France", "St. Mark's Cathedral"
+            if not any(k in taken for k in range(vs, ve)):
+                lead: list[Candidate] = []  # "Toronto General Hospital": in Toronto
+                saint = words.lowers[vs] in {"st", "st.", "saint"}  # "St. Michael's Hospital"
+                for k in (vs + 2, vs + 1):
+                    if (
+                        k < ve - 1
+                        and not lead
+                        and not saint
+                        and words.lowers[k] not in {"'s", "’s"}
+                    ):
+                        got = [
+                            c
+                            for c in gz.lookup(doc[vs:k].text, fold=False)
+                            if c.place.feature_class == "P"
+                        ]
+                        lead = got if _town(got) else []
+                v = self._mention(doc, vs, ve, lead)
+                v.venue = True
+                taken.update(range(vs, ve))
+                found.append(v)
         # gazetteer matches, longest first; they win over shorter place entities they cover
         for s, e in sorted(matched, key=lambda k: (k[0] - k[1], k[0])):
             if any(i in taken for i in range(s, e)):
@@ -455,9 +505,20 @@ class PlaceRecognizer:
                     taken.update(range(s, e))
                     found.append(dm)
                 continue
-            if how != "ent":
+            venue = any(
+                words.lowers[k] in _VENUE_WORDS and words.texts[k][:1].isupper()
+                for k in range(s, e)
+            )
+            if how != "ent" and not (how == "ORG" and venue):
                 continue
             cands = self._filter_fold(text, gz.lookup(text))
+            if venue:  # "St. Mark's Cathedral", "Stade de France": a building, never the town
+                found.append(
+                    self._mention(doc, s, e, [c for c in cands if c.place.feature_class == "S"])
+                )
+                found[-1].venue = True
+                taken.update(range(s, e))
+                continue
             k = s
             while not cands and k < e - 1 and doc[k].lower_ in _QUALIFIERS:
                 k += 1  # "Far North Queensland" -> Queensland
@@ -892,6 +953,49 @@ class PlaceRecognizer:
         self._one_sense(keys, mentions, links)
         self._fallback(mentions, links, home, _Context.of(evidence))
 
+    @staticmethod
+    def _venue_runs(words: _Words) -> list[tuple[int, int]]:
+        """Capitalised runs naming a building: capitalised words ending in a venue word
+        ("Thomas Memorial Hospital", "St. Mark's Cathedral")."""
+        out: list[tuple[int, int]] = []
+        texts, lowers, n = words.texts, words.lowers, len(words.texts)
+        for i in range(n):
+            if lowers[i] not in _VENUE_WORDS or not texts[i][:1].isupper():
+                continue
+            s = i
+            while s > 0 and (
+                (texts[s - 1][:1].isupper() and texts[s - 1].rstrip(".").isalpha())
+                or (lowers[s - 1] in {"'s", "’s"} and s > 1 and texts[s - 2][:1].isupper())
+            ):
+                s -= 1
+            e = i + 1  # not through "of": "University of Manitoba" names Manitoba
+            if e - s >= 2 and not (out and out[-1][1] > s):
+                out.append((s, e))
+        return out
+
+    @staticmethod
+    def _venue_town(mentions: list[PlaceMention], idx: int, towns: Counter[int]) -> Place | None:
+        """The town of a named building: the place right after it ("... Hospital in South
+        Charleston", "University of Toronto"), else the document's most mentioned town."""
+        m = mentions[idx]
+        after = mentions[idx + 1] if idx + 1 < len(mentions) else None
+        if (
+            after is not None
+            and after.place is not None
+            and after.place.feature_class in {"P", "S"}
+            and after.start - m.end <= 2
+            and after.role in {"literal", "demonym"}
+        ):
+            return after.place
+        if not towns:
+            return None
+        best = max(towns.values())
+        for other in mentions:  # the first of the most mentioned towns
+            p = other.place
+            if p is not None and p.feature_class == "P" and towns.get(p.geonameid) == best:
+                return p
+        return None
+
     def _home(
         self,
         doc: Doc,
@@ -960,7 +1064,19 @@ class PlaceRecognizer:
                 if _km(c.place.lat, c.place.lon, op.lat, op.lon) <= DISTRICT_KM
             ]
             m.place, m.score, m.fallback = (near[0].place, 0.7, False) if near else (op, 0.5, True)
+        town_counts = Counter(
+            m.place.geonameid
+            for m in mentions
+            if m.role == "literal" and m.place is not None and m.place.feature_class == "P"
+        )
+        for idx, m in enumerate(mentions):
+            if m.venue and m.place is None:
+                town = self._venue_town(mentions, idx, town_counts)
+                if town is not None:
+                    m.place, m.score, m.fallback = town, 0.5, True
         for m, (container, _inner) in zip(mentions, links, strict=True):
+            if m.venue:
+                continue
             if (
                 m.role != "literal"
                 or m.district_of is not None
