@@ -298,6 +298,9 @@ LOCAL = [
     _row(357994, "Egypt", 27.0, 30.0, "EG", "A", "PCLI", 100_000_000, []),
     _admin(6093943, "Ontario", 49.25, -84.5, "CA", "08", 13_000_000),
     _admin(6254925, "Kentucky", 37.5, -85.25, "US", "KY", 4_400_000, "Ky."),
+    _admin(6115047, "Quebec", 52.0, -72.0, "CA", "10", 10_700_000),
+    _row(6325494, "Quebec", 46.81, -71.21, "CA", "P", "PPL", 530_000, [], admin1="10"),
+    _row(6077243, "Montreal", 45.51, -73.59, "CA", "P", "PPL", 1_600_000, [], admin1="10"),
     _row(2643743, "London", 51.51, -0.13, "GB", "P", "PPLC", 8_900_000, [], admin1="ENG"),
     _row(6058560, "London", 42.98, -81.23, "CA", "P", "PPL", 420_000, [], admin1="08"),
     _row(4298960, "London", 37.13, -84.08, "US", "P", "PPL", 8_100, [], admin1="KY"),
@@ -477,3 +480,22 @@ def test_places_venues(
     doc = local_nlp(text)
     got = [(m.text, m.place.geonameid if m.place else None, m.fallback) for m in doc._.fw_toponyms]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a city that shares its division's name is the city ...
+        ("The premier flew to Quebec for the summit.", [("Quebec", 6325494)]),
+        # ... unless the text names a larger town of that division
+        (
+            "He was freed from a Montreal jail but may not stay in Quebec.",
+            [("Montreal", 6077243), ("Quebec", 6115047)],
+        ),
+    ],
+)
+def test_places_division_or_city(
+    local_nlp: Language, text: str, expected: list[tuple[str, int]]
+) -> None:
+    doc = local_nlp(text)
+    assert [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms] == expected

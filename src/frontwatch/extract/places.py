@@ -921,19 +921,46 @@ class PlaceRecognizer:
         evidence.extend(at_home)
         for _ in range(2):  # a second pass uses the first pass's divisions and countries
             context = _Context.of(evidence)
+            towns: dict[tuple[str | None, str | None], list[tuple[str, int]]] = {}
+            for k, other in zip(keys, mentions, strict=True):
+                if other.place is not None and other.place.feature_class == "P":
+                    towns.setdefault((other.place.country, other.place.admin1), []).append(
+                        (k, other.place.population)
+                    )
             for idx, m in enumerate(mentions):
                 if not m.candidates:
                     continue
                 countries, admins = context.without(keys[idx])
                 container, inner = links[idx]
-                big = any(
-                    c.exact and c.place.feature_class == "P" and c.place.population >= 500_000
+                cities = [
+                    c.place
                     for c in m.candidates
-                )
+                    if c.exact and c.place.feature_class == "P" and c.place.population >= 500_000
+                ]
+                big = bool(cities)
+                # "Montreal ... Quebec": a larger town of the division is named, so the name is
+                # the division's rather than its city's
+                outgrown = {
+                    (q.country, q.admin1)
+                    for q in cities
+                    if any(
+                        k2 != keys[idx] and pop > q.population
+                        for k2, pop in towns.get((q.country, q.admin1), ())
+                    )
+                }
                 scored = sorted(
                     (
                         (
-                            self._score(c, m, countries, admins, container, big, inner, home)
+                            self._score(
+                                c,
+                                m,
+                                countries,
+                                admins,
+                                container,
+                                big and (c.place.country, c.place.admin1) not in outgrown,
+                                inner,
+                                home,
+                            )
                             + (NEIGHBOUR if (idx, c.place.geonameid) in near else 0.0),
                             c,
                         )
