@@ -1181,15 +1181,33 @@ class TimeTagger:
             mention.precision = "range"
 
 
+# the last document's context: default_date runs once per event of the same Doc
+_LAST_CONTEXT: tuple[Doc, object, _Context] | None = None
+
+
 class _Context:
     """Sentence and paragraph positions of mentions, for the narrative reference time."""
 
     def __init__(self, doc: Doc, mentions: list[TimeMention], text: str | None = None) -> None:
         self.doc = doc
         self.mentions = mentions
-        self.sent_starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else []
+        self.sent_starts = [s.start for s in sents] or [0]
+        self.sent_chars = [s.start_char for s in sents] or [0]
         text = doc.text if text is None else text
         self.breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)]
+
+    @classmethod
+    def of(cls, doc: Doc, mentions: list[TimeMention]) -> _Context:
+        """The context of ``doc``, built once for all its events (the last one is kept)."""
+        global _LAST_CONTEXT
+        last = _LAST_CONTEXT
+        source = doc._.fw_times
+        if last is not None and last[0] is doc and last[1] is source:
+            return last[2]
+        ctx = cls(doc, mentions)
+        _LAST_CONTEXT = (doc, source, ctx)
+        return ctx
 
     def sentence(self, token_i: int) -> int:
         return bisect.bisect_right(self.sent_starts, token_i) - 1
@@ -1344,12 +1362,12 @@ def default_date(doc: Doc, trigger: Span) -> EventDate | None:
     """
     published: dt.date | None = doc._.fw_published
     mentions = _times(doc)
-    ctx = _Context(doc, mentions)
+    ctx = _Context.of(doc, mentions)
     t_char = trigger.start_char
     t_sent = ctx.sentence(trigger.start)
     t_para = ctx.paragraph(t_char)
     para_first_sent = min(
-        (i for i, s in enumerate(ctx.sent_starts) if ctx.paragraph(doc[s].idx) == t_para),
+        (i for i, char in enumerate(ctx.sent_chars) if ctx.paragraph(char) == t_para),
         default=t_sent,
     )
     best: TimeMention | None = None
