@@ -22,6 +22,7 @@ transliteration folding. See docs/geoparsing.md.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import math
@@ -1523,8 +1524,9 @@ def event_location(doc: Doc, trigger: Span) -> Location | None:
 
     Places where a source spoke ("told reporters in Baghdad") are never taken.
     """
-    literal = [m for m in _literal(doc) if not _reporting_place(doc, m)]
-    if not literal and not _mentions(doc):
+    view = _DocView.of(doc)
+    literal = view.literal
+    if not literal and not view.any_mention:
         return None
     hit = _covering(literal, trigger.root.i) or _attached(doc, trigger, literal)
     if hit is not None:
@@ -1545,7 +1547,7 @@ def event_location(doc: Doc, trigger: Span) -> Location | None:
         pool = specific or in_sent
         best = min(pool, key=lambda m: abs(m.start - trigger.start))
         return _location(best)
-    para = _paragraph(doc, trigger)
+    para = view.paragraph(trigger)
     in_para = [m for m in literal if para[0] <= m.start < para[1]]
     if in_para:
         counts = Counter(m.place.geonameid for m in in_para if m.place is not None)
@@ -1561,20 +1563,40 @@ def event_location(doc: Doc, trigger: Span) -> Location | None:
     return None
 
 
-def _paragraph(doc: Doc, trigger: Span) -> tuple[int, int]:
-    """Token range of the paragraph (text between blank lines) holding the trigger."""
-    text = doc.text
-    start = text.rfind("\n\n", 0, trigger.start_char)
-    end = text.find("\n\n", trigger.end_char)
-    start_char = 0 if start < 0 else start
-    end_char = len(text) if end < 0 else end
-    first = last = None
-    for tok in doc:
-        if tok.idx >= start_char and first is None:
-            first = tok.i
-        if tok.idx < end_char:
-            last = tok.i + 1
-    return (first or 0, last or len(doc))
+class _DocView:
+    """What event location reads of a Doc, computed once for all its events (the last Doc's
+    view is kept): the literal mentions that can be an event's place, token start offsets,
+    paragraph breaks."""
+
+    _last: tuple[Doc, object, _DocView] | None = None
+
+    def __init__(self, doc: Doc) -> None:
+        self.literal = [m for m in _literal(doc) if not _reporting_place(doc, m)]
+        self.any_mention = bool(doc._.fw_toponyms)
+        self.text = doc.text
+        self.starts = doc.to_array(IDX).tolist() if len(doc) else []
+        self.n = len(doc)
+
+    @classmethod
+    def of(cls, doc: Doc) -> _DocView:
+        last = cls._last
+        source = doc._.fw_toponyms
+        if last is not None and last[0] is doc and last[1] is source:
+            return last[2]
+        view = cls(doc)
+        cls._last = (doc, source, view)
+        return view
+
+    def paragraph(self, trigger: Span) -> tuple[int, int]:
+        """Token range of the paragraph (text between blank lines) holding the trigger."""
+        text = self.text
+        start = text.rfind("\n\n", 0, trigger.start_char)
+        end = text.find("\n\n", trigger.end_char)
+        start_char = 0 if start < 0 else start
+        end_char = len(text) if end < 0 else end
+        first = bisect.bisect_left(self.starts, start_char)
+        last = bisect.bisect_left(self.starts, end_char)
+        return (first if first < self.n else 0, last or self.n)
 
 
 def describe(mention: PlaceMention) -> dict[str, Any]:
