@@ -159,6 +159,7 @@ class Extractor:
 
     def _make_doc(self, document: Document) -> Doc:
         doc = self.nlp.make_doc(document.text)
+        doc._.fw_text = document.text  # the tokenizer keeps the text verbatim
         doc._.fw_doc_id = document.id
         doc._.fw_published = document.published
         doc._.fw_outlet = document.outlet

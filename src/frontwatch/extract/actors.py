@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from frontwatch.errors import Errors, FrontwatchError
+from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Actor, ActorType, Qualifier
 
 logger = logging.getLogger(__name__)
@@ -1097,7 +1098,7 @@ def actor_at(doc: Doc, token: Token) -> Actor | None:
     if antecedent is None:
         return best.actor if best else None
     return antecedent.actor.model_copy(
-        update={"text": doc.text[target_span[0] : target_span[1]], "span": target_span}
+        update={"text": doc_text(doc)[target_span[0] : target_span[1]], "span": target_span}
     )
 
 
@@ -1114,14 +1115,14 @@ def with_place_complement(doc: Doc, head: Token, actor: Actor) -> Actor:
     for prep in head.rights:
         if prep.dep_ != "prep" or prep.lower_ not in PLACE_COMPLEMENT_PREPS:
             continue
-        if prep.idx < actor.span[1] or doc.text[actor.span[1] : prep.idx].strip():
+        if prep.idx < actor.span[1] or doc_text(doc)[actor.span[1] : prep.idx].strip():
             return actor  # not right after the actor's text
         objs = [c for c in prep.children if c.dep_ == "pobj"]
         if not objs or objs[0].ent_type_ not in ("GPE", "LOC"):
             return actor
         end = max(t.idx + len(t) for t in objs[0].subtree)
         return actor.model_copy(
-            update={"text": doc.text[actor.span[0] : end], "span": (actor.span[0], end)}
+            update={"text": doc_text(doc)[actor.span[0] : end], "span": (actor.span[0], end)}
         )
     return actor
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from frontwatch.nlp.extensions import doc_text
+
 from ..about import EXTRACTOR_VERSION
 from ..records import (
     Acled,
@@ -85,7 +87,7 @@ def _leader_actor(doc: Doc, leader: Token) -> Actor:
     begin, finish = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
     known = actors.actor_at(doc, leader)
     return Actor(
-        text=doc.text[begin:finish],
+        text=doc_text(doc)[begin:finish],
         span=(begin, finish),
         name=known.name if known is not None else None,
         type=known.type if known is not None else None,
@@ -133,7 +135,7 @@ def _place_actor(doc: Doc, index: int, actor1: Actor | None) -> Actor | None:
     if known is not None and known.span == (begin, end):
         return known.model_copy(update={"role": "place"})
     return Actor(
-        text=doc.text[begin:end],
+        text=doc_text(doc)[begin:end],
         span=(begin, end),
         name=known.name if known is not None else None,
         type=known.type if known is not None else None,
@@ -163,7 +165,7 @@ def _proper_name(doc: Doc, actor: Actor) -> Actor:
         return actor
     begin = doc[start].idx
     return actor.model_copy(
-        update={"text": doc.text[begin : actor.span[1]], "span": (begin, actor.span[1])}
+        update={"text": doc_text(doc)[begin : actor.span[1]], "span": (begin, actor.span[1])}
     )
 
 
@@ -225,7 +227,7 @@ def _with_modifiers(doc: Doc, head: Token, actor: Actor) -> Actor:
     if start >= actor.span[0]:
         return actor
     end = actor.span[1]
-    return actor.model_copy(update={"text": doc.text[start:end], "span": (start, end)})
+    return actor.model_copy(update={"text": doc_text(doc)[start:end], "span": (start, end)})
 
 
 def event_id(doc_id: str, trigger: tuple[int, int], plover: str) -> str:
@@ -241,7 +243,7 @@ def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
     sent_of = [0] * len(doc)  # token -> index of its sentence
     for index, sent in enumerate(sents):
         sent_of[sent.start : sent.end] = [index] * (sent.end - sent.start)
-    text = doc.text
+    text = doc_text(doc)
     drafts: list[_Draft] = []
     for cand in doc._.fw_events or []:
         draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of)

@@ -40,6 +40,7 @@ from spacy.tokens import Doc, Span, Token
 
 from frontwatch.errors import Errors, FrontwatchError
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_outlet)
+from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Attribution, Source
 
 logger = logging.getLogger(__name__)
@@ -358,7 +359,7 @@ class _SentenceWork:
         self.lemmas: list[str] = [strings[h].lower() for h in doc.to_array(LEMMA).tolist()]
         self.pos: list[str] = [strings[h] for h in doc.to_array(POS).tolist()]
         self.sents: list[Span] = list(doc.sents)
-        self.text = doc.text  # Doc.text joins every token: read it once
+        self.text = doc_text(doc)  # Doc.text joins every token: read it once
         self.according_first = _according_by_first(lexicon.according_to)
 
     # -- constructions

@@ -23,6 +23,8 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from frontwatch.nlp.extensions import doc_text
+
 from .lexicon import Frame, Lexicon, Phrase, load_lexicon
 
 logger = logging.getLogger(__name__)
@@ -536,7 +538,7 @@ class EventDetector:
             word_frame = self._word_frame(token)
             if word_frame is not None:
                 found[token.i] = EventCandidate(token.i, token.i + 1, token.i, word_frame, token.i)
-        doc_text_cues = self._cues(doc) if len(doc.text) < 1500 else {}
+        doc_text_cues = self._cues(doc) if len(doc_text(doc)) < 1500 else {}
         sent_cues: dict[int, dict[str, float]] = {}
         sent_matches: dict[int, list[CueMatch]] = {}
         cands: list[EventCandidate] = []

@@ -41,6 +41,7 @@ from spacy.tokens import Doc, Span, Token
 
 from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
+from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Location, PlaceRole, Toponym
 
 logger = logging.getLogger(__name__)
@@ -345,7 +346,7 @@ class _Words:
         )
         texts = [strings[h] for h in orth]
         return cls(
-            text=doc.text,
+            text=doc_text(doc),
             texts=texts,
             lowers=[strings[h] for h in lower],
             starts=idx,
@@ -914,7 +915,7 @@ class PlaceRecognizer:
             ):
                 evidence.append((k, top.place.country, None))
         links = [self._links(doc, mentions, idx) for idx in range(len(mentions))]
-        home = self._home(doc, mentions, links, doc.text if text is None else text)
+        home = self._home(doc, mentions, links, doc_text(doc) if text is None else text)
         near = _neighbours(keys, mentions)
         at_home: list[tuple[str, str | None, str | None]] = [
             ("#home", country, admin1) for country, admin1 in sorted(home)
@@ -1573,7 +1574,7 @@ class _DocView:
     def __init__(self, doc: Doc) -> None:
         self.literal = [m for m in _literal(doc) if not _reporting_place(doc, m)]
         self.any_mention = bool(doc._.fw_toponyms)
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.starts = doc.to_array(IDX).tolist() if len(doc) else []
         self.n = len(doc)
 

@@ -36,6 +36,7 @@ from frontwatch.extract.numbers import (
     parse_number_words,
     parse_numeral,
 )
+from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Flag, Quantity, QuantityKind
 
 logger = logging.getLogger(__name__)
@@ -498,7 +499,7 @@ class QuantityRecognizer:
 
     def predict(self, doc: Doc) -> QuantityResults:
         flags: list[Flag] = []
-        text = doc.text  # Doc.text joins every token: read it once
+        text = doc_text(doc)  # Doc.text joins every token: read it once
         malformed = find_malformed_numbers(text)
         for bad in malformed:
             flags.append(
@@ -1037,7 +1038,7 @@ def _flag_text(doc: Doc, start: int, end: int) -> tuple[str, tuple[int, int]]:
     start_char = doc[start].idx
     last = doc[end - 1]
     end_char = last.idx + len(last.text)
-    return doc.text[start_char:end_char], (start_char, end_char)
+    return doc_text(doc)[start_char:end_char], (start_char, end_char)
 
 
 def _growth_context(doc: Doc, mention: QuantityMention, growth: frozenset[str]) -> bool:

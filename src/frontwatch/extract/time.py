@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from frontwatch.errors import Errors, FrontwatchError
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers doc._.fw_published)
+from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import DatePrecision, EventDate
 
 logger = logging.getLogger(__name__)
@@ -633,7 +634,7 @@ class TimeTagger:
 
     def predict(self, doc: Doc) -> list[TimeMention]:
         """Every time mention of ``doc``, resolved, in text order."""
-        text = doc.text  # Doc.text joins every token: read it once
+        text = doc_text(doc)  # Doc.text joins every token: read it once
         ents = doc.ents
         candidates = self._select(doc, self._match(text), text, ents)
         published: dt.date | None = doc._.fw_published
@@ -1194,7 +1195,7 @@ class _Context:
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else []
         self.sent_starts = [s.start for s in sents] or [0]
         self.sent_chars = [s.start_char for s in sents] or [0]
-        text = doc.text if text is None else text
+        text = doc_text(doc) if text is None else text
         self.breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)]
 
     @classmethod

@@ -15,6 +15,19 @@ if not Doc.has_extension("fw_published"):
     Doc.set_extension("fw_published", default=None)
 if not Doc.has_extension("fw_outlet"):
     Doc.set_extension("fw_outlet", default=None)
+if not Doc.has_extension("fw_text"):
+    # the text, joined once: spaCy's Doc.text joins every token on each read
+    Doc.set_extension("fw_text", default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc and kept in ``doc._.fw_text``. Our stages read the
+    text many times a document and never change its tokens."""
+    text: str | None = doc._.fw_text
+    if text is None:
+        text = doc.text
+        doc._.fw_text = text
+    return text
 
 
 def char_span(span: object) -> tuple[int, int]:
