@@ -19,6 +19,7 @@ documented coreference for pronouns and definite descriptions.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import re
@@ -1170,9 +1171,8 @@ def resolve_antecedent(
     """
     mentions: list[ActorMention] = doc._.fw_actors or []
     start = anaphor.start if anaphor is not None else token.i
-    sentences = list(doc.sents)
-    sent_index = {s.start: n for n, s in enumerate(sentences)}
-    here = sent_index[token.sent.start]
+    starts = [s.start for s in doc.sents]  # Token.sent scans for its sentence: bisect instead
+    here = bisect.bisect_right(starts, token.i) - 1
     lower = token.lower_
     wanted_type: ActorType | None = anaphor.actor.type if anaphor is not None else None
     candidates: list[tuple[int, int, int, int, ActorMention]] = []
@@ -1181,7 +1181,7 @@ def resolve_antecedent(
             continue
         if m.actor.name is None and m.actor.type is None:
             continue
-        distance = here - sent_index[doc[m.start].sent.start]
+        distance = here - (bisect.bisect_right(starts, m.start) - 1)
         if distance < 0 or distance > COREF_SENTENCES:
             continue
         plural = _plural(doc, m)

@@ -1413,20 +1413,14 @@ class EventDetector:
         for tok in chain:
             if tok.lemma_.lower() in m["attempt_governors"] and tok.pos_ in NOUN_TAGS:
                 top = tok.head
-        clause_words = (
-            {
-                t.lemma_.lower()
-                for t in top.subtree
-                if t.i not in range(doc[cand.anchor].left_edge.i, doc[cand.anchor].right_edge.i + 1)
-            }
-            if top is not doc[cand.anchor]
-            else set()
-        )
-        if words & m["failure_governors"] or (
-            {"defeat", "fail", "failure", "repel", "repulse", "unsuccessful"} & clause_words
-            and words & m["attempt_governors"]
-        ):
+        if words & m["failure_governors"]:
             return "failed"
+        if words & m["attempt_governors"]:
+            anchor_tok = doc[cand.anchor]
+            left, right = anchor_tok.left_edge.i, anchor_tok.right_edge.i
+            clause_words = {t.lemma_.lower() for t in top.subtree if not left <= t.i <= right}
+            if {"defeat", "fail", "failure", "repel", "repulse", "unsuccessful"} & clause_words:
+                return "failed"
         if words & m["attempt_governors"]:
             return "attempted"
         anchor = doc[cand.anchor]

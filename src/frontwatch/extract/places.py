@@ -1465,16 +1465,19 @@ def _attached(doc: Doc, trigger: Span, literal: list[PlaceMention]) -> PlaceMent
     if trigger.root.dep_ in {"relcl", "acl"}:
         roots.append(trigger.root.head)
     queue = list(roots)
+    root_ids = {r.i for r in roots}
+    sent = trigger.sent
+    sent_start, sent_end = sent.start, sent.end  # Token.sent scans for its sentence each time
     seen: set[int] = set()
     while queue:
         tok = queue.pop(0)
-        if tok.i in seen or tok.sent != trigger.sent:
+        if tok.i in seen or not sent_start <= tok.i < sent_end:
             continue
         seen.add(tok.i)
         m = _covering(literal, tok.i)
         if m is not None:
             return m
-        if tok.i not in {r.i for r in roots} or tok.dep_ in {"relcl", "acl"}:
+        if tok.i not in root_ids or tok.dep_ in {"relcl", "acl"}:
             ana = _anaphor(doc, tok, trigger.start)
             if ana is not None:
                 return ana
