@@ -538,14 +538,21 @@ class EventDetector:
             word_frame = self._word_frame(token)
             if word_frame is not None:
                 found[token.i] = EventCandidate(token.i, token.i + 1, token.i, word_frame, token.i)
-        doc_text_cues = self._cues(doc) if len(doc_text(doc)) < 1500 else {}
+        # a short document's cues are matched once; a sentence's are those inside it
+        doc_matches = self._cue_matches(doc) if len(doc_text(doc)) < 1500 else None
+        doc_text_cues = self._sum_cues(doc_matches) if doc_matches is not None else {}
         sent_cues: dict[int, dict[str, float]] = {}
         sent_matches: dict[int, list[CueMatch]] = {}
         cands: list[EventCandidate] = []
         for cand in sorted(found.values(), key=lambda c: c.anchor):
             sent = self._sent(doc, cand.anchor)
             if sent.start not in sent_cues:
-                sent_matches[sent.start] = self._cue_matches(doc, sent.start, sent.end)
+                if doc_matches is not None:
+                    sent_matches[sent.start] = [
+                        m for m in doc_matches if sent.start <= m[3][0] and m[3][1] < sent.end
+                    ]
+                else:
+                    sent_matches[sent.start] = self._cue_matches(doc, sent.start, sent.end)
                 sent_cues[sent.start] = self._sum_cues(sent_matches[sent.start])
             cand.doc_cues = doc_text_cues
             self._predicate(doc, cand)
