@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from frontwatch.nlp.extensions import doc_text
+from frontwatch.nlp.extensions import doc_text, entity_of, entity_root
 
 from ..about import EXTRACTOR_VERSION
 from ..records import (
@@ -80,20 +80,30 @@ def _actor(doc: Doc, index: int | None) -> Actor | None:
 def _leader_actor(doc: Doc, leader: Token) -> Actor:
     """The leader's name with the titles before it ("President Suharto"); the dictionary's
     reading of the whole phrase ("Government of Indonesia") is kept when it has one."""
-    ent = next((e for e in doc.ents if e.start <= leader.i < e.end), None)
+    ent = entity_of(leader)
     start, end = (ent.start, ent.end) if ent is not None else (leader.i, leader.i + 1)
     while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].is_title:
         start -= 1
     begin, finish = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
     known = actors.actor_at(doc, leader)
-    return Actor(
-        text=doc_text(doc)[begin:finish],
-        span=(begin, finish),
-        name=known.name if known is not None else None,
-        type=known.type if known is not None else None,
-        country=known.country if known is not None else None,
-        wikidata=known.wikidata if known is not None else None,
-        guessed=known is None,
+    return _with_reading(doc, begin, finish, known, guessed=known is None)
+
+
+def _with_reading(doc: Doc, begin: int, end: int, known: Actor | None, **fields: object) -> Actor:
+    """An actor for the text ``[begin, end)`` that keeps the dictionary's reading of it
+    (name, type, country, Wikidata id) when there is one."""
+    reading = (
+        {
+            "name": known.name,
+            "type": known.type,
+            "country": known.country,
+            "wikidata": known.wikidata,
+        }
+        if known is not None
+        else {}
+    )
+    return Actor.model_validate(
+        {"text": doc_text(doc)[begin:end], "span": (begin, end), **reading, **fields}
     )
 
 
@@ -114,8 +124,7 @@ def _leader_of(token: Token) -> Token | None:
     ]
     for owner in owners:
         if owner.ent_type_ == "PERSON":
-            ent = next((e for e in token.doc.ents if e.start <= owner.i < e.end), None)
-            return ent.root if ent is not None else owner
+            return entity_root(owner)
     return None
 
 
@@ -123,7 +132,7 @@ def _place_actor(doc: Doc, index: int, actor1: Actor | None) -> Actor | None:
     """A place named as the target, by its name only ("northern Israel" -> "Israel"); the
     dictionary's reading of the name ("Government of Israel") is kept when it has one."""
     token = doc[index]
-    ent = next((e for e in doc.ents if e.start <= index < e.end), None)
+    ent = entity_of(token)
     span = ent if ent is not None else doc[index : index + 1]
     start = span.start
     while start < span.end - 1 and (doc[start].is_lower or doc[start].dep_ == "det"):
@@ -134,15 +143,7 @@ def _place_actor(doc: Doc, index: int, actor1: Actor | None) -> Actor | None:
     known = actors.actor_at(doc, token)
     if known is not None and known.span == (begin, end):
         return known.model_copy(update={"role": "place"})
-    return Actor(
-        text=doc_text(doc)[begin:end],
-        span=(begin, end),
-        name=known.name if known is not None else None,
-        type=known.type if known is not None else None,
-        country=known.country if known is not None else None,
-        wikidata=known.wikidata if known is not None else None,
-        role="place",
-    )
+    return _with_reading(doc, begin, end, known, role="place")
 
 
 def _proper_name(doc: Doc, actor: Actor) -> Actor:
@@ -209,8 +210,7 @@ def _named_in_complement(token: Token) -> Token | None:
     while queue:
         tok = queue.pop(0)
         if tok.ent_type_ in NAMED_LABELS:
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
-            return ent.root if ent is not None else tok
+            return entity_root(tok)
         queue.extend(c for c in tok.children if c.dep_ in ("pobj", "prep", "compound", "poss"))
     return None
 

@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 
 from frontwatch.errors import Errors, FrontwatchError
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_outlet)
-from frontwatch.nlp.extensions import doc_text
+from frontwatch.nlp.extensions import doc_text, entity_of
 from frontwatch.records import Attribution, Source
 
 logger = logging.getLogger(__name__)
@@ -724,7 +724,7 @@ class _SentenceWork:
         while start < tok.i and (self.doc[start].is_punct or self.doc[start].is_space):
             start += 1
         if tok.ent_type_ and tok.ent_iob_ != "O":  # keep a whole entity
-            ent = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
+            ent = entity_of(tok)
             if ent is not None and ent.label_ in ("PERSON", "ORG"):
                 start, end = min(start, ent.start), max(end, ent.end)
         kind, name = self._classify(tok, start, end)
@@ -741,7 +741,7 @@ class _SentenceWork:
         if lower in self.lex.person_pronouns or lower in self.lex.thing_pronouns:
             return "pronoun", None
         if tok.ent_type_ == "PERSON":  # "US President Joe Biden": the name is "Joe Biden"
-            ent = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
+            ent = entity_of(tok)
             return "person", _strip_article(ent.text) if ent is not None else proper
         head_words = " ".join(t.lower_ for t in self.doc[max(start, tok.i - 1) : tok.i + 1])
         if (

@@ -16,14 +16,14 @@ places, dates and quantities are resolved.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from frontwatch.nlp.extensions import doc_text
+from frontwatch.nlp.extensions import doc_text, entity_root
 
 from .lexicon import Frame, Lexicon, Phrase, load_lexicon
 
@@ -426,8 +426,7 @@ def _in_place(token: Token) -> bool:
     """A place named as where something is: "in Algiers", "in northern Israel"."""
     if token.ent_type_ not in ("GPE", "LOC", "FAC"):
         return False
-    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-    root = ent.root if ent is not None else token
+    root = entity_root(token)
     if root.dep_ in MODIFIER_DEPS and root.head.lemma_.lower() in PLACE_NOUNS:
         return True  # "the Shaar gas field"
     if root.dep_ != "pobj":
@@ -441,6 +440,31 @@ def _in_place(token: Token) -> bool:
 
 def frame_moves(cand: EventCandidate) -> bool:
     return cand.frame.name == "mobilize"
+
+
+def _breadth_first(
+    anchor: Token,
+    skip: set[int],
+    blocked: set[str],
+    visit: Callable[[Token], Token | bool | None],
+) -> Token | None:
+    """Breadth first below ``anchor`` along dependencies not in ``blocked``, leaving out the
+    tokens in ``skip``: the first token that ``visit`` returns; ``visit`` returns ``False``
+    to leave a token's subtree out, ``None`` to go on below it."""
+    queue = [c for c in anchor.children if c.dep_ not in blocked]
+    seen: set[int] = set()
+    while queue:
+        tok = queue.pop(0)
+        if tok.i in seen or tok.i in skip:
+            continue
+        seen.add(tok.i)
+        found = visit(tok)
+        if found is False:
+            continue
+        if isinstance(found, Token):
+            return found
+        queue.extend(c for c in tok.children if c.dep_ not in blocked)
+    return None
 
 
 def _own_forces(token: Token, moved: frozenset[str]) -> bool:
@@ -1038,20 +1062,15 @@ class EventDetector:
             if getattr(m, "role", None) == "literal" and getattr(m, "place", None) is not None
             for i in range(m.start, m.end)
         }
-        queue = [c for c in anchor.children if c.dep_ not in NOT_TARGET_DEPS]
-        seen: set[int] = set()
-        while queue:
-            tok = queue.pop(0)
-            if tok.i in seen or tok.i in skip:
-                continue
-            seen.add(tok.i)
+
+        def visit(tok: Token) -> Token | None:
             if tok.ent_type_ in ("GPE", "LOC") or (tok.i in toponyms and tok.pos_ == "PROPN"):
-                ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
-                root = ent.root if ent is not None else tok
+                root = entity_root(tok)
                 if root.dep_ not in MODIFIER_DEPS:
                     return root
-            queue.extend(c for c in tok.children if c.dep_ not in NOT_TARGET_DEPS)
-        return None
+            return None
+
+        return _breadth_first(anchor, skip, NOT_TARGET_DEPS, visit)
 
     @staticmethod
     def _nearest_party(
@@ -1067,21 +1086,14 @@ class EventDetector:
         "arrived in Amman". PLOVER's target of a statement or meeting is often there."""
         skip = {t.i for t in arg1.subtree} if arg1 is not None else set()
         skip |= exclude or set()
-        blocked = NOT_TARGET_DEPS - (follow or set())
-        queue = [c for c in anchor.children if c.dep_ not in blocked]
-        seen: set[int] = set()
-        while queue:
-            tok = queue.pop(0)
-            if tok.i in seen or tok.i in skip:
-                continue
-            seen.add(tok.i)
+
+        def visit(tok: Token) -> Token | bool | None:
             if _own_forces(tok, moved):
-                continue  # "refused to deploy its peacekeepers": not whom it is aimed at
+                return False  # "refused to deploy its peacekeepers": not whom it is aimed at
             if not literal_places and _in_place(tok):
                 pass  # "a curfew in Algiers": where, not whom
             elif tok.ent_type_ in {"GPE", "ORG", "NORP", "PERSON"} and tok.ent_iob_ in ("B", "I"):
-                ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
-                root = ent.root if ent is not None else tok
+                root = entity_root(tok)
                 head = root.head
                 if (
                     root.dep_ in MODIFIER_DEPS
@@ -1092,8 +1104,9 @@ class EventDetector:
                 return root
             if tok.pos_ in NOUN_TAGS and tok.lemma_.lower() in ACTOR_NOUNS and _is_actorish(tok):
                 return tok
-            queue.extend(c for c in tok.children if c.dep_ not in blocked)
-        return None
+            return None
+
+        return _breadth_first(anchor, skip, NOT_TARGET_DEPS - (follow or set()), visit)
 
     @staticmethod
     def _instrument_of(noun: Token, found: dict[int, EventCandidate]) -> Token | None:

@@ -6,7 +6,7 @@ next to its component; the document-level inputs every component may read live h
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 if not Doc.has_extension("fw_doc_id"):
     Doc.set_extension("fw_doc_id", default=None)
@@ -37,3 +37,16 @@ def char_span(span: object) -> tuple[int, int]:
         start = span.idx  # type: ignore[attr-defined]
         return (start, start + len(span.text))  # type: ignore[attr-defined]
     return (start, span.end_char)  # type: ignore[attr-defined]
+
+
+def entity_of(token: Token) -> Span | None:
+    """The named entity that ``token`` is part of, if any."""
+    if token.ent_iob_ not in ("B", "I"):
+        return None
+    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+
+
+def entity_root(token: Token) -> Token:
+    """The root of the entity that ``token`` is part of; the token itself outside one."""
+    ent = entity_of(token)
+    return ent.root if ent is not None else token
