@@ -504,12 +504,17 @@ class EventDetector:
         self.lexicon = lexicon or load_lexicon()
         # verbs that move or station forces: their object is the agent's own people
         self._moved = frozenset(v for v, f in self.lexicon.verbs.items() if f == "mobilize")
+        # every word that can be a one-word trigger (:meth:`_word_frame` looks only at these)
+        self._frame_words = frozenset(
+            [*self.lexicon.verbs, *self.lexicon.nouns, *self.lexicon.launch_verbs]
+        )
         self._cue_index: dict[str, list[tuple[str, float]]] = {}
         for label, cues in self.lexicon.cues.items():
             for gram, weight in cues.items():
                 self._cue_index.setdefault(gram, []).append((label, weight))
         self._forms_cache: tuple[Doc, tuple[list[str], list[str], list[bool]]] | None = None
         self._sents_cache: tuple[Doc, list[Span], list[int]] | None = None
+        self._toponyms_cache: tuple[Doc, frozenset[int]] | None = None
         # the first word of every cue, with the length of its longest cue
         self._cue_first: dict[str, int] = {}
         for gram in self._cue_index:
@@ -523,11 +528,17 @@ class EventDetector:
     def _phrase_matches(self, doc: Doc) -> list[tuple[Phrase, int, int]]:
         """(phrase, start, end) for every phrase of the lexicon in ``doc``, by lemma or form."""
         lowers, lemmas, _ = self._forms(doc)
+        phrases = self._phrases
         found = []
         size = len(doc)
         for i in range(size):
-            for first in {lemmas[i], lowers[i]}:
-                for phrase in self._phrases.get(first, ()):
+            lemma, lower = lemmas[i], lowers[i]
+            if lemma not in phrases and lower not in phrases:
+                continue
+            # the lemma's phrases first, then the word form's: a fixed order, whatever the
+            # string hashes
+            for first in (lemma,) if lemma == lower else (lemma, lower):
+                for phrase in phrases.get(first, ()):
                     n = len(phrase.lemmas)
                     if i + n <= size and all(
                         phrase.lemmas[k] in (lemmas[i + k], lowers[i + k]) for k in range(1, n)
@@ -556,12 +567,16 @@ class EventDetector:
             prev = found.get(anchor)
             if prev is None or (end - start) > (prev.end - prev.start):
                 found[anchor] = EventCandidate(start, end, anchor, frame, anchor)
-        for token in doc:
-            if token.i in found or token.i in blocked or token.i in light_anchor:
+        lowers, lemmas, _ = self._forms(doc)
+        frame_words = self._frame_words
+        for i in range(len(doc)):
+            if i in found or i in blocked or i in light_anchor:
                 continue
-            word_frame = self._word_frame(token)
+            if lemmas[i] not in frame_words and lowers[i] not in frame_words:
+                continue  # no trigger of the lexicon: no Token needed
+            word_frame = self._word_frame(doc[i])
             if word_frame is not None:
-                found[token.i] = EventCandidate(token.i, token.i + 1, token.i, word_frame, token.i)
+                found[i] = EventCandidate(i, i + 1, i, word_frame, i)
         # a short document's cues are matched once; a sentence's are those inside it
         doc_matches = self._cue_matches(doc) if len(doc_text(doc)) < 1500 else None
         doc_text_cues = self._sum_cues(doc_matches) if doc_matches is not None else {}
@@ -1052,16 +1067,23 @@ class EventDetector:
         else:
             party() or place()
 
-    @staticmethod
-    def _nearest_place(anchor: Token, skip: set[int]) -> Token | None:
-        """The nearest named place below ``anchor``, breadth first: a GPE or LOC entity, or a
-        name that the geoparser read as a place ("Kisumu" tagged as an organisation)."""
-        toponyms = {
+    def _toponym_tokens(self, doc: Doc) -> frozenset[int]:
+        """Tokens of the literal, resolved place mentions of ``fw_places``; once a Doc."""
+        if self._toponyms_cache is not None and self._toponyms_cache[0] is doc:
+            return self._toponyms_cache[1]
+        tokens = frozenset(
             i
-            for m in (anchor.doc._.get("fw_toponyms") or [])
+            for m in (doc._.get("fw_toponyms") or [])
             if getattr(m, "role", None) == "literal" and getattr(m, "place", None) is not None
             for i in range(m.start, m.end)
-        }
+        )
+        self._toponyms_cache = (doc, tokens)
+        return tokens
+
+    def _nearest_place(self, anchor: Token, skip: set[int]) -> Token | None:
+        """The nearest named place below ``anchor``, breadth first: a GPE or LOC entity, or a
+        name that the geoparser read as a place ("Kisumu" tagged as an organisation)."""
+        toponyms = self._toponym_tokens(anchor.doc)
 
         def visit(tok: Token) -> Token | None:
             if tok.ent_type_ in ("GPE", "LOC") or (tok.i in toponyms and tok.pos_ == "PROPN"):
