@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from frontwatch.errors import Errors, FrontwatchError
+from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Actor, ActorType, Qualifier
 
@@ -424,7 +425,7 @@ def make_actor_recognizer(
     return ActorRecognizer(nlp, name, paths=[Path(p) for p in paths], bundled=bundled)
 
 
-class ActorRecognizer:
+class ActorRecognizer(BatchedPipe):
     """Finds actor mentions; the dictionary is loaded lazily unless one is passed in."""
 
     def __init__(
@@ -472,10 +473,6 @@ class ActorRecognizer:
         mentions = self.predict(doc)
         self.set_annotations(doc, mentions)
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
     def set_annotations(self, doc: Doc, mentions: list[ActorMention]) -> None:
         doc._.fw_actors = mentions

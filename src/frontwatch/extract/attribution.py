@@ -40,6 +40,7 @@ from spacy.tokens import Doc, Span, Token
 
 from frontwatch.errors import Errors, FrontwatchError
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_outlet)
+from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text, entity_of
 from frontwatch.records import Attribution, Source
 
@@ -234,7 +235,7 @@ class _Phrase:
 # --------------------------------------------------------------------------- component
 
 
-class AttributionFinder:
+class AttributionFinder(BatchedPipe):
     """Finds attribution constructions and named sources; see the module docstring."""
 
     def __init__(self, nlp: Language, lexicon: AttributionLexicon) -> None:

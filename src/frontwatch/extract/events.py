@@ -23,6 +23,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text, entity_root
 
 from .lexicon import Frame, Lexicon, Phrase, load_lexicon
@@ -497,7 +498,7 @@ def _is_actorish(token: Token) -> bool:
     return token.lemma_.lower() in ACTOR_NOUNS
 
 
-class EventDetector:
+class EventDetector(BatchedPipe):
     """Finds event candidates. ``lexicon`` is passed in so that tests can use a small one."""
 
     def __init__(self, nlp: Language, lexicon: Lexicon | None = None) -> None:

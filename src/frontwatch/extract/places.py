@@ -41,6 +41,7 @@ from spacy.tokens import Doc, Span, Token
 
 from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
+from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Location, PlaceRole, Toponym
 
@@ -357,7 +358,7 @@ class _Words:
         )
 
 
-class PlaceRecognizer:
+class PlaceRecognizer(BatchedPipe):
     """The ``fw_places`` component: recognise, resolve, classify place mentions."""
 
     def __init__(

@@ -36,6 +36,7 @@ from frontwatch.extract.numbers import (
     parse_number_words,
     parse_numeral,
 )
+from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Flag, Quantity, QuantityKind
 
@@ -476,7 +477,7 @@ class QuantityResults:
     flags: list[Flag]
 
 
-class QuantityRecognizer:
+class QuantityRecognizer(BatchedPipe):
     """The ``fw_quantities`` component: quantities and number flags."""
 
     def __init__(

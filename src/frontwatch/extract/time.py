@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from frontwatch.errors import Errors, FrontwatchError
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers doc._.fw_published)
+from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import DatePrecision, EventDate
 
@@ -605,7 +606,7 @@ def _holiday_like(ent: Span) -> bool:
     )
 
 
-class TimeTagger:
+class TimeTagger(BatchedPipe):
     """Find and resolve date expressions; writes ``doc._.fw_times``."""
 
     def __init__(
@@ -622,10 +623,6 @@ class TimeTagger:
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.predict(doc))
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
 
     def set_annotations(self, doc: Doc, mentions: list[TimeMention]) -> None:
         doc._.fw_times = mentions
