@@ -211,7 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for k, c in counts.items():
             print(k + ": " + ", ".join(f"{v} {n}" for v, n in sorted(c.items())))
-        print(f"{len(records)} examples, {len(countries)} countries, {errors} with errors, {dup} near-duplicates")
+        print(
+            f"{len(records)} examples, {len(countries)} countries, {errors} with errors, "
+            f"{dup} near-duplicates"
+        )
     return 1 if errors else 0
 
 
