@@ -184,7 +184,7 @@ class StubExtractor:
 
 
 def watch(feeds_file: str, db: str) -> None:
-    from frontwatch.ingest import watch_command
+    from frontwatch.cli import watch as watch_command
 
     args = [feeds_file, "--db", db, "--every", "2s", "--politeness", "0s", "--timeout", "10s"]
     watch_command.watch.main(args, obj={"extractor": StubExtractor()}, standalone_mode=False)

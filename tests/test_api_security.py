@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontwatch.api.app import ServeError, create_app
-from frontwatch.api.commands import serve
 from frontwatch.api.limits import ApiLimits, Rate, RateLimiter
+from frontwatch.cli.serve import serve
 from frontwatch.errors import DocumentError, Errors
 from frontwatch.records import Document, DocumentResult, Event, TextSpan
 from frontwatch.settings import load_settings

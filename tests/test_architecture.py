@@ -193,7 +193,6 @@ def test_architecture_module_size() -> None:
 # -- commands ---------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: in progress")
 def test_architecture_commands_only_in_cli() -> None:
     users = set()
     for name, module in modules().items():

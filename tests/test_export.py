@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from frontwatch import export_command
+from frontwatch.cli import export as export_command
 from frontwatch.export import (
     ACLED_COLUMNS,
     FLAT_COLUMNS,

@@ -70,7 +70,7 @@ class StubExtractor:
 
 
 def watch_worker(feeds: str, db: str) -> None:
-    from frontwatch.ingest import watch_command
+    from frontwatch.cli import watch as watch_command
 
     args = [feeds, "--db", db, "--once", "--politeness", "0s", "--timeout", "5s"]
     watch_command.watch.main(args, obj={"extractor": StubExtractor()}, standalone_mode=False)

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from frontwatch.cli import options as cli_options
+from frontwatch.cli import watch as watch_command
 from frontwatch.errors import DocumentError, FrontwatchError
-from frontwatch.ingest import watch_command
 from frontwatch.ingest.feeds import Feed, FeedsFile, Watcher, parse_duration
 from frontwatch.records import Document, DocumentResult
 
@@ -477,4 +478,4 @@ def test_feeds_watch_into_the_store(site: Site, tmp_path: Path) -> None:
             _id("urn:frontwatch:test:border-desk:18"),
         ]
     )
-    assert store.DEFAULT_PATH == watch_command.DEFAULT_DB
+    assert store.DEFAULT_PATH == cli_options.DEFAULT_DB

@@ -142,7 +142,7 @@ def test_parallel_dask_local_cluster_equals_single_process(
 def _ingest(args: list[str]) -> Any:
     from click.testing import CliRunner
 
-    from frontwatch.store import commands
+    from frontwatch.cli import store as commands
 
     return CliRunner().invoke(commands.ingest, [*args, "--no-progress"], obj={})
 
@@ -150,7 +150,7 @@ def _ingest(args: list[str]) -> Any:
 def _count(db: Path) -> str:
     from click.testing import CliRunner
 
-    from frontwatch.store import commands
+    from frontwatch.cli import store as commands
 
     return CliRunner().invoke(commands.query, ["--db", str(db), "--count"], obj={}).output
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from frontwatch.cli.situation import situation as situation_command
 from frontwatch.eval.gold import read_gold
 from frontwatch.eval.report import evaluate, run_eval
 from frontwatch.records import (
@@ -32,7 +33,6 @@ from frontwatch.situation import (
     situation_for_eval,
     to_eval_situation,
 )
-from frontwatch.situation.commands import situation as situation_command
 
 CORPUS = Path(__file__).parent / "corpus"
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seed.gold.jsonl"

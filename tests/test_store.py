@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from frontwatch.cli import store as commands
 from frontwatch.errors import DocumentError, Errors
 from frontwatch.filters import EventFilter
 from frontwatch.records import (
@@ -28,7 +29,7 @@ from frontwatch.records import (
     TextSpan,
     Toponym,
 )
-from frontwatch.store import IngestStats, Store, StoreError, StoreLocked, canonical_dump, commands
+from frontwatch.store import IngestStats, Store, StoreError, StoreLocked, canonical_dump
 from frontwatch.store.lock import spool_dir
 from frontwatch.store.schema import SCHEMA_VERSION
 

@@ -1,8 +1,8 @@
-"""``frontwatch ingest``, ``reprocess`` and ``query``: thin commands over :class:`Store`.
+"""``frontwatch ingest``, ``reprocess`` and ``query``: thin commands over
+:class:`~frontwatch.store.Store`.
 
-Registered on the ``frontwatch`` group by :mod:`frontwatch.cli`. Exit codes as there:
-0 success; 1 some inputs were skipped; 2 usage or fatal error. The extractor is built from the
-settings in ``ctx.obj``; ``ctx.obj["extractor"]``, when set, is used instead (tests pass a stub).
+The extractor is built from the settings in ``ctx.obj``; ``ctx.obj["extractor"]``, when set, is
+used instead (tests pass a stub).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import json
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -20,82 +19,46 @@ from typing import Any
 import click
 import duckdb
 from pydantic import ValidationError
-from tqdm import tqdm
 
 from ..errors import DocumentError, FrontwatchError
 from ..filters import EventFilter, parse_bbox
 from ..records import Document, Event
-from .db import DEFAULT_PATH, ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
-
-EXIT_SKIPPED = 1
-EXIT_FATAL = 2
-
-_DB_OPTION = click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False),
-    default=DEFAULT_PATH,
-    show_default=True,
-    help="The DuckDB database file.",
+from ..store.db import ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
+from .options import (
+    EXIT_SKIPPED,
+    db_option,
+    fail,
+    filter_options,
+    format_option,
+    obj,
+    progress_bar,
+    progress_option,
+    published_option,
+    settings,
+    workers_option,
 )
-_PROGRESS_OPTION = click.option(
-    "--progress/--no-progress",
-    "progress",
-    default=None,
-    help="Progress bar (default: when stderr is a terminal).",
-)
-
-
-def _obj(ctx: click.Context) -> dict[str, Any]:
-    obj: dict[str, Any] = ctx.ensure_object(dict)
-    return obj
 
 
 def _extractor(ctx: click.Context) -> ExtractorLike:
-    obj = _obj(ctx)
-    given: ExtractorLike | None = obj.get("extractor")
+    given: ExtractorLike | None = obj(ctx).get("extractor")
     if given is not None:
         return given
     from ..pipeline import Extractor
 
-    return Extractor(_settings(ctx))
-
-
-def _settings(ctx: click.Context) -> Any:
-    from ..settings import load_settings
-
-    obj = _obj(ctx)
-    if "settings" not in obj:
-        obj["settings"] = load_settings(obj.get("config"))
-    return obj["settings"]
-
-
-def _fail(ctx: click.Context, err: Exception | str) -> None:
-    click.echo(f"error: {err}", err=True)
-    ctx.exit(EXIT_FATAL)
-
-
-def _show(flag: bool | None) -> bool:
-    return sys.stderr.isatty() if flag is None else flag
+    return Extractor(settings(ctx))
 
 
 def _open(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
     try:
         return Store.open(db, read_only=read_only)
     except StoreError as err:
-        _fail(ctx, err)
-        raise  # unreachable: ctx.exit raises
+        fail(ctx, err)
 
 
 @click.command()
 @click.argument("inputs", nargs=-1)
-@_DB_OPTION
-@click.option(
-    "--published",
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="Publication date for documents without one.",
-)
+@db_option()
+@published_option
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
@@ -103,13 +66,8 @@ def _open(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
     show_default=True,
     help="Documents stored per transaction.",
 )
-@_PROGRESS_OPTION
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Worker processes (default: the `workers` setting; 0: one per CPU core).",
-)
+@progress_option
+@workers_option
 @click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
@@ -158,11 +116,10 @@ def ingest(
         raise click.UsageError("--to-parquet and --from-parquet exclude each other")
     try:
         date = parse_date(published)
-        settings = _settings(ctx)
-        extractor = _extractor(ctx) if "extractor" in _obj(ctx) else None
+        config = settings(ctx)
+        extractor = _extractor(ctx) if "extractor" in obj(ctx) else None
     except FrontwatchError as err:
-        _fail(ctx, err)
-        return
+        fail(ctx, err)
     skipped = 0
 
     def outputs() -> Iterator[Any]:
@@ -171,17 +128,17 @@ def ingest(
         if from_parquet:
             yield from parallel.read_parquet(Path(from_parquet))
             return
-        documents = iter_documents(inputs, published=date, settings=settings)
+        documents = iter_documents(inputs, published=date, settings=config)
         if engine == "dask":
             out_dir = Path(to_parquet) if to_parquet else None
             runner: Any = _Runner(
-                lambda items: parallel.extract_dask(items, settings, scheduler, to_parquet=out_dir)
+                lambda items: parallel.extract_dask(items, config, scheduler, to_parquet=out_dir)
             )
         elif extractor is not None:
             runner = extractor
         else:
-            n = settings.workers if workers is None else workers
-            runner = _Runner(lambda items: parallel.extract_parallel(items, settings, workers=n))
+            n = config.workers if workers is None else workers
+            runner = _Runner(lambda items: parallel.extract_parallel(items, config, workers=n))
         if to_parquet and engine != "dask":
             yield from _local_to_parquet(extract_pairs(runner, documents), Path(to_parquet))
             return
@@ -196,8 +153,7 @@ def ingest(
                 skipped += 1
                 click.echo(f"skipped: {item}", err=True)
         except FrontwatchError as err:
-            _fail(ctx, err)
-            return
+            fail(ctx, err)
         click.echo(f"wrote Parquet partitions to {to_parquet}", err=True)
         if skipped:
             ctx.exit(EXIT_SKIPPED)
@@ -206,7 +162,7 @@ def ingest(
     store = _open(ctx, db)
     with (
         store,
-        tqdm(desc="ingest", unit="doc", disable=not _show(progress), file=sys.stderr) as bar,
+        progress_bar(progress, "ingest", "doc", leave=True) as bar,
     ):
 
         def pairs() -> Iterator[Pair]:
@@ -222,12 +178,10 @@ def ingest(
         try:
             stats = store.ingest(pairs(), batch_size=batch_size)
         except (StoreError, FrontwatchError) as err:
-            _fail(ctx, err)
-            return
+            fail(ctx, err)
         except (duckdb.Error, OSError) as err:
             # a full disk or a failing device: the batch was rolled back, earlier batches stay
-            _fail(ctx, f"the database could not be written ({err}); committed batches are kept")
-            return
+            fail(ctx, f"the database could not be written ({err}); committed batches are kept")
         stats.skipped += skipped
         if store.spooling:
             click.echo(
@@ -279,31 +233,29 @@ def _local_to_parquet(
 
 
 @click.command()
-@_DB_OPTION
+@db_option()
 @click.option(
     "--all",
     "everything",
     is_flag=True,
     help="Re-extract every document, not only those by another extractor version.",
 )
-@_PROGRESS_OPTION
+@progress_option
 @click.pass_context
 def reprocess(ctx: click.Context, db: str, everything: bool, progress: bool | None) -> None:
     """Re-extract stored documents made by another extractor version; replace their records."""
     try:
         extractor = _extractor(ctx)
     except FrontwatchError as err:
-        _fail(ctx, err)
-        return
+        fail(ctx, err)
     store = _open(ctx, db)
     with store:
         if store.spooling:
-            _fail(ctx, StoreError(f"{db} is being written by another process; try again later"))
+            fail(ctx, StoreError(f"{db} is being written by another process; try again later"))
         try:
             stats: IngestStats = store.reprocess(extractor, everything=everything)
         except (StoreError, FrontwatchError) as err:
-            _fail(ctx, err)
-            return
+            fail(ctx, err)
         click.echo(
             f"reprocessed {stats.replaced + stats.unchanged} documents; {stats.events} events; "
             f"{stats.skipped} skipped",
@@ -378,27 +330,8 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 
 
 @click.command()
-@_DB_OPTION
-@click.option("--start", default=None, metavar="YYYY-MM-DD", help="Events ending on or after.")
-@click.option("--end", default=None, metavar="YYYY-MM-DD", help="Events starting on or before.")
-@click.option("--country", default=None, metavar="XX", help="ISO 3166-1 alpha-2 country.")
-@click.option("--actor", default=None, help="Substring of either actor's name or text.")
-@click.option(
-    "--type", "event_type", default=None, help="ACLED type or sub-type, PLOVER type or category."
-)
-@click.option(
-    "--bbox",
-    default=None,
-    metavar="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT",
-    help="Bounding box of the event location.",
-)
-@click.option(
-    "--modality",
-    multiple=True,
-    type=click.Choice(["asserted", "reported", "negated", "hypothetical", "future"]),
-    help="Allowed modality (repeatable; default: any).",
-)
-@click.option("--min-sources", type=click.IntRange(min=1), default=None, help="At least N sources.")
+@db_option()
+@filter_options(checked=False, modality=True)
 @click.option("--count", "count_only", is_flag=True, help="Print the number of events only.")
 @click.option(
     "--series",
@@ -406,14 +339,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     default=None,
     help="Events per day, ISO week or month (by start date).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["table", "json", "csv"], default="table")
 @click.pass_context
 def query(
     ctx: click.Context,

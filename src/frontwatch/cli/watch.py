@@ -1,8 +1,7 @@
 """``frontwatch watch FEEDS_FILE``: poll feeds and ingest new articles into the store.
 
-Registered on the ``frontwatch`` group by :mod:`frontwatch.cli`. Exit codes: 0 success; 1 with
-``--once``, some feeds failed (each reported with its error code); 2 usage or fatal error
-(bad option, invalid feeds file E101, invalid settings).
+Exit codes: 0 success; 1 with ``--once``, some feeds failed (each reported with its error
+code); 2 usage or fatal error (bad option, invalid feeds file E101, invalid settings).
 
 The sink is made by :func:`make_sink` (tests replace it): each feed's new documents are
 extracted and stored in one transaction; the store is opened for that batch only, so other
@@ -23,42 +22,23 @@ from typing import Any
 import click
 
 from ..errors import DocumentError, FrontwatchError
+from ..ingest.feeds import DEFAULT_USER_AGENT, FeedsFile, Sink, Watcher, parse_duration
 from ..records import Document
-from .feeds import DEFAULT_USER_AGENT, FeedsFile, Sink, Watcher, parse_duration
+from .options import EXIT_FATAL, EXIT_SKIPPED, db_option, obj, settings
 
 logger = logging.getLogger(__name__)
-
-EXIT_SKIPPED = 1
-EXIT_FATAL = 2
-#: Same as ``frontwatch.store.DEFAULT_PATH`` (checked by the tests); not imported so that the
-#: command line loads without the store.
-DEFAULT_DB = "frontwatch.duckdb"
-
-
-def _obj(ctx: click.Context) -> dict[str, Any]:
-    obj: dict[str, Any] = ctx.ensure_object(dict)
-    return obj
-
-
-def _settings(ctx: click.Context) -> Any:
-    from ..settings import load_settings
-
-    obj = _obj(ctx)
-    if "settings" not in obj:
-        obj["settings"] = load_settings(obj.get("config"))
-    return obj["settings"]
 
 
 def make_sink(ctx: click.Context, db: str) -> Sink:
     """Extract events from a batch of documents and store both in ``db``."""
     from ..store import Store, extract_pairs
 
-    obj = _obj(ctx)
-    extractor = obj.get("extractor")
+    state = obj(ctx)
+    extractor = state.get("extractor")
     if extractor is None:
         from ..pipeline import Extractor
 
-        extractor = obj["extractor"] = Extractor(_settings(ctx))
+        extractor = state["extractor"] = Extractor(settings(ctx))
 
     def sink(documents: list[Document]) -> None:
         skipped: list[DocumentError] = []
@@ -101,14 +81,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> dt.time
     callback=_duration,
     help="Time between two polls of a feed (30s, 15m, 1h, 1h30m); a feed's own wins.",
 )
-@click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="The DuckDB database file.",
-)
+@db_option()
 @click.option("--once", is_flag=True, help="Poll every feed once, then exit.")
 @click.option(
     "--politeness",
@@ -155,7 +128,7 @@ def watch(
     """Poll the RSS/Atom feeds of FEEDS_FILE and ingest every new article into the database."""
     try:
         feeds = FeedsFile.load(feeds_file)
-        settings = _settings(ctx)
+        config = settings(ctx)
         sink = make_sink(ctx, db)
     except FrontwatchError as err:
         click.echo(f"error: {err}", err=True)
@@ -170,7 +143,7 @@ def watch(
         timeout=timeout,
         user_agent=user_agent,
         state_path=state_path or f"{db}.watch.json",
-        settings=settings,
+        settings=config,
     )
     if once:
         result = watcher.run_once()

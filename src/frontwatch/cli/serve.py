@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..errors import FrontwatchError
+from .options import EXIT_FATAL, db_option, settings
 
 logger = logging.getLogger(__name__)
 
-EXIT_FATAL = 2
-
 
 @click.command()
-@click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False),
-    default="frontwatch.duckdb",
-    show_default=True,
-    help="The store to serve (the server becomes its single writer).",
-)
+@db_option(help="The store to serve (the server becomes its single writer).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -64,17 +55,15 @@ def serve(
     import duckdb
     import uvicorn
 
-    from ..settings import load_settings
+    from ..api.app import ServeError, create_app
     from ..store import StoreError
-    from .app import ServeError, create_app
 
-    obj: dict[str, Any] = ctx.ensure_object(dict)
     try:
-        settings = obj.get("settings") or load_settings(obj.get("config"))
+        config = settings(ctx)
         if token is not None and not allow_ingest:
             click.echo("note: --token given without --allow-ingest: writes stay disabled", err=True)
         app = create_app(
-            Path(db), settings=settings, allow_ingest=allow_ingest, token=token, tiles_url=tiles
+            Path(db), settings=config, allow_ingest=allow_ingest, token=token, tiles_url=tiles
         )
     except (ServeError, FrontwatchError) as err:
         click.echo(f"error: {err}", err=True)

@@ -1,7 +1,6 @@
 """``frontwatch situation``: the situation of a store as of a date, as a table or JSON.
 
-Registered on the ``frontwatch`` group by :mod:`frontwatch.cli`. Exit codes as there: 0 success;
-2 usage or fatal error (bad date or country, unreadable database).
+Exit codes: 0 success; 2 usage or fatal error (bad date or country, unreadable database).
 """
 
 from __future__ import annotations
@@ -12,12 +11,9 @@ import logging
 
 import click
 
-from .dedup import cluster_events
-from .report import build_situation, format_table
+from .options import EXIT_FATAL, db_option, format_option
 
 logger = logging.getLogger(__name__)
-
-EXIT_FATAL = 2
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -38,14 +34,7 @@ def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False),
-    default="frontwatch.duckdb",
-    show_default=True,
-    help="The DuckDB database file.",
-)
+@db_option()
 @click.option(
     "--as-of",
     "as_of",
@@ -61,20 +50,14 @@ def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     callback=_country,
     help="Only events located in this country (ISO 3166-1 alpha-2).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["table", "json"], default="table")
 @click.pass_context
 def situation(
     ctx: click.Context, db: str, as_of: dt.date | None, country: str | None, fmt: str
 ) -> None:
     """Control of places, materiel, displacement, casualties and sources, as of a date."""
-    from ..store.db import Store, StoreError
+    from ..situation import build_situation, cluster_events, format_table
+    from ..store import Store, StoreError
 
     try:
         with Store.open(db, read_only=True) as store:

@@ -1,0 +1,78 @@
+"""``frontwatch export``: the stored events as ACLED CSV, PLOVER JSON, GeoJSON or Parquet.
+
+Exit codes: 0 success; 2 usage or fatal error (bad filter, no database, database being
+migrated). Formats: docs/exports.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from ..export import FORMATS
+from .options import EXIT_FATAL, db_option, filter_options, format_option, output_option
+
+
+@click.command()
+@format_option(FORMATS, required=True)
+@db_option()
+@output_option
+@filter_options(checked=True)
+@click.option(
+    "--merge/--no-merge",
+    default=True,
+    show_default=True,
+    help="One record per real event (reports merged by the store's clusters), or per report.",
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    fmt: str,
+    db: str,
+    output: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    country: str | None,
+    actor: str | None,
+    event_type: str | None,
+    bbox: tuple[float, float, float, float] | None,
+    min_sources: int | None,
+    merge: bool,
+) -> None:
+    """Export the stored events that pass the filters."""
+    from ..export import write_export
+    from ..filters import EventFilter
+    from ..store import Store, StoreError
+
+    try:
+        event_filter = EventFilter(
+            start=start,
+            end=end,
+            country=country,
+            actor=actor,
+            event_type=event_type,
+            bbox=bbox,
+            min_sources=min_sources,
+        )
+    except ValidationError as err:
+        problems = "; ".join(str(e["msg"]) for e in err.errors())
+        raise click.UsageError(f"invalid filter: {problems}", ctx) from None
+    try:
+        with Store.open(db, read_only=True) as store:
+            events = store.events(event_filter)
+            clusters: list[Any] | None = store.clusters() if merge else None
+            documents = {doc.id: doc for doc in store.documents()}
+    except StoreError as err:
+        click.echo(f"error: {err}", err=True)
+        ctx.exit(EXIT_FATAL)
+        return
+    if output is None or output == "-":
+        target: Any = sys.stdout.buffer if fmt == "parquet" else sys.stdout
+    else:
+        target = output
+    stats = write_export(fmt, events, target, clusters=clusters, documents=documents)
+    click.echo(stats.summary(), err=True)

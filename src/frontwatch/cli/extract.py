@@ -1,0 +1,127 @@
+"""``frontwatch extract``, ``geoparse`` and ``schema``: events, places and the record schema."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import click
+
+from ..errors import DocumentError
+from .options import (
+    EXIT_SKIPPED,
+    output_file,
+    output_option,
+    progress_bar,
+    progress_option,
+    published_option,
+    settings,
+    workers_option,
+)
+
+logger = logging.getLogger("frontwatch")
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@output_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@published_option
+@click.option(
+    "--with-flags", is_flag=True, help="One document a line: its events, flags and sources."
+)
+@progress_option
+@workers_option
+@click.pass_context
+def extract(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    output: str | None,
+    fmt: str,
+    published: str | None,
+    with_flags: bool,
+    progress: bool | None,
+    workers: int | None,
+) -> None:
+    """Extract events from INPUTS: .txt, .html, .jsonl, .json, feeds, folders, or - (stdin)."""
+    from ..ingest import iter_documents
+    from ..output import ResultWriter
+    from ..parallel import extract_parallel
+    from ..pipeline import parse_date
+
+    config = settings(ctx)
+    date = parse_date(published)
+    skipped = 0
+    with output_file(output) as out, progress_bar(progress, "extract", "doc") as bar:
+        writer = ResultWriter(out, fmt, documents=with_flags)
+        for item in extract_parallel(
+            iter_documents(inputs, published=date, settings=config),
+            config,
+            workers=config.workers if workers is None else workers,
+        ):
+            if isinstance(item, DocumentError):
+                skipped += 1
+                click.echo(f"skipped: {item}", err=True)
+                continue
+            writer.write(item)
+            bar.update(1)
+            bar.set_postfix(events=writer.count)
+        writer.close()
+    logger.info(
+        "%s %s written; %s inputs skipped",
+        writer.count,
+        "documents" if with_flags else "events",
+        skipped,
+    )
+    if skipped:
+        ctx.exit(EXIT_SKIPPED)
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@output_option
+@published_option
+@progress_option
+@click.pass_context
+def geoparse(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    output: str | None,
+    published: str | None,
+    progress: bool | None,
+) -> None:
+    """Every place mention in INPUTS, resolved to GeoNames (JSON Lines)."""
+    from ..ingest import iter_documents
+    from ..pipeline import Extractor, parse_date
+
+    config = settings(ctx)
+    extractor = Extractor(config)
+    skipped = 0
+    with output_file(output) as out, progress_bar(progress, "geoparse", "doc") as bar:
+        for item in extractor.extract_many(
+            iter_documents(inputs, published=parse_date(published), settings=config)
+        ):
+            if isinstance(item, DocumentError):
+                skipped += 1
+                click.echo(f"skipped: {item}", err=True)
+                continue
+            for toponym in item.toponyms:
+                out.write(json.dumps(toponym.model_dump(mode="json"), ensure_ascii=False) + "\n")
+            bar.update(1)
+    if skipped:
+        ctx.exit(EXIT_SKIPPED)
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of the event record."""
+    from ..records import event_json_schema
+
+    click.echo(json.dumps(event_json_schema(), indent=2))

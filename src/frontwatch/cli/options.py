@@ -1,0 +1,235 @@
+"""What the commands share: exit codes, settings loading, error reporting, output and progress,
+and the option decorators (``--db``, the event filters, ``--output``, ``--progress``, ...).
+
+Every command of :mod:`frontwatch.cli` takes its common options from here, as sqlite-utils'
+commands take ``output_options``: an option is declared once, so its name, default and help
+cannot drift between commands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn, TextIO, TypeVar
+
+import click
+from tqdm import tqdm
+
+from ..filters import parse_bbox
+from ..records import Modality
+from ..settings import Settings, load_settings
+
+#: Some inputs were skipped (each reported with its error code); the others were processed.
+EXIT_SKIPPED = 1
+#: Usage or fatal error: bad option, invalid settings or data file, unusable database.
+EXIT_FATAL = 2
+#: The store of every command that reads or writes one (``frontwatch.store.DEFAULT_PATH``,
+#: checked by the tests; not imported, so that the command line loads without the store).
+DEFAULT_DB = "frontwatch.duckdb"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def obj(ctx: click.Context) -> dict[str, Any]:
+    """The context object: ``config`` (the ``--config`` path), ``settings`` once loaded, and
+    ``extractor`` when a caller (a test) passes one in."""
+    value: dict[str, Any] = ctx.ensure_object(dict)
+    return value
+
+
+def settings(ctx: click.Context) -> Settings:
+    """The settings of this run, loaded once (``--config`` over the defaults)."""
+    state = obj(ctx)
+    if "settings" not in state:
+        state["settings"] = load_settings(state.get("config"))  # E102: exit 2 via the group
+    loaded: Settings = state["settings"]
+    return loaded
+
+
+def fail(ctx: click.Context, err: Exception | str) -> NoReturn:
+    """Report ``err`` on standard error and exit with :data:`EXIT_FATAL`."""
+    click.echo(f"error: {err}", err=True)
+    ctx.exit(EXIT_FATAL)
+    raise AssertionError("unreachable: ctx.exit raises")  # pragma: no cover
+
+
+def show_progress(flag: bool | None) -> bool:
+    """``--progress``/``--no-progress``, else whether standard error is a terminal."""
+    return sys.stderr.isatty() if flag is None else flag
+
+
+def progress_bar(
+    flag: bool | None, desc: str, unit: str, *, total: int | None = None, leave: bool = False
+) -> tqdm:
+    """A progress bar on standard error, shown as :func:`show_progress` says."""
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        disable=not show_progress(flag),
+        file=sys.stderr,
+        leave=leave,
+    )
+
+
+@contextmanager
+def output_file(path: str | None) -> Iterator[TextIO]:
+    """Standard output for ``None`` or ``-``; else ``PATH.part``, renamed to ``PATH`` at the
+    end, so that a crash never leaves a half-written output under the real name."""
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    target = Path(path)
+    tmp = target.with_name(target.name + ".part")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        yield fh
+    tmp.replace(target)
+
+
+# -- option decorators ------------------------------------------------------------------------
+
+
+def db_option(help: str = "The DuckDB database file.") -> Callable[[F], F]:
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False),
+        default=DEFAULT_DB,
+        show_default=True,
+        help=help,
+    )
+
+
+progress_option = click.option(
+    "--progress/--no-progress",
+    "progress",
+    default=None,
+    help="Progress bar (default: when stderr is a terminal).",
+)
+
+output_option = click.option(
+    "-o", "--output", "output", default=None, help="Output file (default: stdout)."
+)
+
+published_option = click.option(
+    "--published",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Publication date for documents without one.",
+)
+
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes (default: the `workers` setting; 0: one per CPU core).",
+)
+
+
+def format_option(
+    choices: list[str] | tuple[str, ...], default: str | None = None, **kwargs: Any
+) -> Callable[[F], F]:
+    """``--format`` among ``choices`` (required when there is no default)."""
+    if default is None:
+        return click.option(
+            "--format", "fmt", type=click.Choice(choices), help="Export format.", **kwargs
+        )
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+        **kwargs,
+    )
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx, param) from None
+
+
+def _bbox(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    try:
+        return parse_bbox(value)
+    except ValueError:
+        raise click.BadParameter(
+            "expected four numbers: min_lon,min_lat,max_lon,max_lat", ctx, param
+        ) from None
+
+
+def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]:
+    """The event filters of :class:`frontwatch.filters.EventFilter`: ``--start``, ``--end``,
+    ``--country``, ``--actor``, ``--type`` (parameter ``event_type``), ``--bbox``,
+    ``--min-sources``, and ``--modality`` when ``modality``.
+
+    ``checked``: ``--start``, ``--end`` and ``--bbox`` are parsed by the options (a bad value is
+    a usage error naming the option: ``export``); otherwise the command gets the strings and
+    builds the filter itself (``query``, which words its own errors).
+    """
+    dates: dict[str, Any] = {"callback": _date} if checked else {"default": None}
+    box: dict[str, Any] = {"callback": _bbox} if checked else {"default": None}
+    options = [
+        click.option(
+            "--start", metavar="YYYY-MM-DD", help="Events ending on or after this date.", **dates
+        ),
+        click.option(
+            "--end", metavar="YYYY-MM-DD", help="Events starting on or before this date.", **dates
+        ),
+        click.option(
+            "--country",
+            default=None,
+            metavar="XX",
+            help="ISO 3166-1 alpha-2 code of the event location.",
+        ),
+        click.option("--actor", default=None, help="Substring of either actor's name or text."),
+        click.option(
+            "--type",
+            "event_type",
+            default=None,
+            help="ACLED type or sub-type, PLOVER type or category.",
+        ),
+        click.option(
+            "--bbox",
+            metavar="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT",
+            help="Bounding box containing the event location.",
+            **box,
+        ),
+    ]
+    if modality:
+        options.append(
+            click.option(
+                "--modality",
+                multiple=True,
+                type=click.Choice(typing.get_args(Modality)),
+                help="Allowed modality (repeatable; default: any).",
+            )
+        )
+    options.append(
+        click.option(
+            "--min-sources",
+            type=click.IntRange(min=1),
+            default=None,
+            help="At least this many independent sources.",
+        )
+    )
+
+    def decorate(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
