@@ -8,7 +8,7 @@ PIP := $(BIN)/pip --disable-pip-version-check
 CONSTRAINTS := -c requirements/constraints.txt
 OUT ?= out
 
-.PHONY: install install-dev browser demo test lint typecheck pytest gazetteer clean
+.PHONY: install install-dev browser demo test lint docs typecheck pytest gazetteer clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ demo: install
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/python scripts/cli_reference.py --check
+
+# Regenerate the command reference of docs/cli.md from the commands.
+docs: install-dev
+	$(BIN)/python scripts/cli_reference.py
 
 typecheck: install-dev
 	$(BIN)/mypy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import tomllib
@@ -20,6 +21,7 @@ from frontwatch.records import DocumentResult, Event
 from frontwatch.settings import DEFAULTS_PATH, Settings
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+SCRIPTS = DOCS.parent / "scripts"
 
 
 def _doc(name: str) -> str:
@@ -57,6 +59,18 @@ def test_docs_cli_has_commands() -> None:
             "frontwatch gazetteer", "frontwatch gazetteer build"} <= set(COMMANDS)
 
 
+def test_docs_cli_reference_is_current() -> None:
+    """The generated blocks of cli.md match the commands (python scripts/cli_reference.py)."""
+    spec = importlib.util.spec_from_file_location("cli_reference", SCRIPTS / "cli_reference.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = _doc("cli.md")
+    blocks = re.findall(r"^<!-- reference: (frontwatch[^>]*) -->$", text, re.MULTILINE)
+    assert sorted(blocks) == sorted(["frontwatch", *LEAF_COMMANDS])  # the group's, every command's
+    assert module.render(text) == text, "docs/cli.md is stale: run python scripts/cli_reference.py"
+
+
 @pytest.mark.parametrize("path", sorted(COMMANDS))
 def test_docs_cli_every_command_documented(path: str) -> None:
     assert f"`{path}" in _doc("cli.md")
@@ -87,8 +101,8 @@ def test_docs_cli_format_choices_documented() -> None:
     option = next(p for p in COMMANDS["frontwatch extract"].params if p.name == "fmt")
     assert isinstance(option.type, click.Choice)
     section = _section(_doc("cli.md"), "## `frontwatch extract`")
-    for choice in option.type.choices:
-        assert f"`{choice}`" in section
+    for choice in option.type.choices:  # in the generated table: `--format [jsonl\|json\|csv]`
+        assert re.search(rf"[`\[|]{choice}[`\]\\]", section), choice
 
 
 def test_docs_cli_exit_codes_documented() -> None:

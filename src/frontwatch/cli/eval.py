@@ -15,9 +15,13 @@ from .options import progress_bar, progress_option, settings
     "--predictions-out",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write the predictions (JSON Lines of document results).",
+    metavar="FILE",
+    help="Also write the predictions, one DocumentResult a line (JSON Lines), to look at the "
+    "errors.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table."
+)
 @progress_option
 @click.pass_context
 def eval_(

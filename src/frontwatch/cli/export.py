@@ -18,15 +18,18 @@ from .options import EXIT_FATAL, db_option, filter_options, format_option, outpu
 
 
 @click.command()
-@format_option(FORMATS, required=True)
-@db_option()
+@format_option(FORMATS, default=None, help="The export format (docs/exports.md).")
+@db_option("The DuckDB database file, opened read-only. A missing database is an error (exit 2).")
 @output_option
 @filter_options(checked=True)
 @click.option(
     "--merge/--no-merge",
     default=True,
     show_default=True,
-    help="One record per real event (reports merged by the store's clusters), or per report.",
+    help="--merge: one record per real event: reports of the same event in several documents "
+    "(the store's clusters) are written once, as the cluster's representative event, with "
+    "every outlet and the number of independent sources. --no-merge: one record per event of "
+    "each document.",
 )
 @click.pass_context
 def export(

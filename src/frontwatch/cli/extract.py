@@ -8,8 +8,10 @@ import logging
 import click
 
 from ..errors import DocumentError
+from ..output import FORMATS
 from .options import (
     EXIT_SKIPPED,
+    format_option,
     output_file,
     output_option,
     progress_bar,
@@ -25,17 +27,19 @@ logger = logging.getLogger("frontwatch")
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @output_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "json", "csv"]),
+@format_option(
+    FORMATS,
     default="jsonl",
-    show_default=True,
-    help="Output format.",
+    help="jsonl: one event a line (JSON Lines). json: one JSON array of events. csv: one flat "
+    "row per event (the columns of docs/cli.md).",
 )
 @published_option
 @click.option(
-    "--with-flags", is_flag=True, help="One document a line: its events, flags and sources."
+    "--with-flags",
+    is_flag=True,
+    help="One document a line instead of one event a line: a DocumentResult with the "
+    "document's events, flags (malformed or inconsistent numbers), sources and toponyms. With "
+    "--format csv the rows are still events.",
 )
 @progress_option
 @workers_option

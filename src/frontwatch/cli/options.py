@@ -93,13 +93,16 @@ def output_file(path: str | None) -> Iterator[TextIO]:
 # -- option decorators ------------------------------------------------------------------------
 
 
-def db_option(help: str = "The DuckDB database file.") -> Callable[[F], F]:
+def db_option(
+    help: str = "The DuckDB database file.", *, metavar: str = "PATH"
+) -> Callable[[F], F]:
     return click.option(
         "--db",
         "db",
         type=click.Path(dir_okay=False),
         default=DEFAULT_DB,
         show_default=True,
+        metavar=metavar,
         help=help,
     )
 
@@ -108,44 +111,56 @@ progress_option = click.option(
     "--progress/--no-progress",
     "progress",
     default=None,
-    help="Progress bar (default: when stderr is a terminal).",
+    show_default="a bar when standard error is a terminal",
+    help="Show or hide the progress bar.",
 )
 
 output_option = click.option(
-    "-o", "--output", "output", default=None, help="Output file (default: stdout)."
+    "-o",
+    "--output",
+    "output",
+    default=None,
+    metavar="FILE",
+    show_default="standard output",
+    help="Where to write (- is standard output too). A file is written to FILE.part and renamed "
+    "to FILE at the end, so a crash never leaves a half-written file under the real name.",
 )
 
 published_option = click.option(
     "--published",
     default=None,
     metavar="YYYY-MM-DD",
-    help="Publication date for documents without one.",
+    help="Publication date for documents without their own (plain text files, JSON Lines lines "
+    'without "published"). Relative dates ("on Saturday", "last week") are resolved against '
+    "it; without any date they keep their text and span but their start and end are null. A "
+    "bad date is E009 (exit 2).",
 )
 
 workers_option = click.option(
     "--workers",
     type=click.IntRange(min=0),
     default=None,
-    help="Worker processes (default: the `workers` setting; 0: one per CPU core).",
+    metavar="N",
+    show_default="the workers setting (0: one per CPU core)",
+    help="Worker processes, each loading the pipeline once; documents go to them in chunks of "
+    "16, a bounded number at a time, and the output keeps the input order. 1, or an input of "
+    "fewer than two chunks per worker, extracts in the command's own process. The output is "
+    "the same for any N.",
 )
 
 
 def format_option(
-    choices: list[str] | tuple[str, ...], default: str | None = None, **kwargs: Any
+    choices: list[str] | tuple[str, ...], default: str | None, help: str
 ) -> Callable[[F], F]:
-    """``--format`` among ``choices`` (required when there is no default)."""
-    if default is None:
-        return click.option(
-            "--format", "fmt", type=click.Choice(choices), help="Export format.", **kwargs
-        )
+    """``--format`` among ``choices``; required when there is no default."""
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices),
         default=default,
-        show_default=True,
-        help="Output format.",
-        **kwargs,
+        required=default is None,
+        show_default=default is not None,
+        help=help,
     )
 
 
@@ -184,23 +199,36 @@ def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]
     box: dict[str, Any] = {"callback": _bbox} if checked else {"default": None}
     options = [
         click.option(
-            "--start", metavar="YYYY-MM-DD", help="Events ending on or after this date.", **dates
+            "--start",
+            metavar="YYYY-MM-DD",
+            help="Events whose date interval ends on or after this date (undated events are left "
+            "out when a date bound is given).",
+            **dates,
         ),
         click.option(
-            "--end", metavar="YYYY-MM-DD", help="Events starting on or before this date.", **dates
+            "--end",
+            metavar="YYYY-MM-DD",
+            help="Events whose date interval starts on or before this date.",
+            **dates,
         ),
         click.option(
             "--country",
             default=None,
             metavar="XX",
-            help="ISO 3166-1 alpha-2 code of the event location.",
+            help="ISO 3166-1 alpha-2 code of the event location (any case).",
         ),
-        click.option("--actor", default=None, help="Substring of either actor's name or text."),
+        click.option(
+            "--actor",
+            default=None,
+            help="Case-insensitive substring of either actor's canonical name or text (members of "
+            "coordinated actors included).",
+        ),
         click.option(
             "--type",
             "event_type",
             default=None,
-            help="ACLED type or sub-type, PLOVER type or category.",
+            help="An ACLED event type (Battles) or sub-type (Air/drone strike), a PLOVER type "
+            "(FIGHT) or a category (protest), case-insensitive.",
         ),
         click.option(
             "--bbox",
@@ -215,7 +243,8 @@ def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]
                 "--modality",
                 multiple=True,
                 type=click.Choice(typing.get_args(Modality)),
-                help="Allowed modality (repeatable; default: any).",
+                show_default="any",
+                help="Allowed modality; repeat for several.",
             )
         )
     options.append(
@@ -223,7 +252,9 @@ def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]
             "--min-sources",
             type=click.IntRange(min=1),
             default=None,
-            help="At least this many independent sources.",
+            metavar="N",
+            help="Events confirmed by at least N independent sources (the store's situation "
+            "clusters; an event in no cluster has one).",
         )
     )
 

@@ -14,13 +14,21 @@ logger = logging.getLogger(__name__)
 
 
 @click.command()
-@db_option(help="The store to serve (the server becomes its single writer).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@db_option(help="The store to serve. The server becomes its single writer (docs/api.md).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="HOST",
+    help="Address to listen on. Anything but loopback prints a warning: the API has no TLS and "
+    "no accounts; put it behind a reverse proxy to expose it.",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
     default=8000,
     show_default=True,
+    metavar="PORT",
     help="Port to listen on.",
 )
 @click.option(
@@ -32,14 +40,19 @@ logger = logging.getLogger(__name__)
     "--token",
     envvar="FRONTWATCH_TOKEN",
     default=None,
-    help="Bearer token for writes, at least 16 characters (or $FRONTWATCH_TOKEN).",
+    metavar="TOKEN",
+    show_default="$FRONTWATCH_TOKEN",
+    help="The bearer token of every write, at least 16 characters. Prefer the environment "
+    "variable: a command line is visible to other users of the machine.",
 )
 @click.option(
     "--tiles",
     "tiles",
     default=None,
     metavar="URL",
-    help="Online basemap tile URL template for the web UI (default: offline basemap only).",
+    show_default="offline basemap only",
+    help="A tile URL template (https://.../{z}/{x}/{y}.png) for an online basemap; the web UI "
+    "reads it from GET /api/health (tiles_url).",
 )
 @click.pass_context
 def serve(

@@ -41,16 +41,17 @@ def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     default=None,
     metavar="YYYY-MM-DD",
     callback=_as_of,
-    help="The state on this date (default: everything stored).",
+    show_default="everything stored",
+    help="The state on this date: events dated after it are left out.",
 )
 @click.option(
     "--country",
     default=None,
     metavar="XX",
     callback=_country,
-    help="Only events located in this country (ISO 3166-1 alpha-2).",
+    help="Only events located in this country (ISO 3166-1 alpha-2, any case).",
 )
-@format_option(["table", "json"], default="table")
+@format_option(["table", "json"], default="table", help="Output format.")
 @click.pass_context
 def situation(
     ctx: click.Context, db: str, as_of: dt.date | None, country: str | None, fmt: str

@@ -57,13 +57,14 @@ def _open(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
 
 @click.command()
 @click.argument("inputs", nargs=-1)
-@db_option()
+@db_option("The DuckDB database file (created if missing).")
 @published_option
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
     default=64,
     show_default=True,
+    metavar="N",
     help="Documents stored per transaction.",
 )
 @progress_option
@@ -73,22 +74,35 @@ def _open(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
     type=click.Choice(["local", "dask"]),
     default="local",
     show_default=True,
-    help="Where extraction runs: local processes, or a Dask cluster (--scheduler).",
+    help="Where extraction runs. local: processes on this machine. dask: a Dask cluster (pip "
+    "install dask distributed): each Dask worker loads the pipeline once, documents travel in "
+    "partitions of 16, results come back in input order to the database (or to Parquet). Needs "
+    "--scheduler.",
 )
-@click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address.")
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="The Dask scheduler, e.g. tcp://10.0.0.5:8786.",
+)
 @click.option(
     "--to-parquet",
     "to_parquet",
     type=click.Path(file_okay=False),
     default=None,
-    help="Write results as Parquet partitions to DIR instead of the database.",
+    metavar="DIR",
+    help="Write the results to Parquet partitions in DIR (part-NNNNNN.parquet: columns doc_id, "
+    "document, result, the last two as JSON) instead of the database; with --engine dask the "
+    "Dask workers write them (DIR must be on a file system they share).",
 )
 @click.option(
     "--from-parquet",
     "from_parquet",
     type=click.Path(file_okay=False, exists=True),
     default=None,
-    help="Store the results of Parquet partitions in DIR (no extraction; no INPUTS).",
+    metavar="DIR",
+    help="No extraction: store the documents and results of the Parquet partitions of DIR in the "
+    "database (no INPUTS then).",
 )
 @click.pass_context
 def ingest(
@@ -330,16 +344,27 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 
 
 @click.command()
-@db_option()
+@db_option("The DuckDB database file (opened read-only).")
 @filter_options(checked=False, modality=True)
-@click.option("--count", "count_only", is_flag=True, help="Print the number of events only.")
+@click.option(
+    "--count",
+    "count_only",
+    is_flag=True,
+    help='Print the number of events only ({"count": N} with --format json).',
+)
 @click.option(
     "--series",
     type=click.Choice(["day", "week", "month"]),
     default=None,
-    help="Events per day, ISO week or month (by start date).",
+    help="Events per day, ISO week (2024-W09) or month (2024-03) of their start date; undated "
+    "events are counted apart. Not with --count.",
 )
-@format_option(["table", "json", "csv"], default="table")
+@format_option(
+    ["table", "json", "csv"],
+    default="table",
+    help="table: aligned columns. json: the event records, each with its sources. csv: the "
+    "table's columns.",
+)
 @click.pass_context
 def query(
     ctx: click.Context,

@@ -79,39 +79,63 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> dt.time
     default="15m",
     show_default=True,
     callback=_duration,
-    help="Time between two polls of a feed (30s, 15m, 1h, 1h30m); a feed's own wins.",
+    metavar="DURATION",
+    help="Time between two polls of a feed (30s, 15m, 1h, 1h30m, 2d; bare numbers are seconds). "
+    "A feed's own every in the feeds file wins.",
 )
-@db_option()
-@click.option("--once", is_flag=True, help="Poll every feed once, then exit.")
+@db_option(
+    "The DuckDB database file. Each feed's new documents are stored in one transaction; the "
+    "database is opened for that batch only, so ingest and serve can write between rounds. When "
+    "another process holds the database, the batch is queued in its spool."
+)
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Poll every feed once (whether due or not), print one line per feed, and exit.",
+)
 @click.option(
     "--politeness",
     default="2s",
     show_default=True,
     callback=_duration,
-    help="Least time between two requests to the same host.",
+    metavar="DURATION",
+    help="Least time from the end of one request to a host to the start of the next request to "
+    "the same host (feeds and article pages alike). 0s allowed.",
 )
 @click.option(
     "--timeout",
     default="20s",
     show_default=True,
     callback=_duration,
-    help="Timeout of one request.",
+    metavar="DURATION",
+    help="Socket timeout of one request (connecting, and each read); a response body must also "
+    "arrive within three timeouts in all, so a server that trickles bytes is cut off.",
 )
 @click.option(
     "--retries",
     type=click.IntRange(min=0),
     default=3,
     show_default=True,
-    help="Retries of a request that timed out, was reset or got HTTP 429/5xx.",
+    metavar="N",
+    help="Retries of a request that timed out, was reset or refused, or got HTTP 408, 425, 429, "
+    "500, 502, 503 or 504, waiting 1 s, 2 s, 4 s... between attempts. Other HTTP errors and "
+    "feeds that do not parse are not retried.",
 )
 @click.option(
     "--state",
     "state_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="State file (validators and seen entries). Default: DB.watch.json.",
+    metavar="FILE",
+    show_default="DB.watch.json",
+    help="The state file: HTTP validators and the entries already seen, per feed.",
 )
-@click.option("--user-agent", default=DEFAULT_USER_AGENT, help="User-Agent header sent.")
+@click.option(
+    "--user-agent",
+    default=DEFAULT_USER_AGENT,
+    show_default="frontwatch/VERSION (+https://github.com/frontwatch/frontwatch)",
+    help="The User-Agent header sent with every request.",
+)
 @click.pass_context
 def watch(
     ctx: click.Context,
