@@ -88,7 +88,7 @@ def fit_head(
     labels: Sequence[str],
     *,
     c: float = 10.0,
-    weights: Sequence[float] | FloatArray | None = None,
+    weights: FloatArray | None = None,
     seed: int = 0,
 ) -> Head:
     """A multinomial logistic regression (L2, ``C=c``, lbfgs) on the rows of ``x``, with
@@ -108,7 +108,8 @@ def fit_head(
 
 def fit_temperature(logits: FloatArray, gold: Sequence[int]) -> float:
     """The temperature that minimises the negative log-likelihood of ``gold`` (class indices)
-    under ``softmax(logits / T)``: golden-section search on ``ln T`` in [ln 0.05, ln 20]."""
+    under ``softmax(logits / T)``: golden-section search on ``ln T`` in [ln 0.25, ln 20]
+    (the lower bound keeps a perfectly separated training set from driving T to zero)."""
     idx = np.asarray(gold)
     rows = np.arange(len(idx))
 
@@ -116,7 +117,7 @@ def fit_temperature(logits: FloatArray, gold: Sequence[int]) -> float:
         p = softmax(logits / math.exp(log_t))
         return float(-np.log(np.clip(p[rows, idx], 1e-12, None)).mean())
 
-    lo, hi = math.log(0.05), math.log(20.0)
+    lo, hi = math.log(0.25), math.log(20.0)
     ratio = (math.sqrt(5) - 1) / 2
     a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
     fa, fb = nll(a), nll(b)

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -104,15 +104,34 @@ def featurize(examples: Sequence[Example]) -> list[Blocks]:
     return [text_features(ex.text) for ex in examples]
 
 
+class FitFunction(Protocol):
+    def __call__(
+        self,
+        name: str,
+        x: Any,
+        labels: Sequence[str],
+        *,
+        c: float = ...,
+        weights: FloatArray | None = ...,
+        seed: int = ...,
+    ) -> Head: ...
+
+
 class HeadFitter:
-    """Fits one head on rows of the examples (vocabulary from those rows only)."""
+    """Fits one head on rows of the examples (vocabulary from those rows only). ``fit`` is
+    :func:`~.linear.fit_head` (scikit-learn) unless a test gives another."""
 
     def __init__(
-        self, examples: Sequence[Example], blocks: Sequence[Blocks], config: TrainConfig
+        self,
+        examples: Sequence[Example],
+        blocks: Sequence[Blocks],
+        config: TrainConfig,
+        fit: FitFunction = fit_head,
     ) -> None:
         self.examples = examples
         self.blocks = blocks
         self.config = config
+        self.fit_function = fit
 
     def fit(self, head: str, rows: Sequence[int]) -> tuple[Vocabulary, Head]:
         vocab = Vocabulary.fit([self.blocks[i] for i in rows], min_df=self.config.min_df)
@@ -121,7 +140,7 @@ class HeadFitter:
             self.config.gold_weight if self.examples[i].source != "corpus" else 1.0 for i in rows
         ]
         x = design_matrix(vocab, [self.blocks[i] for i in rows])
-        model = fit_head(
+        model = self.fit_function(
             head, x, labels, c=self.config.c, weights=balanced_weights(labels, own), seed=0
         )
         return vocab, model
@@ -220,7 +239,11 @@ def measure_speed(coder: Coder, texts: Sequence[str], limit: int = 400) -> float
     return round(len(sample) / took, 1) if took > 0 else 0.0
 
 
-def train(config: TrainConfig, progress: Callable[[str], None] = logger.info) -> TrainResult:
+def train(
+    config: TrainConfig,
+    progress: Callable[[str], None] = logger.info,
+    fit: FitFunction = fit_head,
+) -> TrainResult:
     started = time.process_time()
     examples, files = load_examples(config)
     progress(
@@ -228,7 +251,7 @@ def train(config: TrainConfig, progress: Callable[[str], None] = logger.info) ->
         + ", ".join(f"{k} {n}" for k, n in sorted(Counter(e.source for e in examples).items()))
     )
     blocks = featurize(examples)
-    fitter = HeadFitter(examples, blocks, config)
+    fitter = HeadFitter(examples, blocks, config, fit)
     folds = assign_folds(examples, config.folds, config.seed)
     reports: dict[str, HeadReport] = {}
     temperatures: dict[str, float] = {}
@@ -261,9 +284,7 @@ def train(config: TrainConfig, progress: Callable[[str], None] = logger.info) ->
         rows = [i for i in everything if head_label(head, examples[i]) is not None]
         labels = [str(head_label(head, examples[i])) for i in rows]
         own = [config.gold_weight if examples[i].source != "corpus" else 1.0 for i in rows]
-        model = fit_head(
-            head, x_all[rows], labels, c=config.c, weights=balanced_weights(labels, own)
-        )
+        model = fit(head, x_all[rows], labels, c=config.c, weights=balanced_weights(labels, own))
         heads[head] = LinearHead(
             head,
             model.classes,
