@@ -386,6 +386,11 @@ def test_api_openapi_lists_every_route(client: TestClient) -> None:
         "/api/situation",
         "/api/export",
         "/api/documents",
+        "/api/review/queue",
+        "/api/events/{event_id}/reviews",
+        "/api/events/{event_id}/review",
+        "/api/review/merge",
+        "/api/review/split",
     }
     assert "IngestRequest" in spec["components"]["schemas"]
     assert spec["paths"]["/api/documents"]["post"]["security"] == [{"bearer": []}]
@@ -486,6 +491,7 @@ def test_api_events_summary_fields(client: TestClient) -> None:
         "confidence": 0.8,
         "sources": 2,
         "cluster_id": "cl-kalvar",
+        "review": None,
         "evidence": "Rebels of the Northern Front seized the town of Kalvar on Friday, "
         "a spokesman said.",
     }
@@ -650,6 +656,7 @@ def test_api_event_detail(client: TestClient) -> None:
             "evidence": {"text": "Two soldiers were killed in the fighting.", "span": [84, 125]},
         }
     ]
+    assert event.pop("review") is None
     assert Event.model_validate(event).attribution is not None
 
 

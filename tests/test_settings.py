@@ -18,6 +18,7 @@ DEFAULTS = {
     "gazetteer": "",
     "relevance": "off",
     "workers": 0,
+    "store_wait": 30.0,
 }
 
 

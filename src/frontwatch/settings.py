@@ -27,6 +27,7 @@ class Settings(BaseModel):
     gazetteer: str = ""
     relevance: RelevanceMode = "off"
     workers: int = Field(0, ge=0)
+    store_wait: float = Field(30.0, ge=0.0, le=86400.0)
 
     @field_validator("relevance", mode="before")
     @classmethod

@@ -24,11 +24,12 @@ from ..about import EXTRACTOR_VERSION, __version__
 from ..filters import EventFilter
 from ..filters import parse_bbox as bbox_numbers
 from ..pipeline import as_document
-from ..records import Document
+from ..records import Document, Event
 from ..situation import SituationReport, build_situation
 from .backend import Backend
 from .errors import ApiCode, ApiError
-from .index import CursorError, event_highlights
+from .highlights import event_highlights
+from .index import CursorError, EventIndex
 from .limits import ApiLimits, RateLimiter
 from .schemas import (
     ActorPage,
@@ -42,6 +43,7 @@ from .schemas import (
     IngestRequest,
     IngestResponse,
     PlacePage,
+    ReviewedEvent,
 )
 
 logger = logging.getLogger(__name__)
@@ -198,6 +200,9 @@ def page_limit(request: Request, limit: int | None) -> int:
 Limit = Annotated[int | None, Query(ge=1, description="page size (default 100, max 500)")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Filter = Annotated[EventFilter, Depends(event_filter)]
+IncludeRejected = Annotated[
+    bool, Query(description="keep the events an analyst rejected (left out by default)")
+]
 BackendDep = Annotated[Backend, Depends(backend)]
 
 router = APIRouter(prefix="/api", dependencies=[Depends(read_limit)])
@@ -221,6 +226,7 @@ async def health(request: Request, store: BackendDep) -> Response:
             documents=len(index.documents),
             events=len(index),
             ingest=bool(request.app.state.allow_ingest),
+            review=bool(request.app.state.review),
             tiles_url=request.app.state.tiles_url,
             max_page=lim.max_page,
             max_body_bytes=lim.max_body_bytes,
@@ -238,14 +244,20 @@ async def list_events(
     cursor: Annotated[
         str | None, Query(description="the 'next' of the previous page", max_length=400)
     ] = None,
+    include_rejected: IncludeRejected = False,
 ) -> Response:
-    """Events passing every filter, ordered by date (undated last) then id; paginated."""
+    """Events passing every filter, ordered by date (undated last) then id; paginated.
+
+    Events are as reviewed (corrected values, a ``review`` object); rejected events are left
+    out unless ``include_rejected=true``."""
     size = page_limit(request, limit)
     if cursor is not None and offset:
         raise _invalid("give either offset or cursor, not both")
     index = store.index
     try:
-        page = index.page(flt, limit=size, offset=offset, cursor=cursor)
+        page = index.page(
+            flt, limit=size, offset=offset, cursor=cursor, include_rejected=include_rejected
+        )
     except CursorError as err:
         raise ApiError(400, ApiCode.INVALID_CURSOR, "cursor is not valid") from err
     head = (
@@ -271,14 +283,19 @@ async def get_event(
     event = index.event(event_id)
     if event is None:
         raise ApiError(404, ApiCode.NOT_FOUND, "no event with this id")
-    sources, cluster = index.sources_of(event_id)
-    return _json(
-        EventDetail(
-            event=event,
-            sources=sources,
-            cluster=cluster,
-            document=index.documents.get(event.doc_id),
-        )
+    return _json(detail(index, event))
+
+
+def detail(index: EventIndex, event: Event, review: Any = ...) -> EventDetail:
+    """The detail of ``event``: its sources, cluster and document from ``index``, and its
+    review (default: the index's)."""
+    sources, cluster = index.sources_of(event.id) if event.id in index.ids else (1, None)
+    state = index.review_of(event.id) if review is ... else review
+    return EventDetail(
+        event=ReviewedEvent(**dict(event), review=state),
+        sources=sources,
+        cluster=cluster,
+        document=index.documents.get(event.doc_id),
     )
 
 
@@ -369,10 +386,13 @@ async def situation(
     store: BackendDep,
     as_of: Annotated[str | None, Query(description="YYYY-MM-DD (default: everything)")] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    include_rejected: IncludeRejected = False,
 ) -> Response:
-    """Control of places, materiel, displacement, casualties and sources as of a date."""
+    """Control of places, materiel, displacement, casualties and sources as of a date, from the
+    events as reviewed (rejected events left out unless ``include_rejected=true``)."""
     date = parse_date(as_of, "as_of")
-    report = build_situation(store.clusters(), as_of=date, country=country)
+    clusters = await run_in_threadpool(store.situation_clusters, include_rejected=include_rejected)
+    report = build_situation(clusters, as_of=date, country=country)
     return _json(report)
 
 
@@ -393,14 +413,16 @@ def export(
     store: BackendDep,
     flt: Filter,
     format: Annotated[ExportFormat, Query(description="file format")],
+    include_rejected: IncludeRejected = False,
 ) -> FileResponse:
-    """Every event passing the filters, as a file download (no paging)."""
+    """Every event passing the filters, as reviewed, as a file download (no paging); the
+    ``reviewed`` column says which were reviewed."""
     try:
         from ..export import write_export  # type: ignore[import-not-found,unused-ignore]
     except ImportError as err:
         raise ApiError(503, ApiCode.UNAVAILABLE, "the export module is not available") from err
     index = store.index
-    events = list(index.events(index.select(flt)))
+    events = list(index.events(index.select(flt, include_rejected=include_rejected)))
     media, suffix = EXPORTS[format]
     folder = Path(tempfile.mkdtemp(prefix="frontwatch-export-"))
     out = folder / f"frontwatch-events.{suffix}"
@@ -410,7 +432,14 @@ def export(
             for doc_id in {e.doc_id for e in events}
             if (meta := index.documents.get(doc_id)) is not None
         }
-        write_export(format, events, out, clusters=store.clusters(), documents=outlets)
+        write_export(
+            format,
+            events,
+            out,
+            clusters=store.clusters(),
+            documents=outlets,
+            reviews=index.reviews(),
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -24,14 +24,15 @@ import click
 from ..errors import DocumentError, FrontwatchError
 from ..ingest.feeds import DEFAULT_USER_AGENT, FeedsFile, Sink, Watcher, parse_duration
 from ..records import Document
-from .options import EXIT_FATAL, EXIT_SKIPPED, db_option, obj, settings
+from .options import EXIT_FATAL, EXIT_SKIPPED, db_option, obj, open_store, settings
 
 logger = logging.getLogger(__name__)
 
 
 def make_sink(ctx: click.Context, db: str) -> Sink:
     """Extract events from a batch of documents and store both in ``db``."""
-    from ..store import Store, extract_pairs
+    from ..store import extract_pairs
+    from .store import report_ingest
 
     state = obj(ctx)
     extractor = state.get("extractor")
@@ -51,16 +52,8 @@ def make_sink(ctx: click.Context, db: str) -> Sink:
                 else:
                     yield item
 
-        with Store.open(db) as store:
-            stats = store.ingest(pairs())
-            if store.spooling:
-                click.echo(
-                    f"queued {stats.queued} documents; they will be stored by the process "
-                    f"holding {db}",
-                    err=True,
-                )
-            else:
-                click.echo(stats.summary(), err=True)
+        with open_store(ctx, db) as store:
+            report_ingest(store, store.ingest(pairs()))
 
     return sink
 
