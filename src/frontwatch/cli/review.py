@@ -367,7 +367,7 @@ def export_reviews(ctx: click.Context, db: str, output: str | None, register: st
     """Write the reviewed events as training examples of the learned coder (JSON Lines in the
     corpus format of src/frontwatch/data/training/README.md; python -m frontwatch.training
     --extra FILE reads them)."""
-    from ..eval.score import load_case_mapping
+    from ..eval.case import load_case_mapping
     from ..training.reviews import review_examples
 
     with open_store(ctx, db, read_only=True) as store:

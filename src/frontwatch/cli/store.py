@@ -146,7 +146,7 @@ def ingest(
     skipped = 0
 
     def outputs() -> Iterator[Any]:
-        from .. import parallel
+        from ..pipeline import parallel
 
         if from_parquet:
             yield from parallel.read_parquet(Path(from_parquet))
@@ -225,7 +225,7 @@ def _local_to_parquet(
     pairs: Iterable[Pair | DocumentError], directory: Path, size: int = 256
 ) -> Iterator[DocumentError]:
     """Write (document, result) pairs as Parquet partitions of ``size``; yield the errors."""
-    from ..parallel import write_parquet
+    from ..pipeline.parallel import write_parquet
 
     directory.mkdir(parents=True, exist_ok=True)
     part: list[Pair] = []

@@ -34,8 +34,8 @@ from pydantic import BaseModel
 
 from ..about import EXTRACTOR_VERSION
 from ..errors import DocumentError, Errors
-from ..extract.lexicon import load_lexicon
 from ..filters import EventFilter
+from ..lexicon.events import load_lexicon
 from ..records import Document, DocumentResult, Event
 from . import reading, reviews
 from .access import (
