@@ -279,8 +279,8 @@ def apply_change(event: Event, name: str, value: Any, vocabulary: Vocabulary) ->
         return Event.model_validate(data)
     except ValidationError as err:
         first = err.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise ReviewProblem(f"{name}: {where}: {first.get('msg', 'invalid')}") from err
+        where = ".".join(str(p) for p in first.get("loc", ())) or name
+        raise ReviewProblem(f"{where}: {first.get('msg', 'invalid')}") from err
 
 
 def apply_changes(
@@ -394,7 +394,10 @@ class ReviewBook:
 
     def constraints(self) -> tuple[list[list[str]], list[str]]:
         """``(together, apart)``: groups of event ids an analyst merged into one cluster, and
-        events split out of theirs, replaying merges and splits in log order."""
+        events split out of the cluster the clustering gives them, replaying merges and
+        splits in log order: a split takes the event out of the groups merged before it; a
+        merge after a split joins the split event to the others without bringing back the
+        rest of its former cluster."""
         groups: list[set[str]] = []
         apart: set[str] = set()
         for entry in self.entries:
@@ -402,7 +405,6 @@ class ReviewBook:
             if entry.action == "merge":
                 now = (self._now(i) for i in (entry.after or {}).get("events", []))
                 merged: set[str] = {i for i in now if i is not None}
-                apart -= merged
                 keep = []
                 for group in groups:
                     if group & merged:
