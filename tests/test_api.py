@@ -291,7 +291,9 @@ def corpus() -> list[tuple[Document, DocumentResult]]:
 
 
 def fixed_clusters(
-    pairs: Sequence[tuple[Document, DocumentResult]], duplicates: Mapping[str, str] | None = None
+    pairs: Sequence[tuple[Document, DocumentResult]],
+    duplicates: Mapping[str, str] | None = None,
+    **constraints: Any,
 ) -> list[EventCluster]:
     """The capture reported by two outlets is one event; a deterministic stand-in clusterer."""
     events = {e.id: (d, e) for d, r in pairs for e in r.events}
