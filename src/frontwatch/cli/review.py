@@ -14,13 +14,15 @@ import getpass
 import json
 import textwrap
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..records import Event
-from ..store import REVIEW_FIELDS, ReviewEntry, ReviewState, Store, StoreError
 from .options import db_option, fail, format_option, open_store, output_file, output_option
+
+if TYPE_CHECKING:  # the store loads only when a review command runs
+    from ..records import Event
+    from ..store import ReviewEntry, ReviewState, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 REGISTERS = (
@@ -138,6 +140,8 @@ def _entry_line(entry: ReviewEntry) -> str:
 
 
 def _write(ctx: click.Context, db: str, action: Callable[[Store], Any]) -> Any:
+    from ..store import StoreError
+
     with open_store(ctx, db) as store:
         try:
             return action(store)
@@ -198,6 +202,8 @@ def queue(ctx: click.Context, db: str, limit: int, offset: int, fmt: str) -> Non
 @click.pass_context
 def show(ctx: click.Context, event_id: str, db: str, fmt: str) -> None:
     """An event as reviewed, its review and its review log."""
+    from ..store import StoreError
+
     with open_store(ctx, db, read_only=True) as store:
         try:
             event, state = store.reviewed_event(event_id)
@@ -257,6 +263,8 @@ def reject(ctx: click.Context, event_id: str, db: str, note: str | None, by: str
 
 
 def _changes(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, Any]:
+    from ..store import REVIEW_FIELDS
+
     out: dict[str, Any] = {}
     for item in values:
         name, sep, raw = item.partition("=")
@@ -285,7 +293,9 @@ def _changes(ctx: click.Context, param: click.Parameter, values: Sequence[str]) 
     required=True,
     metavar="FIELD=VALUE",
     callback=_changes,
-    help="A corrected field; repeat for several. FIELD: " + ", ".join(REVIEW_FIELDS) + ". VALUE "
+    help="A corrected field; repeat for several. FIELD: acled.event_type, acled.sub_event_type, "
+    "plover.type, plover.mode, actor1.name, actor2.name, location, date.start, date.end, "
+    "quantities, modality or status (docs/store.md, Reviews). VALUE "
     'is JSON (null, a number, "text", an object or a list), or else plain text: '
     '--set acled.sub_event_type="Armed clash", --set location=\'{"name": "Gao", "country": '
     '"ML", "lat": 16.27, "lon": -0.04, "precision": 1}\', --set date.start=2024-03-01.',

@@ -112,7 +112,8 @@ class Reviewing:
             if not found:
                 raise StoreError(Errors.E305, event_id=event_id, path=self.path or MEMORY)
             raw = found[0]
-            current, state = self._book(con).apply(raw)
+            book = self._book(con)
+            current, state = book.apply(raw)
             if action == "correct":
                 try:
                     _, before, after = reviews.apply_changes(
@@ -124,7 +125,7 @@ class Reviewing:
                 before = {"review": state.status if state else None}
                 after = {"review": reviews.VERDICTS[action]}
             verb = cast(reviews.Action, action)
-            self._append(con, raw, verb, by=by, before=before, after=after, note=note)
+            self._append(con, book, raw, verb, by=by, before=before, after=after, note=note)
             result = self._book(con).apply(raw)
         if refresh:
             self._refresh_clusters()
@@ -149,6 +150,7 @@ class Reviewing:
             clusters = reading.cluster_of(con, ids)
             entry = self._append(
                 con,
+                self._book(con),
                 found[ids[0]],
                 "merge",
                 by=by,
@@ -171,6 +173,7 @@ class Reviewing:
             cluster = reading.cluster_of(con, [event_id]).get(event_id)
             entry = self._append(
                 con,
+                self._book(con),
                 found[0],
                 "split",
                 by=by,
@@ -185,6 +188,7 @@ class Reviewing:
     def _append(
         self,
         con: Con,
+        book: ReviewBook,
         event: Event,
         action: reviews.Action,
         *,
@@ -193,6 +197,13 @@ class Reviewing:
         after: Mapping[str, Any] | None,
         note: str | None,
     ) -> ReviewEntry:
+        """Add an entry to the log, unless it repeats the event's last entry (the same action,
+        values, note and reviewer: a command run again, a form sent twice)."""
+        history = book.history(event.id)
+        if history:
+            last = history[-1]
+            if (last.action, last.after, last.note, last.by) == (action, after, note, by):
+                return last
         con.execute("BEGIN TRANSACTION")
         try:
             entry = reviews.append(
