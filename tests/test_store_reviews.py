@@ -547,3 +547,10 @@ def test_store_reviews_command_situation_and_export(db: Path, tmp_path: Path) ->
     assert any(
         "a-shelled-1" in c["evidence"] for c in json.loads(with_rejected.output)["casualties"]
     )
+
+
+def test_store_reviews_correct_help_lists_every_field() -> None:
+    from frontwatch.store import REVIEW_FIELDS
+
+    option = next(p for p in review_commands.correct.params if p.name == "changes")
+    assert all(field in (option.help or "") for field in REVIEW_FIELDS)
