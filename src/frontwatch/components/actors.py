@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from frontwatch.errors import Errors, FrontwatchError
-from frontwatch.lexicon import table, words
+from frontwatch.lexicon import read, table, words
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Actor, ActorType, Qualifier
@@ -254,10 +254,7 @@ def read_entries(path: Path) -> list[ActorEntry]:
 
 def load_demonyms(path: Path) -> dict[str, str]:
     """``demonyms.json`` as a map from lower-case demonym to ISO alpha-2 code."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise FrontwatchError(Errors.E101, path=path, detail=str(err)) from err
+    data = read(path)
     result: dict[str, str] = {}
     for code, names in data.items():
         if code.startswith("_"):

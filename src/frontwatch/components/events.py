@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
 from spacy.language import Language
@@ -52,6 +53,19 @@ COMPLEMENT_DEPS = {
     "oprd",
 }
 WEAPON_FRAMES = words("event_words", "weapon_frames")
+#: What a trigger's clause says about it (:meth:`EventDetector._modality_flags`)
+ModalityFlag = Literal[
+    "negated",
+    "hypothetical",
+    "future",
+    "obligation",  # must, should
+    "conditional",  # if, unless
+    "purpose",  # "efforts to take down ISIS"
+    "would",
+    "stated",  # the content of a speech or intention verb
+    "prepared",  # "prepared to resume shelling"
+    "offered",  # "offered to hand over"
+]
 # (label, weight, the forms matched, (first token, last token))
 CueMatch = tuple[str, float, frozenset[str], tuple[int, int]]
 NOT_TARGET_DEPS = {
@@ -76,7 +90,7 @@ STATEMENT_VERBS = words("modality", "statement_verbs")
 OFFER_GOVERNORS = words("modality", "offer_governors")
 PREPARATION_GOVERNORS = words("modality", "preparation_governors")
 INTENT_GOVERNORS = words("modality", "intent_governors")
-HOSTILE_FAMILIES = words("event_words", "hostile_families")
+HOSTILE_FAMILIES = words("event_words", "conflict_families")
 HOSTILE_PLOVER = {
     "SANCTION",
     "REJECT",
@@ -1010,7 +1024,7 @@ class EventDetector(BatchedPipe):
 
     def _modality_flags(
         self, doc: Doc, cand: EventCandidate, found_anchors: Collection[int] = ()
-    ) -> set[str]:
+    ) -> set[ModalityFlag]:
         """What the trigger's clause and governors say about it.
 
         Flags: ``negated``, ``hypothetical`` (could, may, if, risk of...), ``future`` (will,
@@ -1019,7 +1033,7 @@ class EventDetector(BatchedPipe):
         """
         m = self.lexicon.modality
         chain = self._chain(doc, cand)
-        flags: set[str] = set()
+        flags: set[ModalityFlag] = set()
         for depth, tok in enumerate(chain):
             lemma = tok.lemma_.lower()
             for child in tok.children:
@@ -1083,7 +1097,7 @@ class EventDetector(BatchedPipe):
         return flags
 
     @staticmethod
-    def _modality_of(flags: set[str]) -> str:
+    def _modality_of(flags: set[ModalityFlag]) -> str:
         if "negated" in flags:
             return "negated"
         if flags & {"hypothetical", "conditional", "obligation", "purpose"}:
@@ -1098,7 +1112,11 @@ class EventDetector(BatchedPipe):
         return self._modality_of(self._modality_flags(doc, cand))
 
     def _speech_act(
-        self, doc: Doc, cand: EventCandidate, flags: set[str], found: dict[int, EventCandidate]
+        self,
+        doc: Doc,
+        cand: EventCandidate,
+        flags: set[ModalityFlag],
+        found: dict[int, EventCandidate],
     ) -> EventCandidate | None:
         """The statement that a reported intention or demand is (PLOVER codes the statement).
 

@@ -23,7 +23,6 @@ transliteration folding. See docs/geoparsing.md.
 from __future__ import annotations
 
 import bisect
-import json
 import logging
 import math
 import re
@@ -41,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 
 from frontwatch.gazetteer.build import open_gazetteer
 from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
-from frontwatch.lexicon import speech_verbs, table, words
+from frontwatch.lexicon import read, speech_verbs, table, words
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
@@ -161,7 +160,7 @@ class Demonyms:
 
     @classmethod
     def load(cls, path: Path = DEMONYMS_PATH) -> Demonyms:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read(path)
         return cls(dict(data.get("countries", {})), dict(data.get("regions", {})))
 
 

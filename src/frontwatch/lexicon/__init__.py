@@ -34,12 +34,12 @@ LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 
 
 def read(path: Path | str) -> dict[str, Any]:
-    """The JSON object of the lexicon file ``path``; E101 when it cannot be read or parsed,
-    or is not an object."""
+    """The JSON object of the word-data file ``path``; E101 when it cannot be read (missing,
+    not UTF-8) or parsed, or is not an object."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
+    except (OSError, ValueError) as err:
         raise FrontwatchError(Errors.E101, path=path, detail=err) from err
     if not isinstance(data, dict):
         raise FrontwatchError(Errors.E101, path=path, detail="expected a JSON object")
