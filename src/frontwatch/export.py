@@ -28,9 +28,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast, get_args
 
 from .records import Actor, Document, Event
+from .store.reviews import ACCEPTED, CORRECTED
 
 if TYPE_CHECKING:
     from .situation.records import EventCluster
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ExportFormat = Literal["acled-csv", "plover-json", "geojson", "parquet"]
-FORMATS: tuple[ExportFormat, ...] = ("acled-csv", "plover-json", "geojson", "parquet")
+FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 
 #: ACLED's export columns, in their order.
 ACLED_COLUMNS: tuple[str, ...] = (
@@ -242,7 +243,7 @@ def _items(
         outlets = tuple(dict.fromkeys(r.outlet for r in found.reports if r.outlet))
         spreads = {key: spread.low for key, spread in found.conflicts.items()}
         marks = {reviews.get(m) for m in (*found.members, found.event.id)}
-        reviewed = next((s for s in ("corrected", "accepted") if s in marks), None)
+        reviewed = next((s for s in (CORRECTED, ACCEPTED) if s in marks), None)
         yield _Item(found.event, found.id, outlets, found.sources, spreads, reviewed)
 
 

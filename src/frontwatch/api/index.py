@@ -319,7 +319,7 @@ class EventIndex:
         self.modalities = modalities
         self.review: list[ReviewState | None] = [states.get(r.id) for r in records]
         self.rejected = np.fromiter(
-            (s is not None and s.status == "rejected" for s in self.review), dtype=bool, count=n
+            (s is not None and s.rejected for s in self.review), dtype=bool, count=n
         )
         self.cluster_of: list[ClusterInfo | None] = [cluster_of.get(r.id) for r in records]
         self.sources = np.fromiter(

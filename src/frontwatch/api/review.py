@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Annotated, Any
+from enum import Enum
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -24,7 +25,17 @@ from starlette.concurrency import run_in_threadpool
 
 from ..store import ReviewEntry, StoreError
 from .errors import ApiCode, ApiError
-from .routes import NOT_FOUND, BackendDep, _take, detail, limits, page_limit, read_body, read_limit
+from .routes import (
+    NOT_FOUND,
+    BackendDep,
+    Tag,
+    _take,
+    detail,
+    limits,
+    page_limit,
+    read_body,
+    read_limit,
+)
 from .schemas import (
     ErrorResponse,
     EventDetail,
@@ -41,14 +52,17 @@ logger = logging.getLogger(__name__)
 
 #: Reviewer name of a write whose body gives none.
 DEFAULT_REVIEWER = "api"
-SAME_SITE = frozenset({"same-origin", "none"})
+SameSite = Literal["same-origin", "none"]  # the Sec-Fetch-Site values of a same-site request
+SAME_SITE = frozenset(get_args(SameSite))
+OPAQUE_ORIGIN = "null"  # the Origin of a sandboxed page or a file
+TAGS: list[str | Enum] = [Tag.REVIEW]
 
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in {
         401: "no bearer token, or a wrong one",
         403: "the server is read-only (started without --review), or the request is cross-site",
-        404: "unknown event",
+        404: "no such event (E305)",
         413: "body over the size limit",
         422: "body is not JSON of the right shape, or the change cannot be applied (E306)",
         429: "rate limit reached (Retry-After header)",
@@ -68,7 +82,7 @@ def _cross_site(request: Request) -> str | None:
     origin = request.headers.get("origin")
     if origin is not None:
         parts = urlsplit(origin)
-        if origin == "null" or parts.netloc.lower() != host.lower():
+        if origin == OPAQUE_ORIGIN or parts.netloc.lower() != host.lower():
             return f"a request from another origin ({origin[:100]})"
     return None
 
@@ -138,8 +152,8 @@ def _json(model: BaseModel) -> Response:
 
 EventId = Annotated[str, PathParam(max_length=400)]
 
-reads = APIRouter(prefix="/api", dependencies=[Depends(read_limit)], tags=["review"])
-writes = APIRouter(prefix="/api", dependencies=[Depends(authorize_review)], tags=["review"])
+reads = APIRouter(prefix="/api", dependencies=[Depends(read_limit)], tags=TAGS)
+writes = APIRouter(prefix="/api", dependencies=[Depends(authorize_review)], tags=TAGS)
 
 
 @reads.get("/review/queue", response_model=ReviewQueue)

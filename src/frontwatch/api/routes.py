@@ -10,6 +10,7 @@ import math
 import re
 import shutil
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -47,6 +48,18 @@ from .schemas import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+class Tag(StrEnum):
+    """The groups of operations of the OpenAPI document."""
+
+    META = "meta"
+    EVENTS = "events"
+    DOCUMENTS = "documents"
+    ENTITIES = "entities"
+    SITUATION = "situation"
+    REVIEW = "review"
+
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXPORTS: dict[str, tuple[str, str]] = {  # format -> (media type, file extension)
@@ -214,7 +227,7 @@ def _json(model: BaseModel) -> Response:
 # -- reads -----------------------------------------------------------------------------------
 
 
-@router.get("/health", response_model=Health, tags=["meta"])
+@router.get("/health", response_model=Health, tags=[Tag.META])
 async def health(request: Request, store: BackendDep) -> Response:
     lim = limits(request)
     index = store.index
@@ -233,7 +246,7 @@ async def health(request: Request, store: BackendDep) -> Response:
     )
 
 
-@router.get("/events", response_model=EventPage, responses=ERRORS, tags=["events"])
+@router.get("/events", response_model=EventPage, responses=ERRORS, tags=[Tag.EVENTS])
 async def list_events(
     request: Request,
     store: BackendDep,
@@ -272,7 +285,7 @@ async def list_events(
     "/events/{event_id}",
     response_model=EventDetail,
     responses={**ERRORS, **NOT_FOUND},
-    tags=["events"],
+    tags=[Tag.EVENTS],
 )
 async def get_event(
     store: BackendDep, event_id: Annotated[str, PathParam(max_length=400)]
@@ -302,7 +315,7 @@ def detail(index: EventIndex, event: Event, review: Any = ...) -> EventDetail:
     "/documents/{doc_id}",
     response_model=DocumentView,
     responses={**ERRORS, **NOT_FOUND},
-    tags=["documents"],
+    tags=[Tag.DOCUMENTS],
 )
 def get_document(store: BackendDep, doc_id: Annotated[str, PathParam(max_length=400)]) -> Response:
     """A document's text and the span of every extracted field, for highlighting.
@@ -335,7 +348,7 @@ def get_document(store: BackendDep, doc_id: Annotated[str, PathParam(max_length=
     )
 
 
-@router.get("/actors", response_model=ActorPage, responses=ERRORS, tags=["entities"])
+@router.get("/actors", response_model=ActorPage, responses=ERRORS, tags=[Tag.ENTITIES])
 async def list_actors(
     request: Request,
     store: BackendDep,
@@ -356,7 +369,7 @@ async def list_actors(
     )
 
 
-@router.get("/places", response_model=PlacePage, responses=ERRORS, tags=["entities"])
+@router.get("/places", response_model=PlacePage, responses=ERRORS, tags=[Tag.ENTITIES])
 async def list_places(
     request: Request,
     store: BackendDep,
@@ -380,7 +393,7 @@ async def list_places(
     )
 
 
-@router.get("/situation", response_model=SituationReport, responses=ERRORS, tags=["situation"])
+@router.get("/situation", response_model=SituationReport, responses=ERRORS, tags=[Tag.SITUATION])
 async def situation(
     store: BackendDep,
     as_of: Annotated[str | None, Query(description="YYYY-MM-DD (default: everything)")] = None,
@@ -406,7 +419,7 @@ async def situation(
         503: {"model": ErrorResponse},
     },
     response_class=Response,
-    tags=["events"],
+    tags=[Tag.EVENTS],
 )
 def export(
     store: BackendDep,
@@ -518,7 +531,7 @@ writes = APIRouter(prefix="/api")
     response_model=IngestResponse,
     responses=INGEST_ERRORS,
     status_code=201,
-    tags=["documents"],
+    tags=[Tag.DOCUMENTS],
     openapi_extra={
         "requestBody": {
             "required": True,

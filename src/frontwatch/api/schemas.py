@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..records import Event
-from ..store.reviews import Action, ReviewState
+from ..store.reviews import Action, ReviewState, Verdict
 
 
 class Schema(BaseModel):
@@ -228,11 +228,9 @@ class IngestResponse(Schema):
 
 # -- reviews ----------------------------------------------------------------------------------
 
-ReviewAction = Literal["accept", "reject", "correct"]
-
 
 class ReviewRequest(Schema):
-    action: ReviewAction
+    action: Verdict
     changes: dict[str, Any] = Field(
         default_factory=dict,
         description="field -> new value, for 'correct': acled.event_type, acled.sub_event_type, "

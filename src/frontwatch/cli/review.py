@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ..training.corpus import REGISTERS
 from .options import db_option, fail, format_option, open_store, output_file, output_option
 
 if TYPE_CHECKING:  # the store loads only when a review command runs
@@ -25,19 +26,9 @@ if TYPE_CHECKING:  # the store loads only when a review command runs
     from ..store import ReviewEntry, ReviewState, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-REGISTERS = (
-    "wire",
-    "local_press",
-    "ngo_report",
-    "un_report",
-    "acled_note",
-    "government_statement",
-    "translated_press",
-    "headline",
-    "radio",
-    "social_media",
-    "analysis",
-)
+TABLE = "table"  # the output formats
+JSON = "json"
+TEXT = "text"
 
 
 def _reviewer() -> str:
@@ -127,16 +118,7 @@ def _entry_json(entry: ReviewEntry) -> dict[str, Any]:
 
 
 def _entry_line(entry: ReviewEntry) -> str:
-    changed = ", ".join(sorted(entry.after or {})) if entry.action == "correct" else ""
-    line = f"{entry.id:>5}  {entry.at.isoformat(timespec='seconds')}  {entry.by}  {entry.action}"
-    line += f" {entry.event_id}"
-    if changed:
-        line += f" ({changed})"
-    if entry.action == "merge":
-        line += " with " + ", ".join((entry.after or {}).get("events", [])[1:])
-    if entry.note:
-        line += f": {entry.note}"
-    return line
+    return f"{entry.id:>5}  {entry.at.isoformat(timespec='seconds')}  {entry.by}  {entry.summary()}"
 
 
 def _write(ctx: click.Context, db: str, action: Callable[[Store], Any]) -> Any:
@@ -177,13 +159,13 @@ def review() -> None:
     metavar="N",
     help="Events to skip first.",
 )
-@format_option(["table", "json"], default="table", help="Output format.")
+@format_option([TABLE, JSON], default=TABLE, help="Output format.")
 @click.pass_context
 def queue(ctx: click.Context, db: str, limit: int, offset: int, fmt: str) -> None:
     """Events not reviewed yet, least confident first."""
     with open_store(ctx, db, read_only=True) as store:
         total, events = store.review_queue(limit=limit, offset=offset)
-    if fmt == "json":
+    if fmt == JSON:
         body = {"total": total, "events": [e.model_dump(mode="json") for e in events]}
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
@@ -198,7 +180,7 @@ def queue(ctx: click.Context, db: str, limit: int, offset: int, fmt: str) -> Non
 @review.command("show")
 @click.argument("event_id")
 @db_option()
-@format_option(["text", "json"], default="text", help="Output format.")
+@format_option([TEXT, JSON], default=TEXT, help="Output format.")
 @click.pass_context
 def show(ctx: click.Context, event_id: str, db: str, fmt: str) -> None:
     """An event as reviewed, its review and its review log."""
@@ -210,7 +192,7 @@ def show(ctx: click.Context, event_id: str, db: str, fmt: str) -> None:
         except StoreError as err:
             fail(ctx, err)
         history = store.review_history(event_id)
-    if fmt == "json":
+    if fmt == JSON:
         body = {
             "event": event.model_dump(mode="json"),
             "review": state.model_dump(mode="json") if state else None,
@@ -349,13 +331,13 @@ def split(ctx: click.Context, event_id: str, db: str, note: str | None, by: str 
     help="Only the reviews whose event is no longer stored (re-extraction changed it).",
 )
 @db_option()
-@format_option(["table", "json"], default="table", help="Output format.")
+@format_option([TABLE, JSON], default=TABLE, help="Output format.")
 @click.pass_context
 def history(ctx: click.Context, event_id: str | None, orphaned: bool, db: str, fmt: str) -> None:
     """The review log, oldest first: all of it, or of EVENT_ID."""
     with open_store(ctx, db, read_only=True) as store:
         entries = store.review_history(event_id, orphaned=orphaned)
-    if fmt == "json":
+    if fmt == JSON:
         click.echo(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False))
         return
     for entry in entries:
@@ -367,7 +349,7 @@ def history(ctx: click.Context, event_id: str | None, orphaned: bool, db: str, f
 @output_option
 @click.option(
     "--register",
-    type=click.Choice(REGISTERS),
+    type=click.Choice(sorted(REGISTERS)),
     default="wire",
     show_default=True,
     help="The register of the reviewed texts (a field of the training corpus).",

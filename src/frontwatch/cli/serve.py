@@ -6,6 +6,7 @@ import logging
 import secrets
 import socket
 from pathlib import Path
+from typing import Literal, get_args
 
 import click
 
@@ -132,7 +133,8 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+Loopback = Literal["127.0.0.1", "localhost", "::1"]
+LOOPBACK: tuple[str, ...] = get_args(Loopback)
 
 
 def _netloc(host: str, port: int) -> str:

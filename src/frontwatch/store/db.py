@@ -470,9 +470,9 @@ class Store(Reviewing):
                 )
                 members.extend((cluster.id, r.event_id, r.doc_id) for r in cluster.reports)
             if rows:
-                con.executemany("INSERT INTO clusters VALUES (?, ?, ?, ?, ?, ?)", rows)
+                con.executemany("INSERT INTO clusters VALUES ($1, $2, $3, $4, $5, $6)", rows)
             if members:
-                con.executemany("INSERT INTO cluster_members VALUES (?, ?, ?)", members)
+                con.executemany("INSERT INTO cluster_members VALUES ($1, $2, $3)", members)
             change = reading.changes(con) + 1
             reading.set_meta(con, "clusters_stale", "0")
             reading.set_meta(con, "changes", str(change))
@@ -542,7 +542,7 @@ class Store(Reviewing):
             found = reading.events(con, flt, leave_out=reviewed)
             for raw in reading.events_by_id(con, reviewed):
                 event, state = book.apply(raw)
-                if include_rejected or state is None or state.status != "rejected":
+                if include_rejected or state is None or not state.rejected:
                     found.append(event)
             counts = reading.source_counts(con) if flt.min_sources and self.has_clusters else None
         found.sort(key=_event_order)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, Literal, get_args
 
 import duckdb
 
@@ -20,10 +20,15 @@ Con = duckdb.DuckDBPyConnection
 Pair = tuple[Document, DocumentResult]
 
 _DOCUMENT = "SELECT id, text, published, title, url, outlet, path FROM documents"
+#: ``IN`` a list of strings bound as the named parameter ``$ids``.
+IN_LIST = "IN (SELECT unnest($ids))"
+BBOX = ("min_lon", "min_lat", "max_lon", "max_lat")
 #: Columns that differ between two stores of the same contents: left out of the canonical dump.
-VOLATILE_COLUMNS = frozenset({"ingested_at", "changed", "reviewed_at"})
+VolatileColumn = Literal["ingested_at", "changed", "reviewed_at"]
 #: ``meta`` keys that count writes: left out of the canonical dump.
-VOLATILE_META = frozenset({"changes", "clusters_at"})
+VolatileMeta = Literal["changes", "clusters_at"]
+VOLATILE_COLUMNS = frozenset(get_args(VolatileColumn))
+VOLATILE_META = frozenset(get_args(VolatileMeta))
 
 
 def get_meta(con: Con, key: str) -> str | None:
@@ -33,7 +38,7 @@ def get_meta(con: Con, key: str) -> str | None:
 
 def set_meta(con: Con, key: str, value: str) -> None:
     con.execute("DELETE FROM meta WHERE key = ?", [key])
-    con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
+    con.execute("INSERT INTO meta VALUES ($1, $2)", [key, value])
 
 
 def changes(con: Con) -> int:
@@ -128,37 +133,35 @@ def events(con: Con, flt: EventFilter, *, leave_out: Collection[str] = ()) -> li
     date (undated last), then id; ``leave_out``: event ids not to return. The rest of the
     filter (actors, types, sources) is the caller's."""
     where: list[str] = []
-    params: list[Any] = []
+    params: dict[str, Any] = {}  # named parameters: values are bound, never formatted
     if flt.start or flt.end:
         where.append("date_start IS NOT NULL AND date_end IS NOT NULL")
     if flt.start:
-        where.append("date_end >= ?")
-        params.append(flt.start)
+        where.append("date_end >= $start")
+        params["start"] = flt.start
     if flt.end:
-        where.append("date_start <= ?")
-        params.append(flt.end)
+        where.append("date_start <= $end")
+        params["end"] = flt.end
     if flt.country:
-        where.append("country = ?")
-        params.append(flt.country)
+        where.append("country = $country")
+        params["country"] = flt.country
     if flt.bbox:
-        where.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
-        min_lon, min_lat, max_lon, max_lat = flt.bbox
-        params += [min_lon, max_lon, min_lat, max_lat]
+        where.append("lon BETWEEN $min_lon AND $max_lon AND lat BETWEEN $min_lat AND $max_lat")
+        params.update(zip(BBOX, flt.bbox, strict=True))
     if flt.modality is not None:
         if not flt.modality:
             return []
-        wanted = sorted(flt.modality)
-        where.append(f"modality IN ({', '.join('?' * len(wanted))})")
-        params += wanted
+        where.append("modality IN (SELECT unnest($modality))")
+        params["modality"] = sorted(flt.modality)
     if flt.event_type:
         where.append(
-            "(lower(category) = ? OR lower(plover_type) = ? OR lower(acled_event_type) = ? "
-            "OR lower(acled_sub_event_type) = ?)"
+            "(lower(category) = $kind OR lower(plover_type) = $kind "
+            "OR lower(acled_event_type) = $kind OR lower(acled_sub_event_type) = $kind)"
         )
-        params += [flt.event_type.casefold()] * 4
+        params["kind"] = flt.event_type.casefold()
     if leave_out:
-        where.append("id NOT IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(sorted(leave_out))
+        where.append(f"id NOT {IN_LIST}")
+        params["ids"] = sorted(leave_out)
     sql = "SELECT data FROM events"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -170,8 +173,7 @@ def events_by_id(con: Con, ids: Collection[str]) -> list[Event]:
     if not ids:
         return []
     rows = con.execute(
-        "SELECT data FROM events WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY id, doc_id",
-        [sorted(ids)],
+        f"SELECT data FROM events WHERE id {IN_LIST} ORDER BY id, doc_id", {"ids": sorted(ids)}
     ).fetchall()
     return [Event.model_validate_json(row[0]) for row in rows]
 
@@ -180,12 +182,13 @@ def queue(
     con: Con, *, leave_out: Collection[str], limit: int, offset: int
 ) -> tuple[int, list[Event]]:
     """Events not in ``leave_out``, least confident first (then by id): the total and a page."""
-    where = "WHERE id NOT IN (SELECT unnest(?::VARCHAR[]))"
-    params: list[Any] = [sorted(leave_out)]
-    row = con.execute(f"SELECT count(*) FROM events {where}", params).fetchone()
+    where = f"WHERE id NOT {IN_LIST}"
+    ids = {"ids": sorted(leave_out)}
+    row = con.execute(f"SELECT count(*) FROM events {where}", ids).fetchone()
     rows = con.execute(
-        f"SELECT data FROM events {where} ORDER BY confidence, id, doc_id LIMIT ? OFFSET ?",
-        [*params, limit, offset],
+        f"SELECT data FROM events {where} ORDER BY confidence, id, doc_id "
+        "LIMIT $limit OFFSET $offset",
+        {**ids, "limit": limit, "offset": offset},
     ).fetchall()
     return (int(row[0]) if row else 0), [Event.model_validate_json(r[0]) for r in rows]
 
@@ -204,8 +207,8 @@ def cluster_of(con: Con, event_ids: Collection[str]) -> dict[str, str]:
         return {}
     rows = con.execute(
         "SELECT event_id, min(cluster_id) FROM cluster_members "
-        "WHERE event_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY event_id",
-        [sorted(event_ids)],
+        f"WHERE event_id {IN_LIST} GROUP BY event_id",
+        {"ids": sorted(event_ids)},
     ).fetchall()
     return {event_id: cluster_id for event_id, cluster_id in rows}
 

@@ -64,7 +64,7 @@ class Reviewing:
             events = []
             for raw in result.events:
                 event, state = book.apply(raw)
-                if include_rejected or state is None or state.status != "rejected":
+                if include_rejected or state is None or not state.rejected:
                     events.append(event)
             out.append((document, result.model_copy(update={"events": events})))
         return out
@@ -101,7 +101,7 @@ class Reviewing:
         applied. With ``refresh`` the clusters are recomputed before returning."""
         if action not in reviews.VERDICTS:
             raise StoreError(Errors.E306, event_id=event_id, detail=f"unknown action {action!r}")
-        if action != "correct" and changes:
+        if action != reviews.CORRECT and changes:
             raise StoreError(
                 Errors.E306,
                 event_id=event_id,
@@ -114,7 +114,7 @@ class Reviewing:
             raw = found[0]
             book = self._book(con)
             current, state = book.apply(raw)
-            if action == "correct":
+            if action == reviews.CORRECT:
                 try:
                     _, before, after = reviews.apply_changes(
                         current, changes or {}, self.vocabulary()
@@ -178,7 +178,7 @@ class Reviewing:
                 "split",
                 by=by,
                 before={"cluster": cluster},
-                after={"apart": True},
+                after=dict(apart=True),
                 note=note,
             )
         if refresh:

@@ -20,27 +20,21 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..records import Event
+from .reading import IN_LIST
 
 logger = logging.getLogger(__name__)
 
 Con = duckdb.DuckDBPyConnection
-Action = Literal["accept", "reject", "correct", "merge", "split"]
-ReviewStatus = Literal["accepted", "rejected", "corrected"]
-
-#: The verdict of each action on its event (merges and splits give none).
-VERDICTS: dict[str, ReviewStatus] = {
-    "accept": "accepted",
-    "reject": "rejected",
-    "correct": "corrected",
-}
-#: The fields a correction may change, as the API names them.
-FIELDS = (
+Verdict = Literal["accept", "reject", "correct"]
+Action = Literal[Verdict, "merge", "split"]
+ReviewStatus = Literal["accepted", "rejected", "corrected"]  # in the order of Verdict
+ReviewField = Literal[
     "acled.event_type",
     "acled.sub_event_type",
     "plover.type",
@@ -53,10 +47,22 @@ FIELDS = (
     "quantities",
     "modality",
     "status",
+]
+LocationKey = Literal["name", "country", "admin1", "geonameid", "lat", "lon", "precision"]
+
+ACCEPT, REJECT, CORRECT = get_args(Verdict)
+MERGE, SPLIT = get_args(Action)[len(get_args(Verdict)) :]
+ACCEPTED, REJECTED, CORRECTED = get_args(ReviewStatus)
+#: The verdict of each action on its event (merges and splits give none).
+VERDICTS: dict[str, ReviewStatus] = dict(
+    zip(get_args(Verdict), get_args(ReviewStatus), strict=True)
 )
+#: The fields a correction may change, as the API names them.
+FIELDS: tuple[str, ...] = get_args(ReviewField)
 #: The keys of a corrected ``location`` (the keys left out become null).
-LOCATION_KEYS = ("name", "country", "admin1", "geonameid", "lat", "lon", "precision")
+LOCATION_KEYS: tuple[str, ...] = get_args(LocationKey)
 MAX_NAME = 200
+OTHER = "other"  # the category of a PLOVER type without one
 NO_SPAN = (0, 0)  # a value the analyst gave: it is not in the text
 
 
@@ -80,6 +86,15 @@ class ReviewEntry(BaseModel):
     after: dict[str, Any] | None = None
     note: str | None = None
 
+    def summary(self) -> str:
+        """One line: the action, the event, what changed, the note."""
+        line = f"{self.action} {self.event_id}"
+        if self.action == CORRECT:
+            line += f" ({', '.join(sorted(self.after or {}))})"
+        if self.action == MERGE:
+            line += " with " + ", ".join((self.after or {}).get("events", [])[1:])
+        return line + (f": {self.note}" if self.note else "")
+
 
 class ReviewState(BaseModel):
     """Where an event stands after its reviews (the ``review`` object of the API)."""
@@ -91,6 +106,10 @@ class ReviewState(BaseModel):
     by: str
     note: str | None = None
     fields: list[str] = Field(default_factory=list, description="corrected fields, sorted")
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == REJECTED
 
 
 @dataclass(frozen=True)
@@ -108,24 +127,24 @@ class Vocabulary:
 
 def field_value(event: Event, name: str) -> Any:
     """The JSON value of field ``name`` (one of :data:`FIELDS`) of ``event``."""
-    if name.startswith("acled."):
-        return getattr(event.acled, name[6:]) if event.acled else None
-    if name.startswith("plover."):
-        return getattr(event.plover, name[7:]) if event.plover else None
-    if name in ("actor1.name", "actor2.name"):
-        actor = getattr(event, name[:6])
-        return (actor.name or actor.text or None) if actor else None
-    if name == "location":
-        loc = event.location
-        return None if loc is None else {key: getattr(loc, key) for key in LOCATION_KEYS}
-    if name.startswith("date."):
-        day = getattr(event.date, name[5:]) if event.date else None
-        return day.isoformat() if day else None
-    if name == "quantities":
-        return [q.model_dump(mode="json") for q in event.quantities]
-    if name in ("modality", "status"):
-        return getattr(event, name)
-    raise ReviewProblem(f"unknown field {name!r}; fields: {', '.join(FIELDS)}")
+    if name not in FIELDS:
+        raise ReviewProblem(f"unknown field {name!r}; fields: {', '.join(FIELDS)}")
+    record, _, attribute = name.partition(".")
+    match record:
+        case "acled" | "plover" | "date":
+            part = getattr(event, record)
+            value = getattr(part, attribute) if part is not None else None
+            return value.isoformat() if isinstance(value, dt.date) else value
+        case "actor1" | "actor2":
+            actor = getattr(event, record)
+            return (actor.name or actor.text or None) if actor else None
+        case "location":
+            loc = event.location
+            return None if loc is None else {key: getattr(loc, key) for key in LOCATION_KEYS}
+        case "quantities":
+            return [q.model_dump(mode="json") for q in event.quantities]
+        case _:
+            return getattr(event, record)
 
 
 def _text(value: Any, name: str) -> str:
@@ -164,7 +183,7 @@ def _location(current: dict[str, Any] | None, value: Any) -> dict[str, Any] | No
     name = value.get("name")
     if name is not None:
         name = _text(name, "location.name")
-    out: dict[str, Any] = dict(current) if current else {"text": name or "", "span": NO_SPAN}
+    out: dict[str, Any] = dict(current) if current else dict(text=name or "", span=NO_SPAN)
     out.update({key: value.get(key) for key in LOCATION_KEYS})
     out.update(
         name=name,
@@ -186,7 +205,7 @@ def _date(data: dict[str, Any], which: str, value: Any) -> dict[str, Any] | None
         if day is None:
             raise ReviewProblem(f"date.{which} must be a date YYYY-MM-DD or null")
         value = day
-    date = dict(data["date"]) if data["date"] else {"text": None, "span": None}
+    date = dict(data["date"]) if data["date"] else dict(text=None, span=None)
     date[which] = value
     start, end = date.get("start"), date.get("end")
     if start is None and end is None:
@@ -202,6 +221,35 @@ def _date(data: dict[str, Any], which: str, value: Any) -> dict[str, Any] | None
     return date
 
 
+def _set_acled_type(data: dict[str, Any], value: Any, vocabulary: Vocabulary) -> None:
+    if value is None:
+        data["acled"] = None
+        return
+    value = _text(value, "acled.event_type")
+    if value not in vocabulary.acled_types:
+        raise ReviewProblem(f"{value!r} is not an ACLED event type")
+    sub = data["acled"]["sub_event_type"] if data["acled"] else None
+    if sub not in vocabulary.acled_types[value]:
+        sub = None
+    data["acled"] = dict(event_type=value, sub_event_type=sub)
+    data["category"] = vocabulary.acled_categories[value]
+
+
+def _set_plover_type(data: dict[str, Any], value: Any, vocabulary: Vocabulary) -> None:
+    if value is None:
+        data["plover"] = None
+        return
+    value = _text(value, "plover.type").upper()
+    if value not in vocabulary.plover_modes:
+        raise ReviewProblem(f"{value!r} is not a PLOVER event type")
+    mode = data["plover"]["mode"] if data["plover"] else None
+    if mode not in vocabulary.plover_modes[value]:
+        mode = None
+    data["plover"] = dict(type=value, mode=mode)
+    if data["acled"] is None:
+        data["category"] = vocabulary.plover_categories.get(value, OTHER)
+
+
 def apply_change(event: Event, name: str, value: Any, vocabulary: Vocabulary) -> Event:
     """``event`` with field ``name`` set to ``value``; :class:`ReviewProblem` if it cannot be.
 
@@ -211,70 +259,45 @@ def apply_change(event: Event, name: str, value: Any, vocabulary: Vocabulary) ->
     does not name gets the empty span ``[0, 0)``.
     """
     data = event.model_dump()
-    if name == "acled.event_type":
-        if value is None:
-            data["acled"] = None
-        else:
-            value = _text(value, name)
-            if value not in vocabulary.acled_types:
-                raise ReviewProblem(f"{value!r} is not an ACLED event type")
-            sub = data["acled"]["sub_event_type"] if data["acled"] else None
-            if sub not in vocabulary.acled_types[value]:
-                sub = None
-            data["acled"] = {"event_type": value, "sub_event_type": sub}
-            data["category"] = vocabulary.acled_categories[value]
-    elif name == "acled.sub_event_type":
-        if data["acled"] is None:
-            raise ReviewProblem("the event has no ACLED event type: set acled.event_type too")
-        kind = data["acled"]["event_type"]
-        if value is not None and value not in vocabulary.acled_types.get(kind, ()):
-            raise ReviewProblem(f"{value!r} is not a sub-event type of {kind!r}")
-        data["acled"]["sub_event_type"] = value
-    elif name == "plover.type":
-        if value is None:
-            data["plover"] = None
-        else:
-            value = _text(value, name).upper()
-            if value not in vocabulary.plover_modes:
-                raise ReviewProblem(f"{value!r} is not a PLOVER event type")
-            mode = data["plover"]["mode"] if data["plover"] else None
-            if mode not in vocabulary.plover_modes[value]:
-                mode = None
-            data["plover"] = {"type": value, "mode": mode}
+    match name:
+        case "acled.event_type":
+            _set_acled_type(data, value, vocabulary)
+        case "acled.sub_event_type":
             if data["acled"] is None:
-                data["category"] = vocabulary.plover_categories.get(value, "other")
-    elif name == "plover.mode":
-        if data["plover"] is None:
-            raise ReviewProblem("the event has no PLOVER type: set plover.type too")
-        kind = data["plover"]["type"]
-        if value is not None and value not in vocabulary.plover_modes.get(kind, ()):
-            raise ReviewProblem(f"{value!r} is not a mode of PLOVER type {kind!r}")
-        data["plover"]["mode"] = value
-    elif name in ("actor1.name", "actor2.name"):
-        key = name[:6]
-        if value is None:
-            data[key] = None
-        elif data[key] is None:
-            data[key] = {"text": "", "span": NO_SPAN, "name": _text(value, name)}
-        else:
-            data[key]["name"] = _text(value, name)
-    elif name == "location":
-        data["location"] = _location(data["location"], value)
-    elif name in ("date.start", "date.end"):
-        data["date"] = _date(data, name[5:], value)
-    elif name == "quantities":
-        if not isinstance(value, list):
-            raise ReviewProblem("quantities must be a list of objects")
-        items = []
-        for item in value:
-            if not isinstance(item, dict):
+                raise ReviewProblem("the event has no ACLED event type: set acled.event_type too")
+            kind = data["acled"]["event_type"]
+            if value is not None and value not in vocabulary.acled_types.get(kind, ()):
+                raise ReviewProblem(f"{value!r} is not a sub-event type of {kind!r}")
+            data["acled"]["sub_event_type"] = value
+        case "plover.type":
+            _set_plover_type(data, value, vocabulary)
+        case "plover.mode":
+            if data["plover"] is None:
+                raise ReviewProblem("the event has no PLOVER type: set plover.type too")
+            kind = data["plover"]["type"]
+            if value is not None and value not in vocabulary.plover_modes.get(kind, ()):
+                raise ReviewProblem(f"{value!r} is not a mode of PLOVER type {kind!r}")
+            data["plover"]["mode"] = value
+        case "actor1.name" | "actor2.name":
+            key = name.partition(".")[0]
+            if value is None:
+                data[key] = None
+            elif data[key] is None:
+                data[key] = dict(text="", span=NO_SPAN, name=_text(value, name))
+            else:
+                data[key]["name"] = _text(value, name)
+        case "location":
+            data["location"] = _location(data["location"], value)
+        case "date.start" | "date.end":
+            data["date"] = _date(data, name.partition(".")[2], value)
+        case "quantities":
+            if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
                 raise ReviewProblem("quantities must be a list of objects")
-            items.append({"text": "", "span": NO_SPAN, **item})
-        data["quantities"] = items
-    elif name in ("modality", "status"):
-        data[name] = value
-    else:
-        raise ReviewProblem(f"unknown field {name!r}; fields: {', '.join(FIELDS)}")
+            data["quantities"] = [dict(text="", span=NO_SPAN) | item for item in value]
+        case "modality" | "status":
+            data[name] = value
+        case _:
+            raise ReviewProblem(f"unknown field {name!r}; fields: {', '.join(FIELDS)}")
     try:
         return Event.model_validate(data)
     except ValidationError as err:
@@ -312,11 +335,11 @@ def fold(entries: Iterable[ReviewEntry]) -> ReviewState | None:
         verdict = VERDICTS.get(entry.action)
         if verdict is None:
             continue
-        if entry.action == "correct":
+        if entry.action == CORRECT:
             fields |= set(entry.after or {})
         status: ReviewStatus = verdict
-        if verdict == "accepted" and fields:
-            status = "corrected"
+        if verdict == ACCEPTED and fields:
+            status = CORRECTED
         state = ReviewState(status=status, at=entry.at, by=entry.by, note=entry.note)
     if state is not None:
         state.fields = sorted(fields)
@@ -356,7 +379,7 @@ class ReviewBook:
 
     @property
     def rejected(self) -> frozenset[str]:
-        return frozenset(e for e, s in self.states.items() if s.status == "rejected")
+        return frozenset(e for e, s in self.states.items() if s.rejected)
 
     def orphans(self) -> list[ReviewEntry]:
         return [e for e in self.entries if self.targets.get(e.id) is None]
@@ -383,7 +406,7 @@ class ReviewBook:
             return event, None
         if self.vocabulary is not None:
             for entry in mine:
-                if entry.action != "correct":
+                if entry.action != CORRECT:
                     continue
                 for name, value in (entry.after or {}).items():
                     try:
@@ -402,7 +425,7 @@ class ReviewBook:
         apart: set[str] = set()
         for entry in self.entries:
             target = self.targets.get(entry.id)
-            if entry.action == "merge":
+            if entry.action == MERGE:
                 now = (self._now(i) for i in (entry.after or {}).get("events", []))
                 merged: set[str] = {i for i in now if i is not None}
                 keep = []
@@ -412,7 +435,7 @@ class ReviewBook:
                     else:
                         keep.append(group)
                 groups = [*keep, merged]
-            elif entry.action == "split" and target is not None:
+            elif entry.action == SPLIT and target is not None:
                 apart.add(target)
                 for group in groups:
                     group.discard(target)
@@ -438,7 +461,7 @@ _COLUMNS = (
 def load(con: Con, *, since: int = 0) -> list[ReviewEntry]:
     """Entries after ``since`` (a review id), in log order."""
     rows = con.execute(
-        f"SELECT {_COLUMNS} FROM reviews WHERE id > ? ORDER BY id", [since]
+        f"SELECT {_COLUMNS} FROM reviews WHERE id > $1 ORDER BY id", [since]
     ).fetchall()
     return [
         ReviewEntry(
@@ -483,7 +506,7 @@ def append(
         note=note,
     )
     con.execute(
-        f"INSERT INTO reviews ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO reviews ({_COLUMNS}) VALUES ({', '.join(f'${i}' for i in range(1, 12))})",
         [
             entry.id,
             entry.event_id,
@@ -512,8 +535,8 @@ def resolve(con: Con, entries: Sequence[ReviewEntry]) -> dict[int, str | None]:
     by_trigger: dict[tuple[str, int, int], list[str]] = defaultdict(list)
     if missing_docs:
         for event_id, doc_id, data in con.execute(
-            "SELECT id, doc_id, data FROM events WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-            [missing_docs],
+            f"SELECT id, doc_id, data FROM events WHERE doc_id {IN_LIST}",
+            {"ids": missing_docs},
         ).fetchall():
             span = json.loads(data)["trigger"]["span"]
             by_trigger[(doc_id, span[0], span[1])].append(event_id)
@@ -534,7 +557,7 @@ def book(con: Con, vocabulary: Vocabulary | None) -> ReviewBook:
     """The whole log, resolved against the events stored now."""
     entries = load(con)
     merged = sorted(
-        {i for e in entries if e.action == "merge" for i in (e.after or {}).get("events", [])}
+        {i for e in entries if e.action == MERGE for i in (e.after or {}).get("events", [])}
     )
     return ReviewBook(entries, resolve(con, entries), vocabulary, present_ids(con, merged))
 
@@ -544,6 +567,6 @@ def present_ids(con: Con, ids: Sequence[str]) -> set[str]:
     if not ids:
         return set()
     rows = con.execute(
-        "SELECT DISTINCT id FROM events WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)]
+        f"SELECT DISTINCT id FROM events WHERE id {IN_LIST}", {"ids": list(ids)}
     ).fetchall()
     return {row[0] for row in rows}

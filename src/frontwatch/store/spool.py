@@ -60,7 +60,7 @@ def write_spool(
                     "document": document.model_dump(mode="json"),
                     "result": result.model_dump(mode="json"),
                     "extractor_version": version,
-                    **({"force": True} if force else {}),
+                    **(dict(force=True) if force else {}),
                 }
                 fh.write(json.dumps(line, ensure_ascii=False) + "\n")
                 count += 1

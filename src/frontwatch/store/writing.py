@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Literal, get_args
 
 import duckdb
 from packaging.version import InvalidVersion, Version
@@ -158,7 +158,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[Any,
     if not rows:
         return
     columns = [list(column) for column in zip(*rows, strict=True)]
-    unnests = ", ".join(["unnest(?)"] * len(columns))
+    unnests = ", ".join(f"unnest(${i})" for i in range(1, len(columns) + 1))
     con.execute(f"INSERT INTO {table} SELECT {unnests}", columns)
 
 
@@ -176,7 +176,10 @@ class _Write:
     duplicate_of: str | None = None
 
 
-DOC_TABLES = ("events", "mentions", "flags", "sources", "toponyms", "minhash_bands")
+#: The tables with a document's rows, in the order a batch inserts them.
+Table = Literal["documents", "minhash_bands", "events", "mentions", "flags", "sources", "toponyms"]
+TABLES: tuple[str, ...] = get_args(Table)
+DOC_TABLES = TABLES[1:]  # keyed by doc_id
 
 
 def write_batch(con: Con, batch: Sequence[Spooled], *, force: bool, change: int) -> IngestStats:
@@ -263,14 +266,8 @@ def write_batch(con: Con, batch: Sequence[Spooled], *, force: bool, change: int)
             for i, t in enumerate(result.toponyms)
         ]  # fmt: skip
         stats.events += len(result.events)
-    for table, rows in (
-        ("documents", documents),
-        ("minhash_bands", bands),
-        ("events", events),
-        ("mentions", mentions),
-        ("flags", flags),
-        ("sources", sources),
-        ("toponyms", toponyms),
+    for table, rows in zip(
+        TABLES, (documents, bands, events, mentions, flags, sources, toponyms), strict=True
     ):
         insert(con, table, rows)
     for doc_id in gone:

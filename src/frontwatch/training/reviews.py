@@ -38,11 +38,14 @@ from ..store.reviews import ReviewState
 from .corpus import DATA, Taxonomy, check_record, load_taxonomy
 
 REGIONS_FILE = DATA / "training" / "acled_regions.json"
+LABELS_FILE = DATA / "training" / "review_labels.json"
 MIN_TEXT = 40
 MAX_TEXT = 700
-FACTUAL = frozenset({"asserted", "reported"})
-#: The kind of a ``NONE`` example by the event's modality.
-NONE_KINDS = {"negated": "negated", "hypothetical": "hypothetical", "future": "threat_plan"}
+NONE = "NONE"
+# why an event is left out
+NO_COUNTRY = "no country"
+NO_REGION = "country without an ACLED region"
+NO_LABEL = "no CASE 2021 label"
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?:\s+|$)")
 
 LabelOf = Callable[[Event], str | None]
@@ -55,6 +58,28 @@ def acled_regions(path: Path = REGIONS_FILE) -> dict[str, str]:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {code: region for region, codes in data["regions"].items() for code in codes}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+        raise FrontwatchError(Errors.E101, path=path, detail=err) from err
+
+
+@dataclass(frozen=True)
+class NoneKinds:
+    """The ``none_kind`` of an example that is not an event (``review_labels.json``)."""
+
+    by_modality: Mapping[str, str]
+    historical: str
+    rejected: str
+
+
+@lru_cache(maxsize=1)
+def none_kinds(path: Path = LABELS_FILE) -> NoneKinds:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return NoneKinds(
+            by_modality=dict(data["none_kind_by_modality"]),
+            historical=str(data["historical"]),
+            rejected=str(data["rejected"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as err:
         raise FrontwatchError(Errors.E101, path=path, detail=err) from err
 
 
@@ -90,11 +115,12 @@ def example_text(event: Event, document: Document | None) -> str | None:
 
 def _none_kind(event: Event, rejected: bool) -> str | None:
     """The ``none_kind`` of a ``NONE`` example, ``None`` when the event is a real event."""
-    if event.modality in NONE_KINDS:
-        return NONE_KINDS[event.modality]
+    kinds = none_kinds()
+    if event.modality in kinds.by_modality:
+        return kinds.by_modality[event.modality]
     if event.historical:
-        return "historical"
-    return "unrelated" if rejected else None
+        return kinds.historical
+    return kinds.rejected if rejected else None
 
 
 def review_record(
@@ -113,17 +139,17 @@ def review_record(
         return None, f"evidence not within {MIN_TEXT}-{MAX_TEXT} characters"
     country = event.location.country if event.location else None
     if country is None:
-        return None, "no country"
+        return None, NO_COUNTRY
     if country not in regions:
-        return None, "country without an ACLED region"
-    rejected = state.status == "rejected"
+        return None, NO_REGION
+    rejected = state.rejected
     kind = _none_kind(event, rejected)
-    plover = event.plover.type if event.plover and kind != "unrelated" else None
+    plover = event.plover.type if event.plover and kind != none_kinds().rejected else None
     mode = event.plover.mode if event.plover and plover else None
     acled = None
-    label = "NONE" if kind is not None else label_of(event)
+    label = NONE if kind is not None else label_of(event)
     if label is None:
-        return None, "no CASE 2021 label"
+        return None, NO_LABEL
     if label in taxonomy.case_to_acled:
         acled = taxonomy.case_to_acled[label]
     record = {
