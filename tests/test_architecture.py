@@ -243,7 +243,6 @@ def line_counts() -> dict[str, int]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: in progress")
 def test_architecture_module_size() -> None:
     over = {name: n for name, n in line_counts().items() if n > MAX_LINES}
     assert over == {}

@@ -196,7 +196,7 @@ def _actor_phrase(doc: Doc, index: int) -> Actor | None:
     return Actor(
         text=phrase.text,
         span=(phrase.start_char, phrase.end_char),
-        type=actors._guess_type(phrase, token),  # the dictionary's own rule for unknowns
+        type=actors.guess_type(phrase, token),  # the dictionary's own rule for unknowns
         guessed=True,
     )
 

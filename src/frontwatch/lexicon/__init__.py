@@ -30,7 +30,9 @@ from typing import Any
 
 from ..errors import Errors, FrontwatchError
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
+#: The package's data files (``frontwatch/data``); word data is in its ``lexicon`` folder.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LEXICON_DIR = DATA_DIR / "lexicon"
 
 
 def read(path: Path | str) -> dict[str, Any]:
