@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from frontwatch.api.app import create_app
 from frontwatch.api.limits import ApiLimits
-from frontwatch.gazetteer.build import PlaceRow, write_index
+from frontwatch.gazetteer.rows import PlaceRow, write_index
 from frontwatch.settings import load_settings
 from frontwatch.store import Store
 

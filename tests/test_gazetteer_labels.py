@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from frontwatch.gazetteer.build import PlaceRow, write_index
 from frontwatch.gazetteer.labels import PlaceLabels
+from frontwatch.gazetteer.rows import PlaceRow, write_index
 
 
 def _rows() -> list[PlaceRow]:

@@ -27,7 +27,7 @@ import uvicorn
 from fastapi import FastAPI, Request, Response
 
 from frontwatch.api.app import create_app
-from frontwatch.gazetteer.build import PlaceRow, write_index
+from frontwatch.gazetteer.rows import PlaceRow, write_index
 from frontwatch.records import (
     Acled,
     Actor,

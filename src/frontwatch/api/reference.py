@@ -16,17 +16,18 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..extract.lexicon import load_lexicon
 from ..gazetteer import Place
 from ..gazetteer.labels import PlaceLabel, PlaceLabels
+from ..lexicon.events import load_lexicon
 from ..records import Modality, QuantityKind, Status
 from .errors import ApiCode, ApiError
 from .routes import ERRORS, parse_bbox, read_limit
 from .schemas import Schema
 
-UNAVAILABLE: dict[int | str, dict[str, object]] = {
-    503: {"description": "the gazetteer index cannot be read"}
-}
+NO_INDEX = "the gazetteer index cannot be read"
+UNAVAILABLE: dict[int | str, dict[str, object]] = {503: {"description": NO_INDEX}}
+TAG = "gazetteer"
+CAPITAL = "capital"
 
 
 class PlaceService:
@@ -44,9 +45,7 @@ class PlaceService:
                 try:
                     self._labels = PlaceLabels.open(path)
                 except Exception as err:  # a missing or unreadable index: the route says so
-                    raise ApiError(
-                        503, ApiCode.UNAVAILABLE, "the gazetteer index cannot be read"
-                    ) from err
+                    raise ApiError(503, ApiCode.UNAVAILABLE, NO_INDEX) from err
             return self._labels
 
     def close(self) -> None:
@@ -159,7 +158,7 @@ def _label_place(label: PlaceLabel) -> GazetteerPlace:
         lat=label.lat,
         lon=label.lon,
         country=label.country,
-        feature="PPLC" if label.kind == "capital" else "PPL",
+        feature="PPLC" if label.kind == CAPITAL else "PPL",
         population=label.population,
         precision=1,
     )
@@ -182,7 +181,7 @@ router = APIRouter(prefix="/api", dependencies=[Depends(read_limit)])
     "/gazetteer/labels",
     response_model=LabelPage,
     responses={**ERRORS, **UNAVAILABLE},
-    tags=["gazetteer"],
+    tags=[TAG],
 )
 async def labels(
     gazetteer: PlacesDep,
@@ -222,7 +221,7 @@ async def labels(
     "/gazetteer/search",
     response_model=SearchPage,
     responses={**ERRORS, **UNAVAILABLE},
-    tags=["gazetteer"],
+    tags=[TAG],
 )
 async def search(
     gazetteer: PlacesDep,
@@ -238,7 +237,7 @@ async def search(
     "/gazetteer/nearest",
     response_model=Nearest,
     responses={**ERRORS, **UNAVAILABLE},
-    tags=["gazetteer"],
+    tags=[TAG],
 )
 async def nearest(
     gazetteer: PlacesDep,
@@ -258,7 +257,7 @@ async def nearest(
     "/gazetteer/countries",
     response_model=CountryPage,
     responses={**ERRORS, **UNAVAILABLE},
-    tags=["gazetteer"],
+    tags=[TAG],
 )
 async def countries(gazetteer: PlacesDep) -> Response:
     """Country names by ISO 3166-1 alpha-2 code, sorted by name."""
