@@ -41,6 +41,7 @@ from frontwatch.records import (
     TextSpan,
 )
 from frontwatch.settings import load_settings
+from frontwatch.situation import cluster_events
 from frontwatch.store import Store
 from test_web_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
 
@@ -361,7 +362,7 @@ def serve(folder: Path, pairs: list[tuple[Document, DocumentResult]], **options:
     folder.mkdir(parents=True, exist_ok=True)
     write_index(folder / "gazetteer.sqlite", gazetteer_rows())
     path = folder / "events.duckdb"
-    with Store.open(path) as store:
+    with Store.open(path, clusterer=cluster_events) as store:
         store.ingest(pairs)
     app = create_app(
         path,
