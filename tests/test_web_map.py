@@ -125,7 +125,7 @@ SPECS = [
         "Rebels shelled the airport of Goma on Tuesday.",
         "shelled",
         ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-        "ATTACK",
+        "FIGHT",
         "political_violence",
         GOMA,
         "Goma",
@@ -140,7 +140,7 @@ SPECS = [
         "A drone struck a fuel depot in Goma on Wednesday.",
         "struck",
         ("Explosions/Remote violence", "Air/drone strike"),
-        "ATTACK",
+        "FIGHT",
         "political_violence",
         GOMA,
         "Goma",
@@ -186,7 +186,7 @@ SPECS = [
         "residents said.",
         "seized",
         ("Strategic developments", "Non-state actor overtakes territory"),
-        "SEIZE",
+        "FIGHT",
         "strategic",
         MWESO,
         "Mweso",
@@ -414,8 +414,13 @@ class Session:
     requests: list[str]
 
 
-def open_page(browser: Any, url: str) -> tuple[Any, Session]:
+def open_page(
+    browser: Any, url: str, routes: Callable[[Any], None] | None = None
+) -> tuple[Any, Session]:
+    """A new context and page at ``url``; ``routes`` may install request handlers first."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    if routes is not None:
+        routes(context)
     page = context.new_page()
     page.set_default_timeout(8000)
     session = Session(page, [], [], [])

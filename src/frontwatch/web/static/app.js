@@ -16,7 +16,7 @@ import {
 import {
   closeEvent, openControl, openEvent, openList, renderSituation, renderSummary, showTab,
 } from "./js/panels.js";
-import { loadQueue, markQueued, onKey, takeToken } from "./js/review.js";
+import { loadQueue, markQueued, onKey, renderQueue, takeToken } from "./js/review.js";
 import { buildTimeline, computeDomain, drawCharts, visibleEvents } from "./js/timeline.js";
 
 export { escapeHtml, summarise, TYPE_COLOURS } from "./js/core.js";
@@ -193,11 +193,13 @@ actions.openEvent = openEvent;
 actions.openList = openList;
 actions.openControl = openControl;
 actions.status = setStatus;
+actions.renderQueue = renderQueue;
 actions.afterReview = async (id, updated) => {
   markQueued(id, updated);
   await loadEvents();
-  if (state.view === "queue") await loadQueue();
-  if (state.selected === id) await openEvent(id, { fromMap: true });
+  const detailOpen = !document.getElementById("panel-event").hidden;
+  if (state.view === "queue" && !detailOpen) renderQueue();
+  if (state.selected === id && detailOpen) await openEvent(id, { fromMap: true });
   const review = updated && (updated.review || (updated.event && updated.event.review));
   setStatus(review ? `Event ${id}: ${review.status}` : `Event ${id}: saved`);
 };

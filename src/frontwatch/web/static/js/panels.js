@@ -3,7 +3,7 @@
 // highlighted in the article, a control record, a list of events.
 
 import {
-  TYPE_COLOURS, actorLabel, controllerColour, countryName, eventType, finite, getJson, h,
+  TYPE_COLOURS, actions, actorLabel, controllerColour, countryName, eventType, finite, getJson, h,
   isoDay, reviewOf, state, typeColour,
 } from "./core.js";
 import {
@@ -25,6 +25,7 @@ export function showTab(name) {
     button.classList.toggle("active", active);
     box.hidden = !active;
   }
+  if (state.view === "queue" && actions.renderQueue) actions.renderQueue();
 }
 
 function showDetail() {

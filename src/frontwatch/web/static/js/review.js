@@ -519,7 +519,8 @@ function keyHelp() {
       ` ${words[i]}`)));
 }
 
-function renderQueue() {
+/** Draw the queue as it is in memory (reviewed rows stay, marked, until it is reloaded). */
+export function renderQueue() {
   const box = document.getElementById("panel-queue");
   const token = reviewToken();
   const list = h("ol", { class: "queue", id: "queue-list", role: "listbox",
