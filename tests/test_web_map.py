@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import socket
 import threading
 import time
@@ -357,10 +358,18 @@ class Served:
         self.thread.join(timeout=10)
 
 
-def serve(folder: Path, pairs: list[tuple[Document, DocumentResult]], **options: Any) -> Served:
-    """The real app over a new store of ``pairs`` and the gazetteer slice, on loopback."""
+def serve(
+    folder: Path,
+    pairs: list[tuple[Document, DocumentResult]],
+    gazetteer_path: Path | None = Path("gazetteer.sqlite"),
+    **options: Any,
+) -> Served:
+    """The real app over a new store of ``pairs`` and the gazetteer slice (``None``: the
+    default gazetteer), on loopback."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_index(folder / "gazetteer.sqlite", gazetteer_rows())
+    if gazetteer_path is not None:
+        gazetteer_path = folder / gazetteer_path
+        write_index(gazetteer_path, gazetteer_rows())
     path = folder / "events.duckdb"
     with Store.open(path, clusterer=cluster_events) as store:
         store.ingest(pairs)
@@ -368,7 +377,7 @@ def serve(folder: Path, pairs: list[tuple[Document, DocumentResult]], **options:
         path,
         settings=load_settings(),
         drain_interval=None,
-        gazetteer=folder / "gazetteer.sqlite",
+        gazetteer=gazetteer_path,
         **options,
     )
     strict_csp(app)
@@ -572,6 +581,7 @@ def test_web_map_control_area_opens_its_record(session: Session) -> None:
     assert "Status\nheld" in fields
     assert "Since\n2024-05-11" in fields
     assert "Country\nDemocratic Republic of the Congo" in fields
+    assert "null" not in page.inner_text("#panel-event")
     page.click("#panel-event .event-link[data-event-id='m1-e1']")
     page.wait_for_selector("#article mark", timeout=8000)
     assert page.inner_text("#evidence mark.hl-trigger") == "seized"
@@ -839,3 +849,68 @@ def test_web_map_strict_csp_and_offline(session: Session, base_url: str) -> None
     assert session.errors == []  # a CSP violation is logged as a console error
     outside = [u for u in session.requests if not u.startswith((base_url, "data:"))]
     assert outside == []
+
+
+# ---------------------------------------------------------------- screenshots for docs/
+
+
+def shot(page: Any, tmp_path: Path, name: str) -> None:
+    """Save a screenshot in the test's folder, and in $FRONTWATCH_SCREENSHOTS when set (the
+    docs' images are made so: docs/web.md says how)."""
+    page.screenshot(path=str(tmp_path / name))
+    folder = os.environ.get("FRONTWATCH_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / name))
+
+
+@pytest.fixture(scope="module")
+def docs_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app for the docs' screenshots: with the real gazetteer when they are saved."""
+    options: dict[str, Any] = {}
+    if os.environ.get("FRONTWATCH_SCREENSHOTS"):
+        options["gazetteer_path"] = None
+    served = serve(tmp_path_factory.mktemp("docs"), PAIRS, **options)
+    try:
+        yield served.url
+    finally:
+        served.stop()
+
+
+@pytest.fixture
+def docs_page(browser: Any, docs_url: str) -> Iterator[Session]:
+    context, opened = open_page(browser, docs_url)
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def test_web_map_screenshots(docs_page: Session, tmp_path: Path) -> None:
+    page = docs_page.page
+    # the overview: place labels, the approximate areas, control, a battle open
+    set_view(page, -2.3, 22.5, 6)
+    page.wait_for_selector(".fw-label-text")
+    page.click(".event-link[data-event-id='g1-e1']")
+    page.wait_for_selector("#article mark", timeout=8000)
+    set_view(page, -2.3, 22.5, 6)
+    page.wait_for_timeout(600)
+    shot(page, tmp_path, "map.png")
+    # close in: town labels, a cluster fanned out, the control of Mweso
+    page.click("#panel-event .back")
+    set_view(page, -1.35, 29.05, 9)
+    page.wait_for_timeout(600)
+    page.locator(".fw-cluster").first.click()
+    page.wait_for_timeout(500)
+    page.click(".fw-control")
+    page.wait_for_selector("#control-title")
+    page.wait_for_timeout(300)
+    shot(page, tmp_path, "labels-control.png")
+    # the situation panels
+    page.click("#panel-event .back")
+    page.click("#tab-situation")
+    page.wait_for_selector("table[data-section='sources']")
+    set_view(page, -2.3, 22.5, 6)
+    page.wait_for_timeout(600)
+    shot(page, tmp_path, "panels.png")
+    assert docs_page.errors == []

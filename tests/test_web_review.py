@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,6 +33,7 @@ from test_web_map import (
     build,
     open_page,
     serve,
+    shot,
     visible,
     wait_for,
     wait_visible,
@@ -339,6 +342,7 @@ def test_web_review_accept_marks_the_event(review: Review) -> None:
     page.dispatch_event("#review-by", "change")
     page.click("#review-accept")
     page.wait_for_selector("#review-current .review-badge.status-accepted", timeout=8000)
+    assert "null" not in page.inner_text("#review")
     assert body_of(review.fake, "/api/events/k1-e1/review") == {
         "action": "accept",
         "note": "checked with a second outlet",
@@ -570,6 +574,7 @@ def test_web_review_queue_keyboard(review: Review, tmp_path: Any) -> None:
         "Enter open",
     ]
     assert focused(page) == "n1-e1"
+    assert "null" not in page.inner_text("#panel-queue")
     outline = page.evaluate(
         "getComputedStyle(document.querySelector('.queue-item.focused')).outlineStyle"
     )
@@ -634,3 +639,47 @@ def test_web_review_hostile_review_text_stays_text(review: Review) -> None:
 
 
 EVENTS_BY_ID = {event.id: event for _, result in REVIEW_PAIRS for event in result.events}
+
+
+# ---------------------------------------------------------------- screenshots for docs/
+
+
+@pytest.fixture(scope="module")
+def docs_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    options: dict[str, Any] = {}
+    if os.environ.get("FRONTWATCH_SCREENSHOTS"):
+        options["gazetteer_path"] = None  # the real gazetteer: a readable map
+    server = serve(tmp_path_factory.mktemp("review-docs"), REVIEW_PAIRS, **options)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_web_review_screenshots(browser: Any, docs_served: Served, tmp_path: Path) -> None:  # noqa: F811
+    fake = FakeReviews()
+    context, session = open_page(browser, docs_served.url + f"#token={TOKEN}", routes=fake.install)
+    page = session.page
+    try:
+        page.evaluate("void frontwatch.map.setView([-1.45, 29.0], 9, {animate: false})")
+        page.click("#tab-queue")
+        page.wait_for_selector(".queue-item")
+        page.keyboard.press("a")
+        page.wait_for_selector(".queue-item.reviewed[data-event-id='n1-e1']")
+        page.keyboard.press("r")
+        page.wait_for_selector(".queue-item.reviewed[data-event-id='g1-e1']")
+        page.wait_for_timeout(500)
+        shot(page, tmp_path, "review-queue.png")
+        page.keyboard.press("j")
+        page.keyboard.press("e")
+        page.wait_for_selector("#fix-form", timeout=8000)
+        page.fill("#fix-place", "Rutsh")
+        page.wait_for_selector(".suggestion")
+        page.fill("#review-note", "the report names the market of Rutshuru")
+        page.locator("#fix-place").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        shot(page, tmp_path, "review-form.png")
+        assert session.errors == []
+    finally:
+        context.unroute_all(behavior="ignoreErrors")
+        context.close()

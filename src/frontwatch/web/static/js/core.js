@@ -79,6 +79,13 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Replace the children of `el`; null, undefined and false children are left out. */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(3).filter((c) => c !== null && c !== undefined
+    && c !== false));
+  return el;
+}
+
 export function parseDay(value) {
   if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
   const day = new Date(value.slice(0, 10) + "T00:00:00Z");

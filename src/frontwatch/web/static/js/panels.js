@@ -3,8 +3,8 @@
 // highlighted in the article, a control record, a list of events.
 
 import {
-  TYPE_COLOURS, actions, actorLabel, controllerColour, countryName, eventType, finite, getJson, h,
-  isoDay, reviewOf, state, typeColour,
+  TYPE_COLOURS, actions, actorLabel, controllerColour, countryName, eventType, fill, finite,
+  getJson, h, isoDay, reviewOf, state, typeColour,
 } from "./core.js";
 import {
   HIGHLIGHT_FIELDS, eventSpans, highlightHtml, offsetMapper, otherTriggerSpans,
@@ -172,7 +172,7 @@ export function openControl(record) {
   const controller = String(record.controller || "unknown");
   const timeline = Array.isArray(record.timeline) ? record.timeline : [];
   const evidence = Array.isArray(record.evidence) ? record.evidence.map(String) : [];
-  box.replaceChildren(
+  fill(box,
     h("div", { class: "event-head" }, backButton(),
       h("span", { class: "badge", style: { background: controllerColour(controller) },
         text: controller })),

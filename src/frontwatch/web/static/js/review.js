@@ -7,8 +7,8 @@
 // Writes send it as a bearer token, with Content-Type: application/json.
 
 import {
-  REVIEWER_KEY, TOKEN_KEY, actions, actorLabel, countryName, debounce, eventType, finite,
-  getJson, h, postJson, reviewToken, state, summarise, typeColour,
+  REVIEWER_KEY, TOKEN_KEY, actions, actorLabel, countryName, debounce, eventType, fill,
+  finite, getJson, h, postJson, reviewToken, state, summarise, typeColour,
 } from "./core.js";
 
 const LABELS = { accepted: "accepted", rejected: "rejected", corrected: "corrected" };
@@ -95,7 +95,7 @@ export function reviewSection(ev, detail, current) {
     placeholder: "why (optional)" });
   const cluster = detail.cluster;
   const canSplit = cluster && Array.isArray(cluster.reports) && cluster.reports.length > 1;
-  section.append(
+  fill(section,
     h("h3", { text: "Review" }),
     current ? h("p", { class: "muted", id: "review-current" }, reviewBadge(current),
       ` ${[current.by, current.at].filter(Boolean).join(", ")}`,
@@ -548,7 +548,7 @@ export function renderQueue() {
     h("button", { type: "button", class: "ghost",
       disabled: queue.offset + queue.items.length >= queue.total,
       onclick: () => loadQueue(queue.offset + queue.limit) }, "Next →"));
-  box.replaceChildren(
+  fill(box,
     h("h2", { text: "Review queue" }),
     h("p", { class: "muted", text: "Unreviewed events, least confident first." }),
     token ? null : h("p", { class: "error", id: "no-token",
