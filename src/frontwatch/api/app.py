@@ -25,6 +25,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from ..about import __version__
+from ..gazetteer.labels import PlaceLabels
 from ..settings import Settings
 from ..situation import cluster_events
 from ..store import Store
@@ -32,6 +33,8 @@ from . import review as review_routes
 from .backend import Backend, ExtractFn
 from .errors import ApiCode, ApiError, install_handlers
 from .limits import ApiLimits, RateLimiter
+from .reference import PlaceService
+from .reference import router as reference_router
 from .routes import router, writes
 from .schemas import IngestRequest
 
@@ -80,6 +83,7 @@ def create_app(
     review: bool = False,
     review_token: str | None = None,
     hosts: Collection[str] | None = None,
+    gazetteer: Path | PlaceLabels | None = None,
 ) -> FastAPI:
     """The app over the store at ``store_path`` (or over ``store``, opened by the caller).
 
@@ -90,7 +94,8 @@ def create_app(
     packaged web UI (tests); ``extract`` replaces the extractor of POSTed documents (default:
     ``Extractor(settings)``, loaded on the first POST). Every ``drain_interval`` seconds
     (``None``: never, tests) the server looks for changes to the store, stores the spool
-    and refreshes its index.
+    and refreshes its index. ``gazetteer`` is the index that place labels and place search
+    read (default: the default index; tests give a small one).
     """
     if allow_ingest and (token is None or len(token) < MIN_TOKEN_LENGTH):
         raise ServeError(f"--allow-ingest needs a token of at least {MIN_TOKEN_LENGTH} characters")
@@ -111,6 +116,7 @@ def create_app(
             yield
         finally:
             backend_ref.close()
+            app.state.places.close()
 
     app = FastAPI(
         title="frontwatch",
@@ -130,6 +136,7 @@ def create_app(
     app.state.review_token = review_token
     app.state.review_hosts = None if hosts is None else frozenset(h.lower() for h in hosts)
     app.state.tiles_url = tiles_url
+    app.state.places = PlaceService(gazetteer)
     app.state.read_limiter = RateLimiter(lim.read_rate) if lim.read_rate else None
     app.state.write_limiter = RateLimiter(lim.write_rate) if lim.write_rate else None
     install_handlers(app)
@@ -144,6 +151,7 @@ def create_app(
         return response
 
     app.include_router(router)
+    app.include_router(reference_router)
     app.include_router(writes)
     app.include_router(review_routes.reads)
     app.include_router(review_routes.writes)
@@ -161,6 +169,7 @@ def create_app(
                 method
                 for route in (
                     *router.routes,
+                    *reference_router.routes,
                     *writes.routes,
                     *review_routes.reads.routes,
                     *review_routes.writes.routes,
