@@ -19,7 +19,7 @@ import {
 import { loadQueue, markQueued, onKey, renderQueue, takeToken } from "./js/review.js";
 import { buildTimeline, computeDomain, drawCharts, visibleEvents } from "./js/timeline.js";
 
-export { escapeHtml, summarise, TYPE_COLOURS } from "./js/core.js";
+export { CONTROLLER_PALETTE, escapeHtml, summarise, TYPE_COLOURS } from "./js/core.js";
 export { eventSpans, highlightHtml, offsetMapper } from "./js/highlight.js";
 export { coreRange } from "./js/timeline.js";
 
