@@ -174,6 +174,7 @@ async function loadSituation() {
   if (state.asOf) params.as_of = isoDay(state.asOf);
   const country = document.getElementById("f-country").value;
   if (country) params.country = country;
+  if (filterParams().include_rejected) params.include_rejected = "true";
   let situation = null;
   try {
     situation = await getJson("situation", params);
