@@ -555,27 +555,6 @@ def test_store_concurrency_all_at_once_sigkill_each(world: dict[str, Any], name:
     pytest.fail(f"{name} always ended before it could be killed")
 
 
-def test_store_concurrency_sigkill_server(world: dict[str, Any]) -> None:
-    db = world["folder"] / "kill-serve.duckdb"
-    db.write_bytes(world["template"].read_bytes())
-    port = free_port()
-    server = Run("serve", runs_of("serve", db, world, port), db.with_suffix(".serve.log"))
-    ingest = Run("ingest", runs_of("ingest", db, world), db.with_suffix(".ingest.log"))
-    server.start()
-    ingest.start()
-    try:
-        wait_for_server(port, server)
-        time.sleep(0.5)
-        server.process.kill()  # while ingest writes and the server reads and maintains
-        server.process.join(10)
-        assert ingest.wait() == 0, ingest.output()[-3000:]
-    finally:
-        server.stop()
-        ingest.stop()
-    assert spool_left(db) == []
-    assert normalized(db) == expected(world, ["ingest"])
-
-
 def hold(db: str, seconds: float) -> None:
     """A child that holds the database for writing (a long transaction), then exits."""
     from frontwatch.store import Store
