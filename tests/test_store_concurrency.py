@@ -621,10 +621,18 @@ def test_store_concurrency_busy_store_spools_and_is_drained(world: dict[str, Any
 def test_store_concurrency_foreign_file_coded_error(tmp_path: Path) -> None:
     db = tmp_path / "notes.duckdb"
     db.write_text("these are my notes, not a database\n", encoding="utf-8")
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text("http://127.0.0.1:9/feed\n", encoding="utf-8")
+    d = ["--db", str(db)]
     for name, runs in (
-        ("ingest", [["ingest", str(tmp_path / "in.jsonl"), "--db", str(db)]]),
-        ("query", [["query", "--db", str(db)]]),
-        ("serve", [["serve", "--db", str(db), "--port", str(free_port())]]),
+        ("ingest", [["ingest", str(tmp_path / "in.jsonl"), *d]]),
+        ("watch", [["watch", str(feeds), *d, "--once"]]),
+        ("reprocess", [["reprocess", *d, "--all"]]),
+        ("review", [["review", "accept", "x-e1", *d, "--by", "ana"]]),
+        ("query", [["query", *d]]),
+        ("situation", [["situation", *d]]),
+        ("export", [["export", "--format", "geojson", *d, "-o", str(tmp_path / "out.json")]]),
+        ("serve", [["serve", *d, "--port", str(free_port())]]),
     ):
         (tmp_path / "in.jsonl").write_text('{"id": "x", "text": "Rebels attacked in Gao."}\n')
         run = Run(name, runs, tmp_path / f"{name}.log").start()

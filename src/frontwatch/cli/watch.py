@@ -147,6 +147,7 @@ def watch(
         feeds = FeedsFile.load(feeds_file)
         config = settings(ctx)
         sink = make_sink(ctx, db)
+        open_store(ctx, db).close()  # a store that cannot be used stops it now (E3xx, exit 2)
     except FrontwatchError as err:
         click.echo(f"error: {err}", err=True)
         ctx.exit(EXIT_FATAL)
