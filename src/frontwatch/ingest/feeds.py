@@ -45,7 +45,13 @@ from ..about import __version__
 from ..errors import DocumentError, Errors, FrontwatchError
 from ..records import Document
 from ..settings import Settings, load_settings
-from .readers import html_document, plain_text, strip_html, with_title
+from .readers import (
+    html_document,
+    plain_text,
+    strip_html,
+    with_title,
+    without_surrogate_references,
+)
 from .screen import screen
 
 logger = logging.getLogger(__name__)
@@ -604,7 +610,7 @@ def _parse_feed(data: bytes, url: str) -> tuple[str | None, list[_Entry]]:
     import feedparser
 
     try:
-        parsed = feedparser.parse(data)
+        parsed = feedparser.parse(without_surrogate_references(data, url))
     except ValueError as err:  # feedparser raises on character references past U+10FFFF
         detail = f"the feed cannot be parsed ({err})"
         raise DocumentError(Errors.E008, name=url, detail=detail) from err
