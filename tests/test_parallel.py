@@ -55,10 +55,10 @@ def expected(settings: Settings) -> list[DocumentResult | DocumentError]:
 
 
 class _Done:
-    def __init__(self, value: list[DocumentResult]) -> None:
+    def __init__(self, value: list[DocumentResult | DocumentError]) -> None:
         self.value = value
 
-    def result(self) -> list[DocumentResult]:
+    def result(self) -> list[DocumentResult | DocumentError]:
         return self.value
 
 
@@ -71,15 +71,22 @@ def test_parallel_ordered_keeps_input_order_and_errors(chunk_size: int, in_fligh
 
     def submit(docs: list[Document]) -> _Done:
         submitted.append(len(docs))
-        return _Done([DocumentResult(doc_id=d.id) for d in docs])
+        return _Done(
+            [  # a worker gives E014 for a document that failed in its pipeline
+                DocumentResult(doc_id=d.id)
+                if d.id != "d003"
+                else DocumentError(Errors.E014, doc_id=d.id, name=d.id, detail="ValueError: x")
+                for d in docs
+            ]
+        )
 
     out = list(_ordered(items, submit, chunk_size=chunk_size, in_flight=in_flight))  # type: ignore[arg-type]
-    assert [o.doc_id if isinstance(o, DocumentResult) else "E" for o in out] == [
+    assert [o.doc_id if isinstance(o, DocumentResult) else o.code for o in out] == [
         "d000",
         "d001",
-        "E",
+        "E004",
         "d002",
-        "d003",
+        "E014",
         "d004",
     ]
     assert max(submitted) <= chunk_size

@@ -65,10 +65,11 @@ def _init_worker(settings_json: str) -> None:
     _worker_extractor(settings_json).nlp  # noqa: B018 - load the pipeline once, up front
 
 
-def _extract_chunk(settings_json: str, documents: list[Document]) -> list[DocumentResult]:
+def _extract_chunk(settings_json: str, documents: list[Document]) -> list[Output]:
+    """One result a document, in order: its DocumentResult, or the E014 of a document that
+    failed in the pipeline."""
     extractor = _worker_extractor(settings_json)
-    out = list(extractor.extract_many(documents))
-    return [r for r in out if isinstance(r, DocumentResult)]
+    return list(extractor.extract_many(documents))
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -79,13 +80,13 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def _ordered(
     items: Iterable[Item],
-    submit: Callable[[list[Document]], Future[list[DocumentResult]]],
+    submit: Callable[[list[Document]], Future[list[Output]]],
     *,
     chunk_size: int,
     in_flight: int,
 ) -> Iterator[Output]:
     """Submit chunks of documents, keep at most ``in_flight`` pending, yield in input order."""
-    pending: deque[tuple[list[Item], Future[list[DocumentResult]]]] = deque()
+    pending: deque[tuple[list[Item], Future[list[Output]]]] = deque()
 
     def drain_one() -> Iterator[Output]:
         chunk, future = pending.popleft()
@@ -150,15 +151,17 @@ def _chain(head: list[Item], rest: Iterator[Item]) -> Iterator[Item]:
 
 def _dask_partition(
     settings_json: str, documents: list[dict[str, Any]], parquet_path: str | None
-) -> list[dict[str, Any]] | int:
-    """On a Dask worker: extract a partition; return the results, or write them as Parquet
-    and return how many."""
+) -> list[dict[str, Any] | DocumentError | None]:
+    """On a Dask worker: extract a partition; one item a document: its result, or its
+    error (E014); with ``parquet_path`` the results are written there as Parquet and
+    ``None`` stands for each."""
     docs = [Document.model_validate(d) for d in documents]
-    results = _extract_chunk(settings_json, docs)
+    outputs = _extract_chunk(settings_json, docs)
     if parquet_path is not None:
-        write_parquet(Path(parquet_path), docs, results)
-        return len(results)
-    return [r.model_dump(mode="json") for r in results]
+        kept = [(d, r) for d, r in zip(docs, outputs, strict=True) if isinstance(r, DocumentResult)]
+        write_parquet(Path(parquet_path), [d for d, _ in kept], [r for _, r in kept])
+        return [r if isinstance(r, DocumentError) else None for r in outputs]
+    return [r if isinstance(r, DocumentError) else r.model_dump(mode="json") for r in outputs]
 
 
 def extract_dask(
@@ -185,7 +188,7 @@ def extract_dask(
         to_parquet.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1 << 62))
 
-    def submit(documents: list[Document]) -> Future[list[DocumentResult]]:
+    def submit(documents: list[Document]) -> Future[list[Output]]:
         index = next(counter)
         path = str(to_parquet / f"part-{index:06d}.parquet") if to_parquet else None
         payload = [d.model_dump(mode="json") for d in documents]
@@ -210,11 +213,16 @@ class _DaskResult:
         self.future = future
         self.written = written
 
-    def result(self) -> list[DocumentResult]:
-        value = self.future.result()
-        if self.written:
-            return [DocumentResult(doc_id="")] * int(value)
-        return [DocumentResult.model_validate(r) for r in value]
+    def result(self) -> list[Output]:
+        value: list[dict[str, Any] | DocumentError | None] = self.future.result()
+        return [
+            r
+            if isinstance(r, DocumentError)
+            else DocumentResult(doc_id="")
+            if r is None  # written to Parquet by the worker
+            else DocumentResult.model_validate(r)
+            for r in value
+        ]
 
 
 # -- Parquet partitions -----------------------------------------------------------------------
