@@ -436,5 +436,116 @@ def test_api_security_serve_command_defaults_to_loopback(
     )
     assert result.exit_code == 0, result.output
     assert calls == [
-        {"host": "127.0.0.1", "port": 8123, "log_level": "warning", "access_log": False}
+        {
+            "host": "127.0.0.1",
+            "port": 8123,
+            "log_level": "warning",
+            "access_log": False,
+            "proxy_headers": False,  # X-Forwarded-For is the app's business (trusted_proxies)
+        }
     ]
+
+
+# -- proxies and headers ----------------------------------------------------------------------
+
+
+def _read_codes(db: Path, proxies: list[str], peer: str, forwarded: list[str]) -> list[int]:
+    limits = ApiLimits(read_rate=Rate(per_second=0.01, burst=2))
+    app = create_app(
+        db,
+        settings=load_settings(trusted_proxies=proxies),
+        store=Store.open(db, clusterer=fixed_clusters),
+        extract=fake_extract,
+        drain_interval=None,
+        limits=limits,
+    )
+    with TestClient(app, client=(peer, 50000)) as client:
+        return [
+            client.get("/api/events", headers={"X-Forwarded-For": value}).status_code
+            for value in forwarded
+        ]
+
+
+ROTATING = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]
+
+
+def test_api_security_forwarded_for_ignored_by_default(db: Path) -> None:
+    # a local client rotating X-Forwarded-For is still one client: limited after its burst
+    assert _read_codes(db, [], "127.0.0.1", ROTATING) == [200, 200, 429, 429]
+
+
+def test_api_security_forwarded_for_from_a_trusted_proxy(db: Path) -> None:
+    # behind a trusted proxy each forwarded client has its own bucket
+    assert _read_codes(db, ["127.0.0.1"], "127.0.0.1", ROTATING) == [200, 200, 200, 200]
+    # an untrusted peer cannot use the header
+    assert _read_codes(db, ["10.0.0.0/8"], "192.0.2.7", ROTATING) == [200, 200, 429, 429]
+
+
+@pytest.mark.parametrize(
+    ("peer", "header", "client"),
+    [
+        ("127.0.0.1", "198.51.100.9", "198.51.100.9"),
+        # a client's own forged entries stand before what the proxy appended: not believed
+        ("127.0.0.1", "1.2.3.4, 198.51.100.9", "198.51.100.9"),
+        # a chain of trusted proxies is walked from the right
+        ("127.0.0.1", "198.51.100.9, 10.1.2.3", "198.51.100.9"),
+        ("127.0.0.1", "not-an-address", "127.0.0.1"),
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("192.0.2.7", "198.51.100.9", "192.0.2.7"),  # not a trusted proxy
+        ("::1", "2001:db8::5", "2001:db8::5"),
+    ],
+)
+def test_api_security_client_address(peer: str, header: str, client: str) -> None:
+    from starlette.requests import Request
+
+    from frontwatch.api.headers import client_address, parse_proxies
+
+    scope = {
+        "type": "http",
+        "client": (peer, 1),
+        "headers": [(b"x-forwarded-for", header.encode())] if header else [],
+    }
+    proxies = parse_proxies(["127.0.0.1", "10.0.0.0/8", "::1"])
+    assert client_address(Request(scope), proxies) == client
+
+
+def test_api_security_content_security_policy_on_every_response(db: Path) -> None:
+    with make_client(db, tiles_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png") as client:
+        responses = [
+            client.get(path)
+            for path in ("/", "/app.js", "/api/health", "/api/docs", "/api/none", "/openapi.json")
+        ]
+    policies = {r.headers["content-security-policy"] for r in responses}
+    assert policies == {
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob: https://*.tiles.example.org; font-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    }
+
+
+@pytest.mark.parametrize(
+    ("template", "origin"),
+    [
+        (None, None),
+        ("https://tile.example.org/{z}/{x}/{y}.png", "https://tile.example.org"),
+        ("http://{s}.example.org:8080/{z}/{x}/{y}.png", "http://*.example.org:8080"),
+        ("javascript:alert(1)", None),
+        ("https://a.example.org; script-src *", None),
+    ],
+)
+def test_api_security_tile_origin(template: str | None, origin: str | None) -> None:
+    from frontwatch.api.headers import tile_origin
+
+    assert tile_origin(template) == origin
+
+
+def test_api_security_docs_page_has_no_inline_script(db: Path) -> None:
+    with make_client(db) as client:
+        page = client.get("/api/docs").text
+        if "/api/docs-assets/" not in page:
+            pytest.skip("swagger-ui-bundle is not installed")
+        script = client.get("/api/docs/start.js")
+    assert "<script>" not in page and 'src="/api/docs/start.js"' in page
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "SwaggerUIBundle(" in script.text

@@ -28,6 +28,7 @@ from ..records import Document
 from ..situation import SituationReport, build_situation
 from .backend import Backend
 from .errors import ApiCode, ApiError
+from .headers import client_address
 from .index import CursorError, event_highlights
 from .limits import ApiLimits, RateLimiter
 from .schemas import (
@@ -83,7 +84,7 @@ def limits(request: Request) -> ApiLimits:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request, getattr(request.app.state, "proxies", ()))
 
 
 def _take(limiter: RateLimiter | None, request: Request) -> None:
