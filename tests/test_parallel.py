@@ -14,7 +14,8 @@ import psutil
 import pytest
 
 from frontwatch.errors import DocumentError, Errors
-from frontwatch.parallel import (
+from frontwatch.pipeline import Extractor
+from frontwatch.pipeline.parallel import (
     _ordered,
     extract_dask,
     extract_parallel,
@@ -22,7 +23,6 @@ from frontwatch.parallel import (
     resolve_workers,
     write_parquet,
 )
-from frontwatch.pipeline import Extractor
 from frontwatch.records import Document, DocumentResult
 from frontwatch.settings import Settings, load_settings
 

@@ -498,9 +498,9 @@ def test_store_command_query_missing_db(tmp_path: Path) -> None:
 
 
 def test_store_clusters_from_situation(tmp_path: Path) -> None:
-    from frontwatch.situation import EventCluster
+    from frontwatch.situation import EventCluster, cluster_events
 
-    with Store.open(tmp_path / "s.duckdb") as store:  # the default: situation.cluster_events
+    with Store.open(tmp_path / "s.duckdb", clusterer=cluster_events) as store:
         store.ingest(
             pairs(
                 [
@@ -510,7 +510,7 @@ def test_store_clusters_from_situation(tmp_path: Path) -> None:
                 ]
             )
         )
-        clusters = store.clusters()
+        clusters = store.clusters(EventCluster)
         assert all(isinstance(c, EventCluster) for c in clusters)
         assert sorted((sorted(r.event_id for r in c.reports), c.sources) for c in clusters) == [
             (["x1-e0", "x2-e0"], 2),
@@ -545,11 +545,11 @@ def test_store_command_ingest_bad_date(tmp_path: Path, articles: Path) -> None:
 
 def _poisoned_extractor() -> Any:
     """The real Extractor over a cheap pipeline whose last component fails on one text."""
+    import frontwatch.extract.events  # noqa: F401 - registers the Doc extensions
     import spacy
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    import frontwatch.extract.events  # noqa: F401 - registers the Doc extensions
     from frontwatch.pipeline import Extractor
     from frontwatch.settings import load_settings
 
