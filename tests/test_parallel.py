@@ -215,7 +215,7 @@ _PARENT = """
 import os, sys, time
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
-from frontwatch.parallel import watch_parent
+from frontwatch.pipeline.parallel import watch_parent
 
 if __name__ == "__main__":
     pool = ProcessPoolExecutor(

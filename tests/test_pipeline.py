@@ -267,16 +267,16 @@ def test_pipeline_one_failing_document_costs_only_itself(
 def test_pipeline_failure_after_the_parse_is_e014(
     extractor: Extractor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from frontwatch.extract import assemble
+    from frontwatch import assembly
 
-    real = assemble.assemble
+    real = assembly.assemble
 
     def flaky(doc: Doc) -> DocumentResult:
         if doc._.fw_doc_id == "bad":
             raise KeyError("event id")
         return real(doc)
 
-    monkeypatch.setattr(assemble, "assemble", flaky)
+    monkeypatch.setattr(assembly, "assemble", flaky)
     items = [as_document(MENAKA, doc_id=i, published="2024-03-14") for i in ("a", "bad", "c")]
     out = list(extractor.extract_many(items))
     assert [o.doc_id if isinstance(o, DocumentResult) else o.code for o in out] == [

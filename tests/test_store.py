@@ -545,11 +545,11 @@ def test_store_command_ingest_bad_date(tmp_path: Path, articles: Path) -> None:
 
 def _poisoned_extractor() -> Any:
     """The real Extractor over a cheap pipeline whose last component fails on one text."""
-    import frontwatch.extract.events  # noqa: F401 - registers the Doc extensions
     import spacy
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    import frontwatch.components.events  # noqa: F401 - registers the Doc extensions
     from frontwatch.pipeline import Extractor
     from frontwatch.settings import load_settings
 
