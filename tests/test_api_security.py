@@ -549,3 +549,44 @@ def test_api_security_docs_page_has_no_inline_script(db: Path) -> None:
     assert "<script>" not in page and 'src="/api/docs/start.js"' in page
     assert script.headers["content-type"].startswith("text/javascript")
     assert "SwaggerUIBundle(" in script.text
+
+
+# -- exports: bounded at once -----------------------------------------------------------------
+
+
+def test_api_security_exports_limited_per_client_and_in_total(db: Path) -> None:
+    limits = ApiLimits(read_rate=None, max_exports=3, max_exports_per_client=2)
+    with make_client(db, limits=limits) as client:
+        slots = client.app.state.export_slots  # type: ignore[attr-defined]
+        assert client.get("/api/export?format=geojson").status_code == 200
+        slots.take("testclient")
+        slots.take("testclient")  # two of this client's exports are being written
+        refused = client.get("/api/export?format=geojson")
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "5"
+        assert refused.json()["error"] == {
+            "code": "rate_limited",
+            "message": "too many exports are being written; retry later",
+        }
+        slots.give_back("testclient")
+        slots.take("another")
+        slots.take("a third")  # three in all: the limit, whoever holds them
+        assert client.get("/api/export?format=geojson").status_code == 429
+        slots.give_back("another")
+        assert client.get("/api/export?format=acled-csv").status_code == 200
+        assert slots._held == {"testclient": 1, "a third": 1}
+
+
+def test_api_security_slots() -> None:
+    from frontwatch.api.limits import Slots
+
+    slots = Slots(total=2, per_client=1)
+    assert [slots.take("a"), slots.take("a"), slots.take("b"), slots.take("c")] == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert [slots.give_back("a"), slots.give_back("b"), slots.give_back("b")] == [1, 0, 0]
+    with pytest.raises(ValueError, match="max_exports_per_client"):
+        ApiLimits(max_exports=1, max_exports_per_client=2)

@@ -26,7 +26,7 @@ from ..settings import Settings
 from .backend import Backend, Drainer, ExtractFn, StoreLike
 from .errors import ApiCode, ApiError, install_handlers
 from .headers import SECURITY_HEADERS, content_security_policy, parse_proxies
-from .limits import ApiLimits, RateLimiter
+from .limits import ApiLimits, RateLimiter, Slots
 from .routes import router, writes
 from .schemas import IngestRequest
 
@@ -126,6 +126,7 @@ def create_app(
     app.state.proxies = parse_proxies(settings.trusted_proxies)
     app.state.read_limiter = RateLimiter(lim.read_rate) if lim.read_rate else None
     app.state.write_limiter = RateLimiter(lim.write_rate) if lim.write_rate else None
+    app.state.export_slots = Slots(lim.max_exports, lim.max_exports_per_client)
     install_handlers(app)
     headers = {**SECURITY_HEADERS, "Content-Security-Policy": content_security_policy(tiles_url)}
 

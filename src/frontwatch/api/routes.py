@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
 import hmac
 import json
@@ -9,7 +11,9 @@ import logging
 import math
 import re
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,8 +33,8 @@ from ..situation import SituationReport, build_situation
 from .backend import Backend
 from .errors import ApiCode, ApiError
 from .headers import client_address
-from .index import CursorError, event_highlights
-from .limits import ApiLimits, RateLimiter
+from .index import CursorError, EventIndex, event_highlights
+from .limits import ApiLimits, RateLimiter, Slots
 from .schemas import (
     ActorPage,
     DocumentView,
@@ -390,36 +394,78 @@ async def situation(
     tags=["events"],
 )
 def export(
+    request: Request,
     store: BackendDep,
     flt: Filter,
     format: Annotated[ExportFormat, Query(description="file format")],
 ) -> FileResponse:
-    """Every event passing the filters, as a file download (no paging)."""
+    """Every event passing the filters, as a file download (no paging).
+
+    At most ``max_exports`` exports are written at once, ``max_exports_per_client`` of them for
+    one client: past that the answer is 429 with ``Retry-After``. Events are read from the
+    index and written one at a time to a temporary file, which is then sent."""
     try:
         from ..export import write_export  # type: ignore[import-not-found,unused-ignore]
     except ImportError as err:
         raise ApiError(503, ApiCode.UNAVAILABLE, "the export module is not available") from err
-    index = store.index
-    events = list(index.events(index.select(flt)))
+    slots: Slots = request.app.state.export_slots
+    client = _client(request)
+    if not slots.take(client):
+        raise ApiError(
+            429,
+            ApiCode.RATE_LIMITED,
+            "too many exports are being written; retry later",
+            headers={"Retry-After": str(limits(request).export_retry_after)},
+        )
     media, suffix = EXPORTS[format]
     folder = Path(tempfile.mkdtemp(prefix="frontwatch-export-"))
     out = folder / f"frontwatch-events.{suffix}"
     try:
-        outlets = {  # the exporter reads only the outlet of an event's document
-            doc_id: Document(id=meta.id, text="", outlet=meta.outlet, published=meta.published)
-            for doc_id in {e.doc_id for e in events}
-            if (meta := index.documents.get(doc_id)) is not None
-        }
-        write_export(format, events, out, clusters=store.clusters(), documents=outlets)
+        index = store.index
+        events = index.events(index.select(flt))
+        write_export(format, events, out, clusters=store.clusters(), documents=_Outlets(index))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    finally:
+        if slots.give_back(client) == 0:
+            release_memory()
     return FileResponse(
         out,
         media_type=media,
         filename=out.name,
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
+
+
+class _Outlets(Mapping[str, Document]):
+    """Document id -> a Document with the outlet and date only, made when the exporter asks
+    (it reads only the outlet of an event's document)."""
+
+    def __init__(self, index: EventIndex) -> None:
+        self._documents = index.documents
+
+    def __getitem__(self, doc_id: str) -> Document:
+        meta = self._documents[doc_id]
+        return Document(id=meta.id, text="", outlet=meta.outlet, published=meta.published)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._documents)
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+
+def release_memory() -> None:
+    """Give the memory freed by an export back to the system: glibc keeps freed heap pages
+    for reuse, so a burst of exports would leave the server large for good (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl): nothing to trim
+        logger.debug("malloc_trim unavailable", exc_info=True)
 
 
 # -- writes ----------------------------------------------------------------------------------
