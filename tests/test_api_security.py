@@ -57,6 +57,8 @@ def fake_extract(document: Document) -> DocumentResult:
     """A stand-in extractor: one event on the first word; French text is refused."""
     if document.text.startswith("Bonjour"):
         raise DocumentError(Errors.E005, name=document.id, detail="test")
+    if document.text.startswith("Crash"):
+        raise RuntimeError("the pipeline failed")
     word = document.text.split()[0]
     event = Event(
         id=f"{document.id}-e1",
@@ -257,6 +259,21 @@ def test_api_security_ingest_with_token(writer: TestClient) -> None:
     assert writer.get("/api/health").json()["documents"] == 5
     assert writer.get("/api/events/new-1-e1").json()["document"]["outlet"] == "Border News"
     assert writer.get("/api/documents/new-1").json()["text"] == "Militias attacked a convoy."
+
+
+def test_api_security_ingest_one_failing_document(writer: TestClient) -> None:
+    body = {"documents": [doc()["documents"][0], {"id": "c1", "text": "Crash here."}]}
+    response = writer.post("/api/documents", json=body, headers=auth())
+    assert response.status_code == 201
+    assert response.json()["skipped"] == [
+        {
+            "index": 1,
+            "id": "c1",
+            "code": "E014",
+            "message": "[E014] Document c1 could not be processed and was skipped: "
+            "RuntimeError: the pipeline failed.",
+        }
+    ]
 
 
 def test_api_security_ingest_all_skipped(writer: TestClient) -> None:
