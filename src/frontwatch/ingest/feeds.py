@@ -560,6 +560,14 @@ class Watcher:
                 result.errors.append(str(err))
                 done.append(entry.key)
                 continue
+            except Exception as err:  # one entry's failure costs only that entry
+                logger.debug("entry %s of %s failed", entry.key, feed.url, exc_info=True)
+                name, detail = entry.link or entry.key, f"{type(err).__name__}: {err}"
+                message = str(DocumentError(Errors.E008, name=name, detail=detail))
+                logger.warning("%s", message)
+                result.errors.append(message)
+                done.append(entry.key)
+                continue
             documents.append(document)
             done.append(entry.key)
         if documents:
@@ -582,7 +590,7 @@ class Watcher:
         return result
 
     def _document(self, entry: _Entry, outlet: str | None, feed_url: str) -> Document:
-        doc_id = hashlib.sha1(entry.key.encode("utf-8")).hexdigest()[:16]
+        doc_id = hashlib.sha1(entry.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         document: Document | None = None
         if entry.link:
             try:
