@@ -118,6 +118,7 @@ def main() -> int:
     parser.add_argument("--memory-mb", type=float, default=1024.0)
     parser.add_argument("--settle", type=float, default=60.0, help="seconds watched after")
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds for the load")
+    parser.add_argument("--ready-timeout", type=float, default=600.0, help="server start, s")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
 
@@ -137,7 +138,7 @@ def main() -> int:
     tally = Tally()
     samples: list[tuple[float, float]] = []
     try:
-        ready = load_api.wait_ready(port, 120.0)
+        ready = load_api.wait_ready(port, args.ready_timeout)
         base = load_api.resident_mb(server.pid) or 0.0
         print(f"server ready in {ready:.1f} s, {base:.0f} MB", flush=True)
         stop_sampling, stop_reading, start = threading.Event(), threading.Event(), threading.Event()

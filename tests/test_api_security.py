@@ -607,3 +607,54 @@ def test_api_security_slots() -> None:
     assert [slots.give_back("a"), slots.give_back("b"), slots.give_back("b")] == [1, 0, 0]
     with pytest.raises(ValueError, match="max_exports_per_client"):
         ApiLimits(max_exports=1, max_exports_per_client=2)
+
+
+def test_api_security_identical_exports_at_once_are_written_once(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import threading
+
+    import httpx
+
+    from frontwatch import export as export_module
+
+    real = export_module.write_export
+    written: list[str] = []
+    release = threading.Event()
+
+    def slow_write(fmt: str, *args: Any, **kwargs: Any) -> Any:
+        written.append(fmt)
+        release.wait(10)  # every request below arrives while the first file is written
+        return real(fmt, *args, **kwargs)
+
+    monkeypatch.setattr(export_module, "write_export", slow_write)
+    limits = ApiLimits(read_rate=None, max_exports=2, max_exports_per_client=2)
+    app = create_app(
+        db,
+        settings=load_settings(),
+        store=Store.open(db, clusterer=fixed_clusters),
+        extract=fake_extract,
+        drain_interval=None,
+        limits=limits,
+    )
+
+    async def burst() -> list[tuple[int, bytes]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            waves = [["geojson"] * 6, ["acled-csv"] * 2, ["plover-json"]]  # the third: 429
+            tasks = []
+            for wave in waves:
+                tasks += [asyncio.create_task(client.get(f"/api/export?format={f}")) for f in wave]
+                await asyncio.sleep(0.3)
+            release.set()
+            return [(r.status_code, r.content) for r in await asyncio.gather(*tasks)]
+
+    with TestClient(app):  # runs the lifespan
+        results = asyncio.run(burst())
+    assert sorted(written) == ["acled-csv", "geojson"]
+    assert [status for status, _ in results] == [200] * 8 + [429]
+    assert len({body for _, body in results[:6]}) == 1 and b"FeatureCollection" in results[0][1]
+    flights = app.state.export_flights
+    assert flights._flights == {}
+    assert app.state.export_slots._held == {}

@@ -25,6 +25,7 @@ from ..about import __version__
 from ..settings import Settings
 from .backend import Backend, Drainer, ExtractFn, StoreLike
 from .errors import ApiCode, ApiError, install_handlers
+from .exports import ExportFlights
 from .headers import SECURITY_HEADERS, content_security_policy, parse_proxies
 from .limits import ApiLimits, RateLimiter, Slots
 from .routes import router, writes
@@ -127,6 +128,7 @@ def create_app(
     app.state.read_limiter = RateLimiter(lim.read_rate) if lim.read_rate else None
     app.state.write_limiter = RateLimiter(lim.write_rate) if lim.write_rate else None
     app.state.export_slots = Slots(lim.max_exports, lim.max_exports_per_client)
+    app.state.export_flights = ExportFlights(app.state.export_slots)
     install_handlers(app)
     headers = {**SECURITY_HEADERS, "Content-Security-Policy": content_security_policy(tiles_url)}
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime as dt
 import hmac
 import json
 import logging
 import math
 import re
-import shutil
-import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -32,9 +27,10 @@ from ..records import MODALITIES, Document
 from ..situation import SituationReport, build_situation
 from .backend import Backend
 from .errors import ApiCode, ApiError
+from .exports import ExportFlights
 from .headers import client_address
 from .index import CursorError, EventIndex, event_highlights
-from .limits import ApiLimits, RateLimiter, Slots
+from .limits import ApiLimits, RateLimiter
 from .schemas import (
     ActorPage,
     DocumentView,
@@ -393,7 +389,7 @@ async def situation(
     response_class=Response,
     tags=["events"],
 )
-def export(
+async def export(
     request: Request,
     store: BackendDep,
     flt: Filter,
@@ -401,40 +397,40 @@ def export(
 ) -> FileResponse:
     """Every event passing the filters, as a file download (no paging).
 
-    At most ``max_exports`` exports are written at once, ``max_exports_per_client`` of them for
-    one client: past that the answer is 429 with ``Retry-After``. Events are read from the
-    index and written one at a time to a temporary file, which is then sent."""
+    The same export asked for again while it is written or sent is written once
+    (:mod:`frontwatch.api.exports`). At most ``max_exports`` distinct exports are written at
+    once, ``max_exports_per_client`` of them for one client: past that the answer is 429 with
+    ``Retry-After``. Events are read from the index and written one at a time."""
     try:
         from ..export import write_export  # type: ignore[import-not-found,unused-ignore]
     except ImportError as err:
         raise ApiError(503, ApiCode.UNAVAILABLE, "the export module is not available") from err
-    slots: Slots = request.app.state.export_slots
-    client = _client(request)
-    if not slots.take(client):
-        raise ApiError(
-            429,
-            ApiCode.RATE_LIMITED,
-            "too many exports are being written; retry later",
-            headers={"Retry-After": str(limits(request).export_retry_after)},
-        )
+    flights: ExportFlights = request.app.state.export_flights
+    index = store.index
+    key = (format, flt.model_dump_json())
     media, suffix = EXPORTS[format]
-    folder = Path(tempfile.mkdtemp(prefix="frontwatch-export-"))
-    out = folder / f"frontwatch-events.{suffix}"
-    try:
-        index = store.index
-        events = index.events(index.select(flt))
-        write_export(format, events, out, clusters=store.clusters(), documents=_Outlets(index))
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    finally:
-        if slots.give_back(client) == 0:
-            release_memory()
+    flight = flights.join(key, index)
+    if flight is None:
+
+        def write(path: Path) -> None:
+            events = index.events(index.select(flt))
+            write_export(format, events, path, clusters=index.clusters, documents=_Outlets(index))
+
+        name = f"frontwatch-events.{suffix}"
+        flight = flights.start(key, index, _client(request), name, write)
+        if flight is None:
+            raise ApiError(
+                429,
+                ApiCode.RATE_LIMITED,
+                "too many exports are being written; retry later",
+                headers={"Retry-After": str(limits(request).export_retry_after)},
+            )
+    await flights.wait(flight)
     return FileResponse(
-        out,
+        flight.path,
         media_type=media,
-        filename=out.name,
-        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+        filename=flight.path.name,
+        background=BackgroundTask(flights.sent, flight),
     )
 
 
@@ -454,18 +450,6 @@ class _Outlets(Mapping[str, Document]):
 
     def __len__(self) -> int:
         return len(self._documents)
-
-
-def release_memory() -> None:
-    """Give the memory freed by an export back to the system: glibc keeps freed heap pages
-    for reuse, so a burst of exports would leave the server large for good (Linux only)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (musl): nothing to trim
-        logger.debug("malloc_trim unavailable", exc_info=True)
 
 
 # -- writes ----------------------------------------------------------------------------------
