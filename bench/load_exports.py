@@ -8,9 +8,11 @@
    limits, and ``trusted_proxies = ["127.0.0.1"]`` so that each simulated client sends its own
    ``X-Forwarded-For`` address and counts as a client of its own (``--one-client``: all the
    clients are the one loopback address).
-3. ``--clients`` threads each ask for ``GET /api/export?format=geojson`` at the same moment; a
-   429 answer is retried after its ``Retry-After`` seconds, at most ``--tries`` times; meanwhile
-   one thread reads ``/api/events`` every second (its latencies are reported too).
+3. ``--clients`` threads each ask for ``GET /api/export?format=geojson`` at the same moment
+   (``--distinct``: each client with its own date filter, so that no two exports are the
+   same); a 429 answer is retried after its ``Retry-After`` seconds, at most ``--tries``
+   times; meanwhile one thread reads ``/api/events`` every second (its latencies are reported
+   too).
 4. Samples the server's resident memory every 0.5 s during the load and for ``--settle``
    seconds after it; reports the base, the peak, and when it was back under ``--memory-mb``.
    Stops the server. Exit 1 when a request got a 5xx or an error, took over ``--max-seconds``,
@@ -71,12 +73,15 @@ def request(
 
 
 def client(
-    port: int, n: int, start: threading.Event, tally: Tally, tries: int, one: bool, timeout: float
+    port: int, n: int, start: threading.Event, tally: Tally, args: argparse.Namespace
 ) -> None:
-    headers = {} if one else {"X-Forwarded-For": f"198.51.100.{n + 1}"}
+    headers = {} if args.one_client else {"X-Forwarded-For": f"198.51.100.{n + 1}"}
+    path = "/api/export?format=geojson"
+    if args.distinct:  # another export for each client: events from its own start date on
+        path += f"&start=2020-01-{n % 28 + 1:02d}&end=2030-{n // 28 + 1:02d}-01"
     start.wait()
-    for attempt in range(tries):
-        status, seconds, got, size = request(port, "/api/export?format=geojson", headers, timeout)
+    for attempt in range(args.tries):
+        status, seconds, got, size = request(port, path, headers, args.deadline)
         with tally.lock:
             tally.exports.append(
                 {"client": n, "try": attempt, "status": status, "s": seconds, "bytes": size}
@@ -114,6 +119,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=40)
     parser.add_argument("--tries", type=int, default=60, help="requests per client at most")
     parser.add_argument("--one-client", action="store_true", help="no X-Forwarded-For")
+    parser.add_argument("--distinct", action="store_true", help="another export each client")
     parser.add_argument("--max-seconds", type=float, default=30.0)
     parser.add_argument("--memory-mb", type=float, default=1024.0)
     parser.add_argument("--settle", type=float, default=60.0, help="seconds watched after")
@@ -145,7 +151,7 @@ def main() -> int:
         threads = [
             threading.Thread(
                 target=client,
-                args=(port, n, start, tally, args.tries, args.one_client, args.deadline),
+                args=(port, n, start, tally, args),
             )
             for n in range(args.clients)
         ]
@@ -188,6 +194,7 @@ def main() -> int:
         "events": args.events,
         "clients": args.clients,
         "one_client": args.one_client,
+        "distinct": args.distinct,
         "load_seconds": round(load_seconds, 1),
         "statuses": statuses,
         "served": tally.served,
