@@ -117,7 +117,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--db", type=Path, help="reuse or build the store here")
     parser.add_argument("--clients", type=int, default=40)
-    parser.add_argument("--tries", type=int, default=60, help="requests per client at most")
+    parser.add_argument("--tries", type=int, default=200, help="requests per client at most")
     parser.add_argument("--one-client", action="store_true", help="no X-Forwarded-For")
     parser.add_argument("--distinct", action="store_true", help="another export each client")
     parser.add_argument("--max-seconds", type=float, default=30.0)
