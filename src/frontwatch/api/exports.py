@@ -83,7 +83,7 @@ class ExportFlights:
         flight.task = asyncio.get_running_loop().create_task(run())
         previous = self._flights.get(key)
         if previous is not None:  # written from an older index: still sent to its holders
-            previous.key = (*previous.key, "replaced")
+            previous.key = (*previous.key, object())  # no longer found by its key
         self._flights[key] = flight
         return flight
 

@@ -11,6 +11,7 @@ UI from the installed bundle with its start-up script as a file, not inline.
 from __future__ import annotations
 
 import ipaddress
+import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
 
@@ -53,7 +54,7 @@ def tile_origin(tiles_url: str | None) -> str | None:
     if not tiles_url:
         return None
     parts = urllib.parse.urlsplit(tiles_url.replace("{s}", "SUBDOMAIN"))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not re.fullmatch(r"https?", parts.scheme) or not parts.netloc:
         return None
     host = parts.netloc.replace("SUBDOMAIN", "*")
     if any(c in host for c in "{}; ,'\""):

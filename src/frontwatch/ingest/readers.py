@@ -534,9 +534,8 @@ def _json_document(
 ) -> Document:
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise DocumentError(Errors.E007, line=line, name=name)
-    for key in ("text", "id", "published", *_JSON_FIELDS):
-        value = obj.get(key)
-        if isinstance(value, str):
+    for key, value in obj.items():  # the fields a Document is made of
+        if key in Document.model_fields and isinstance(value, str):
             check_unicode(value, key, where=f"Line {line} of {name}")
     raw_id = obj.get("id")
     if raw_id is None:
@@ -771,9 +770,9 @@ def _feed_document(
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     published = dt.date(*stamp[:3]) if stamp else ctx.published
     text = with_title(title, body)
-    for field_name, value in (("text", text), ("link", link), ("title", title)):
-        if value is not None:
-            check_unicode(value, field_name, where=where)
+    check_unicode(text, "text", where=where)
+    if link is not None:
+        check_unicode(link, "link", where=where)
     return Document(
         id=hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16],
         text=text,
