@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import DocumentError
+from ..pipeline.local import failed
 from ..records import Document, DocumentResult, Event
 from ..settings import Settings
 from ..situation import EventCluster, cluster_events
@@ -117,6 +118,8 @@ class Backend:
         if changed:
             for document, result in delta.pairs:
                 self._docs[document.id] = DocEntry.of(document, result)
+            for doc_id in self._docs.keys() - (delta.ids or self._docs.keys()):
+                del self._docs[doc_id]  # stored again under a new id
             if delta.clusters is not None:
                 self._clusters = [EventCluster.model_validate_json(c) for c in delta.clusters]
             self._seen, self._clusters_at = delta.changes, delta.clusters_at
@@ -240,6 +243,9 @@ class Backend:
                     result = self.extract(document)
                 except DocumentError as err:
                     outcome.skipped.append((i, document.id, err))
+                    continue
+                except Exception as err:  # a failure on one document costs only that one
+                    outcome.skipped.append((i, document.id, failed(document, err)))
                     continue
                 pairs.append((document, result))
                 outcome.stored.append(document.id)

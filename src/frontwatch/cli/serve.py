@@ -130,7 +130,10 @@ def serve(
     click.echo(f"serving {db} at {base} (API docs: /api/docs)", err=True)
     if review:
         click.echo(f"review enabled: open {base}#token={review_token}", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # the client address comes from the app (trusted_proxies), never from uvicorn
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
+    )
 
 
 Loopback = Literal["127.0.0.1", "localhost", "::1"]

@@ -92,6 +92,8 @@ def extract_pairs(
 
     for out in extractor.extract_many(feed()):
         if isinstance(out, DocumentError):
+            if out.doc_id is not None and waiting.get(out.doc_id):  # failed in the pipeline
+                waiting[out.doc_id].popleft()
             yield out
             continue
         queue = waiting.get(out.doc_id)
@@ -104,7 +106,9 @@ def extract_pairs(
 class Delta:
     """What :meth:`Store.delta` read: the change counter now, the documents written since,
     the review log (``None``: nothing changed), the clusters' stamp and, if they changed,
-    the clusters as JSON, and whether they are stale."""
+    the clusters as JSON, whether they are stale, and the ids of all stored documents
+    (``None``: nothing changed; a document stored again under a new id leaves its former
+    one, docs/input.md)."""
 
     changes: int
     pairs: list[Pair]
@@ -112,6 +116,7 @@ class Delta:
     clusters_at: str | None
     clusters: list[str] | None
     stale: str | None
+    ids: frozenset[str] | None = None
 
     @property
     def empty(self) -> bool:
@@ -568,6 +573,7 @@ class Store(Reviewing):
                 stamp,
                 clusters,
                 reading.get_meta(con, "clusters_stale"),
+                frozenset(reading.document_versions(con)),
             )
 
     def reader(self) -> Store:

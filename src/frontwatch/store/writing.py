@@ -20,6 +20,7 @@ from packaging.version import InvalidVersion, Version
 from ..about import EXTRACTOR_VERSION
 from ..records import Document, DocumentResult, Event
 from . import neardup
+from .renames import former_ids
 from .spool import Spooled
 
 logger = logging.getLogger(__name__)
@@ -197,6 +198,7 @@ def write_batch(con: Con, batch: Sequence[Spooled], *, force: bool, change: int)
         for doc_id, sha, version, seq in con.execute(sql, ids).fetchall():
             stored[doc_id] = (sha, version, seq)
     state = dict(stored)
+    renamed = former_ids(con, [document for document, _, _ in batch], stored)
     top = con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()
     next_seq = (top[0] if top else 0) + 1
     writes: dict[str, _Write] = {}
@@ -210,7 +212,10 @@ def write_batch(con: Con, batch: Sequence[Spooled], *, force: bool, change: int)
         )
         sha = sha256(document.text)
         old = state.get(document.id)
-        if old is None:
+        if old is None and document.id in renamed:  # stored under its former id
+            seq = renamed[document.id][2]
+            stats.replaced += 1
+        elif old is None:
             seq = next_seq
             next_seq += 1
             stats.new += 1
@@ -234,7 +239,8 @@ def write_batch(con: Con, batch: Sequence[Spooled], *, force: bool, change: int)
         writes[document.id] = _Write(document, result, version, sha, seq)
     if not writes:
         return stats
-    gone = sorted(doc_id for doc_id in writes if doc_id in stored)
+    former = {renamed[i][0]: i for i in writes if i in renamed and i not in stored}
+    gone = sorted({*(doc_id for doc_id in writes if doc_id in stored), *former})
     if gone:
         for table in DOC_TABLES:  # constant table names, never user input
             con.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks(gone)})", gone)
@@ -242,7 +248,8 @@ def write_batch(con: Con, batch: Sequence[Spooled], *, force: bool, change: int)
     ordered = sorted(writes.values(), key=lambda w: w.seq)
     stats.duplicates = _link_batch(con, ordered)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    documents, bands, events, mentions, flags, sources, toponyms = ([] for _ in range(7))
+    rows: tuple[list[tuple[Any, ...]], ...] = tuple([] for _ in TABLES)
+    documents, bands, events, mentions, flags, sources, toponyms = rows
     for w in ordered:
         d, result = w.document, w.result
         documents.append(
@@ -266,12 +273,15 @@ def write_batch(con: Con, batch: Sequence[Spooled], *, force: bool, change: int)
             for i, t in enumerate(result.toponyms)
         ]  # fmt: skip
         stats.events += len(result.events)
-    for table, rows in zip(
-        TABLES, (documents, bands, events, mentions, flags, sources, toponyms), strict=True
-    ):
-        insert(con, table, rows)
+    for table, table_rows in zip(TABLES, rows, strict=True):
+        insert(con, table, table_rows)
+    for old_id, new_id in former.items():
+        relink = "UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?"
+        con.execute(relink, [new_id, old_id])
+        if renamed[new_id][1] != writes[new_id].sha:
+            _relink_copies_of(con, new_id)
     for doc_id in gone:
-        if stored[doc_id][0] != writes[doc_id].sha:
+        if doc_id in writes and stored[doc_id][0] != writes[doc_id].sha:
             _relink_copies_of(con, doc_id)
     return stats
 
