@@ -178,7 +178,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "frontwatch.filters",
         ),
     ),
-    ("word data", ("frontwatch.lexicon",)),
+    ("word data", ("frontwatch.lexicon", "frontwatch.dates")),
     ("ingest", ("frontwatch.ingest",)),
     ("gazetteer", ("frontwatch.gazetteer",)),
     ("spaCy plumbing", ("frontwatch.nlp",)),
