@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..filters import EventFilter
+from ..filters import Condition, EventFilter
 from ..records import Actor, Document, DocumentResult, Event
 from .schemas import (
     ActorEntry,
@@ -427,34 +427,41 @@ class EventIndex:
         """Positions (in index order) of the events that pass ``flt``."""
         n = len(self.keys)
         mask = np.ones(n, dtype=bool)
-        if flt.start is not None or flt.end is not None:
-            mask &= self.start != UNDATED
-            if flt.start is not None:
-                mask &= self.end >= flt.start.toordinal()
-            if flt.end is not None:
-                mask &= self.start <= flt.end.toordinal()
-        if flt.country is not None:
-            code = self.countries.get(flt.country)
-            if code is None:
+        for condition in flt.conditions():  # the filter's one description (filters.py)
+            part = self._mask(condition, n)
+            if part is None:
                 return np.empty(0, dtype=np.int64)
-            mask &= self.country == code
-        if flt.bbox is not None:
-            min_lon, min_lat, max_lon, max_lat = flt.bbox
-            with np.errstate(invalid="ignore"):
-                mask &= (self.lon >= min_lon) & (self.lon <= max_lon)
-                mask &= (self.lat >= min_lat) & (self.lat <= max_lat)
-        if flt.modality is not None:
-            codes = [self.modalities[m] for m in flt.modality if m in self.modalities]
-            mask &= np.isin(self.modality, codes)
-        if flt.min_sources is not None:
-            mask &= self.sources >= flt.min_sources
-        if flt.event_type is not None:
-            mask &= self._posting_mask(self.types.get(flt.event_type.casefold()), n)
-        if flt.actor is not None:
-            needle = flt.actor.casefold()
-            hits = [p for text, p in self.actor_postings.items() if needle in text]
-            mask &= self._posting_mask(np.concatenate(hits) if hits else None, n)
+            mask &= part
         return np.flatnonzero(mask).astype(np.int64)
+
+    def _mask(self, condition: Condition, n: int) -> npt.NDArray[np.bool_] | None:
+        """The events that pass one condition (``None``: none can, an unknown country)."""
+        kind, value = condition.kind, condition.value
+        if kind == "dated":
+            dated: npt.NDArray[np.bool_] = self.start != UNDATED
+            return dated
+        if kind in ("ends_on_or_after", "starts_on_or_before"):
+            day: int = value.toordinal()
+            return self.end >= day if kind == "ends_on_or_after" else self.start <= day
+        if kind == "country":
+            code = self.countries.get(value)
+            return None if code is None else self.country == code
+        if kind == "bbox":
+            min_lon, min_lat, max_lon, max_lat = value
+            with np.errstate(invalid="ignore"):
+                inside: npt.NDArray[np.bool_] = (self.lon >= min_lon) & (self.lon <= max_lon)
+                inside &= (self.lat >= min_lat) & (self.lat <= max_lat)
+            return inside
+        if kind == "modality":
+            codes = [self.modalities[m] for m in value if m in self.modalities]
+            return np.isin(self.modality, codes)
+        if kind == "min_sources":
+            least: int = value
+            return self.sources >= least
+        if kind == "type":
+            return self._posting_mask(self.types.get(value), n)
+        hits = [p for text, p in self.actor_postings.items() if value in text]  # actor
+        return self._posting_mask(np.concatenate(hits) if hits else None, n)
 
     @staticmethod
     def _posting_mask(positions: Positions | None, n: int) -> npt.NDArray[np.bool_]:

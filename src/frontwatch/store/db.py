@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from ..about import EXTRACTOR_VERSION
 from ..errors import DocumentError
-from ..filters import EventFilter
+from ..filters import Condition, EventFilter
 from ..records import Document, DocumentResult, Event, Flag, Source, Toponym
 from . import neardup
 from .lock import WriterLock, read_spool, spool_dir, write_spool
@@ -92,6 +92,44 @@ class IngestStats:
             f"{self.skipped} skipped; {self.events} events; "
             f"{self.duplicates} near-duplicates linked"
         )
+
+
+def _sql_conditions(conditions: Sequence[Condition]) -> tuple[list[str], list[Any]] | None:
+    """The conditions of an event filter as SQL on the ``events`` table (parameters only);
+    ``None`` when no event can pass (no modality allowed). The actor and source-count tests
+    are left to :meth:`EventFilter.matches`, on the records."""
+    where: list[str] = []
+    params: list[Any] = []
+    for condition in conditions:
+        kind, value = condition.kind, condition.value
+        if kind == "dated":
+            where.append("date_start IS NOT NULL AND date_end IS NOT NULL")
+        elif kind == "ends_on_or_after":
+            where.append("date_end >= ?")
+            params.append(value)
+        elif kind == "starts_on_or_before":
+            where.append("date_start <= ?")
+            params.append(value)
+        elif kind == "country":
+            where.append("country = ?")
+            params.append(value)
+        elif kind == "bbox":
+            where.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
+            min_lon, min_lat, max_lon, max_lat = value
+            params += [min_lon, max_lon, min_lat, max_lat]
+        elif kind == "modality":
+            if not value:
+                return None
+            wanted = sorted(value)
+            where.append(f"modality IN ({', '.join('?' * len(wanted))})")
+            params += wanted
+        elif kind == "type":
+            where.append(
+                "(lower(category) = ? OR lower(plover_type) = ? OR lower(acled_event_type) = ? "
+                "OR lower(acled_sub_event_type) = ?)"
+            )
+            params += [value] * 4
+    return where, params
 
 
 def _sha256(text: str) -> str:
@@ -733,35 +771,10 @@ class Store:
         ``min_sources`` uses the stored clusters; an event in no cluster has one source.
         """
         flt = filter or EventFilter()
-        where: list[str] = []
-        params: list[Any] = []
-        if flt.start or flt.end:
-            where.append("date_start IS NOT NULL AND date_end IS NOT NULL")
-        if flt.start:
-            where.append("date_end >= ?")
-            params.append(flt.start)
-        if flt.end:
-            where.append("date_start <= ?")
-            params.append(flt.end)
-        if flt.country:
-            where.append("country = ?")
-            params.append(flt.country)
-        if flt.bbox:
-            where.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
-            min_lon, min_lat, max_lon, max_lat = flt.bbox
-            params += [min_lon, max_lon, min_lat, max_lat]
-        if flt.modality is not None:
-            if not flt.modality:
-                return []
-            wanted = sorted(flt.modality)
-            where.append(f"modality IN ({', '.join('?' * len(wanted))})")
-            params += wanted
-        if flt.event_type:
-            where.append(
-                "(lower(category) = ? OR lower(plover_type) = ? OR lower(acled_event_type) = ? "
-                "OR lower(acled_sub_event_type) = ?)"
-            )
-            params += [flt.event_type.casefold()] * 4
+        compiled = _sql_conditions(flt.conditions())
+        if compiled is None:
+            return []
+        where, params = compiled
         sources: dict[str, int] = {}
         if flt.min_sources and self.has_clusters:
             sources = self.source_counts()
