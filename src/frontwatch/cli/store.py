@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..errors import DocumentError, FrontwatchError
 from ..filters import EventFilter, parse_bbox
 from ..records import Document, Event
+from ..settings import Settings
 from ..situation import cluster_events
 from ..store.db import ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
 from .options import (
@@ -144,16 +145,7 @@ def ingest(
             yield from parallel.read_parquet(Path(from_parquet))
             return
         documents = iter_documents(inputs, published=date, settings=config)
-        if engine == "dask":
-            out_dir = Path(to_parquet) if to_parquet else None
-            runner: Any = _Runner(
-                lambda items: parallel.extract_dask(items, config, scheduler, to_parquet=out_dir)
-            )
-        elif extractor is not None:
-            runner = extractor
-        else:
-            n = config.workers if workers is None else workers
-            runner = _Runner(lambda items: parallel.extract_parallel(items, config, workers=n))
+        runner = _runner(engine, extractor, config, workers, scheduler, to_parquet)
         if to_parquet and engine != "dask":
             yield from _local_to_parquet(extract_pairs(runner, documents), Path(to_parquet))
             return
@@ -207,6 +199,29 @@ def ingest(
             click.echo(stats.summary(), err=True)
     if skipped:
         ctx.exit(EXIT_SKIPPED)
+
+
+def _runner(
+    engine: str,
+    extractor: ExtractorLike | None,
+    config: Settings,
+    workers: int | None,
+    scheduler: str | None,
+    to_parquet: str | None,
+) -> ExtractorLike | _Runner:
+    """What extracts: the Dask engine, the extractor given in ``ctx.obj`` (tests), or local
+    worker processes."""
+    from ..pipeline import parallel
+
+    if engine == "dask":
+        out_dir = Path(to_parquet) if to_parquet else None
+        return _Runner(
+            lambda items: parallel.extract_dask(items, config, scheduler, to_parquet=out_dir)
+        )
+    if extractor is not None:
+        return extractor
+    n = config.workers if workers is None else workers
+    return _Runner(lambda items: parallel.extract_parallel(items, config, workers=n))
 
 
 class _Runner:
