@@ -45,9 +45,12 @@ db="$out/samples.duckdb"
 "$FRONTWATCH" query --db "$db" --format json > "$out/query.json"
 "$FRONTWATCH" query --db "$db" --series month --format csv > "$out/query.series.csv"
 "$FRONTWATCH" situation --db "$db" --format json > "$out/situation.json"
+"$FRONTWATCH" query --db "$db" --format csv > "$out/query.table.csv"
 for fmt in acled-csv plover-json geojson; do
   "$FRONTWATCH" export --db "$db" --format "$fmt" -o "$out/export.$fmt" 2>/dev/null
 done
+# ACLED's last column is the time of the export
+sed -i 's/,[0-9]*$//' "$out/export.acled-csv"
 rm -rf "$db" "$db".*
 # the trnews texts with their ids only (their `published` strings are not dates)
 python3 -c 'import json, sys

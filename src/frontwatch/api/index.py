@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..filters import Condition, EventFilter
-from ..records import Actor, Document, DocumentResult, Event
+from ..records import Actor, Document, DocumentResult, Event, FlatEvent
 from .schemas import (
     ActorEntry,
     ClusterInfo,
@@ -313,39 +313,39 @@ class EventIndex:
 
     @staticmethod
     def _summary(event: Event, info: ClusterInfo | None) -> EventSummary:
-        loc, date = event.location, event.date
+        flat = FlatEvent.of(event)
         return EventSummary(
-            id=event.id,
-            doc_id=event.doc_id,
-            category=event.category,
-            event_type=event.acled.event_type if event.acled else None,
-            sub_event_type=event.acled.sub_event_type if event.acled else None,
-            plover_type=event.plover.type if event.plover else None,
-            date_start=date.start if date else None,
-            date_end=date.end if date else None,
-            date_precision=date.precision if date else None,
-            place=(loc.name or loc.text) if loc else None,
-            geonameid=loc.geonameid if loc else None,
-            lat=loc.lat if loc else None,
-            lon=loc.lon if loc else None,
-            country=loc.country if loc else None,
-            admin1=loc.admin1 if loc else None,
-            geo_precision=loc.precision if loc else None,
-            approximate=loc.approximate if loc else False,
-            feature=loc.feature if loc else None,
-            actor1=_name(event.actor1),
-            actor1_type=event.actor1.type if event.actor1 else None,
-            actor2=_name(event.actor2),
-            actor2_type=event.actor2.type if event.actor2 else None,
+            id=flat.id,
+            doc_id=flat.doc_id,
+            category=flat.category,
+            event_type=flat.acled_event_type,
+            sub_event_type=flat.acled_sub_event_type,
+            plover_type=flat.plover_type,
+            date_start=flat.date_start,
+            date_end=flat.date_end,
+            date_precision=flat.date_precision,
+            place=flat.place,
+            geonameid=flat.geonameid,
+            lat=flat.latitude,
+            lon=flat.longitude,
+            country=flat.country,
+            admin1=flat.admin1,
+            geo_precision=flat.geo_precision,
+            approximate=flat.approximate,
+            feature=flat.feature,
+            actor1=flat.actor1,
+            actor1_type=flat.actor1_type,
+            actor2=flat.actor2,
+            actor2_type=flat.actor2_type,
             fatalities=_sum(event, "killed"),
             injured=_sum(event, "injured"),
-            modality=event.modality,
-            status=event.status,
-            historical=event.historical,
-            confidence=event.confidence,
+            modality=flat.modality,
+            status=flat.status,
+            historical=flat.historical,
+            confidence=flat.confidence,
             sources=info.sources if info else 1,
             cluster_id=info.id if info else None,
-            evidence=event.evidence.text,
+            evidence=flat.evidence,
         )
 
     def _aggregate_actors(self, events: Sequence[Event]) -> list[ActorEntry]:

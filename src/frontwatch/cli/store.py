@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from ..errors import DocumentError, FrontwatchError
 from ..filters import EventFilter, parse_bbox
-from ..records import Document, Event
+from ..records import Document, Event, FlatEvent
 from ..settings import Settings
 from ..situation import cluster_events
 from ..store.db import ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
@@ -310,22 +310,21 @@ _TABLE_COLUMNS = (
 
 
 def _row(event: Event, sources: int | None) -> dict[str, Any]:
-    date = event.date
+    flat = FlatEvent.of(event)
     killed = [q.count for q in event.quantities if q.kind == "killed" and q.count is not None]
-    kind = (
-        event.acled.sub_event_type or event.acled.event_type
-        if event.acled
-        else (event.plover.type if event.plover else event.category)
-    )
+    if flat.acled_event_type is not None:
+        kind = flat.acled_sub_event_type or flat.acled_event_type
+    else:
+        kind = flat.plover_type if flat.plover_type is not None else flat.category
     return {
-        "date": date.start.isoformat() if date and date.start else "",
-        "event_id": event.id,
-        "doc_id": event.doc_id,
+        "date": flat.date_start.isoformat() if flat.date_start else "",
+        "event_id": flat.id,
+        "doc_id": flat.doc_id,
         "type": kind,
-        "actor1": (event.actor1.name or event.actor1.text) if event.actor1 else "",
-        "actor2": (event.actor2.name or event.actor2.text) if event.actor2 else "",
-        "location": (event.location.name or event.location.text) if event.location else "",
-        "country": (event.location.country or "") if event.location else "",
+        "actor1": flat.actor1 or "",
+        "actor2": flat.actor2 or "",
+        "location": flat.place or "",
+        "country": flat.country or "",
         "fatalities": _number(sum(killed)) if killed else "",
         "sources": "" if sources is None else sources,
     }

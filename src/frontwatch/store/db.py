@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from ..about import EXTRACTOR_VERSION
 from ..errors import DocumentError
 from ..filters import Condition, EventFilter
-from ..records import Document, DocumentResult, Event, Flag, Source, Toponym
+from ..records import Document, DocumentResult, Event, Flag, FlatEvent, Source, Toponym
 from . import neardup
 from .lock import WriterLock, read_spool, spool_dir, write_spool
 from .schema import SCHEMA_VERSION, SchemaTooNew, current_version, migrate
@@ -185,46 +185,47 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _event_row(event: Event, ord_: int) -> tuple[Any, ...]:
-    date, loc, a1, a2 = event.date, event.location, event.actor1, event.actor2
+    """The ``events`` row of ``event`` (schema.py's columns, in order)."""
+    flat = FlatEvent.of(event)
     killed = [
         q.count if q.count is not None else q.low for q in event.quantities if q.kind == "killed"
     ]
     known = [k for k in killed if k is not None]
     fatalities = sum(known) if known else None
     return (
-        event.id,
-        event.doc_id,
+        flat.id,
+        flat.doc_id,
         ord_,
         event.model_dump_json(),
-        date.start if date else None,
-        date.end if date else None,
-        date.precision if date else None,
-        loc.country if loc else None,
-        loc.admin1 if loc else None,
-        (loc.name or loc.text) if loc else None,
-        loc.geonameid if loc else None,
-        loc.lat if loc else None,
-        loc.lon if loc else None,
-        loc.precision if loc else None,
-        event.acled.event_type if event.acled else None,
-        event.acled.sub_event_type if event.acled else None,
-        event.plover.type if event.plover else None,
-        event.plover.mode if event.plover else None,
-        event.category,
-        event.modality,
-        event.status,
-        a1.text if a1 else None,
-        a1.name if a1 else None,
-        a1.type if a1 else None,
-        a1.country if a1 else None,
-        a2.text if a2 else None,
-        a2.name if a2 else None,
-        a2.type if a2 else None,
-        a2.country if a2 else None,
+        flat.date_start,
+        flat.date_end,
+        flat.date_precision,
+        flat.country,
+        flat.admin1,
+        flat.place,
+        flat.geonameid,
+        flat.latitude,
+        flat.longitude,
+        flat.geo_precision,
+        flat.acled_event_type,
+        flat.acled_sub_event_type,
+        flat.plover_type,
+        flat.plover_mode,
+        flat.category,
+        flat.modality,
+        flat.status,
+        flat.actor1_text,
+        flat.actor1_name,
+        flat.actor1_type,
+        flat.actor1_country,
+        flat.actor2_text,
+        flat.actor2_name,
+        flat.actor2_type,
+        flat.actor2_country,
         fatalities,
-        event.historical,
-        event.confidence,
-        event.extractor_version,
+        flat.historical,
+        flat.confidence,
+        flat.extractor_version,
     )
 
 
