@@ -23,13 +23,6 @@ CORPUS_DIR = DATA_DIR / "training" / "corpus"
 TAXONOMY = LEXICON_DIR / "taxonomy.json"
 CASE_LABELS = LEXICON_DIR / "case2021_labels.json"
 
-OUT_OF_SCOPE: dict[str, set[str] | None] = {
-    "DIPLO": None,
-    "ATTRIB": {"ACCUSE"},
-    "ORG_CRIME": {"CRIME"},
-    "NATURAL_DISASTER": {"DISASTER"},
-    "MAN_MADE_DISASTER": {"ACCIDENT"},
-}
 # the corpus record format (data/lexicon/corpus_labels.json)
 _LABELS = load("corpus_labels")
 NONE_KINDS = frozenset(_LABELS["none_kinds"])
@@ -37,6 +30,11 @@ REGIONS = frozenset(_LABELS["regions"])
 REGISTERS = frozenset(_LABELS["registers"])
 FIELDS = frozenset(_LABELS["fields"])
 REQUIRED = frozenset(_LABELS["required"])
+#: the out-of-scope CASE labels and the PLOVER types each allows (None: any)
+OUT_OF_SCOPE: dict[str, set[str] | None] = {
+    label: None if plover is None else {plover}
+    for label, plover in _LABELS["out_of_scope_plover"].items()
+}
 COUNTRY = re.compile(r"[A-Z]{2}")
 
 

@@ -27,15 +27,15 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ..errors import Errors, FrontwatchError
+from ..lexicon import load
 from .corpus import Taxonomy, load_taxonomy
 
 NONE = "NONE"
 # the out-of-scope CASE labels' PLOVER types (taxonomy.json's frontwatch additions)
-OOS_PLOVER = {
-    "ATTRIB": "ACCUSE",
-    "ORG_CRIME": "CRIME",
-    "NATURAL_DISASTER": "DISASTER",
-    "MAN_MADE_DISASTER": "ACCIDENT",
+OOS_PLOVER: dict[str, str] = {
+    label: plover
+    for label, plover in load("corpus_labels")["out_of_scope_plover"].items()
+    if plover is not None
 }
 NEGATIVE_MODALITY = {"negated": "negated", "hypothetical": "hypothetical", "opinion": None}
 #: The gold sets a trainer may read (at run time) and where an example comes from.
