@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..dates import parse_date
-from ..errors import DocumentError
+from ..errors import DocumentError, Errors
 from ..records import Document, DocumentResult
 from ..settings import Settings, load_settings
 
