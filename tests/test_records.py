@@ -25,6 +25,7 @@ from frontwatch.records import (
     FlatEvent,
     Location,
     Plover,
+    Quantity,
     TextSpan,
     event_json_schema,
 )
@@ -232,6 +233,7 @@ def test_records_flat_event_of_a_bare_event() -> None:
     assert (flat.date_start, flat.date_inferred, flat.approximate) == (None, None, False)
     assert (flat.trigger, flat.trigger_start, flat.trigger_end) == ("killed", 7, 13)
     assert (flat.evidence_start, flat.evidence_end, flat.mentions) == (0, 22, 0)
+    assert (flat.fatalities, flat.injured) == (None, None)
 
 
 def test_records_flat_event_of_a_full_event() -> None:
@@ -243,9 +245,15 @@ def test_records_flat_event_of_a_full_event() -> None:
             location=Location(text="the town", span=(30, 38), approximate=True),
             date=EventDate(start=dt.date(2024, 3, 12), end=dt.date(2024, 3, 12), inferred=True),
             attribution=Attribution(speaker="officials"),
+            quantities=[
+                Quantity(kind="killed", count=2, text="two", span=(14, 17)),
+                Quantity(kind="killed", low=3, high=5, text="three to five", span=(40, 53)),
+                Quantity(kind="injured", count=1, text="one", span=(60, 63)),
+            ],
         )
     )
     flat = FlatEvent.of(event)
+    assert (flat.fatalities, flat.injured) == (2.0, 1.0)
     assert (flat.acled_event_type, flat.acled_sub_event_type) == (
         "Violence against civilians",
         "Attack",

@@ -195,6 +195,12 @@ class Event(Record):
     extractor_version: str
 
 
+def _stated_total(event: Event, kind: QuantityKind) -> float | None:
+    """The sum of the stated counts of ``kind`` (ranges without a count left out)."""
+    counts = [q.count for q in event.quantities if q.kind == kind and q.count is not None]
+    return float(sum(counts)) if counts else None
+
+
 @dataclass(frozen=True, slots=True)
 class FlatEvent:
     """An :class:`Event` with its nested fields as flat scalars (``None`` where the event has
@@ -249,6 +255,8 @@ class FlatEvent:
     evidence_start: int
     evidence_end: int
     mentions: int
+    fatalities: float | None  # the sum of the stated 'killed' counts
+    injured: float | None  # the sum of the stated 'injured' counts
     historical: bool
     confidence: float
     extractor_version: str
@@ -305,6 +313,8 @@ class FlatEvent:
             evidence_start=event.evidence.span[0],
             evidence_end=event.evidence.span[1],
             mentions=len(event.mentions),
+            fatalities=_stated_total(event, "killed"),
+            injured=_stated_total(event, "injured"),
             historical=event.historical,
             confidence=event.confidence,
             extractor_version=event.extractor_version,

@@ -72,11 +72,6 @@ def _name(actor: Actor | None) -> str | None:
     return None if actor is None else (actor.name or actor.text)
 
 
-def _sum(event: Event, kind: str) -> float | None:
-    counts = [q.count for q in event.quantities if q.kind == kind and q.count is not None]
-    return float(sum(counts)) if counts else None
-
-
 def event_highlights(event: Event) -> Iterator[Highlight]:
     """The span of every field of ``event``."""
     eid = event.id
@@ -337,8 +332,8 @@ class EventIndex:
             actor1_type=flat.actor1_type,
             actor2=flat.actor2,
             actor2_type=flat.actor2_type,
-            fatalities=_sum(event, "killed"),
-            injured=_sum(event, "injured"),
+            fatalities=flat.fatalities,
+            injured=flat.injured,
             modality=flat.modality,
             status=flat.status,
             historical=flat.historical,

@@ -311,7 +311,6 @@ _TABLE_COLUMNS = (
 
 def _row(event: Event, sources: int | None) -> dict[str, Any]:
     flat = FlatEvent.of(event)
-    killed = [q.count for q in event.quantities if q.kind == "killed" and q.count is not None]
     if flat.acled_event_type is not None:
         kind = flat.acled_sub_event_type or flat.acled_event_type
     else:
@@ -325,7 +324,7 @@ def _row(event: Event, sources: int | None) -> dict[str, Any]:
         "actor2": flat.actor2 or "",
         "location": flat.place or "",
         "country": flat.country or "",
-        "fatalities": _number(sum(killed)) if killed else "",
+        "fatalities": "" if flat.fatalities is None else _number(flat.fatalities),
         "sources": "" if sources is None else sources,
     }
 
