@@ -391,6 +391,81 @@ def stored(db: Path) -> dict[str, int]:
         }
 
 
+def kill_midway(
+    world: dict[str, Any], db: Path, run: Run, began: float, kill_at: float
+) -> dict[str, Any]:
+    """Kill ``run`` with SIGKILL in the middle of its work (see :func:`scenario`)."""
+    facts: dict[str, Any] = {}
+    seconds = world["seconds"]
+    when = began + kill_at * seconds.get(run.name, max(seconds.values()))
+    sql, total = PROGRESS.get(run.name, ("", 0)) if kill_at == 0 else ("", 0)
+    while run.process.is_alive():
+        if sql and 0 < count(db, sql) < total:
+            facts["done_at_kill"] = f"{count(db, sql)} of {total}"
+            break
+        if not sql and time.monotonic() >= when:
+            break
+        time.sleep(0.01)
+    if not run.process.is_alive():
+        raise VictimDone(run.name)
+    run.process.kill()
+    run.process.join(10)
+    assert run.process.exitcode == -signal.SIGKILL
+    facts["killed_after"] = round(time.monotonic() - began, 2)
+    return facts
+
+
+def wait_all(
+    runs: dict[str, Run],
+    waiting: set[str],
+    server: Run | None,
+    port: int,
+    began: float,
+    ready: bool,
+) -> dict[str, Any]:
+    """Wait for the ``waiting`` runs, asking the server (if it runs) for events meanwhile;
+    each must exit 0 without a traceback (``ready``: the server answered already). Returns
+    their seconds and the server's answers."""
+    seconds: dict[str, float] = {}
+    answers = 0
+    while waiting:
+        for name in sorted(waiting):
+            if not runs[name].process.is_alive():
+                seconds[name] = round(time.monotonic() - began, 2)
+                waiting.discard(name)
+        if server is not None and server.process.is_alive():
+            try:
+                api(port, "/api/events?limit=5")  # the server keeps answering meanwhile
+                answers += 1
+                ready = True
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                assert not ready, "the server stopped answering"
+        time.sleep(0.05)
+        assert time.monotonic() - began < 180, f"still running: {waiting}"
+    for name in seconds:
+        code = runs[name].wait()
+        out = runs[name].output()
+        assert code == 0, f"{name} exited {code}: {out[-3000:]}"
+        assert "Traceback" not in out, out[-3000:]
+    return {"seconds": seconds, "answers": answers}
+
+
+def check_server(server: Run, port: int, want: dict[str, Any], rejected: int) -> None:
+    """The server lists every event within 20 s (rejected ones left out), then stops cleanly."""
+    events = len(want["events"])
+    deadline = time.monotonic() + 20
+
+    def shown() -> tuple[int, int]:  # events indexed; events listed (not rejected)
+        return api(port, "/api/health")["events"], api(port, "/api/events")["total"]
+
+    while shown() != (events, events - rejected) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert shown() == (events, events - rejected)
+    server.process.terminate()
+    assert server.wait(30) in (0, -signal.SIGTERM), server.output()[-3000:]
+    assert "Traceback" not in server.output()
+
+
 def scenario(
     world: dict[str, Any],
     names: Sequence[str],
@@ -400,12 +475,12 @@ def scenario(
     server_first: bool = False,
 ) -> dict[str, Any]:
     """Run ``names`` at once on a copy of the template and check the outcome. With
-    ``server_first`` the server starts first and the others once it answers. ``victim`` is killed
-    with SIGKILL ``kill_at`` of the way through its work (by the time it took when all the
-    commands ran without a kill; the server: by the slowest other command; 0: when
-    :data:`PROGRESS` shows part of its writes stored), then run again
-    alone once the others are done. Returns what happened: each command's seconds, the
-    server's answers meanwhile, what the store held after the kill and at the end."""
+    ``server_first`` the server starts first and the others once it answers. ``victim`` is
+    killed with SIGKILL ``kill_at`` of the way through its work (by the time it took when all
+    the commands ran without a kill; the server: by the slowest other command; 0: when
+    :data:`PROGRESS` shows part of its writes stored), then run again alone once the others
+    are done. Returns what happened: each command's seconds, the server's answers meanwhile,
+    what the store held after the kill and at the end."""
     db = world["folder"] / f"{tag}.duckdb"
     db.write_bytes(world["template"].read_bytes())
     port = free_port()
@@ -413,7 +488,7 @@ def scenario(
         name: Run(name, runs_of(name, db, world, port), db.with_suffix(f".{name}.log"))
         for name in names
     }
-    facts: dict[str, Any] = {"commands": list(names), "seconds": {}, "answers": 0}
+    facts: dict[str, Any] = {"commands": list(names)}
     server = runs.get("serve")
     try:
         if server is not None and server_first:
@@ -422,48 +497,13 @@ def scenario(
         for run in runs.values():
             if not run.process.is_alive() and run.process.exitcode is None:
                 run.start()
-        ready = server is not None and server_first
         if victim is not None:
-            seconds = world["seconds"]
-            when = began + kill_at * seconds.get(victim, max(seconds.values()))
-            sql, total = PROGRESS.get(victim, ("", 0)) if kill_at == 0 else ("", 0)
-            while runs[victim].process.is_alive():
-                if sql and 0 < count(db, sql) < total:
-                    facts["done_at_kill"] = f"{count(db, sql)} of {total}"
-                    break
-                if not sql and time.monotonic() >= when:
-                    break
-                time.sleep(0.01)
-            if not runs[victim].process.is_alive():
-                raise VictimDone(victim)
-            runs[victim].process.kill()
-            runs[victim].process.join(10)
-            assert runs[victim].process.exitcode == -signal.SIGKILL
-            facts["killed_after"] = round(time.monotonic() - began, 2)
+            facts |= kill_midway(world, db, runs[victim], began, kill_at)
         waiting = {n for n in runs if n not in ("serve", victim)}
-        while waiting:
-            for name in sorted(waiting):
-                if not runs[name].process.is_alive():
-                    facts["seconds"][name] = round(time.monotonic() - began, 2)
-                    waiting.discard(name)
-            if server is not None and server.process.is_alive() and victim != "serve":
-                try:
-                    api(port, "/api/events?limit=5")  # the server keeps answering meanwhile
-                    facts["answers"] += 1
-                    ready = True
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    assert not ready, "the server stopped answering"
-            time.sleep(0.05)
-            assert time.monotonic() - began < 180, f"still running: {waiting}"
+        watched = server if victim != "serve" else None
+        facts |= wait_all(runs, waiting, watched, port, began, ready=server_first)
         if server is not None and victim != "serve":
             wait_for_server(port, server)
-        for name, run in runs.items():
-            if name in ("serve", victim):
-                continue
-            code = run.wait()
-            out = run.output()
-            assert code == 0, f"{name} exited {code}: {out[-3000:]}"
-            assert "Traceback" not in out, out[-3000:]
         if victim is not None:
             facts["after_kill"] = stored(db)
             again = Run(victim, runs_of(victim, db, world, port), db.with_suffix(".again.log"))
@@ -476,19 +516,7 @@ def scenario(
         writers = [n for n in names if n in WRITERS]
         want = expected(world, writers)
         if server is not None:
-            events = len(want["events"])
-            rejected = 1 if "review" in writers else 0
-            deadline = time.monotonic() + 20
-
-            def shown() -> tuple[int, int]:  # events indexed; events listed (not rejected)
-                return api(port, "/api/health")["events"], api(port, "/api/events")["total"]
-
-            while shown() != (events, events - rejected) and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert shown() == (events, events - rejected)
-            server.process.terminate()
-            assert server.wait(30) in (0, -signal.SIGTERM), server.output()[-3000:]
-            assert "Traceback" not in server.output()
+            check_server(server, port, want, 1 if "review" in writers else 0)
         assert spool_left(db) == []
         assert normalized(db) == want
         facts["final"] = stored(db)

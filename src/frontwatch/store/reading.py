@@ -15,6 +15,7 @@ import duckdb
 
 from ..filters import EventFilter
 from ..records import Document, DocumentResult, Event, Flag, Source, Toponym
+from .rows import sql_conditions
 
 Con = duckdb.DuckDBPyConnection
 Pair = tuple[Document, DocumentResult]
@@ -22,7 +23,6 @@ Pair = tuple[Document, DocumentResult]
 _DOCUMENT = "SELECT id, text, published, title, url, outlet, path FROM documents"
 #: ``IN`` a list of strings bound as the named parameter ``$ids``.
 IN_LIST = "IN (SELECT unnest($ids))"
-BBOX = ("min_lon", "min_lat", "max_lon", "max_lat")
 #: Columns that differ between two stores of the same contents: left out of the canonical dump.
 VolatileColumn = Literal["ingested_at", "changed", "reviewed_at"]
 #: ``meta`` keys that count writes: left out of the canonical dump.
@@ -132,36 +132,13 @@ def events(con: Con, flt: EventFilter, *, leave_out: Collection[str] = ()) -> li
     """Stored events (as extracted) whose flattened columns pass ``flt`` in SQL, ordered by
     date (undated last), then id; ``leave_out``: event ids not to return. The rest of the
     filter (actors, types, sources) is the caller's."""
-    where: list[str] = []
-    params: dict[str, Any] = {}  # named parameters: values are bound, never formatted
-    if flt.start or flt.end:
-        where.append("date_start IS NOT NULL AND date_end IS NOT NULL")
-    if flt.start:
-        where.append("date_end >= $start")
-        params["start"] = flt.start
-    if flt.end:
-        where.append("date_start <= $end")
-        params["end"] = flt.end
-    if flt.country:
-        where.append("country = $country")
-        params["country"] = flt.country
-    if flt.bbox:
-        where.append("lon BETWEEN $min_lon AND $max_lon AND lat BETWEEN $min_lat AND $max_lat")
-        params.update(zip(BBOX, flt.bbox, strict=True))
-    if flt.modality is not None:
-        if not flt.modality:
-            return []
-        where.append("modality IN (SELECT unnest($modality))")
-        params["modality"] = sorted(flt.modality)
-    if flt.event_type:
-        where.append(
-            "(lower(category) = $kind OR lower(plover_type) = $kind "
-            "OR lower(acled_event_type) = $kind OR lower(acled_sub_event_type) = $kind)"
-        )
-        params["kind"] = flt.event_type.casefold()
+    compiled = sql_conditions(flt.conditions())  # the filter's one description
+    if compiled is None:
+        return []
+    where, params = compiled  # positional parameters: values are bound, never formatted
     if leave_out:
-        where.append(f"id NOT {IN_LIST}")
-        params["ids"] = sorted(leave_out)
+        where.append("id NOT IN (SELECT unnest(?))")
+        params.append(sorted(leave_out))
     sql = "SELECT data FROM events"
     if where:
         sql += " WHERE " + " AND ".join(where)

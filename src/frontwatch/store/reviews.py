@@ -109,7 +109,7 @@ class ReviewState(BaseModel):
 
     @property
     def rejected(self) -> bool:
-        return self.status == REJECTED
+        return bool(self.status == REJECTED)
 
 
 @dataclass(frozen=True)
@@ -250,6 +250,34 @@ def _set_plover_type(data: dict[str, Any], value: Any, vocabulary: Vocabulary) -
         data["category"] = vocabulary.plover_categories.get(value, OTHER)
 
 
+def _set_acled_sub_type(data: dict[str, Any], value: Any, vocabulary: Vocabulary) -> None:
+    if data["acled"] is None:
+        raise ReviewProblem("the event has no ACLED event type: set acled.event_type too")
+    kind = data["acled"]["event_type"]
+    if value is not None and value not in vocabulary.acled_types.get(kind, ()):
+        raise ReviewProblem(f"{value!r} is not a sub-event type of {kind!r}")
+    data["acled"]["sub_event_type"] = value
+
+
+def _set_plover_mode(data: dict[str, Any], value: Any, vocabulary: Vocabulary) -> None:
+    if data["plover"] is None:
+        raise ReviewProblem("the event has no PLOVER type: set plover.type too")
+    kind = data["plover"]["type"]
+    if value is not None and value not in vocabulary.plover_modes.get(kind, ()):
+        raise ReviewProblem(f"{value!r} is not a mode of PLOVER type {kind!r}")
+    data["plover"]["mode"] = value
+
+
+def _set_actor_name(data: dict[str, Any], name: str, value: Any) -> None:
+    key = name.partition(".")[0]
+    if value is None:
+        data[key] = None
+    elif data[key] is None:
+        data[key] = dict(text="", span=NO_SPAN, name=_text(value, name))
+    else:
+        data[key]["name"] = _text(value, name)
+
+
 def apply_change(event: Event, name: str, value: Any, vocabulary: Vocabulary) -> Event:
     """``event`` with field ``name`` set to ``value``; :class:`ReviewProblem` if it cannot be.
 
@@ -263,29 +291,13 @@ def apply_change(event: Event, name: str, value: Any, vocabulary: Vocabulary) ->
         case "acled.event_type":
             _set_acled_type(data, value, vocabulary)
         case "acled.sub_event_type":
-            if data["acled"] is None:
-                raise ReviewProblem("the event has no ACLED event type: set acled.event_type too")
-            kind = data["acled"]["event_type"]
-            if value is not None and value not in vocabulary.acled_types.get(kind, ()):
-                raise ReviewProblem(f"{value!r} is not a sub-event type of {kind!r}")
-            data["acled"]["sub_event_type"] = value
+            _set_acled_sub_type(data, value, vocabulary)
         case "plover.type":
             _set_plover_type(data, value, vocabulary)
         case "plover.mode":
-            if data["plover"] is None:
-                raise ReviewProblem("the event has no PLOVER type: set plover.type too")
-            kind = data["plover"]["type"]
-            if value is not None and value not in vocabulary.plover_modes.get(kind, ()):
-                raise ReviewProblem(f"{value!r} is not a mode of PLOVER type {kind!r}")
-            data["plover"]["mode"] = value
+            _set_plover_mode(data, value, vocabulary)
         case "actor1.name" | "actor2.name":
-            key = name.partition(".")[0]
-            if value is None:
-                data[key] = None
-            elif data[key] is None:
-                data[key] = dict(text="", span=NO_SPAN, name=_text(value, name))
-            else:
-                data[key]["name"] = _text(value, name)
+            _set_actor_name(data, name, value)
         case "location":
             data["location"] = _location(data["location"], value)
         case "date.start" | "date.end":

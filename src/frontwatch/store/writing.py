@@ -18,9 +18,10 @@ import duckdb
 from packaging.version import InvalidVersion, Version
 
 from ..about import EXTRACTOR_VERSION
-from ..records import Document, DocumentResult, Event
+from ..records import Document, DocumentResult
 from . import neardup
 from .renames import former_ids
+from .rows import event_row, mention_rows
 from .spool import Spooled
 
 logger = logging.getLogger(__name__)
@@ -88,58 +89,6 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def event_row(event: Event, ord_: int) -> tuple[Any, ...]:
-    date, loc, a1, a2 = event.date, event.location, event.actor1, event.actor2
-    killed = [
-        q.count if q.count is not None else q.low for q in event.quantities if q.kind == "killed"
-    ]
-    known = [k for k in killed if k is not None]
-    fatalities = sum(known) if known else None
-    return (
-        event.id,
-        event.doc_id,
-        ord_,
-        event.model_dump_json(),
-        date.start if date else None,
-        date.end if date else None,
-        date.precision if date else None,
-        loc.country if loc else None,
-        loc.admin1 if loc else None,
-        (loc.name or loc.text) if loc else None,
-        loc.geonameid if loc else None,
-        loc.lat if loc else None,
-        loc.lon if loc else None,
-        loc.precision if loc else None,
-        event.acled.event_type if event.acled else None,
-        event.acled.sub_event_type if event.acled else None,
-        event.plover.type if event.plover else None,
-        event.plover.mode if event.plover else None,
-        event.category,
-        event.modality,
-        event.status,
-        a1.text if a1 else None,
-        a1.name if a1 else None,
-        a1.type if a1 else None,
-        a1.country if a1 else None,
-        a2.text if a2 else None,
-        a2.name if a2 else None,
-        a2.type if a2 else None,
-        a2.country if a2 else None,
-        fatalities,
-        event.historical,
-        event.confidence,
-        event.extractor_version,
-    )
-
-
-def mention_rows(event: Event) -> list[tuple[Any, ...]]:
-    pairs = [(m.trigger, m.evidence) for m in event.mentions] or [(event.trigger, event.evidence)]
-    return [
-        (event.id, event.doc_id, i, t.text, t.span[0], t.span[1], e.text, e.span[0], e.span[1])
-        for i, (t, e) in enumerate(pairs)
-    ]
-
-
 def rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back the open transaction, if any: a COMMIT that failed (a full disk) has already
     ended it, and its error, not "no transaction is active", is the one to report."""
@@ -183,6 +132,20 @@ TABLES: tuple[str, ...] = get_args(Table)
 DOC_TABLES = TABLES[1:]  # keyed by doc_id
 
 
+def _unchanged(doc_id: str, old: tuple[str, str, int], sha: str, version: str) -> bool:
+    """Whether a stored document (``old``: sha256, extractor version, seq) stays as it is:
+    the same text, by the same extractor or a newer one."""
+    old_sha, old_version, _ = old
+    if old_sha != sha:
+        return False
+    if old_version == version:
+        return True
+    if is_older(version, old_version):
+        logger.info("%s: records by extractor %s kept over older %s", doc_id, old_version, version)
+        return True
+    return False
+
+
 def write_batch(con: Con, batch: Sequence[Spooled], *, force: bool, change: int) -> IngestStats:
     """Decide what each document needs, then write the batch with one insert a table.
 
@@ -220,20 +183,10 @@ def write_batch(con: Con, batch: Sequence[Spooled], *, force: bool, change: int)
             next_seq += 1
             stats.new += 1
         else:
-            old_sha, old_version, seq = old
-            if not force and old_sha == sha:
-                if old_version == version:
-                    stats.unchanged += 1
-                    continue
-                if is_older(version, old_version):
-                    logger.info(
-                        "%s: records by extractor %s kept over older %s",
-                        document.id,
-                        old_version,
-                        version,
-                    )
-                    stats.unchanged += 1
-                    continue
+            seq = old[2]
+            if not force and _unchanged(document.id, old, sha, version):
+                stats.unchanged += 1
+                continue
             stats.replaced += 1
         state[document.id] = (sha, version, seq)
         writes[document.id] = _Write(document, result, version, sha, seq)

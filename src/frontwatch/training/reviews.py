@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Errors, FrontwatchError
+from ..lexicon import DATA_DIR
 from ..records import Document, Event
 from ..store.reviews import ReviewState
-from .corpus import DATA, Taxonomy, check_record, load_taxonomy
+from .corpus import Taxonomy, check_record, load_taxonomy
 
-REGIONS_FILE = DATA / "training" / "acled_regions.json"
-LABELS_FILE = DATA / "training" / "review_labels.json"
+REGIONS_FILE = DATA_DIR / "training" / "acled_regions.json"
+LABELS_FILE = DATA_DIR / "training" / "review_labels.json"
 MIN_TEXT = 40
 MAX_TEXT = 700
 NONE = "NONE"
