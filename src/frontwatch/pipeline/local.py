@@ -13,15 +13,16 @@ import hashlib
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import DocumentError, Errors, FrontwatchError
-from ..records import Document, DocumentResult
+from ..records import Document, DocumentResult, Span
 from ..settings import Settings, load_settings
+from .windows import Window, merge_results, plan_windows
 
 if TYPE_CHECKING:
     from ..gazetteer.index import Gazetteer
@@ -54,13 +55,32 @@ def as_document(
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """A document ready for the parse: ``parsed`` is the document itself or, under sentence
-    screening, a copy holding only the kept sentences, whose spans ``offsets`` maps back."""
+class Part:
+    """One text to parse for a document: the document itself, or a copy holding pieces of it
+    (the sentences the relevance screen keeps, a window of a long document) whose spans
+    ``offsets`` maps back; ``window``: the range of the original whose records it keeps
+    (``None``: all)."""
 
-    document: Document
     parsed: Document
     offsets: OffsetMap | None = None
+    window: Window | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document ready for the parse: one part, or several windows of a long document."""
+
+    document: Document
+    parts: tuple[Part, ...]
+
+    @property
+    def parsed(self) -> Document:
+        """The text of the first part (the only one unless the document is long)."""
+        return self.parts[0].parsed
+
+    @property
+    def offsets(self) -> OffsetMap | None:
+        return self.parts[0].offsets
 
 
 def restore(result: DocumentResult, offsets: OffsetMap) -> DocumentResult:
@@ -112,7 +132,11 @@ class LocalExtractor:
         if self._screen is None:
             from ..relevance import RelevanceScreen, load_vocabulary
 
-            self._screen = RelevanceScreen(load_vocabulary(self.nlp))
+            nlp = self.nlp
+            known = None
+            if "fw_places" in nlp.pipe_names:
+                known = nlp.get_pipe("fw_places").gazetteer.known_keys
+            self._screen = RelevanceScreen(load_vocabulary(nlp), known_places=known)
         return self._screen
 
     def relevant(self, document: Document) -> bool:
@@ -121,37 +145,63 @@ class LocalExtractor:
 
     def prepare(self, document: Document) -> Prepared | None:
         """What to parse of ``document`` under the ``relevance`` setting; ``None`` when the
-        screen finds that it cannot hold an event (it is not parsed)."""
+        screen finds that it cannot hold an event (it is not parsed). A document whose parsed
+        text is longer than ``settings.window_chars`` is cut into windows
+        (:mod:`frontwatch.pipeline.windows`)."""
         mode = self.settings.relevance
-        if mode == "off":
-            return Prepared(document, document)
+        text = document.text
+        kept: tuple[Span, ...] | None = None
         if mode == "document":
-            return Prepared(document, document) if self.screen.is_relevant(document.text) else None
-        selection = self.screen.select(document.text)
-        if selection is None:
-            return None
-        if len(selection.kept) == len(selection.sentences):
-            return Prepared(document, document)
+            if not self.screen.is_relevant(text):
+                return None
+        elif mode != "off":
+            screen = self.screen
+            selection = screen.select(text) if mode == "sentence" else screen.select_safe(text)
+            if selection is None:
+                return None
+            if len(selection.kept) < len(selection.sentences):
+                kept = selection.kept
+                logger.debug(
+                    "document %s: %d of %d sentences parsed (%d of %d characters)",
+                    document.id,
+                    len(selection.kept),
+                    len(selection.sentences),
+                    selection.kept_chars,
+                    len(text),
+                )
+        size = self.settings.window_chars
+        if kept is None:
+            if len(text) <= size:
+                return Prepared(document, (Part(document),))
+            from ..relevance import split_sentences
+
+            kept = tuple(split_sentences(text))
         from ..offsets import reduce_text
 
-        text, offsets = reduce_text(document.text, selection.kept)
-        logger.debug(
-            "document %s: %d of %d sentences parsed (%d of %d characters)",
-            document.id,
-            len(selection.kept),
-            len(selection.sentences),
-            len(text),
-            len(document.text),
-        )
-        return Prepared(document, document.model_copy(update={"text": text}), offsets)
+        windows = plan_windows(text, kept, size)
+        parts = []
+        for window in windows:
+            reduced, offsets = reduce_text(text, window.pieces)
+            copy = document.model_copy(update={"text": reduced})
+            parts.append(Part(copy, offsets, window if len(windows) > 1 else None))
+        return Prepared(document, tuple(parts))
 
-    def _finish(self, doc: Doc, prepared: Prepared) -> DocumentResult:
+    def _finish(self, doc: Doc, part: Part) -> DocumentResult:
         from ..assembly import assemble
 
         result = assemble(doc)
-        if prepared.offsets is None:
+        if part.offsets is None:
             return result
-        return restore(result, prepared.offsets)
+        return restore(result, part.offsets)
+
+    def _merge(self, prepared: Prepared, results: list[DocumentResult]) -> DocumentResult:
+        if len(results) == 1:
+            return results[0]
+        windows = [part.window for part in prepared.parts]
+        return merge_results(
+            prepared.document.id,
+            [(w, r) for w, r in zip(windows, results, strict=True) if w is not None],
+        )
 
     def _make_doc(self, document: Document) -> Doc:
         doc = self.nlp.make_doc(document.text)
@@ -180,8 +230,12 @@ class LocalExtractor:
         prepared = self.prepare(document)
         if prepared is None:
             return DocumentResult(doc_id=document.id)
-        doc = self.nlp(self._make_doc(prepared.parsed))
-        return self._finish(doc, prepared)
+        docs = [self._make_doc(part.parsed) for part in prepared.parts]
+        parsed = self.nlp.pipe(docs, batch_size=self.settings.batch_size)
+        results = [
+            self._finish(doc, part) for doc, part in zip(parsed, prepared.parts, strict=True)
+        ]
+        return self._merge(prepared, results)
 
     def extract_many(
         self, items: Iterable[Document | DocumentError]
@@ -192,8 +246,10 @@ class LocalExtractor:
         yields them. Documents are parsed in batches of ``settings.batch_size``.
         """
         # results in input order: ready items (errors, screened-out documents) wait behind the
-        # parsed documents (their Prepared) that precede them
-        queue: deque[DocumentResult | DocumentError | Prepared] = deque()
+        # parsed documents that precede them; a document's parts (windows) come out of the
+        # parse in order, and its result is ready when the last one has
+        queue: deque[DocumentResult | DocumentError | _Pending] = deque()
+        parsing: deque[tuple[_Pending, Part]] = deque()
 
         def docs() -> Iterator[Doc]:
             for item in items:
@@ -202,14 +258,37 @@ class LocalExtractor:
                 elif (prepared := self.prepare(item)) is None:
                     queue.append(DocumentResult(doc_id=item.id))
                 else:
-                    queue.append(prepared)
-                    yield self._make_doc(prepared.parsed)
+                    pending = _Pending(prepared)
+                    queue.append(pending)
+                    for part in prepared.parts:
+                        parsing.append((pending, part))
+                        yield self._make_doc(part.parsed)
 
         for doc in self.nlp.pipe(docs(), batch_size=self.settings.batch_size):
-            while not isinstance(ready := queue.popleft(), Prepared):
+            pending, part = parsing.popleft()
+            pending.results.append(self._finish(doc, part))
+            while queue and (ready := self._ready(queue[0])) is not None:
+                queue.popleft()
                 yield ready
-            yield self._finish(doc, ready)
         while queue:
-            ready = queue.popleft()
-            if not isinstance(ready, Prepared):
+            ready = self._ready(queue.popleft())
+            if ready is not None:
                 yield ready
+
+    def _ready(
+        self, item: DocumentResult | DocumentError | _Pending
+    ) -> DocumentResult | DocumentError | None:
+        """The output for ``item`` of the queue, or ``None`` while parts are being parsed."""
+        if not isinstance(item, _Pending):
+            return item
+        if len(item.results) < len(item.prepared.parts):
+            return None
+        return self._merge(item.prepared, item.results)
+
+
+@dataclass
+class _Pending:
+    """A document being parsed: the results of its parts so far."""
+
+    prepared: Prepared
+    results: list[DocumentResult] = field(default_factory=list)
