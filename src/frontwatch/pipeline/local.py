@@ -135,7 +135,8 @@ class LocalExtractor:
             nlp = self.nlp
             known = None
             if "fw_places" in nlp.pipe_names:
-                known = nlp.get_pipe("fw_places").gazetteer.known_keys
+                places = nlp.get_pipe("fw_places")
+                known = places.gazetteer.known_keys  # type: ignore[attr-defined]
             self._screen = RelevanceScreen(load_vocabulary(nlp), known_places=known)
         return self._screen
 
