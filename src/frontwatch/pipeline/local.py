@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
@@ -246,50 +245,82 @@ class LocalExtractor:
         ``items`` are screened documents and errors, as :func:`frontwatch.ingest.iter_documents`
         yields them. Documents are parsed in batches of ``settings.batch_size``.
         """
-        # results in input order: ready items (errors, screened-out documents) wait behind the
-        # parsed documents that precede them; a document's parts (windows) come out of the
-        # parse in order, and its result is ready when the last one has
-        queue: deque[DocumentResult | DocumentError | _Pending] = deque()
-        parsing: deque[tuple[_Pending, Part]] = deque()
+        # results in input order, a batch of parsed documents at a time: ready items (errors,
+        # screened-out documents) wait behind the parsed documents that precede them; a long
+        # document's parts (windows) are parsed in the same stream and merged when all are done
+        pending: list[DocumentResult | DocumentError | Prepared] = []
+        parts = 0
+        for item in items:
+            if isinstance(item, DocumentError):
+                pending.append(item)
+                continue
+            try:
+                prepared = self.prepare(item)
+            except Exception as err:
+                pending.append(failed(item, err))
+                continue
+            if prepared is None:
+                pending.append(DocumentResult(doc_id=item.id))
+                continue
+            pending.append(prepared)
+            parts += len(prepared.parts)
+            if parts >= self.settings.batch_size:
+                yield from self._run_batch(pending)
+                pending, parts = [], 0
+        yield from self._run_batch(pending)
 
-        def docs() -> Iterator[Doc]:
-            for item in items:
-                if isinstance(item, DocumentError):
-                    queue.append(item)
-                elif (prepared := self.prepare(item)) is None:
-                    queue.append(DocumentResult(doc_id=item.id))
-                else:
-                    pending = _Pending(prepared)
-                    queue.append(pending)
-                    for part in prepared.parts:
-                        parsing.append((pending, part))
-                        yield self._make_doc(part.parsed)
+    def _run_batch(
+        self, pending: list[DocumentResult | DocumentError | Prepared]
+    ) -> Iterator[DocumentResult | DocumentError]:
+        """``pending`` in order, the parts of its prepared documents parsed in one stream; when
+        the stream fails, documents are parsed one by one, and one that fails alone gives E014."""
+        prepared = [p for p in pending if isinstance(p, Prepared)]
+        results: list[DocumentResult | DocumentError] = []
+        if prepared:
+            jobs = [(p, part) for p in prepared for part in p.parts]
+            done: dict[int, list[DocumentResult]] = {id(p): [] for p in prepared}
+            errors: dict[int, DocumentError] = {}
+            try:
+                docs = self.nlp.pipe(
+                    (self._make_doc(part.parsed) for _, part in jobs),
+                    batch_size=self.settings.batch_size,
+                )
+                for doc, (p, part) in zip(docs, jobs, strict=True):
+                    if id(p) in errors:
+                        continue
+                    try:
+                        done[id(p)].append(self._finish(doc, part))
+                    except Exception as err:
+                        errors[id(p)] = failed(p.document, err)
+                results = [errors.get(id(p)) or self._merge_one(p, done[id(p)]) for p in prepared]
+            except Exception:
+                logger.debug("a batch of %s documents failed: one by one", len(prepared))
+                results = [self._extract_one(p) for p in prepared]
+        out = iter(results)
+        for item in pending:
+            yield next(out) if isinstance(item, Prepared) else item
 
-        for doc in self.nlp.pipe(docs(), batch_size=self.settings.batch_size):
-            pending, part = parsing.popleft()
-            pending.results.append(self._finish(doc, part))
-            while queue and (ready := self._ready(queue[0])) is not None:
-                queue.popleft()
-                yield ready
-        while queue:
-            ready = self._ready(queue.popleft())
-            if ready is not None:
-                yield ready
+    def _extract_one(self, prepared: Prepared) -> DocumentResult | DocumentError:
+        try:
+            docs = [self.nlp(self._make_doc(part.parsed)) for part in prepared.parts]
+            results = [self._finish(d, part) for d, part in zip(docs, prepared.parts, strict=True)]
+        except Exception as err:
+            return failed(prepared.document, err)
+        return self._merge_one(prepared, results)
 
-    def _ready(
-        self, item: DocumentResult | DocumentError | _Pending
-    ) -> DocumentResult | DocumentError | None:
-        """The output for ``item`` of the queue, or ``None`` while parts are being parsed."""
-        if not isinstance(item, _Pending):
-            return item
-        if len(item.results) < len(item.prepared.parts):
-            return None
-        return self._merge(item.prepared, item.results)
+    def _merge_one(
+        self, prepared: Prepared, results: list[DocumentResult]
+    ) -> DocumentResult | DocumentError:
+        try:
+            return self._merge(prepared, results)
+        except Exception as err:
+            return failed(prepared.document, err)
 
 
-@dataclass
-class _Pending:
-    """A document being parsed: the results of its parts so far."""
-
-    prepared: Prepared
-    results: list[DocumentResult] = field(default_factory=list)
+def failed(document: Document, err: Exception) -> DocumentError:
+    """E014 for ``document``, which raised ``err`` somewhere in the pipeline (logged with its
+    traceback at debug level)."""
+    logger.debug("document %s failed", document.id, exc_info=err)
+    name = f"{document.id} ({document.path})" if document.path else document.id
+    detail = f"{type(err).__name__}: {err}"
+    return DocumentError(Errors.E014, doc_id=document.id, name=name, detail=detail)
