@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..errors import DocumentError, Errors, FrontwatchError
+from ..dates import parse_date
+from ..errors import DocumentError, Errors
+from ..nlp.segment import split_sentences
+from ..offsets import reduce_text
 from ..records import Document, DocumentResult, Span
 from ..settings import Settings, load_settings
 from .windows import Window, merge_results, plan_windows
@@ -29,16 +32,6 @@ if TYPE_CHECKING:
     from ..relevance import RelevanceScreen
 
 logger = logging.getLogger(__name__)
-
-
-def parse_date(value: str | dt.date | None) -> dt.date | None:
-    """``YYYY-MM-DD`` (or a date) to a date; E009 otherwise."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError as err:
-        raise FrontwatchError(Errors.E009, value=value) from err
 
 
 def as_document(
@@ -173,11 +166,7 @@ class LocalExtractor:
         if kept is None:
             if len(text) <= size:
                 return Prepared(document, (Part(document),))
-            from ..relevance import split_sentences
-
             kept = tuple(split_sentences(text))
-        from ..offsets import reduce_text
-
         windows = plan_windows(text, kept, size)
         parts = []
         for window in windows:
