@@ -16,9 +16,10 @@ DEFAULTS = {
     "batch_size": 16,
     "actor_files": [],
     "gazetteer": "",
-    "relevance": "off",
+    "relevance": "safe",
     "workers": 0,
     "store_wait": 30.0,
+    "window_chars": 10_000,
     "trusted_proxies": [],
 }
 
