@@ -169,6 +169,11 @@ def default_index_path() -> Path:
     return default_home() / INDEX_NAME
 
 
+# candidates come most populous first; a first-level division counts a third of the summed
+# population of its places, as in resolution (docs/geoparsing.md), so that "Cairo" lists the
+# city before the governorate of the same name
+_RANK = "(CASE WHEN p.fcode = 'ADM1' THEN p.population / 3 ELSE p.population END)"
+
 _COLUMNS = (
     "geonameid, name, lat, lon, country, admin1, admin1_name, fclass, fcode, population, "
     "approximate, source"
@@ -256,7 +261,7 @@ class Gazetteer:
         rows = self._query(
             f"SELECT n.prim, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
             "FROM names n JOIN places p ON p.geonameid = n.geonameid WHERE n.key = ? "
-            "ORDER BY p.population DESC LIMIT ?",
+            "ORDER BY " + _RANK + " DESC LIMIT ?",
             (key, limit),
         )
         found = [Candidate(_row_place(r[1:]), True, bool(r[0])) for r in rows]
@@ -266,7 +271,7 @@ class Gazetteer:
                 rows = self._query(
                     f"SELECT n.prim, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))}"
                     " FROM names n JOIN places p ON p.geonameid = n.geonameid WHERE n.fold = ?"
-                    " ORDER BY p.population DESC LIMIT ?",
+                    " ORDER BY " + _RANK + " DESC LIMIT ?",
                     (fk, limit),
                 )
                 found = [Candidate(_row_place(r[1:]), False, bool(r[0])) for r in rows]
