@@ -2,8 +2,8 @@
 
 Pure functions over records, no database: :func:`cluster_events` merges the reports of the same
 real event across documents; :func:`build_situation` derives control of places over time, the
-materiel ledger, displacement, casualties and sources; :func:`to_eval_situation` gives what the
-eval scores.
+materiel ledger, displacement, casualties and sources. What the eval scores of it is in
+:mod:`frontwatch.eval.situation`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .records import (
     SourceRecord,
     ValueSpread,
 )
-from .report import build_situation, format_table, situation_for_eval, to_eval_situation
+from .report import build_situation, format_table
 
 __all__ = [
     "CasualtyRecord",
@@ -39,6 +39,4 @@ __all__ = [
     "build_situation",
     "cluster_events",
     "format_table",
-    "situation_for_eval",
-    "to_eval_situation",
 ]
