@@ -24,7 +24,6 @@ Doc extensions assigned: ``doc._.fw_attributions: list[AttributionMention]`` and
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -39,6 +38,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from frontwatch.errors import Errors, FrontwatchError
+from frontwatch.lexicon import read, words
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_outlet)
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text, entity_of
@@ -58,9 +58,17 @@ _CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
 _ATTACHED_DEPS = frozenset({"ccomp", "parataxis"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _NP_STOP_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
-_AFFILIATION_PREPS = frozenset({"of", "for", "from", "at", "with", "in"})
-_OUTLET_PREPS = frozenset({"to", "with"})
-_QUOTE_CHARS = {"“": "open", "”": "close", '"': "toggle", "«": "open", "»": "close"}
+_AFFILIATION_PREPS = words("attribution", "affiliation_preps")  # "a spokesman for the army"
+_OUTLET_PREPS = words("attribution", "outlet_preps")  # "told Reuters", "spoke with the BBC"
+_SINGULAR_PERSONS = words("attribution", "singular_person_pronouns")
+QuoteRole = Literal["open", "close", "toggle"]
+_QUOTE_CHARS: dict[str, QuoteRole] = {
+    "“": "open",
+    "”": "close",
+    '"': "toggle",
+    "«": "open",
+    "»": "close",
+}
 _QUOTE_RE = re.compile("[" + re.escape("".join(_QUOTE_CHARS)) + "]")
 _PRONOUN_WINDOW = 3  # sentences looked back to resolve "he said"
 
@@ -148,11 +156,7 @@ class AttributionLexicon:
     @classmethod
     def load(cls, path: str | Path | None = None) -> AttributionLexicon:
         path = Path(path) if path else LEXICON_PATH
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise FrontwatchError(Errors.E101, path=str(path), detail=str(err)) from err
-        return cls.from_dict(data, str(path))
+        return cls.from_dict(read(path), str(path))
 
     def canonical(self, name: str) -> str | None:
         """The canonical name of an outlet/organisation alias ("NYT" -> "New York Times")."""
@@ -978,7 +982,7 @@ def _agrees(doc: Doc, pronoun: _Phrase, chars: tuple[int, int]) -> bool:
     if span is None:
         return True
     plural = span.root.tag_ in ("NNS", "NNPS")
-    return not (plural and doc[pronoun.start].lower_ in ("he", "she", "i"))
+    return not (plural and doc[pronoun.start].lower_ in _SINGULAR_PERSONS)
 
 
 def _quote_regions(text: str) -> list[tuple[int, int]]:

@@ -16,7 +16,6 @@ vague counts and bounds are in docs/quantities.md.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,7 +31,10 @@ from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Flag, Quantity, QuantityKind
 
+from ..lexicon import read, words
 from .numbers import (
+    ARTICLES,
+    FRACTIONS,
     NUMBER_WORDS,
     SCALES,
     SMALL_NUMBERS,
@@ -49,6 +51,10 @@ MATERIEL_PATH = LEXICON_DIR / "materiel.json"
 
 PEOPLE_KINDS: frozenset[str] = frozenset({"killed", "injured", "displaced", "detained"})
 SIDE_KINDS: frozenset[str] = frozenset({"distance", "percent"})
+RANGE_CONNECTORS = words("number_words", "range_connectors")  # "5 to 7", "two or three"
+VAGUE_MULTIPLIERS = words("number_words", "vague_multipliers")  # "several hundred"
+DOLLAR_COUNTRIES = words("number_words", "dollar_countries")  # "US$ 5 million"
+COUNTRY_ABBREVIATIONS = words("number_words", "country_abbreviations")
 CONVERSION_TOLERANCE = 0.03
 CLAUSE_DEPS = frozenset(
     {"conj", "ccomp", "advcl", "xcomp", "parataxis", "relcl", "acl", "csubj", "pcomp"}
@@ -118,8 +124,8 @@ class QuantityLexicon:
         cls, kinds_path: Path = KINDS_PATH, materiel_path: Path = MATERIEL_PATH
     ) -> QuantityLexicon:
         """Read the two data files; a broken file raises E101."""
-        kinds = _read_json(kinds_path)
-        materiel = _read_json(materiel_path)
+        kinds = read(kinds_path)
+        materiel = read(materiel_path)
         try:
             return cls.from_data(kinds, materiel)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
@@ -187,16 +193,6 @@ class QuantityLexicon:
             materiel=items,
             version=str(kinds.get("version", "unknown")),
         )
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise FrontwatchError(Errors.E101, path=str(path), detail=str(err)) from err
-    if not isinstance(data, dict):
-        raise FrontwatchError(Errors.E101, path=str(path), detail="expected a JSON object")
-    return data
 
 
 def _opt_float(value: object) -> float | None:
@@ -282,10 +278,8 @@ class NumberFinder:
             [
                 *NUMBER_WORDS,
                 "dozen",
-                "a",
-                "an",
-                "us",
-                "u.s.",
+                *ARTICLES,
+                *DOLLAR_COUNTRIES,
                 *lexicon.currency_symbols,
                 *(phrase.split(" ")[0] for phrase in lexicon.vague),
             ]
@@ -335,7 +329,9 @@ class NumberFinder:
         if token.text.lower() in lex.currency_symbols and j + 1 < len(doc):
             currency = lex.currency_symbols[token.text.lower()]
             j += 1
-        elif token.text.lower() in {"us", "u.s."} and j + 1 < len(doc) and doc[j + 1].text in {"$"}:
+        elif (
+            token.text.lower() in DOLLAR_COUNTRIES and j + 1 < len(doc) and doc[j + 1].text in {"$"}
+        ):
             currency = "USD"
             j += 2
         value_start = j
@@ -343,12 +339,12 @@ class NumberFinder:
         while j < len(doc) and self._number_part(doc, j, words):
             words.append(doc[j].text)
             j += 1
-        while words and words[-1].lower() in {"and", "-", "–", "a", "an"}:
+        while words and (words[-1].lower() in {"and", "-", "–"} or words[-1].lower() in ARTICLES):
             words.pop()
             j -= 1
-        if not words or not any(w.lower() not in {"a", "an", "and", "-", "–"} for w in words):
+        if not words or all(w.lower() in ARTICLES or w.lower() in {"and", "-", "–"} for w in words):
             return None
-        if words[0].lower() in {"a", "an"} and len(words) == 1:
+        if words[0].lower() in ARTICLES and len(words) == 1:
             return None
         value = parse_number_words(words)
         if value is None:
@@ -357,7 +353,7 @@ class NumberFinder:
         count: float | None = value
         low: float | None = None
         high: float | None = None
-        approx = words[0].lower() in {"a", "an"} and words[-1].lower() == "dozen"
+        approx = words[0].lower() in ARTICLES and words[-1].lower() == "dozen"
         # a range: "5 to 7", "5-7", "between 5 and 7", "two or three"
         range_end = self._range_end(doc, j)
         if range_end is not None:
@@ -402,15 +398,15 @@ class NumberFinder:
                 return (last in SMALL_NUMBERS and nxt in SMALL_NUMBERS) or (
                     last == "half" and nxt == "dozen"  # "a half-dozen"
                 )
-            if nxt in {"a", "an"}:  # "two and a half"
+            if nxt in ARTICLES:  # "two and a half"
                 return True
             # "one hundred and fifty", but not "5 and 7" (a range)
             return last in SCALES and nxt in SMALL_NUMBERS
-        if lower in {"a", "an"}:
+        if lower in ARTICLES:
             if j + 1 >= len(doc):
                 return False
             nxt = doc[j + 1].text.lower()
-            return nxt in SCALES or nxt in {"dozen", "half", "quarter"}
+            return nxt in SCALES or nxt == "dozen" or nxt in FRACTIONS
         return False
 
     def _range_end(self, doc: Doc, j: int) -> tuple[float, int] | None:
@@ -418,7 +414,7 @@ class NumberFinder:
         if j + 1 >= len(doc):
             return None
         connector = doc[j].text.lower()
-        if connector not in {"to", "-", "–", "and", "or"}:
+        if connector not in RANGE_CONNECTORS and connector not in {"-", "–"}:
             return None
         if connector == "and" and not any(t.lower_ == "between" for t in doc[max(0, j - 6) : j]):
             return None
@@ -460,7 +456,7 @@ class NumberFinder:
             low, high = lex.vague[phrase]
             # "several hundred": the vague word multiplies a following scale word;
             # a bare vague word still counts ("thousands fled")
-            if nxt is not None and nxt.lower_ in SCALES and phrase in {"several", "a few"}:
+            if nxt is not None and nxt.lower_ in SCALES and phrase in VAGUE_MULTIPLIERS:
                 scale = float(SCALES[nxt.lower_])
                 low = None if low is None else low * scale
                 high = None if high is None else high * scale
@@ -934,7 +930,7 @@ class QuantityRecognizer(BatchedPipe):
 def _is_designation(token: Token) -> bool:
     """A model designation in front of an item: "M198", "PKC", "Apache", "T-72"."""
     text = token.text
-    if token.ent_type_ in {"NORP", "GPE"} or token.lower_ in {"us", "u.s.", "uk"}:
+    if token.ent_type_ in {"NORP", "GPE"} or token.lower_ in COUNTRY_ABBREVIATIONS:
         return False
     if any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text):
         return True

@@ -50,6 +50,12 @@ _FUTURE_AUXILIARIES = frozenset(_RESOLUTION["future_auxiliaries"])
 _UNSCHEDULED = frozenset(_RESOLUTION["unscheduled_future_verbs"])  # future verbs, not schedules
 _AGE_WORDS = frozenset(_NOT_DATES["age_words"])  # "20 years old", "at the age of"
 _AGE_FOLLOWERS = frozenset(_NOT_DATES["age_followers"])
+# the words of a pattern's "which" and "dir" groups, by what they say
+_ANAPHORIC_WHICH = frozenset(_RESOLUTION["anaphoric_which"])  # "the previous day"
+_NEXT_WHICH = frozenset(_RESOLUTION["next_which"])  # "next Monday", "the coming weekend"
+_FORWARD_WHICH = frozenset(_RESOLUTION["forward_which"])  # "over the next three days"
+_PAST_WHICH = frozenset(_RESOLUTION["past_which"])  # "last summer"
+_BACKWARD = frozenset(_RESOLUTION["backward_directions"])  # "two days earlier"
 # A discourse reference interval must lie within this many sentences before the mention.
 CONTEXT_SENTENCES = 2
 # Wider context intervals are too vague to serve as an inferred event date.
@@ -558,7 +564,7 @@ class TimeTagger(BatchedPipe):
             return False  # "the Sunday Times", "April Ryan"
         if cand.pattern == "duration":
             # "the previous day", "the next week" without a number or a preposition: anaphora
-            anaphoric = (g["which"] or "").lower() in ("previous", "preceding", "next", "following")
+            anaphoric = (g["which"] or "").lower() in _ANAPHORIC_WHICH
             return not (anaphoric and not g["n"] and not g["prep"])
         if cand.pattern != "atom":
             return True
@@ -718,7 +724,7 @@ class TimeTagger(BatchedPipe):
         which = (g.get("which") or "").lower()
         if pub is None:
             return _Resolution.unknown("relative")
-        if which in ("next", "coming") or (which != "last" and self._future(mention)):
+        if which in _NEXT_WHICH or (which != "last" and self._future(mention)):
             d = _next_weekday(pub, wd)
         else:
             d = _prev_weekday(pub, wd)
@@ -793,7 +799,7 @@ class TimeTagger(BatchedPipe):
         if pub is None:
             return _Resolution.unknown("relative")
         if unit == "weekend":
-            if which in ("next", "coming") or (which == "this" and self._future(mention)):
+            if which in _NEXT_WHICH or (which == "this" and self._future(mention)):
                 sat = _next_weekday(pub, 5) if pub.weekday() != 5 else pub
             elif which == "this" and pub.weekday() >= 5:
                 sat = pub - dt.timedelta(days=pub.weekday() - 5)
@@ -839,7 +845,7 @@ class TimeTagger(BatchedPipe):
         months = self.lexicon.seasons[g["season"].lower()]
         instances = [_season_instance(y, months) for y in range(pub.year - 2, pub.year + 2)]
         which = g["which"].lower()
-        if which in ("last", "past"):
+        if which in _PAST_WHICH:
             start, end = max(i for i in instances if i[1] < pub)
         elif which == "next":
             start, end = min(i for i in instances if i[0] > pub)
@@ -902,7 +908,7 @@ class TimeTagger(BatchedPipe):
             return _Resolution.unknown("duration")
         unit = self._unit(g["unit"])
         amount = number[1]
-        if g["which"].lower() in ("next", "coming", "following"):
+        if g["which"].lower() in _FORWARD_WHICH:
             return _Resolution(pub, _shift(pub, amount, unit), "range", "duration")
         return _Resolution(_shift(pub, -amount, unit), pub, "range", "duration")
 
@@ -919,7 +925,7 @@ class TimeTagger(BatchedPipe):
         return _Resolution(_shift(pub, -number[1], self._unit(g["unit"])), pub, "range", "duration")
 
     def _r_shift(self, g: _G, mention: TimeMention, pub: _Pub) -> _Resolution:
-        if g["dir"].lower() in ("earlier", "before"):
+        if g["dir"].lower() in _BACKWARD:
             return self._r_ago(g, mention, pub)
         return _Resolution.unknown("relative")
 
@@ -960,7 +966,7 @@ class TimeTagger(BatchedPipe):
             ref = ctx.reference(mention, lambda m: m.precision == "day", before_only=True)
             number = self._number(g["n"])
             if ref is not None and ref.start is not None and number is not None:
-                sign = -1 if g["dir"].lower() in ("earlier", "before") else 1
+                sign = -1 if g["dir"].lower() in _BACKWARD else 1
                 d = _shift(ref.start, sign * number[0], self._unit(g["unit"]))
                 self._set(mention, _Resolution(d, d, "day", "relative"), ref)
 
