@@ -123,8 +123,12 @@ def _trigger(doc: spacy.tokens.Doc, word: str) -> spacy.tokens.Span:
             [("Homs", "literal", 169577), ("Mosul", "literal", 99072)],
         ),
         (
-            "Turkish drones struck a convoy outside Tikrit.",
-            [("Turkish", "demonym", 298795), ("Tikrit", "literal", 90150)],
+            "Turkish drones struck an Iraqi convoy outside Tikrit.",
+            [
+                ("Turkish", "demonym", 298795),
+                ("Iraqi", "demonym", 99237),
+                ("Tikrit", "literal", 90150),
+            ],
         ),
         (
             "Washington said the strike on Baghdad was a mistake.",
@@ -172,7 +176,7 @@ def test_places_relative_phrases(nlp: Language) -> None:
             1,
             True,
         ),
-        ("Turkish drones struck a convoy near Tikrit.", "struck", "Tikrit", 2, True),
+        ("Turkish drones struck an Iraqi convoy near Tikrit.", "struck", "Tikrit", 2, True),
         ("Clashes erupted in Iraq after the vote.", "erupted", "Iraq", 3, True),
         (
             "The army tried to retake the city of Tikrit. Soldiers entered the city on Friday.",
@@ -192,6 +196,15 @@ def test_places_event_location(
     assert loc is not None
     assert (loc.name, loc.precision, loc.approximate) == (name, precision, approximate)
     assert doc.text[loc.span[0] : loc.span[1]] == loc.text
+
+
+def test_places_out_of_focus_small_place_needs_evidence(nlp: Language) -> None:
+    # the document is about Turkey (its drones); a small place of another country is taken
+    # only when the text gives evidence for that country (docs/geoparsing.md)
+    assert _places(nlp, "Turkish drones struck a convoy outside Tikrit.") == [
+        ("Turkish", "demonym", 298795),
+        ("Tikrit", "literal", None),
+    ]
 
 
 def test_places_event_location_never_demonym(nlp: Language) -> None:

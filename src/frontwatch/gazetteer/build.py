@@ -22,7 +22,7 @@ from typing import Any
 
 from .geonames_dump import read_dump
 from .index import Gazetteer, data_fingerprint, default_index_path, is_current
-from .names import name_key, synthetic_id
+from .names import fold_key, name_key, synthetic_id
 from .rows import PlaceRow, keep_alternate_name, write_index
 
 logger = logging.getLogger(__name__)
@@ -308,7 +308,9 @@ def _airports(admin_by_name: dict[tuple[str, str], str]) -> Iterator[PlaceRow]:
                 short = short[len(city) :].strip()
             if short and name_key(short) != name_key(city) and len(short) > 3:
                 names.append(f"{short} airport")
-                if len(short.split()) == 1:
+                # "Heathrow" alone names the airport; "Hodeidah" (of "Hodeidah International
+                # Airport" in the city of Al Hudaydah) is the city's name spelled another way
+                if len(short.split()) == 1 and fold_key(short) != fold_key(city):
                     names.append(short)
         # population marks commercial airports: 2 international, 1 with an IATA code
         major = (2 if "international" in name.lower() else 1) if a.get("iata") else 0

@@ -198,6 +198,35 @@ class Gazetteer:
         self._cache[cache_key] = result
         return result
 
+    def lookup_fold(self, name: str, limit: int = 50) -> list[Candidate]:
+        """Places whose transliteration key is that of ``name``, whatever the normalised key
+        finds ("Hodeidah": the city Al Hudaydah, besides the airport called Hodeidah); all
+        ``exact=False`` unless their normalised key is ``name``'s too. Callers keep those in
+        the document's focus (docs/geoparsing.md)."""
+        key, fk = name_key(name), fold_key(name)
+        if not fk or len(fk.replace(" ", "")) < 3:
+            return []
+        cache_key = f"{key}|#fold|{limit}"
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        rows = self._query(
+            f"SELECT n.prim, n.key, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))}"
+            " FROM names n JOIN places p ON p.geonameid = n.geonameid WHERE n.fold = ?"
+            " ORDER BY " + _RANK + " DESC LIMIT ?",
+            (fk, limit),
+        )
+        merged: dict[int, Candidate] = {}
+        for r in rows:
+            cand = Candidate(_row_place(r[2:]), str(r[1]) == key, bool(r[0]))
+            prev = merged.get(cand.place.geonameid)
+            if prev is None or (cand.exact, cand.primary) > (prev.exact, prev.primary):
+                merged[cand.place.geonameid] = cand
+        result = list(merged.values())
+        if len(self._cache) > 20000:
+            self._cache.clear()
+        self._cache[cache_key] = result
+        return result
+
     def known_keys(self, keys: list[str]) -> set[str]:
         """Which of these normalised keys name some place (one query for a whole document)."""
         wanted = set(k for k in keys if k)

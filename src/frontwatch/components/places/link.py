@@ -58,8 +58,8 @@ def _location(m: PlaceMention, near: bool = False) -> Location:
     assert p is not None
     if p.is_area:
         precision: Literal[1, 2, 3] = 3
-    elif m.relation or m.feature or near or m.fallback:
-        precision = 2  # also a district placed at the place it is part of
+    elif m.relation or m.feature or near or m.fallback or p.feature_code.startswith("ADM"):
+        precision = 2  # also a district, or a place located at the district around it
     else:
         precision = 1
     return Location(
@@ -79,13 +79,19 @@ def _location(m: PlaceMention, near: bool = False) -> Location:
 
 def _literal(doc: Doc) -> list[PlaceMention]:
     """Literal resolved mentions; a name with no reading of its own that only took the
-    document's division ("Falcon Street" -> Ontario) is no event location."""
+    document's division ("Falcon Street" -> Ontario) is no event location, unless the text
+    names the unit around it ("al-Bara in the Ariha district") or calls it a settlement ("the
+    village of X")."""
     return [
         m
         for m in _mentions(doc)
         if m.role == "literal"
         and m.place is not None
-        and not (m.fallback and not m.county and m.district_of is None and not m.candidates)
+        and (
+            not (m.fallback and not m.county and m.district_of is None and not m.candidates)
+            or m.unit_level == "named"
+            or (m.unit_level is not None and m.settlement)
+        )
     ]
 
 

@@ -56,6 +56,15 @@ FEATURE_WORDS: dict[str, str] = table("place_words", "feature_words")
 _SHORT_NAMES = frozenset({"US", "UK", "U.S.", "U.K.", "UAE", "DRC", "CAR"})
 
 
+# "the village of X", "X village": a head noun that says the name is a settlement's
+_SETTLEMENT_WORDS = words("place_words", "settlement_words")
+
+
+# words that alone name no place ("Centre", "Southern District"): such a division is taken only
+# with a division word after it, or inside the document's focus
+_GENERIC_WORDS = words("place_words", "generic_place_words")
+
+
 _ARTICLE_WORDS = words("place_words", "transliterated_articles")
 
 
@@ -196,6 +205,11 @@ class PlaceMention:
     fallback: bool = False  # resolved to the document's division for want of a candidate
     # "Cairo's Abbasiya district": the place the district is part of
     district_of: PlaceMention | None = field(default=None, repr=False)
+    # a place the gazetteer lacks, located at the unit the text names around it ("al-Bara in
+    # the Ariha district"), or at the document's division or country (docs/geoparsing.md)
+    unit: PlaceMention | None = field(default=None, repr=False)
+    unit_level: Literal["named", "division", "country"] | None = None
+    settlement: bool = False  # "the village of X", "X village": the text says it is a place
 
     @property
     def approximate(self) -> bool:
