@@ -121,12 +121,16 @@ def document_focus(
             focus.countries[top.country] += NAMED
             continue
         divisions = [c.place for c in exact if c.place.is_admin1 and c.place.country]
+        if not divisions and (m.admin_phrase or m.feature):  # "Yagha province", "X district"
+            divisions = [
+                c.place for c in exact if c.place.feature_code == "ADM2" and c.place.country
+            ]
         parenthesised = _in_parentheses(doc, m)
-        named_division = m.admin_phrase or parenthesised or top.is_admin1
+        named_division = m.admin_phrase or parenthesised or top.is_admin1 or bool(m.feature)
         if divisions and (
             named_division or (len(_countries_of(exact)) == 1 and len(divisions) == 1)
         ):
-            d = top if top.is_admin1 else divisions[0]
+            d = top if top in divisions else divisions[0]
             assert d.country is not None
             if d.admin1 is not None:
                 focus.divisions[(d.country, d.admin1)] += DIVISION

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
+from frontwatch.gazetteer.names import ARTICLES
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
 from frontwatch.nlp.extensions import doc_text
 
@@ -162,8 +163,11 @@ class PlaceResolution:
         for idx, m in enumerate(mentions):
             if m.role == "demonym" or m.venue:
                 continue
+            bare = _article_free(m.text)
             kept = []
             for c in m.candidates:
+                if not c.exact and bare and bare == _article_free(c.place.name):
+                    c = Candidate(c.place, True, c.primary)  # "Qamishli": "Al Qamishli"
                 p = c.place
                 inside = focus.holds(p)
                 if not c.exact and not inside:
@@ -485,6 +489,11 @@ class _Context:
         if own is None:
             return self.countries, self.admins
         return self.countries - own[0], self.admins - own[1]
+
+
+def _article_free(name: str) -> str:
+    """The name key without Arabic articles: "Al Qamishli" and "Qamishli" are one name."""
+    return " ".join(t for t in name_key(name).split() if t not in ARTICLES)
 
 
 def _generic(name: str) -> bool:
