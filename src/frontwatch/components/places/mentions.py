@@ -60,6 +60,10 @@ _SHORT_NAMES = frozenset({"US", "UK", "U.S.", "U.K.", "UAE", "DRC", "CAR"})
 _SETTLEMENT_WORDS = words("place_words", "settlement_words")
 
 
+# "in X", "near X", "the village of X": a name in the place of a place
+_LOCATIVE_PREPS = words("place_words", "locative_preps")
+
+
 # words that alone name no place ("Centre", "Southern District"): such a division is taken only
 # with a division word after it, or inside the document's focus
 _GENERIC_WORDS = words("place_words", "generic_place_words")

@@ -15,6 +15,7 @@ from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers f
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.records import PlaceRole
 
+from .focus import Focus, document_focus
 from .mentions import (
     _ADMIN_WORDS,
     _AIRPORT_WORDS,
@@ -29,6 +30,7 @@ from .mentions import (
     _GRAM_CONTINUATIONS,
     _INDEFINITE_ARTICLES,
     _LEADING_ARTICLES,
+    _LOCATIVE_PREPS,
     _MAX_NGRAM,
     _METONYM_HEADS,
     _NEAR_OF_WORDS,
@@ -37,6 +39,7 @@ from .mentions import (
     _QUALIFIERS,
     _RELATIVE_PREPS,
     _SAINT_WORDS,
+    _SETTLEMENT_WORDS,
     _SHORT_NAMES,
     _STRONG_POP,
     _TOWN_WORDS,
@@ -132,10 +135,12 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         self._gazetteer_matches(doc, gz, words, matched, spans, place_texts, state)
         self._entity_places(doc, gz, words, spans, state)
         self._untagged_demonyms(doc, words, state)
+        focus = document_focus(doc, state.found, self.demonyms, self._country_named)
         self._deferred_places(state, place_texts)
         self._conjunct_places(doc, state)
         self._bare_counties(doc, gz, words, state)
         self._places_in_divisions(state)
+        self._places_in_focus(doc, state, focus)
         found, taken = state.found, state.taken
         found.sort(key=lambda m: m.start)
         if self._districts(doc, found, taken, words):
@@ -144,6 +149,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             if m.role == "literal":
                 self._phrases(doc, m)
                 m.role = self._role(doc, m)
+                m.settlement = m.settlement or _settlement(doc, m)
         self._resolve(doc, found, words.text)
         return found
 
@@ -289,6 +295,10 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             while not cands and k < e - 1 and doc[k].lower_ in _QUALIFIERS:
                 k += 1  # "Far North Queensland" -> Queensland
                 cands = self._filter_fold(doc[k:e].text, gz.lookup(doc[k:e].text))
+            if not cands and e - s > 1 and doc[e - 1].lower_ in _SETTLEMENT_WORDS:
+                cands = self._filter_fold(doc[s : e - 1].text, gz.lookup(doc[s : e - 1].text))
+                if cands:  # "Ma'rib city" -> Ma'rib
+                    e -= 1
             county = False
             if not cands and e - s > 1 and doc[e - 1].lower_ in _ADMIN_WORDS:
                 name = doc[s : e - 1].text  # "Guangxi province" -> Guangxi (+ admin phrase)
@@ -376,6 +386,21 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             m.county = True
             taken.update(range(s, i + 1))
             found.append(m)
+
+    def _places_in_focus(self, doc: Doc, state: _Found, focus: Focus) -> None:
+        """Names the model missed or gave to persons or organisations, in the place of a place
+        ("in Axum", "the town of Palmyra", "Balyun village"), with an exact reading in a
+        country of the document's focus (docs/geoparsing.md)."""
+        if not focus:
+            return
+        for m in [*state.deferred, *state.weak]:
+            if any(i in state.taken for i in range(m.start, m.end)):
+                continue
+            inside = [c for c in m.candidates if c.exact and focus.holds(c.place)]
+            if inside and _locative(doc, m):
+                m.settlement = m.settlement or _settlement(doc, m)
+                state.taken.update(range(m.start, m.end))
+                state.found.append(m)
 
     def _places_in_divisions(self, state: _Found) -> None:
         """Small places kept inside a division the document names."""
@@ -682,6 +707,34 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             if e - s >= 2 and not (out and out[-1][1] > s):
                 out.append((s, e))
         return out
+
+
+def _locative(doc: Doc, m: PlaceMention) -> bool:
+    """The mention stands where a place stands: the object of a locative preposition ("in
+    Axum", "near Djibo"), or named by a settlement word ("the town of Palmyra", "Balyun
+    village")."""
+    root = doc[m.start : m.end].root
+    if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
+        return True
+    return _settlement(doc, m)
+
+
+def _settlement(doc: Doc, m: PlaceMention) -> bool:
+    """ "the village of X", "X village", "X, a town": a settlement word names it."""
+    if (
+        m.start >= 2
+        and doc[m.start - 1].lower_ == "of"
+        and doc[m.start - 2].lower_ in (_SETTLEMENT_WORDS)
+    ):
+        return True
+    if m.end < len(doc) and doc[m.end].lower_ in _SETTLEMENT_WORDS:
+        return True
+    return (
+        m.end + 2 < len(doc)
+        and doc[m.end].text == ","
+        and doc[m.end + 1].lower_ in _INDEFINITE_ARTICLES
+        and doc[m.end + 2].lower_ in _SETTLEMENT_WORDS
+    )
 
 
 @Language.factory(
