@@ -136,6 +136,7 @@ class Gazetteer:
         # the index is read-only: which keys name a place, and country rows, are remembered
         self._known: dict[str, bool] = {}
         self._countries: dict[str, Place] = {}
+        self._divisions: dict[str, list[Place]] = {}
 
     @classmethod
     def open(cls, path: Path | None = None) -> Gazetteer:
@@ -276,6 +277,17 @@ class Gazetteer:
         if not rows:
             raise KeyError(f"{country}.{code}")
         return _row_place(rows[0])
+
+    def divisions(self, country: str) -> list[Place]:
+        """The first-level division rows of a country (remembered: the index is read-only)."""
+        cached = self._divisions.get(country)
+        if cached is None:
+            rows = self._query(
+                f"SELECT {_COLUMNS} FROM places WHERE country = ? AND fcode = 'ADM1'",
+                (country.upper(),),
+            )
+            cached = self._divisions[country] = [_row_place(r) for r in rows]
+        return cached
 
     def admin1_name(self, country: str | None, code: str | None) -> str | None:
         if not country or not code:

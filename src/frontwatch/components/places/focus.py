@@ -50,6 +50,10 @@ class Focus:
         lie in none)."""
         return place.country is not None and self.countries[place.country] >= MIN_WEIGHT
 
+    def members(self) -> list[str]:
+        """The focus countries."""
+        return [cc for cc, w in self.countries.items() if w >= MIN_WEIGHT]
+
     def holds_division(self, place: Place) -> bool:
         return (
             place.country is not None

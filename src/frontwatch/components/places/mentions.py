@@ -62,6 +62,7 @@ _SETTLEMENT_WORDS = words("place_words", "settlement_words")
 
 # "in X", "near X", "the village of X": a name in the place of a place
 _LOCATIVE_PREPS = words("place_words", "locative_preps")
+_LOCATIVE_VERBS = words("place_words", "locative_verbs")  # "entered Timbuktu"
 
 
 # words that alone name no place ("Centre", "Southern District"): such a division is taken only

@@ -31,6 +31,7 @@ from .mentions import (
     _INDEFINITE_ARTICLES,
     _LEADING_ARTICLES,
     _LOCATIVE_PREPS,
+    _LOCATIVE_VERBS,
     _MAX_NGRAM,
     _METONYM_HEADS,
     _NEAR_OF_WORDS,
@@ -396,7 +397,11 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         for m in [*state.deferred, *state.weak]:
             if any(i in state.taken for i in range(m.start, m.end)):
                 continue
-            inside = [c for c in m.candidates if c.exact and focus.holds(c.place)]
+            inside = [
+                c
+                for c in m.candidates
+                if c.exact and (focus.holds(c.place) or self._near_focus(c.place, focus))
+            ]
             if inside and _locative(doc, m):
                 m.settlement = m.settlement or _settlement(doc, m)
                 state.taken.update(range(m.start, m.end))
@@ -711,11 +716,14 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
 
 def _locative(doc: Doc, m: PlaceMention) -> bool:
     """The mention stands where a place stands: the object of a locative preposition ("in
-    Axum", "near Djibo"), or named by a settlement word ("the town of Palmyra", "Balyun
+    Axum", "near Djibo") or of a verb of taking or striking a place ("entered Timbuktu"), or
+    named by a settlement word ("the town of Palmyra", "Balyun
     village")."""
     root = doc[m.start : m.end].root
     if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
         return True
+    if root.dep_ == "dobj" and root.head.lemma_.lower() in _LOCATIVE_VERBS:
+        return True  # "entered Timbuktu", "shelled Avdiivka"
     return _settlement(doc, m)
 
 

@@ -37,6 +37,9 @@ from .mentions import (
 )
 
 FOCUS_COUNTRY = 1.0  # a reading in a country of the document's focus (docs/geoparsing.md)
+#: A reading outside the focus but this close to a division of a focus country is no far-off
+#: guess ("Djibo" in Burkina Faso, in a note about JNIM, a Malian group)
+FOCUS_REACH_KM = 400.0
 
 
 class PlaceResolution:
@@ -178,6 +181,7 @@ class PlaceResolution:
                     and not well_known(c)
                     and not m.county
                     and (idx, p.geonameid) not in near
+                    and not self._near_focus(p, focus)
                 ):
                     continue
                 if p.feature_class == "A" and _generic(p.name) and not (inside or m.admin_phrase):
@@ -194,6 +198,14 @@ class PlaceResolution:
                     ):
                         kept.append(c)
             m.candidates = kept
+
+    def _near_focus(self, place: Place, focus: Focus) -> bool:
+        """Within ``FOCUS_REACH_KM`` of a first-level division of a focus country."""
+        for country in focus.members():
+            for d in self.gazetteer.divisions(country):
+                if _km(place.lat, place.lon, d.lat, d.lon) <= FOCUS_REACH_KM:
+                    return True
+        return False
 
     def _unit_fallback(self, doc: Doc, mentions: list[PlaceMention], focus: Focus) -> None:
         """A place with no reading of its own is located at the smallest unit the text names
