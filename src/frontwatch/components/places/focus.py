@@ -130,7 +130,12 @@ def document_focus(
                 c.place for c in exact if c.place.feature_code == "ADM2" and c.place.country
             ]
         parenthesised = _in_parentheses(doc, m)
-        named_division = m.admin_phrase or parenthesised or top.is_admin1 or bool(m.feature)
+        # a division that is the name's main reading ("Queensland"), not one beside a city of
+        # about its size ("Gaza": the Palestinian city and the Mozambican province)
+        dominant = top.is_admin1 and all(
+            c.place is top or c.place.population * 3 < top.population // 3 for c in exact
+        )
+        named_division = m.admin_phrase or parenthesised or dominant or bool(m.feature)
         if divisions and (
             named_division or (len(_countries_of(exact)) == 1 and len(divisions) == 1)
         ):
@@ -164,7 +169,7 @@ def document_focus(
                 if p.is_admin1 and p.admin1 is not None:
                     focus.divisions[(p.country, p.admin1)] += DIVISION
                 break
-    for actor in _actors(doc):
+    for actor in _actors(doc, mentions):
         focus.countries[actor] += ACTOR
     outlet = doc._.fw_outlet if Doc.has_extension("fw_outlet") else None
     if outlet:
@@ -178,13 +183,16 @@ def document_focus(
     return focus
 
 
-def _actors(doc: Doc) -> list[str]:
+def _actors(doc: Doc, mentions: list[PlaceMention]) -> list[str]:
     """Countries of the document's actors that the actor dictionary names, written as names
-    (capitalised)."""
+    (capitalised), and not a place name standing for a government ("Tripoli")."""
     if not Doc.has_extension("fw_actors"):
         return []
+    places = {i for m in mentions for i in range(m.start, m.end)}
     out: list[str] = []
     for mention in doc._.fw_actors or []:
+        if getattr(mention, "is_place_like", False) or getattr(mention, "root", -1) in places:
+            continue  # "Tripoli" as the Libyan government: the place decides, not the actor
         actor = getattr(mention, "actor", None)
         if actor is None or not actor.name or not actor.country or not actor.text[:1].isupper():
             continue  # a name, not a common word ("male" is no Male)

@@ -40,6 +40,7 @@ FOCUS_COUNTRY = 1.0  # a reading in a country of the document's focus (docs/geop
 #: A reading outside the focus but this close to a division of a focus country is no far-off
 #: guess ("Djibo" in Burkina Faso, in a note about JNIM, a Malian group)
 FOCUS_REACH_KM = 400.0
+NEAR_FOCUS = 0.8  # a reading within that reach
 
 
 class PlaceResolution:
@@ -332,6 +333,15 @@ class PlaceResolution:
                 for c in m.candidates
                 if _km(c.place.lat, c.place.lon, op.lat, op.lon) <= DISTRICT_KM
             ]
+            reverse = [  # "the Riyadh neighbourhood of Khartoum": the first is the district
+                c
+                for c in owner.candidates
+                if m.place is not None
+                and _km(c.place.lat, c.place.lon, m.place.lat, m.place.lon) <= DISTRICT_KM
+            ]
+            if not near and reverse and m.place is not None:
+                owner.place, owner.score, m.district_of = reverse[0].place, 0.7, None
+                continue
             m.place, m.score, m.fallback = (near[0].place, 0.7, False) if near else (op, 0.5, True)
         town_counts = Counter(
             m.place.geonameid
@@ -470,6 +480,8 @@ class PlaceResolution:
             s += 2.0  # "Churchill, Man.": the division that has a Churchill
         if focus is not None and focus.holds(p):
             s += FOCUS_COUNTRY  # the divisions named count through ``admins`` already
+        elif focus and not p.is_area and self._near_focus(p, focus):
+            s += NEAR_FOCUS  # "Gaya, a town on the Benin border": Niger's, not India's
         return s
 
 
