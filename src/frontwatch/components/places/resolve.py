@@ -168,6 +168,8 @@ class PlaceResolution:
             if m.role == "demonym" or m.venue:
                 continue
             bare = _article_free(m.text)
+            # with no focus, a small place is taken when its name has readings in one country
+            single = len({c.place.country for c in m.candidates if c.exact}) == 1
             kept = []
             for c in m.candidates:
                 if not c.exact and bare and bare == _article_free(c.place.name):
@@ -177,7 +179,7 @@ class PlaceResolution:
                 if not c.exact and not inside:
                     continue  # no transliteration guesses outside the focus
                 if (
-                    focus
+                    (focus or not single)
                     and not inside
                     and not well_known(c)
                     and not m.county
