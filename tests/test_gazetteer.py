@@ -106,6 +106,11 @@ def test_gazetteer_name_key(name: str, key: str) -> None:
         ("Deir ez-Zor", "Dayr az Zawr"),
         ("Deir ez-Zor", "Deir Ezzor"),
         ("Qamishli", "Kamishli"),
+        ("Nabatiyeh", "Nabatieh"),
+        ("Nabatiya", "An Nabatiyah"),
+        ("Hodeidah", "Al Hudaydah"),
+        ("Hawija", "Al Hawijah"),
+        ("al-Suwaida", "As Suwayda"),
     ],
 )
 def test_gazetteer_fold_key_joins_transliterations(a: str, b: str) -> None:

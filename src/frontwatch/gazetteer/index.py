@@ -205,7 +205,7 @@ class Gazetteer:
         ``exact=False`` unless their normalised key is ``name``'s too. Callers keep those in
         the document's focus (docs/geoparsing.md)."""
         key, fk = name_key(name), fold_key(name)
-        if not fk or len(fk.replace(" ", "")) < 3:
+        if not fk or len(fk.replace(" ", "")) < 2:  # "Hodeidah": "hd"
             return []
         cache_key = f"{key}|#fold|{limit}"
         if cache_key in self._cache:
