@@ -45,6 +45,8 @@ SLICE = [
     _row(98182, "Baghdad", 33.34058, 44.40088, "IQ", "P", "PPLC", 7_200_000, []),
     _row(170794, "Deir ez-Zor", 35.33588, 40.14084, "SY", "P", "PPLA", 242_000, []),
     _row(4140963, "Washington", 38.89511, -77.03637, "US", "P", "PPLC", 690_000, []),
+    _row(-21, "Kesri", 37.1, 40.7, "TR", "P", "PPL", 2_000, []),  # written for the tests
+    _row(-22, "March", 37.2, 40.9, "TR", "P", "PPL", 2_000, []),
     _row(
         -11,
         "Deir ez-Zor Airport",
@@ -205,6 +207,25 @@ def test_places_out_of_focus_small_place_needs_evidence(nlp: Language) -> None:
         ("Turkish", "demonym", 298795),
         ("Tikrit", "literal", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Turkish troops took the centre of Kesri on Friday.", [("Kesri", "literal", -21)]),
+        ("Turkish troops took control of Kesri on Friday.", [("Kesri", "literal", -21)]),
+        ("Turkish officials met the co-founder of Kesri on Friday.", []),
+        ("Turkish drones struck Kesri in March.", [("Kesri", "literal", -21)]),
+        ("Turkish drones struck Kesri on 18 March.", [("Kesri", "literal", -21)]),
+    ],
+)
+def test_places_in_focus_stand_where_a_place_stands(
+    nlp: Language, text: str, places: list[tuple[str, str, int]]
+) -> None:
+    # a name the model did not tag as a place is one in the focus (Turkey) where a place
+    # stands; "of" only after a noun of a place's parts or fate; never a month ("March" is a
+    # Turkish village here)
+    assert _places(nlp, text) == [("Turkish", "demonym", 298795), *places]
 
 
 def test_places_event_location_never_demonym(nlp: Language) -> None:

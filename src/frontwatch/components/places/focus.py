@@ -19,7 +19,14 @@ from spacy.tokens import Doc
 
 from frontwatch.gazetteer.index import Candidate, Place
 
-from .mentions import _DATELINE_END, Demonyms, PlaceMention, _contains, name_key
+from .mentions import (
+    _DATELINE_END,
+    _GENERIC_WORDS,
+    Demonyms,
+    PlaceMention,
+    _contains,
+    name_key,
+)
 
 #: How much each kind of evidence counts for a country (a division gets the same for itself).
 NAMED = 3  # the country is named ("in Syria"), or a dateline names one of its places
@@ -97,6 +104,12 @@ def _countries_of(cands: list[Candidate]) -> set[str]:
     return {c.place.country for c in cands if c.exact and c.place.country}
 
 
+def _generic(name: str) -> bool:
+    """A name made only of generic words ("Centre", "Est", "Southern District")."""
+    words = name_key(name).split()
+    return bool(words) and all(w in _GENERIC_WORDS for w in words)
+
+
 def document_focus(
     doc: Doc,
     mentions: list[PlaceMention],
@@ -124,6 +137,8 @@ def document_focus(
         if top.is_country and top.country:
             focus.countries[top.country] += NAMED
             continue
+        if _generic(m.text) and not m.admin_phrase:
+            continue  # "the Wellcome Trust Centre": no evidence for Burkina Faso's Centre
         divisions = [c.place for c in exact if c.place.is_admin1 and c.place.country]
         if not divisions and (m.admin_phrase or m.feature):  # "Yagha province", "X district"
             divisions = [

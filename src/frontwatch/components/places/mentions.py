@@ -102,6 +102,12 @@ _METONYM_HEADS = words("place_words", "metonym_heads")
 
 
 _NEAR_OF_WORDS = words("place_words", "near_of_words")  # "on the outskirts of X"
+# nouns whose "of" names a place ("the centre of X", "control of X"), and calendar words that
+# are never a place's name ("in March")
+_OF_PLACE_HEADS = words("place_words", "of_place_heads")
+_CALENDAR_WORDS = frozenset(table("time_words", "months")) | frozenset(
+    table("time_words", "weekdays")
+)
 
 
 _RELATIVE_PREPS = words("place_words", "relative_preps")  # "east of X", "76 miles from X"

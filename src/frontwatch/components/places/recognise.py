@@ -21,6 +21,7 @@ from .mentions import (
     _AIRPORT_WORDS,
     _ARTICLE_WORDS,
     _BEARINGS,
+    _CALENDAR_WORDS,
     _COUNTY_WORDS,
     _DANGLING_ENDS,
     _DIST_UNITS,
@@ -37,6 +38,7 @@ from .mentions import (
     _NEAR_OF_WORDS,
     _NEAR_WORDS,
     _NOT_PLACE_STARTS,
+    _OF_PLACE_HEADS,
     _QUALIFIERS,
     _RELATIVE_PREPS,
     _SAINT_WORDS,
@@ -397,6 +399,8 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         for m in [*state.deferred, *state.weak]:
             if any(i in state.taken for i in range(m.start, m.end)):
                 continue
+            if not _whole_name(doc, m):
+                continue
             inside = [
                 c
                 for c in m.candidates
@@ -714,14 +718,48 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         return out
 
 
+def _whole_name(doc: Doc, m: PlaceMention) -> bool:
+    """The mention is a whole name: no month or weekday ("in March") and no word of a longer
+    entity ("on March 24", "Thanksgiving Day", "Wellcome Trust Centre"). A name the model
+    gave a wrong label ("Turbat" as a date) is whole."""
+    if doc[m.start : m.end].text in _CALENDAR_WORDS:
+        return False
+    for tok in doc[m.start : m.end]:
+        if tok.ent_type_:
+            start, end = _entity_of(doc, tok.i)
+            if start < m.start or end > m.end:
+                return False
+    return True
+
+
+def _entity_of(doc: Doc, i: int) -> tuple[int, int]:
+    """The token span of the entity token ``i`` is in, without leading articles."""
+    start = i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    while start < end and doc[start].lower_ in _LEADING_ARTICLES:
+        start += 1
+    return start, end
+
+
 def _locative(doc: Doc, m: PlaceMention) -> bool:
     """The mention stands where a place stands: the object of a locative preposition ("in
-    Axum", "near Djibo") or of a verb of taking or striking a place ("entered Timbuktu"), or
-    named by a settlement word ("the town of Palmyra", "Balyun
-    village")."""
+    Axum", "near Djibo"; "of" only after a bearing or a noun of a place's parts or fate:
+    "north of Mosul", "the centre of Telafer", "control of Lalibela") or of a verb of taking
+    or striking a place ("entered Timbuktu"), or named by a settlement word ("the town of
+    Palmyra", "Balyun village")."""
     root = doc[m.start : m.end].root
     if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
-        return True
+        if root.head.lower_ != "of":
+            return True
+        of = root.head  # the noun "of" hangs on, or the word before it (a parse may hang it
+        # on the verb: "took control of X")
+        for before in {of.head.lower_, doc[of.i - 1].lower_ if of.i > 0 else ""}:
+            if before in _BEARINGS or before in _NEAR_OF_WORDS or before in _OF_PLACE_HEADS:
+                return True
     if root.dep_ == "dobj" and root.head.lemma_.lower() in _LOCATIVE_VERBS:
         return True  # "entered Timbuktu", "shelled Avdiivka"
     return _settlement(doc, m)

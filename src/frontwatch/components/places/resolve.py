@@ -16,10 +16,9 @@ from frontwatch.gazetteer.names import ARTICLES
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
 from frontwatch.nlp.extensions import doc_text
 
-from .focus import Focus, document_focus, well_known
+from .focus import Focus, _generic, document_focus, well_known
 from .mentions import (
     _DATELINE_END,
-    _GENERIC_WORDS,
     _NEIGHBOUR_READINGS,
     _PHONE,
     ADMIN_CONTEXT,
@@ -520,12 +519,6 @@ class _Context:
 def _article_free(name: str) -> str:
     """The name key without Arabic articles: "Al Qamishli" and "Qamishli" are one name."""
     return " ".join(t for t in name_key(name).split() if t not in ARTICLES)
-
-
-def _generic(name: str) -> bool:
-    """A name made only of generic words ("Centre", "Est", "Southern District")."""
-    words = name_key(name).split()
-    return bool(words) and all(w in _GENERIC_WORDS for w in words)
 
 
 def _unit_rank(u: PlaceMention) -> int | None:
