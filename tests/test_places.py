@@ -47,6 +47,7 @@ SLICE = [
     _row(4140963, "Washington", 38.89511, -77.03637, "US", "P", "PPLC", 690_000, []),
     _row(-21, "Kesri", 37.1, 40.7, "TR", "P", "PPL", 2_000, []),  # written for the tests
     _row(-22, "March", 37.2, 40.9, "TR", "P", "PPL", 2_000, []),
+    _row(-23, "Ordu Kesri", 37.0, 40.6, "TR", "A", "ADM2", 0, ["Kesri"], admin1="80"),
     _row(
         -11,
         "Deir ez-Zor Airport",
@@ -226,6 +227,21 @@ def test_places_in_focus_stand_where_a_place_stands(
     # stands; "of" only after a noun of a place's parts or fate; never a month ("March" is a
     # Turkish village here)
     assert _places(nlp, text) == [("Turkish", "demonym", 298795), *places]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # no focus: a name all of whose readings lie in one country, where a place stands
+        ("Insurgents raided Kesri on Friday.", [("Kesri", "literal", -21)]),
+        # a division word after the name, and a division reading: the division
+        ("Gunmen killed two farmers in Kesri district on Friday.", [("Kesri", "literal", -23)]),
+    ],
+)
+def test_places_named_without_focus(
+    nlp: Language, text: str, places: list[tuple[str, str, int]]
+) -> None:
+    assert _places(nlp, text) == places
 
 
 def test_places_event_location_never_demonym(nlp: Language) -> None:

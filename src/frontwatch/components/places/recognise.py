@@ -138,6 +138,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         self._gazetteer_matches(doc, gz, words, matched, spans, place_texts, state)
         self._entity_places(doc, gz, words, spans, state)
         self._untagged_demonyms(doc, words, state)
+        self._named_divisions(doc, state)
         focus = document_focus(doc, state.found, self.demonyms, self._country_named)
         self._deferred_places(state, place_texts)
         self._conjunct_places(doc, state)
@@ -390,22 +391,40 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             taken.update(range(s, i + 1))
             found.append(m)
 
+    def _named_divisions(self, doc: Doc, state: _Found) -> None:
+        """Names the model missed or gave to persons or organisations, followed by a division
+        word and with an exact reading that is a division ("Lahij governorate", "Djugu
+        territory", "the Gao region"): the text says what they are."""
+        for m in [*state.deferred, *state.weak]:
+            if m.end >= len(doc) or any(i in state.taken for i in range(m.start, m.end)):
+                continue
+            word = doc[m.end].lower_
+            if word not in _ADMIN_WORDS and not FEATURE_WORDS.get(word, "").startswith("ADM"):
+                continue
+            divisions = [c for c in m.candidates if c.exact and c.place.feature_class == "A"]
+            if divisions and _whole_name(doc, m):
+                state.taken.update(range(m.start, m.end))
+                state.found.append(m)
+
     def _places_in_focus(self, doc: Doc, state: _Found, focus: Focus) -> None:
         """Names the model missed or gave to persons or organisations, in the place of a place
         ("in Axum", "the town of Palmyra", "Balyun village"), with an exact reading in a
-        country of the document's focus (docs/geoparsing.md)."""
-        if not focus:
-            return
+        country of the document's focus; with no focus, when all their exact readings lie in
+        one country and no article comes before them ("raided Macomia"; docs/geoparsing.md)."""
         for m in [*state.deferred, *state.weak]:
             if any(i in state.taken for i in range(m.start, m.end)):
                 continue
             if not _whole_name(doc, m):
                 continue
-            inside = [
-                c
-                for c in m.candidates
-                if c.exact and (focus.holds(c.place) or self._near_focus(c.place, focus))
-            ]
+            exact = [c for c in m.candidates if c.exact]
+            if focus:
+                inside = [
+                    c for c in exact if focus.holds(c.place) or self._near_focus(c.place, focus)
+                ]
+            elif m.start > 0 and doc[m.start - 1].lower_ in _LEADING_ARTICLES:
+                continue  # "visit The Crescent": a common noun's name, no town's
+            else:
+                inside = exact if len({c.place.country for c in exact}) == 1 else []
             if inside and _locative(doc, m):
                 m.settlement = m.settlement or _settlement(doc, m)
                 state.taken.update(range(m.start, m.end))
