@@ -48,6 +48,9 @@ SLICE = [
     _row(-21, "Kesri", 37.1, 40.7, "TR", "P", "PPL", 2_000, []),  # written for the tests
     _row(-22, "March", 37.2, 40.9, "TR", "P", "PPL", 2_000, []),
     _row(-23, "Ordu Kesri", 37.0, 40.6, "TR", "A", "ADM2", 0, ["Kesri"], admin1="80"),
+    _row(108410, "Riyadh", 24.69, 46.72, "SA", "P", "PPLC", 4_200_000, ["Ar Riyad"]),
+    _row(-24, "Ar Riyad", 35.27, 43.91, "IQ", "P", "PPL", 0, []),
+    _row(1147290, "Mazar-e Sharif", 36.71, 67.11, "AF", "P", "PPLA", 690_000, []),
     _row(
         -11,
         "Deir ez-Zor Airport",
@@ -242,6 +245,21 @@ def test_places_named_without_focus(
     nlp: Language, text: str, places: list[tuple[str, str, int]]
 ) -> None:
     assert _places(nlp, text) == places
+
+
+def test_places_focus_main_name_over_another_name_abroad(nlp: Language) -> None:
+    # "Ar Riyad" is the main name of an Iraqi village and another name of Riyadh: in a note
+    # about Iraq, the village
+    assert _places(nlp, "Gunmen killed three people in Ar Riyad, in Iraq, on Friday.") == [
+        ("Ar Riyad", "literal", -24),
+        ("Iraq", "literal", 99237),
+    ]
+
+
+def test_places_persian_ezafe_in_names(nlp: Language) -> None:
+    assert _places(nlp, "A bomb exploded at a mosque in Mazar-e Sharif on Friday.") == [
+        ("Mazar-e Sharif", "literal", 1147290)
+    ]
 
 
 def test_places_event_location_never_demonym(nlp: Language) -> None:

@@ -169,6 +169,9 @@ class PlaceResolution:
             bare = _article_free(m.text)
             # with no focus, a small place is taken when its name has readings in one country
             single = len({c.place.country for c in m.candidates if c.exact}) == 1
+            # a name that is the main name of a place in the focus: a place elsewhere that has it
+            # only as another name is no reading ("Ar Riyad" in a note about Kirkuk)
+            local = any(c.exact and c.primary and focus.holds(c.place) for c in m.candidates)
             kept = []
             for c in m.candidates:
                 if not c.exact and bare and bare == _article_free(c.place.name):
@@ -187,6 +190,8 @@ class PlaceResolution:
                 ):
                     continue
                 if p.feature_class == "A" and _generic(p.name) and not (inside or m.admin_phrase):
+                    continue
+                if local and not inside and not c.primary and (idx, p.geonameid) not in near:
                     continue
                 kept.append(c)
             if focus and m.role == "literal" and not m.county and m.district_of is None:
