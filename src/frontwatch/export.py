@@ -565,29 +565,41 @@ def _write_geojson(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> N
 # --------------------------------------------------------------------------- Parquet
 
 
+#: Rows inserted at a time into the Parquet export's table, and the memory DuckDB may use for
+#: it (the table lives in a temporary database file and spills there).
+PARQUET_BATCH = 2000
+PARQUET_MEMORY = "256MB"
+
+
 def _write_parquet(items: Iterable[_Item], out: Out, stats: ExportStats) -> None:
     import duckdb
 
-    rows = [flat_row(item) for item in items]
     columns = list(FLAT_COLUMNS)
+    insert = f"INSERT INTO events VALUES ({', '.join('?' for _ in columns)})"
     with tempfile.TemporaryDirectory(prefix="frontwatch-export-") as tmpdir:
         tmp = Path(tmpdir) / "events.parquet"
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(str(Path(tmpdir) / "rows.duckdb"))
         try:
+            con.execute(f"SET memory_limit = '{PARQUET_MEMORY}'")
+            con.execute("SET preserve_insertion_order = true")
             con.execute(
                 "CREATE TABLE events ("
                 + ", ".join(f'"{name}" {kind}' for name, kind in FLAT_COLUMNS.items())
                 + ")"
             )
-            if rows:
-                con.executemany(
-                    f"INSERT INTO events VALUES ({', '.join('?' for _ in columns)})",
-                    [[row[name] for name in columns] for row in rows],
-                )
+            batch: list[list[Any]] = []
+            for item in items:
+                row = flat_row(item)
+                batch.append([row[name] for name in columns])
+                stats.written += 1
+                if len(batch) >= PARQUET_BATCH:
+                    con.executemany(insert, batch)
+                    batch = []
+            if batch:
+                con.executemany(insert, batch)
             con.execute(f"COPY events TO '{_sql_path(tmp)}' (FORMAT parquet)")
         finally:
             con.close()
-        stats.written = len(rows)
         if isinstance(out, str | Path):
             target = Path(out)
             part = target.with_name(target.name + ".part")

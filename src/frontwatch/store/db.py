@@ -35,6 +35,7 @@ from ..filters import EventFilter
 from ..records import Document, DocumentResult, Event, Flag, Source, Toponym
 from . import neardup
 from .lock import WriterLock, read_spool, spool_dir, write_spool
+from .renames import former_ids
 from .schema import SCHEMA_VERSION, SchemaTooNew, current_version, migrate
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,8 @@ def extract_pairs(
 
     for out in extractor.extract_many(feed()):
         if isinstance(out, DocumentError):
+            if out.doc_id is not None and waiting.get(out.doc_id):  # failed in the pipeline
+                waiting[out.doc_id].popleft()
             yield out
             continue
         queue = waiting.get(out.doc_id)
@@ -457,6 +460,7 @@ class Store:
             for doc_id, sha, version, seq in con.execute(sql, ids).fetchall():
                 stored[doc_id] = (sha, version, seq)
         state = dict(stored)
+        renamed = former_ids(con, [document for document, _, _ in batch], stored)
         top = con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()
         next_seq = (top[0] if top else 0) + 1
         writes: dict[str, _Write] = {}
@@ -470,7 +474,10 @@ class Store:
             )
             sha = _sha256(document.text)
             old = state.get(document.id)
-            if old is None:
+            if old is None and document.id in renamed:  # stored under its former id
+                seq = renamed[document.id][2]
+                stats.replaced += 1
+            elif old is None:
                 seq = next_seq
                 next_seq += 1
                 stats.new += 1
@@ -494,7 +501,8 @@ class Store:
             writes[document.id] = _Write(document, result, version, sha, seq)
         if not writes:
             return stats
-        gone = sorted(doc_id for doc_id in writes if doc_id in stored)
+        former = {renamed[i][0]: i for i in writes if i in renamed and i not in stored}
+        gone = sorted({*(doc_id for doc_id in writes if doc_id in stored), *former})
         if gone:
             for table in _DOC_TABLES:  # constant table names, never user input
                 con.execute(f"DELETE FROM {table} WHERE doc_id IN ({_marks(gone)})", gone)
@@ -536,8 +544,13 @@ class Store:
             ("toponyms", toponyms),
         ):
             _insert(con, table, rows)
+        for old_id, new_id in former.items():
+            relink = "UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?"
+            con.execute(relink, [new_id, old_id])
+            if renamed[new_id][1] != writes[new_id].sha:
+                self._relink_copies_of(new_id)
         for doc_id in gone:
-            if stored[doc_id][0] != writes[doc_id].sha:
+            if doc_id in writes and stored[doc_id][0] != writes[doc_id].sha:
                 self._relink_copies_of(doc_id)
         return stats
 
