@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from frontwatch.cli import cli
 from frontwatch.gazetteer import Gazetteer, fold_key, name_key, synthetic_id
+from frontwatch.gazetteer import build as build_module
 from frontwatch.gazetteer.build import PlaceRow, _admin1, _admin2, _centre, _clustered, write_index
 from frontwatch.gazetteer.geonames_dump import read_dump
 from frontwatch.gazetteer.index import INDEX_VERSION, data_fingerprint
@@ -327,3 +331,36 @@ def test_gazetteer_division_ranks_by_a_third_of_its_population(tmp_path: Path) -
     )
     gz = Gazetteer.open(path)
     assert [c.place.feature_code for c in gz.lookup("Cairo")] == ["PPLC", "ADM1"]
+
+
+def test_gazetteer_build_with_country_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `frontwatch gazetteer build --geonames IQ.zip --geonames SY.zip`: two country files in
+    # the official format (written for the tests), indexed beside the bundled data (here
+    # without the bundled towns, to keep the build small)
+    real = build_module._gnc_data()
+    gnc = tmp_path / "gnc"
+    gnc.mkdir()
+    for name in ("countries.json", "continents.json", "us_states.json"):
+        (gnc / name).write_bytes((real / name).read_bytes())
+    (gnc / "cities500.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(build_module, "_gnc_data", lambda: gnc)
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    files = []
+    for cc in ("IQ", "SY"):
+        path = tmp_path / f"{cc}.zip"
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr(f"{cc}.txt", "\n".join(x for x in lines if f"\t{cc}\t" in x) + "\n")
+        files += ["--geonames", str(path)]
+    out = tmp_path / "index.sqlite"
+    result = CliRunner().invoke(cli, ["gazetteer", "build", *files, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    gz = Gazetteer.open(out)
+    # the border post from IQ.zip beside the bundled supplement's crossing (synthetic id)
+    assert [(p.geonameid, p.source) for p in gz.candidates("Trebil") if p.geonameid > 0] == [
+        (9999001, "geonames dump")
+    ]
+    towns = [p.geonameid for p in gz.candidates("Dayr az-Zawr") if p.feature_class == "P"]
+    assert towns == [170794]  # the governorate's row is there too
+    assert [p.geonameid for p in gz.candidates("Mossoul")] == [99072]

@@ -15,7 +15,7 @@ import json
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -354,13 +354,14 @@ def _supplement() -> Iterator[PlaceRow]:
 
 def build_gazetteer(
     out_path: Path | None = None,
-    geonames_dump: Path | None = None,
+    geonames_dump: Path | Sequence[Path] | None = None,
     progress: Progress | None = None,
 ) -> Path:
     """Build the index at ``out_path`` (default: the cache dir) and return its path.
 
     With ``geonames_dump`` (``allCountries.zip``, ``XX.zip`` or a ``.txt`` in the official
-    format), every feature of the dump is added, with its real feature class and code.
+    format, or several: ``[SY.zip, YE.zip]``), every feature of the dumps is added, with its
+    real feature class and code.
     """
     out = Path(out_path) if out_path else default_index_path()
     say = progress or (lambda msg: logger.info("%s", msg))
@@ -376,7 +377,12 @@ def build_gazetteer(
     admin_names = {(str(a.country), str(a.admin1)): a.name for a in admins}
     admin_by_name = {(str(a.country), name_key(a.name)): str(a.admin1) for a in admins}
 
-    dumps = [Path(geonames_dump)] if geonames_dump is not None else []
+    if geonames_dump is None:
+        dumps: list[Path] = []
+    elif isinstance(geonames_dump, (str, Path)):
+        dumps = [Path(geonames_dump)]
+    else:
+        dumps = [Path(d) for d in geonames_dump]
     dumped: set[str] = set()  # countries whose second-level divisions a dump gave
 
     def rows() -> Iterator[PlaceRow]:
@@ -397,7 +403,7 @@ def build_gazetteer(
         say("airports")
         yield from _airports(admin_by_name)
 
-    meta = {"dump": str(geonames_dump or ""), "data": data_fingerprint()}
+    meta = {"dump": " ".join(str(d) for d in dumps), "data": data_fingerprint()}
     count = write_index(out, rows(), meta)
     say(f"wrote {count} places to {out}")
     return out
