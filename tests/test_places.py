@@ -51,6 +51,7 @@ SLICE = [
     _row(108410, "Riyadh", 24.69, 46.72, "SA", "P", "PPLC", 4_200_000, ["Ar Riyad"]),
     _row(-24, "Ar Riyad", 35.27, 43.91, "IQ", "P", "PPL", 0, []),
     _row(1147290, "Mazar-e Sharif", 36.71, 67.11, "AF", "P", "PPLA", 690_000, []),
+    _row(-25, "Dorun", 37.4, 41.2, "TR", "P", "PPL", 3_000, []),
     _row(
         -11,
         "Deir ez-Zor Airport",
@@ -245,6 +246,22 @@ def test_places_named_without_focus(
     nlp: Language, text: str, places: list[tuple[str, str, int]]
 ) -> None:
     assert _places(nlp, text) == places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a village the gazetteer lacks, located at the district named by its main town
+        "Gunmen killed two farmers in Yenikoy, a village of the Dorun district, on Friday.",
+        # the district itself
+        "Gunmen killed two farmers in the Dorun district on Friday.",
+    ],
+)
+def test_places_district_named_by_its_town(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    loc = event_location(doc, _trigger(doc, "killed"))
+    assert loc is not None
+    assert (loc.name, loc.geonameid, loc.precision, loc.approximate) == ("Dorun", None, 2, True)
 
 
 def test_places_focus_main_name_over_another_name_abroad(nlp: Language) -> None:

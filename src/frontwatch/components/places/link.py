@@ -16,10 +16,12 @@ from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Location, Toponym
 
 from .mentions import (
+    _ADMIN_WORDS,
     _ANAPHORA,
     _ANAPHORA_DETERMINERS,
     _ATTACH_SKIP,
     _REPORTING_PREPS,
+    FEATURE_WORDS,
     PlaceMention,
     _covering,
 )
@@ -58,8 +60,16 @@ def _location(m: PlaceMention, near: bool = False) -> Location:
     assert p is not None
     if p.is_area:
         precision: Literal[1, 2, 3] = 3
-    elif m.relation or m.feature or near or m.fallback or p.feature_code.startswith("ADM"):
-        precision = 2  # also a district, or a place located at the district around it
+    elif (
+        m.relation
+        or m.feature
+        or near
+        or m.fallback
+        or p.feature_code.startswith("ADM")
+        or _unit_named(m.text)
+    ):
+        precision = 2  # also a district ("Tuz Khurmatu district" at its town), or a place
+        # located at the district around it
     else:
         precision = 1
     return Location(
@@ -75,6 +85,13 @@ def _location(m: PlaceMention, near: bool = False) -> Location:
         precision=precision,
         approximate=m.approximate or near or precision == 3,
     )
+
+
+def _unit_named(text: str) -> bool:
+    """The mention's own words end with a unit word: "Tuz Khurmatu district"."""
+    words = text.lower().split()
+    last = words[-1] if len(words) > 1 else ""
+    return last in _ADMIN_WORDS or FEATURE_WORDS.get(last, "").startswith("ADM")
 
 
 def _literal(doc: Doc) -> list[PlaceMention]:

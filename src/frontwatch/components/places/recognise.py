@@ -394,14 +394,20 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
     def _named_divisions(self, doc: Doc, state: _Found) -> None:
         """Names the model missed or gave to persons or organisations, followed by a division
         word and with an exact reading that is a division ("Lahij governorate", "Djugu
-        territory", "the Gao region"): the text says what they are."""
+        territory", "the Gao region"), or by a district word and with exact readings in one
+        country ("the Bankass cercle": the district of that town): the text says what they
+        are."""
         for m in [*state.deferred, *state.weak]:
             if m.end >= len(doc) or any(i in state.taken for i in range(m.start, m.end)):
                 continue
             word = doc[m.end].lower_
-            if word not in _ADMIN_WORDS and not FEATURE_WORDS.get(word, "").startswith("ADM"):
+            district = FEATURE_WORDS.get(word, "").startswith("ADM")
+            if word not in _ADMIN_WORDS and not district:
                 continue
-            divisions = [c for c in m.candidates if c.exact and c.place.feature_class == "A"]
+            exact = [c for c in m.candidates if c.exact]
+            divisions = [c for c in exact if c.place.feature_class == "A"]
+            if not divisions and district and len({c.place.country for c in exact}) == 1:
+                divisions = exact  # a district named by its main town: "Bankass cercle"
             if divisions and _whole_name(doc, m):
                 state.taken.update(range(m.start, m.end))
                 state.found.append(m)
