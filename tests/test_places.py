@@ -193,6 +193,8 @@ def test_places_relative_phrases(nlp: Language) -> None:
             False,
         ),
         ("Washington said the bombing of Baghdad had stopped.", "bombing", "Baghdad", 1, False),
+        # a reporting noun as the object of the event: where it happened
+        ("Protesters stormed the ministry in Baghdad on Friday.", "stormed", "Baghdad", 1, False),
     ],
 )
 def test_places_event_location(

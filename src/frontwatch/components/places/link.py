@@ -178,12 +178,20 @@ REPORTING_WORDS = speech_verbs("reporting_place") | words("place_words", "report
 
 def _reporting_place(doc: Doc, mention: PlaceMention) -> bool:
     """Where someone spoke, not where the event happened: "told reporters in Baghdad",
-    "a spokesman in Kabul said", "the ministry in Moscow"."""
+    "a spokesman in Kabul said", "the ministry in Moscow"; not where a reporting noun is the
+    object of another verb ("stormed the foreign ministry in Beirut", "killed an official in
+    Kandahar")."""
     root = doc[mention.start : mention.end].root
     if root.dep_ != "pobj" or root.head.lower_ not in _REPORTING_PREPS:
         return False
     governor = root.head.head
-    return governor.lemma_.lower() in REPORTING_WORDS
+    if governor.lemma_.lower() not in REPORTING_WORDS:
+        return False
+    return not (
+        governor.pos_ in {"NOUN", "PROPN"}
+        and governor.dep_ == "dobj"
+        and governor.head.lemma_.lower() not in REPORTING_WORDS
+    )
 
 
 def event_location(doc: Doc, trigger: Span) -> Location | None:
