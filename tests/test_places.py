@@ -266,6 +266,20 @@ def test_places_district_named_by_its_town(nlp: Language, text: str) -> None:
     assert (loc.name, loc.geonameid, loc.precision, loc.approximate) == ("Dorun", None, 2, True)
 
 
+def test_places_focus_from_a_well_known_town(nlp: Language) -> None:
+    # Baghdad's readings lie in Iraq alone: the note is about Iraq, and a Turkish village of
+    # the same name as the place north of it is a far-off guess; the place is located at
+    # Baghdad, the town the text names around it
+    doc = nlp("Gunmen attacked Kesri, north of Baghdad, on Friday.")
+    assert [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms] == [
+        ("Kesri", 98182),
+        ("Baghdad", 98182),
+    ]
+    loc = event_location(doc, _trigger(doc, "attacked"))
+    assert loc is not None
+    assert (loc.text, loc.name, loc.precision, loc.approximate) == ("Kesri", "Baghdad", 2, True)
+
+
 def test_places_focus_main_name_over_another_name_abroad(nlp: Language) -> None:
     # "Ar Riyad" is the main name of an Iraqi village and another name of Riyadh: in a note
     # about Iraq, the village

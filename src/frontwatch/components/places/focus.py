@@ -35,6 +35,7 @@ ACTOR = 2  # an actor of that country ("the Houthis", "SDF fighters")
 DIVISION = 2  # a division of that country is named ("Idlib province", "(Al Hudaydah)")
 OUTLET = 2  # the outlet's name holds the country or its demonym ("Yemen Monitor")
 SINGLE_COUNTRY = 1  # a name whose exact readings all lie in that country
+WELL_KNOWN_TOWN = 2  # ... and one of them is well known ("Port-au-Prince", "Kabul")
 #: A country or division is in the focus with at least this much evidence: one demonym, actor
 #: or division, or two names whose readings all lie in it.
 MIN_WEIGHT = 2
@@ -163,7 +164,12 @@ def document_focus(
         countries = _countries_of(exact)
         if len(countries) == 1:
             cc = next(iter(countries))
-            weight = NAMED if i == 0 and _dateline(doc, m) else SINGLE_COUNTRY
+            if i == 0 and _dateline(doc, m):
+                weight = NAMED
+            elif any(well_known(c) for c in exact):
+                weight = WELL_KNOWN_TOWN
+            else:
+                weight = SINGLE_COUNTRY
             focus.countries[cc] += weight
             admins = {c.place.admin1 for c in exact if c.place.admin1}
             if len(admins) == 1:
