@@ -52,6 +52,21 @@ SLICE = [
     _row(-24, "Ar Riyad", 35.27, 43.91, "IQ", "P", "PPL", 0, []),
     _row(1147290, "Mazar-e Sharif", 36.71, 67.11, "AF", "P", "PPLA", 690_000, []),
     _row(-25, "Dorun", 37.4, 41.2, "TR", "P", "PPL", 3_000, []),
+    PlaceRow(
+        -26,
+        "Centre",
+        12.3,
+        -1.5,
+        "BF",
+        "03",
+        "Centre",
+        "A",
+        "ADM1",
+        1_500_000,
+        True,
+        "admin1",
+        ["Centre"],
+    ),
     _row(
         -11,
         "Deir ez-Zor Airport",
@@ -264,6 +279,12 @@ def test_places_district_named_by_its_town(nlp: Language, text: str) -> None:
     loc = event_location(doc, _trigger(doc, "killed"))
     assert loc is not None
     assert (loc.name, loc.geonameid, loc.precision, loc.approximate) == ("Dorun", None, 2, True)
+
+
+def test_places_generic_division_name_is_no_evidence(nlp: Language) -> None:
+    # a division named by a generic word ("Centre") is not taken from a name on its own
+    doc = nlp("Researchers at the Wellcome Trust Centre for Mitochondrial Research said so.")
+    assert [m.text for m in doc._.fw_toponyms] == []
 
 
 def test_places_focus_from_a_well_known_town(nlp: Language) -> None:

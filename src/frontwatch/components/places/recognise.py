@@ -15,7 +15,7 @@ from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers f
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.records import PlaceRole
 
-from .focus import Focus, document_focus
+from .focus import Focus, _generic, document_focus
 from .mentions import (
     _ADMIN_WORDS,
     _AIRPORT_WORDS,
@@ -608,6 +608,8 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             p = c.place
             if not c.exact:
                 continue
+            if p.is_admin1 and _generic(p.name):
+                continue  # "the Wellcome Trust Centre": no strength from Burkina's Centre
             if p.is_country or p.is_admin1 or p.source.startswith("supplement"):
                 return True
             if p.feature_code == "AIRP" and len(span) > 1 and span[-1].lower_ in _AIRPORT_WORDS:
@@ -744,11 +746,14 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
 
 
 def _whole_name(doc: Doc, m: PlaceMention) -> bool:
-    """The mention is a whole name: no month or weekday ("in March") and no word of a longer
-    entity ("on March 24", "Thanksgiving Day", "Wellcome Trust Centre"). A name the model
+    """The mention is a whole name: no month or weekday ("in March"), no word of a longer
+    entity ("on March 24", "Thanksgiving Day", "Wellcome Trust Centre") nor the head of a
+    longer name ("Secretary of State"). A name the model
     gave a wrong label ("Turbat" as a date) is whole."""
     if doc[m.start : m.end].text in _CALENDAR_WORDS:
         return False
+    if m.end + 1 < len(doc) and doc[m.end].lower_ == "of" and doc[m.end + 1].text[:1].isupper():
+        return False  # "Secretary of State": the head of a longer name
     for tok in doc[m.start : m.end]:
         if tok.ent_type_:
             start, end = _entity_of(doc, tok.i)
