@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast
 
-from .records import Actor, Document, Event
+from .records import Actor, Document, Event, FlatEvent
 
 if TYPE_CHECKING:
     from .situation.records import EventCluster
@@ -497,43 +497,42 @@ def _write_plover(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> No
 
 def flat_row(item: _Item) -> dict[str, Any]:
     """The event as one flat row (:data:`FLAT_COLUMNS`), for GeoJSON and Parquet."""
-    event = item.event
-    loc, date = event.location, event.date
+    flat = FlatEvent.of(item.event)
     return {
-        "id": event.id,
+        "id": flat.id,
         "cluster": item.cluster,
-        "doc_id": event.doc_id,
-        "date": date.start if date else None,
-        "date_end": date.end if date else None,
-        "date_precision": date.precision if date else None,
-        "category": event.category,
-        "plover_type": event.plover.type if event.plover else None,
-        "plover_mode": event.plover.mode if event.plover else None,
-        "acled_event_type": event.acled.event_type if event.acled else None,
-        "acled_sub_event_type": event.acled.sub_event_type if event.acled else None,
-        "actor1": _actor_name(event.actor1) or None,
-        "actor1_type": event.actor1.type if event.actor1 else None,
-        "actor2": _actor_name(event.actor2) or None,
-        "actor2_type": event.actor2.type if event.actor2 else None,
-        "location": (loc.name or loc.text) if loc else None,
-        "geonameid": loc.geonameid if loc else None,
-        "country": loc.country if loc else None,
-        "admin1": loc.admin1 if loc else None,
-        "latitude": loc.lat if loc else None,
-        "longitude": loc.lon if loc else None,
-        "geo_precision": loc.precision if loc else None,
+        "doc_id": flat.doc_id,
+        "date": flat.date_start,
+        "date_end": flat.date_end,
+        "date_precision": flat.date_precision,
+        "category": flat.category,
+        "plover_type": flat.plover_type,
+        "plover_mode": flat.plover_mode,
+        "acled_event_type": flat.acled_event_type,
+        "acled_sub_event_type": flat.acled_sub_event_type,
+        "actor1": flat.actor1 or None,
+        "actor1_type": flat.actor1_type,
+        "actor2": flat.actor2 or None,
+        "actor2_type": flat.actor2_type,
+        "location": flat.place,
+        "geonameid": flat.geonameid,
+        "country": flat.country,
+        "admin1": flat.admin1,
+        "latitude": flat.latitude,
+        "longitude": flat.longitude,
+        "geo_precision": flat.geo_precision,
         "fatalities": _quantity(item, "killed"),
         "injured": _quantity(item, "injured"),
         "displaced": _quantity(item, "displaced"),
         "detained": _quantity(item, "detained"),
         "sources": item.sources,
         "outlets": "; ".join(item.outlets) or None,
-        "modality": event.modality,
-        "status": event.status,
-        "confidence": event.confidence,
-        "trigger": event.trigger.text,
-        "evidence": event.evidence.text,
-        "extractor_version": event.extractor_version,
+        "modality": flat.modality,
+        "status": flat.status,
+        "confidence": flat.confidence,
+        "trigger": flat.trigger,
+        "evidence": flat.evidence,
+        "extractor_version": flat.extractor_version,
     }
 
 

@@ -20,6 +20,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from ..about import EXTRACTOR_VERSION, __version__
+from ..dates import parse_iso_date
 from ..filters import EventFilter
 from ..filters import parse_bbox as bbox_numbers
 from ..pipeline import as_document
@@ -113,7 +114,7 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
     if not _DATE.fullmatch(value):
         raise _invalid(f"{name}: {value[:40]!r} is not a date (YYYY-MM-DD)")
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError as err:
         raise _invalid(f"{name}: {value!r} is not a valid date ({err})") from err
 

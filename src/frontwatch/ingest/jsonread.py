@@ -83,7 +83,7 @@ def error_detail(err: ValueError | RecursionError) -> str:
     if isinstance(err, JsonLimitError):
         return str(err)
     if isinstance(err, RecursionError):
-        return _depth_error().args[0]
+        return str(_depth_error().args[0])
     return str(err)
 
 

@@ -27,6 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO
 
+from ..dates import parse_timestamp
 from ..errors import DocumentError, Errors
 from ..records import Document
 from ..settings import Settings, load_settings
@@ -387,7 +388,7 @@ class _Prefixed:
 
 
 def _binary_stdin(stdin: TextIO) -> BinaryIO:
-    buffer = getattr(stdin, "buffer", None)
+    buffer: BinaryIO | None = getattr(stdin, "buffer", None)
     if buffer is not None:
         return buffer
     # an in-memory text stream: give back the bytes (undecodable input read with
@@ -550,7 +551,7 @@ def _json_document(
         )
     published = ctx.published
     if obj.get("published") is not None:
-        published = _parse_published(obj["published"])
+        published = parse_timestamp(obj["published"])
         if published is None:
             raise DocumentError(
                 Errors.E011,
@@ -572,19 +573,6 @@ def _json_document(
         path=path,
         **fields,
     )
-
-
-def _parse_published(value: object) -> dt.date | None:
-    """A date from ``YYYY-MM-DD`` or an ISO datetime (its calendar date), else ``None``."""
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-        return dt.datetime.fromisoformat(value).date()
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------- HTML
@@ -715,7 +703,7 @@ def _html_document(html: str, *, doc_id: str, path: str, ctx: _Context) -> Docum
         logger.debug("trafilatura found no main text in %s: stripping tags", path)
         stripped = strip_html(html)
         body, title = stripped.text, title or stripped.title
-    published = _parse_published(meta("date")) or ctx.published
+    published = parse_timestamp(meta("date")) or ctx.published
     return Document(
         id=doc_id,
         text=with_title(title, body),

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..errors import DocumentError, Errors, FrontwatchError
+from ..dates import parse_date
+from ..errors import DocumentError, Errors
 from ..records import Document, DocumentResult
 from ..settings import Settings, load_settings
 
@@ -28,16 +29,6 @@ if TYPE_CHECKING:
     from ..relevance import RelevanceScreen
 
 logger = logging.getLogger(__name__)
-
-
-def parse_date(value: str | dt.date | None) -> dt.date | None:
-    """``YYYY-MM-DD`` (or a date) to a date; E009 otherwise."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError as err:
-        raise FrontwatchError(Errors.E009, value=value) from err
 
 
 def as_document(
