@@ -159,19 +159,7 @@ def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
             named[(cc, code)] = (gid, name, aliases)
     for code, st in states.items():
         named.setdefault(("US", code), (int(st["geonameid"]), str(st["name"]), []))
-    iso_centre: dict[tuple[str, str], tuple[float, float]] = {}
-    for row in _read_tsv("admin1_geonames.tsv"):
-        cc, code, name, iso, alias_text, lat_text, lon_text = (row + [""] * 7)[:7]
-        aliases = [a for a in alias_text.split("|") if a]
-        if not code:  # an ISO subdivision no GeoNames code of the bundled places matched
-            code = iso
-        if lat_text and lon_text:
-            iso_centre[(cc, code)] = (float(lat_text), float(lon_text))
-        prev = named.get((cc, code))
-        if prev is not None:
-            named[(cc, code)] = (prev[0], prev[1], [*prev[2], name, *aliases])
-        else:
-            named[(cc, code)] = (None, name, aliases)
+    iso_centre = _geonames_admin1_names(named)
     rows = []
     for (cc, code), (gid, name, aliases) in named.items():
         members = groups.get((cc, code), [])
@@ -200,6 +188,27 @@ def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
             )
         )
     return rows
+
+
+def _geonames_admin1_names(
+    named: dict[tuple[str, str], tuple[int | None, str, list[str]]],
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Add the names of ``admin1_geonames.tsv`` to ``named`` (after those already there);
+    return the ISO subdivision centres it gives."""
+    iso_centre: dict[tuple[str, str], tuple[float, float]] = {}
+    for row in _read_tsv("admin1_geonames.tsv"):
+        cc, code, name, iso, alias_text, lat_text, lon_text = (row + [""] * 7)[:7]
+        aliases = [a for a in alias_text.split("|") if a]
+        if not code:  # an ISO subdivision no GeoNames code of the bundled places matched
+            code = iso
+        if lat_text and lon_text:
+            iso_centre[(cc, code)] = (float(lat_text), float(lon_text))
+        prev = named.get((cc, code))
+        if prev is not None:
+            named[(cc, code)] = (prev[0], prev[1], [*prev[2], name, *aliases])
+        else:
+            named[(cc, code)] = (None, name, aliases)
+    return iso_centre
 
 
 def _admin2(admin_names: dict[tuple[str, str], str]) -> Iterator[PlaceRow]:

@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc
 
-from frontwatch.gazetteer.index import Candidate, Place
+from frontwatch.gazetteer.index import Candidate, Place, name_key
 
 from .mentions import (
     _DATELINE_END,
@@ -25,7 +25,6 @@ from .mentions import (
     Demonyms,
     PlaceMention,
     _contains,
-    name_key,
 )
 
 #: How much each kind of evidence counts for a country (a division gets the same for itself).
@@ -128,59 +127,79 @@ def document_focus(
             continue
         seen.add(key)
         exact = [c for c in m.candidates if c.exact]
-        if not exact:
-            continue
-        top = exact[0].place
-        if m.role == "demonym":
-            if top.is_country and top.country:
-                focus.countries[top.country] += DEMONYM
-            continue
+        if exact:
+            _mention_evidence(doc, i, m, exact, focus)
+    _containment_evidence(doc, mentions, focus)
+    for actor in _actors(doc, mentions):
+        focus.countries[actor] += ACTOR
+    _outlet_evidence(doc, demonyms, country_named, focus)
+    return focus
+
+
+def _mention_evidence(
+    doc: Doc, i: int, m: PlaceMention, exact: list[Candidate], focus: Focus
+) -> None:
+    """What mention ``i`` (with its exact readings) says of the focus."""
+    top = exact[0].place
+    if m.role == "demonym":
         if top.is_country and top.country:
-            focus.countries[top.country] += NAMED
-            continue
-        if _generic(m.text) and not m.admin_phrase:
-            continue  # "the Wellcome Trust Centre": no evidence for Burkina Faso's Centre
-        divisions = [c.place for c in exact if c.place.is_admin1 and c.place.country]
-        if not divisions and (m.admin_phrase or m.feature):  # "Yagha province", "X district"
-            divisions = [
-                c.place for c in exact if c.place.feature_code == "ADM2" and c.place.country
-            ]
-        parenthesised = _in_parentheses(doc, m)
-        # a division that is the name's main reading ("Queensland"), not one beside a city of
-        # about its size ("Gaza": the Palestinian city and the Mozambican province)
-        dominant = top.is_admin1 and all(
-            c.place is top or c.place.population * 3 < top.population // 3 for c in exact
-        )
-        named_division = m.admin_phrase or parenthesised or dominant or bool(m.feature)
-        if divisions and (
-            named_division or (len(_countries_of(exact)) == 1 and len(divisions) == 1)
-        ):
-            d = top if top in divisions else divisions[0]
-            assert d.country is not None
-            if d.admin1 is not None:
-                focus.divisions[(d.country, d.admin1)] += DIVISION
-            focus.countries[d.country] += DIVISION
-            continue
-        countries = _countries_of(exact)
-        if len(countries) == 1:
-            cc = next(iter(countries))
-            if i == 0 and _dateline(doc, m):
-                weight = NAMED
-            elif any(well_known(c) for c in exact):
-                weight = WELL_KNOWN_TOWN
-            else:
-                weight = SINGLE_COUNTRY
-            focus.countries[cc] += weight
-            admins = {c.place.admin1 for c in exact if c.place.admin1}
-            if len(admins) == 1:
-                focus.divisions[(cc, next(iter(admins)))] += weight
-        elif i == 0 and _dateline(doc, m):
-            # "MOGADISHU, Oct 29 (wire) -": the best-known reading of a dateline's place
-            best = max(exact, key=lambda c: c.place.population)
-            if best.place.country and well_known(best):
-                focus.countries[best.place.country] += NAMED
+            focus.countries[top.country] += DEMONYM
+        return
+    if top.is_country and top.country:
+        focus.countries[top.country] += NAMED
+        return
+    if _generic(m.text) and not m.admin_phrase:
+        return  # "the Wellcome Trust Centre": no evidence for Burkina Faso's Centre
+    if _division_evidence(doc, m, exact, focus):
+        return
+    countries = _countries_of(exact)
+    if len(countries) == 1:
+        cc = next(iter(countries))
+        if i == 0 and _dateline(doc, m):
+            weight = NAMED
+        elif any(well_known(c) for c in exact):
+            weight = WELL_KNOWN_TOWN
+        else:
+            weight = SINGLE_COUNTRY
+        focus.countries[cc] += weight
+        admins = {c.place.admin1 for c in exact if c.place.admin1}
+        if len(admins) == 1:
+            focus.divisions[(cc, next(iter(admins)))] += weight
+    elif i == 0 and _dateline(doc, m):
+        # "MOGADISHU, Oct 29 (wire) -": the best-known reading of a dateline's place
+        best = max(exact, key=lambda c: c.place.population)
+        if best.place.country and well_known(best):
+            focus.countries[best.place.country] += NAMED
+
+
+def _division_evidence(doc: Doc, m: PlaceMention, exact: list[Candidate], focus: Focus) -> bool:
+    """A division named ("Idlib province", "(Al Hudaydah)", "Queensland", "Yagha province"):
+    counted for it and its country; ``False`` when the mention names none."""
+    top = exact[0].place
+    divisions = [c.place for c in exact if c.place.is_admin1 and c.place.country]
+    if not divisions and (m.admin_phrase or m.feature):  # "Yagha province", "X district"
+        divisions = [c.place for c in exact if c.place.feature_code == "ADM2" and c.place.country]
+    if not divisions:
+        return False
+    # a division that is the name's main reading ("Queensland"), not one beside a city of
+    # about its size ("Gaza": the Palestinian city and the Mozambican province)
+    dominant = top.is_admin1 and all(
+        c.place is top or c.place.population * 3 < top.population // 3 for c in exact
+    )
+    named_division = m.admin_phrase or _in_parentheses(doc, m) or dominant or bool(m.feature)
+    if not named_division and not (len(_countries_of(exact)) == 1 and len(divisions) == 1):
+        return False
+    d = top if top in divisions else divisions[0]
+    assert d.country is not None
+    if d.admin1 is not None:
+        focus.divisions[(d.country, d.admin1)] += DIVISION
+    focus.countries[d.country] += DIVISION
+    return True
+
+
+def _containment_evidence(doc: Doc, mentions: list[PlaceMention], focus: Focus) -> None:
+    """ "Churchill, Man.": the division after a comma that holds a reading of the place."""
     for inner, container in pairwise(mentions):
-        # "Churchill, Man.": the division after a comma that holds a reading of the place
         if inner.end >= len(doc) or doc[inner.end].text != "," or container.start != inner.end + 1:
             continue
         for c in container.candidates:
@@ -190,18 +209,25 @@ def document_focus(
                 if p.is_admin1 and p.admin1 is not None:
                     focus.divisions[(p.country, p.admin1)] += DIVISION
                 break
-    for actor in _actors(doc, mentions):
-        focus.countries[actor] += ACTOR
+
+
+def _outlet_evidence(
+    doc: Doc,
+    demonyms: Demonyms,
+    country_named: Callable[[str], str | None] | None,
+    focus: Focus,
+) -> None:
+    """The outlet's name holding a country or its demonym ("Yemen Monitor")."""
     outlet = doc._.fw_outlet if Doc.has_extension("fw_outlet") else None
-    if outlet:
-        for word in str(outlet).replace("-", " ").split():
-            word = word.strip(".,:;()'\"")
-            code = demonyms.countries.get(word)
-            if code is None and country_named is not None and word[:1].isupper():
-                code = country_named(word)
-            if code:
-                focus.countries[code] += OUTLET
-    return focus
+    if not outlet:
+        return
+    for word in str(outlet).replace("-", " ").split():
+        word = word.strip(".,:;()'\"")
+        code = demonyms.countries.get(word)
+        if code is None and country_named is not None and word[:1].isupper():
+            code = country_named(word)
+        if code:
+            focus.countries[code] += OUTLET
 
 
 def _actors(doc: Doc, mentions: list[PlaceMention]) -> list[str]:

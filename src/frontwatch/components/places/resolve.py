@@ -484,11 +484,17 @@ class PlaceResolution:
                     s += 1.0
         if inner is not None and (p.is_country or p.is_admin1) and _contains(p, inner):
             s += 2.0  # "Churchill, Man.": the division that has a Churchill
+        return s + self._focus_bonus(p, focus)
+
+    def _focus_bonus(self, p: Place, focus: Focus | None) -> float:
+        """``FOCUS_COUNTRY`` for a reading in the focus (the divisions named count through the
+        document's ``admins`` already), ``NEAR_FOCUS`` for one within reach of it ("Gaya, a
+        town on the Benin border": Niger's, not India's)."""
         if focus is not None and focus.holds(p):
-            s += FOCUS_COUNTRY  # the divisions named count through ``admins`` already
-        elif focus and not p.is_area and self._near_focus(p, focus):
-            s += NEAR_FOCUS  # "Gaya, a town on the Benin border": Niger's, not India's
-        return s
+            return FOCUS_COUNTRY
+        if focus and not p.is_area and self._near_focus(p, focus):
+            return NEAR_FOCUS
+        return 0.0
 
 
 @dataclass
