@@ -142,6 +142,8 @@ FLAT_COLUMNS: dict[str, str] = {
 }
 
 Out = str | Path | IO[str] | IO[bytes]
+#: One record of the JSON formats (what ``json.dumps(value, ensure_ascii=False)`` writes).
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass
@@ -269,20 +271,19 @@ def _text_output(out: Out) -> Iterator[TextIO]:
 # --------------------------------------------------------------------------- shared values
 
 
-def _quantity(item: _Item, kind: str) -> float | None:
-    """One count of ``kind`` for the event: the cluster's lowest, else the largest stated.
+def _quantities(item: _Item) -> dict[str, float]:
+    """One count of each kind the event has: the cluster's lowest, else the largest stated.
 
     Several quantities of one kind in one event are usually the same count restated (headline
-    and body), so the largest is taken rather than their sum.
+    and body), so the largest is taken rather than their sum (the first of equal ones).
     """
-    if kind in item.spreads:
-        return item.spreads[kind]
-    values = [
-        q.count if q.count is not None else q.low
-        for q in item.event.quantities
-        if q.kind == kind and (q.count is not None or q.low is not None)
-    ]
-    return max((v for v in values if v is not None), default=None)
+    counts: dict[str, float] = {}
+    for q in item.event.quantities:
+        value = q.count if q.count is not None else q.low
+        if value is not None and (q.kind not in counts or value > counts[q.kind]):
+            counts[q.kind] = value
+    counts.update(item.spreads)
+    return counts
 
 
 def _actor_name(actor: Actor | None) -> str:
@@ -375,7 +376,7 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
     date, precision = acled_date(event)
     loc = event.location
     country = _country(loc.country if loc else None)
-    fatalities = _quantity(item, "killed")
+    fatalities = _quantities(item).get("killed")
 
     def number(value: float | None) -> str:
         return "" if value is None else f"{value:g}"
@@ -501,7 +502,7 @@ def _write_plover(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> No
             _skip(stats, "no PLOVER type")
             continue
         out.write(",\n" if stats.written else "\n")
-        out.write(json.dumps(plover_record(item), ensure_ascii=False))
+        out.write(_JSON.encode(plover_record(item)))
         stats.written += 1
     out.write("\n]\n" if stats.written else "]\n")
 
@@ -512,6 +513,7 @@ def _write_plover(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> No
 def flat_row(item: _Item) -> dict[str, Any]:
     """The event as one flat row (:data:`FLAT_COLUMNS`), for GeoJSON and Parquet."""
     flat = FlatEvent.of(item.event)
+    counts = _quantities(item)
     return {
         "id": flat.id,
         "cluster": item.cluster,
@@ -535,10 +537,10 @@ def flat_row(item: _Item) -> dict[str, Any]:
         "latitude": flat.latitude,
         "longitude": flat.longitude,
         "geo_precision": flat.geo_precision,
-        "fatalities": _quantity(item, "killed"),
-        "injured": _quantity(item, "injured"),
-        "displaced": _quantity(item, "displaced"),
-        "detained": _quantity(item, "detained"),
+        "fatalities": counts.get("killed"),
+        "injured": counts.get("injured"),
+        "displaced": counts.get("displaced"),
+        "detained": counts.get("detained"),
         "sources": item.sources,
         "outlets": "; ".join(item.outlets) or None,
         "modality": flat.modality,
@@ -554,6 +556,10 @@ def flat_row(item: _Item) -> dict[str, Any]:
 # --------------------------------------------------------------------------- GeoJSON
 
 
+#: The flat columns holding a date (written as ISO 8601 in GeoJSON).
+_DATE_COLUMNS = tuple(name for name, kind in FLAT_COLUMNS.items() if kind == "DATE")
+
+
 def _write_geojson(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> None:
     out.write('{"type": "FeatureCollection", "features": [')
     for item in items:
@@ -561,9 +567,9 @@ def _write_geojson(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> N
         if loc is None or loc.lat is None or loc.lon is None:
             _skip(stats, "no coordinates")
             continue
-        properties = {
-            k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in flat_row(item).items()
-        }
+        properties = flat_row(item)
+        for name in _DATE_COLUMNS:
+            properties[name] = _iso_date(properties[name])
         feature = {
             "type": "Feature",
             "id": item.event.id,
@@ -571,7 +577,7 @@ def _write_geojson(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> N
             "properties": properties,
         }
         out.write(",\n" if stats.written else "\n")
-        out.write(json.dumps(feature, ensure_ascii=False))
+        out.write(_JSON.encode(feature))
         stats.written += 1
     out.write("\n]}\n" if stats.written else "]}\n")
 

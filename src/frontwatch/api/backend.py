@@ -116,7 +116,7 @@ class Backend:
             delta = self.store.delta(self._seen, self._clusters_at)
         changed = not delta.empty
         if changed:
-            for document, result in delta.pairs:
+            for document, result in delta.rows.pairs():
                 self._docs[document.id] = DocEntry.of(document, result)
             for doc_id in self._docs.keys() - (delta.ids or self._docs.keys()):
                 del self._docs[doc_id]  # stored again under a new id

@@ -109,6 +109,12 @@ def _compact(value: Mapping[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+#: The stamp (cluster id, sources, review as JSON) of an event alone and unreviewed, and the
+#: middle of its summary's JSON that :meth:`EventRecord.summary` replaces for other stamps.
+PLAIN_STAMP: tuple[str | None, int, str] = (None, 1, "null")
+PLAIN_MIDDLE = b'"sources":1,"cluster_id":null,"review":null'
+
+
 @dataclass(eq=False)
 class EventRecord:
     """One event prepared for the index: its JSON, filter columns, summary and aggregates."""
@@ -129,7 +135,8 @@ class EventRecord:
     place: tuple[tuple[int, str], dict[str, Any]] | None  # the key and the fields of a PlaceEntry
     date: dt.date | None
     full: bytes
-    base: dict[str, Any]  # the summary's JSON values, without sources, cluster and review
+    plain: bytes  # the summary's JSON with one source, no cluster and no review
+    cut: int  # where its sources, cluster and review start in it (:data:`PLAIN_MIDDLE`)
     _summary: tuple[tuple[Any, ...], bytes] | None = field(default=None, repr=False)
 
     @classmethod
@@ -197,11 +204,13 @@ class EventRecord:
             status=flat.status,
             historical=flat.historical,
             confidence=flat.confidence,
-            sources=1,
-            cluster_id=None,
+            sources=PLAIN_STAMP[1],
+            cluster_id=PLAIN_STAMP[0],
             review=None,
             evidence=flat.evidence,
         )
+        plain = _compact(summary.model_dump(mode="json"))
+        cut = plain.index(b',"sources":') + 1  # a quote inside a string value is escaped
         return cls(
             id=event.id,
             doc_id=event.doc_id,
@@ -219,17 +228,21 @@ class EventRecord:
             place=place,
             date=date.start if date is not None else None,
             full=event.model_dump_json().encode(),
-            base=summary.model_dump(mode="json"),
+            plain=plain,
+            cut=cut,
         )
 
     def summary(self, info: ClusterInfo | None, review: ReviewState | None) -> bytes:
-        """The summary's JSON with its cluster and review (kept until they change)."""
+        """The summary's JSON with its cluster and review (kept until they change): the plain
+        summary with its middle (:data:`PLAIN_MIDDLE`) replaced."""
         state = review.model_dump(mode="json") if review is not None else None
         stamp = (info.id if info else None, info.sources if info else 1, json.dumps(state))
+        if stamp == PLAIN_STAMP:
+            return self.plain
         if self._summary is None or self._summary[0] != stamp:
-            values = dict(self.base)
-            values.update(sources=stamp[1], cluster_id=stamp[0], review=state)
-            self._summary = (stamp, _compact(values))
+            middle = _compact({"sources": stamp[1], "cluster_id": stamp[0], "review": state})
+            end = self.cut + len(PLAIN_MIDDLE)
+            self._summary = (stamp, self.plain[: self.cut] + middle[1:-1] + self.plain[end:])
         return self._summary[1]
 
 

@@ -484,10 +484,15 @@ class _Outlets(Mapping[str, Document]):
 
     def __init__(self, index: EventIndex) -> None:
         self._documents = index.documents
+        self._made: dict[str, Document] = {}  # for this export: a document has several events
 
     def __getitem__(self, doc_id: str) -> Document:
-        meta = self._documents[doc_id]
-        return Document(id=meta.id, text="", outlet=meta.outlet, published=meta.published)
+        made = self._made.get(doc_id)
+        if made is None:
+            meta = self._documents[doc_id]
+            made = Document(id=meta.id, text="", outlet=meta.outlet, published=meta.published)
+            self._made[doc_id] = made
+        return made
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._documents)

@@ -111,7 +111,7 @@ class Delta:
     one, docs/input.md)."""
 
     changes: int
-    pairs: list[Pair]
+    rows: reading.StoredRows  # the documents written since: records made as they are read
     book: ReviewBook | None
     clusters_at: str | None
     clusters: list[str] | None
@@ -563,12 +563,12 @@ class Store(Reviewing):
             now = reading.changes(con)
             stamp = reading.get_meta(con, "clusters_at")
             if since is not None and now == since and stamp == clusters_at:
-                return Delta(now, [], None, stamp, None, None)
-            pairs = reading.results(con, changed_since=since)
+                return Delta(now, reading.StoredRows([], {}, {}, {}, {}), None, stamp, None, None)
+            rows = reading.stored_rows(con, changed_since=since)
             clusters = reading.cluster_data(con) if stamp != clusters_at or since is None else None
             return Delta(
                 now,
-                pairs,
+                rows,
                 self._book(con),
                 stamp,
                 clusters,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 import duckdb
@@ -69,56 +70,82 @@ def document_versions(con: Con) -> dict[str, str]:
     return {doc_id: version for doc_id, version in rows}
 
 
-def results(con: Con, *, changed_since: int | None = None) -> list[Pair]:
-    """Documents with their stored results, in ingest order; with ``changed_since``, only the
-    documents written by a transaction after that value of the change counter."""
+@dataclass
+class StoredRows:
+    """Documents and their stored results as read from the tables, each record still its JSON
+    or its columns: :meth:`pairs` makes the records one document at a time, letting go of
+    that document's rows as it goes. A reader of a large store so holds compact text, never
+    every record object at once (the API's index, docs/api.md)."""
+
+    documents: list[tuple[Any, ...]]  # document rows, in ingest order
+    events: dict[str, list[str]]  # doc id -> event JSON, in order; the same for the others
+    flags: dict[str, list[tuple[Any, ...]]]
+    sources: dict[str, list[tuple[Any, ...]]]
+    toponyms: dict[str, list[str]]
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def pairs(self) -> Iterator[Pair]:
+        """The (document, result) pairs in ingest order; once: the rows are gone after."""
+        self.documents.reverse()
+        while self.documents:
+            doc = _document(self.documents.pop())
+            result = DocumentResult(
+                doc_id=doc.id,
+                events=[Event.model_validate_json(e) for e in self.events.pop(doc.id, ())],
+                flags=[
+                    Flag(kind=kind, text=text, span=(start, end), message=message)
+                    for kind, text, start, end, message in self.flags.pop(doc.id, ())
+                ],
+                sources=[
+                    Source(name=name, kind=kind, text=text, span=(start, end))
+                    for name, kind, text, start, end in self.sources.pop(doc.id, ())
+                ],
+                toponyms=[Toponym.model_validate_json(t) for t in self.toponyms.pop(doc.id, ())],
+            )
+            yield doc, result
+
+
+def _grouped(rows: Iterable[Sequence[Any]]) -> dict[str, list[Any]]:
+    """doc id (the first column) -> the rest of its rows (one column: the value), in order."""
+    out: dict[str, list[Any]] = defaultdict(list)
+    for doc_id, *rest in rows:
+        out[doc_id].append(rest[0] if len(rest) == 1 else tuple(rest))
+    return out
+
+
+def stored_rows(con: Con, *, changed_since: int | None = None) -> StoredRows:
+    """The rows of the documents and their results, in ingest order; with ``changed_since``,
+    only the documents written by a transaction after that value of the change counter."""
     if changed_since is None:
-        docs = documents(con)
+        rows = con.execute(f"{_DOCUMENT} ORDER BY seq")
         where, params = "", []
     else:
         rows = con.execute(f"{_DOCUMENT} WHERE changed > ? ORDER BY seq", [changed_since])
-        docs = [_document(row) for row in rows.fetchall()]
         where = " WHERE doc_id IN (SELECT id FROM documents WHERE changed > ?)"
         params = [changed_since]
+    docs = rows.fetchall()
     if not docs:
-        return []
-    events: dict[str, list[Event]] = defaultdict(list)
-    for doc_id, data in con.execute(
-        f"SELECT doc_id, data FROM events{where} ORDER BY doc_id, ord", params
-    ).fetchall():
-        events[doc_id].append(Event.model_validate_json(data))
-    flags: dict[str, list[Flag]] = defaultdict(list)
-    for doc_id, kind, text, start, end, message in con.execute(
-        "SELECT doc_id, kind, text, span_start, span_end, message FROM flags"
-        f"{where} ORDER BY doc_id, ord",
-        params,
-    ).fetchall():
-        flags[doc_id].append(Flag(kind=kind, text=text, span=(start, end), message=message))
-    sources: dict[str, list[Source]] = defaultdict(list)
-    for doc_id, name, kind, text, start, end in con.execute(
-        f"SELECT doc_id, name, kind, text, span_start, span_end FROM sources{where} "
-        "ORDER BY doc_id, ord",
-        params,
-    ).fetchall():
-        sources[doc_id].append(Source(name=name, kind=kind, text=text, span=(start, end)))
-    toponyms: dict[str, list[Toponym]] = defaultdict(list)
-    for doc_id, data in con.execute(
-        f"SELECT doc_id, data FROM toponyms{where} ORDER BY doc_id, ord", params
-    ).fetchall():
-        toponyms[doc_id].append(Toponym.model_validate_json(data))
-    return [
-        (
-            doc,
-            DocumentResult(
-                doc_id=doc.id,
-                events=events.get(doc.id, []),
-                flags=flags.get(doc.id, []),
-                sources=sources.get(doc.id, []),
-                toponyms=toponyms.get(doc.id, []),
-            ),
-        )
-        for doc in docs
-    ]
+        return StoredRows([], {}, {}, {}, {})
+
+    def grouped(columns: str, table: str) -> dict[str, list[Any]]:
+        query = f"SELECT doc_id, {columns} FROM {table}{where} ORDER BY doc_id, ord"
+        return _grouped(con.execute(query, params).fetchall())
+
+    return StoredRows(
+        docs,
+        grouped("data", "events"),
+        grouped("kind, text, span_start, span_end, message", "flags"),
+        grouped("name, kind, text, span_start, span_end", "sources"),
+        grouped("data", "toponyms"),
+    )
+
+
+def results(con: Con, *, changed_since: int | None = None) -> list[Pair]:
+    """Documents with their stored results, in ingest order; with ``changed_since``, only the
+    documents written by a transaction after that value of the change counter."""
+    return list(stored_rows(con, changed_since=changed_since).pairs())
 
 
 def duplicates(con: Con) -> dict[str, str]:
