@@ -508,6 +508,43 @@ def test_api_events_summary_fields(client: TestClient) -> None:
     assert items["ev-threat"]["date_start"] is None and items["ev-threat"]["sources"] == 1
 
 
+def test_api_index_summary_spliced_as_if_written_whole() -> None:
+    """A summary keeps one JSON an event; another cluster or review is put in its middle, and
+    the bytes are those of the whole summary written again (a string holding the middle's
+    keys does not mislead the cut)."""
+    from frontwatch.api.index import PLAIN_MIDDLE, EventRecord
+    from frontwatch.api.schemas import ClusterInfo
+    from frontwatch.store import ReviewState
+
+    event = next(e for _, r in corpus() for e in r.events if e.id == "ev-capture")
+    event = event.model_copy(
+        update={"evidence": TextSpan(text='a,"sources":9,"review":null', span=(0, 27))}
+    )
+    record = EventRecord.of(event)
+    assert record.summary(None, None) is record.plain
+    assert record.plain[record.cut : record.cut + len(PLAIN_MIDDLE)] == PLAIN_MIDDLE
+    review = ReviewState(
+        status="corrected", at=dt.datetime(2024, 3, 5, 9, 0), by="ana", note="é", fields=["place"]
+    )
+    values = json.loads(record.plain)
+    values.update(
+        sources=3,
+        cluster_id="cl-1",
+        review={
+            "status": "corrected",
+            "at": "2024-03-05T09:00:00",
+            "by": "ana",
+            "note": "é",
+            "fields": ["place"],
+        },
+    )
+    whole = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+    info = ClusterInfo(id="cl-1", sources=3, reports=[])
+    assert record.summary(info, review) == whole
+    assert record.summary(info, review) is record.summary(info, review)  # kept
+    assert record.summary(None, None) is record.plain
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [

@@ -166,6 +166,22 @@ def test_store_ingest_round_trip(store: Store) -> None:
     ]
 
 
+def test_store_stored_rows_made_into_records_one_document_at_a_time(store: Store) -> None:
+    from frontwatch.store import reading
+
+    items = pairs([doc("a", LONG_A), doc("b", LONG_B), doc("c", "Nothing happened here.")])
+    store.ingest(items)
+    rows = reading.stored_rows(store.connection)
+    assert len(rows) == 3 and sorted(rows.events) == ["a", "b"]
+    made = rows.pairs()
+    assert next(made) == items[0]
+    assert len(rows) == 2 and sorted(rows.events) == ["b"]  # the rows of "a" are let go
+    assert list(made) == items[1:]
+    assert (len(rows), rows.events, rows.toponyms) == (0, {}, {})
+    assert reading.results(store.connection) == items
+    assert list(reading.stored_rows(store.connection, changed_since=10**6).pairs()) == []
+
+
 def test_store_ingest_same_twice_changes_nothing(store: Store) -> None:
     items = pairs([doc("a", LONG_A), doc("b", LONG_B)])
     store.ingest(items)

@@ -42,8 +42,8 @@ class ApiLimits:
     max_documents: int = 100
     index_wait: float = 10.0  # seconds a POST waits for its documents to be readable
     # exports being written at once, all clients together: writing is Python work under one
-    # interpreter lock, so more at once only makes each slower
-    max_exports: int = 2
+    # interpreter lock, so a second at once only makes both slower (docs/reliability.md)
+    max_exports: int = 1
     max_exports_per_client: int = 1
     export_retry_after: int = 5  # seconds, in the Retry-After of a refused export
     read_rate: Rate | None = field(default_factory=lambda: Rate(per_second=50.0, burst=200))
