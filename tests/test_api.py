@@ -513,7 +513,6 @@ def test_api_index_summary_spliced_as_if_written_whole() -> None:
     the bytes are those of the whole summary written again (a string holding the middle's
     keys does not mislead the cut)."""
     from frontwatch.api.index import PLAIN_MIDDLE, EventRecord
-    from frontwatch.api.schemas import ClusterInfo
     from frontwatch.store import ReviewState
 
     event = next(e for _, r in corpus() for e in r.events if e.id == "ev-capture")
@@ -521,12 +520,12 @@ def test_api_index_summary_spliced_as_if_written_whole() -> None:
         update={"evidence": TextSpan(text='a,"sources":9,"review":null', span=(0, 27))}
     )
     record = EventRecord.of(event)
-    assert record.summary(None, None) is record.plain
-    assert record.plain[record.cut : record.cut + len(PLAIN_MIDDLE)] == PLAIN_MIDDLE
+    plain = record.summary(None, None)
+    assert plain[record.cut : record.cut + len(PLAIN_MIDDLE)] == PLAIN_MIDDLE
     review = ReviewState(
         status="corrected", at=dt.datetime(2024, 3, 5, 9, 0), by="ana", note="é", fields=["place"]
     )
-    values = json.loads(record.plain)
+    values = json.loads(plain)
     values.update(
         sources=3,
         cluster_id="cl-1",
@@ -539,10 +538,9 @@ def test_api_index_summary_spliced_as_if_written_whole() -> None:
         },
     )
     whole = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
-    info = ClusterInfo(id="cl-1", sources=3, reports=[])
-    assert record.summary(info, review) == whole
-    assert record.summary(info, review) is record.summary(info, review)  # kept
-    assert record.summary(None, None) is record.plain
+    assert record.summary(("cl-1", 3), review) == whole
+    assert record.summary(("cl-1", 3), review) is record.summary(("cl-1", 3), review)  # kept
+    assert record.summary(None, None) == plain
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast, get_args
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    Protocol,
+    TextIO,
+    cast,
+    get_args,
+    runtime_checkable,
+)
 
 from .records import Actor, Document, Event, FlatEvent
 from .store.reviews import ACCEPTED, CORRECTED
@@ -178,19 +188,37 @@ class _Item:
 # --------------------------------------------------------------------------- entry point
 
 
+@dataclass(frozen=True)
+class ClusteredEvent:
+    """An event of a cluster named by its id only: the export writes its cluster's event for it
+    (an exporter that keeps clusters so need not make the event itself)."""
+
+    id: str
+
+
+@runtime_checkable
+class ClusterLookup(Protocol):
+    """Clusters looked up one event at a time (the API keeps them compressed)."""
+
+    def cluster_of(self, event_id: str) -> EventCluster | None:
+        """The first cluster with the event as member or as representative event."""
+
+
 def write_export(
     fmt: str,
-    events: Iterable[Event],
+    events: Iterable[Event | ClusteredEvent],
     out: Out,
     *,
-    clusters: Sequence[EventCluster] | None = None,
+    clusters: Sequence[EventCluster] | ClusterLookup | None = None,
     documents: Mapping[str, Document] | None = None,
     timestamp: int | None = None,
     reviews: Mapping[str, str] | None = None,
 ) -> ExportStats:
     """Write ``events`` as ``fmt`` (one of :data:`FORMATS`) to ``out`` (a path or a stream).
 
-    ``clusters`` merge reports of the same event (see the module doc); ``documents`` (id ->
+    ``clusters`` merge reports of the same event (see the module doc; with a
+    :class:`ClusterLookup`, an event of a cluster may be given as a :class:`ClusteredEvent`);
+    ``documents`` (id ->
     document) give the outlet of events outside any cluster; ``timestamp`` is ACLED's
     ``timestamp`` column (default: now, in seconds since the epoch); ``reviews`` (event id ->
     ``accepted``, ``corrected`` or ``rejected``) fill the ``reviewed`` column (a cluster's row:
@@ -218,20 +246,26 @@ def write_export(
 
 
 def _items(
-    events: Iterable[Event],
-    clusters: Sequence[EventCluster] | None,
+    events: Iterable[Event | ClusteredEvent],
+    clusters: Sequence[EventCluster] | ClusterLookup | None,
     documents: Mapping[str, Document],
     stats: ExportStats,
     reviews: Mapping[str, str],
 ) -> Iterator[_Item]:
-    by_member: dict[str, EventCluster] = {}
-    for cluster in clusters or ():
-        for member in (*cluster.members, cluster.event.id):
-            by_member.setdefault(member, cluster)
+    if isinstance(clusters, ClusterLookup):
+        cluster_of = clusters.cluster_of
+    else:
+        by_member: dict[str, EventCluster] = {}
+        for cluster in clusters or ():
+            for member in (*cluster.members, cluster.event.id):
+                by_member.setdefault(member, cluster)
+        cluster_of = by_member.get  # type: ignore[assignment]  # dict.get: overloaded
     done: set[str] = set()
     for event in events:
-        found = by_member.get(event.id)
+        found = cluster_of(event.id)
         if found is None:
+            if not isinstance(event, Event):
+                raise ValueError(f"event {event.id} was given as clustered; no cluster has it")
             document = documents.get(event.doc_id)
             outlet = document.outlet if document is not None else None
             if outlet is None and event.attribution is not None:

@@ -31,6 +31,7 @@ from ..records import Document, DocumentResult, Event
 from ..settings import Settings
 from ..situation import EventCluster, cluster_events
 from ..store import ReviewEntry, ReviewState, Store
+from .clusters import ClusterSet
 from .index import DocEntry, EventIndex
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class Backend:
         self._docs: dict[str, DocEntry] = {}
         self._seen: int | None = None
         self._clusters_at: str | None = None
-        self._clusters: list[EventCluster] = []
+        self._clusters = ClusterSet()
         self._stale_since: float | None = None
         self._stamp: tuple[Any, ...] | None = None
         self._situation: tuple[int, list[EventCluster]] | None = None
@@ -121,7 +122,7 @@ class Backend:
             for doc_id in self._docs.keys() - (delta.ids or self._docs.keys()):
                 del self._docs[doc_id]  # stored again under a new id
             if delta.clusters is not None:
-                self._clusters = [EventCluster.model_validate_json(c) for c in delta.clusters]
+                self._clusters = ClusterSet(delta.clusters)
             self._seen, self._clusters_at = delta.changes, delta.clusters_at
             self._index = EventIndex(
                 docs=self._docs, clusters=self._clusters, book=delta.book, previous=self._index

@@ -32,9 +32,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..export import ClusteredEvent
 from ..filters import Condition, EventFilter
 from ..records import Actor, Document, DocumentResult, Event, FlatEvent
+from ..situation import EventCluster
 from ..store.reviews import ReviewBook, ReviewState
+from .clusters import ClusterSet, cluster_set
 from .highlights import document_highlights
 from .schemas import (
     ActorEntry,
@@ -43,7 +46,6 @@ from .schemas import (
     EventSummary,
     Highlight,
     PlaceEntry,
-    ReportRef,
 )
 
 logger = logging.getLogger(__name__)
@@ -81,36 +83,12 @@ def _name(actor: Actor | None) -> str | None:
     return None if actor is None else (actor.name or actor.text)
 
 
-def _cluster_infos(clusters: Iterable[Any]) -> dict[str, ClusterInfo]:
-    """Event id -> its cluster, from the situation package's ``EventCluster`` objects."""
-    out: dict[str, ClusterInfo] = {}
-    for cluster in clusters:
-        reports = [
-            ReportRef(
-                doc_id=r.doc_id,
-                event_id=r.event_id,
-                outlet=getattr(r, "outlet", None),
-                published=getattr(r, "published", None),
-            )
-            for r in cluster.reports
-        ]
-        info = ClusterInfo(id=str(cluster.id), sources=int(cluster.sources), reports=reports)
-        for report in reports:
-            out[report.event_id] = info
-        for member in getattr(cluster, "members", ()):
-            out.setdefault(member, info)
-        representative = getattr(getattr(cluster, "event", None), "id", None)
-        if representative is not None:
-            out.setdefault(representative, info)
-    return out
-
-
 def _compact(value: Mapping[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 #: The stamp (cluster id, sources, review as JSON) of an event alone and unreviewed, and the
-#: middle of its summary's JSON that :meth:`EventRecord.summary` replaces for other stamps.
+#: middle of its summary's JSON, which :meth:`EventRecord.summary` replaces for other stamps.
 PLAIN_STAMP: tuple[str | None, int, str] = (None, 1, "null")
 PLAIN_MIDDLE = b'"sources":1,"cluster_id":null,"review":null'
 
@@ -135,9 +113,9 @@ class EventRecord:
     place: tuple[tuple[int, str], dict[str, Any]] | None  # the key and the fields of a PlaceEntry
     date: dt.date | None
     full: bytes
-    plain: bytes  # the summary's JSON with one source, no cluster and no review
-    cut: int  # where its sources, cluster and review start in it (:data:`PLAIN_MIDDLE`)
-    _summary: tuple[tuple[Any, ...], bytes] | None = field(default=None, repr=False)
+    cut: int  # where the summary's sources, cluster and review start in its JSON
+    # the summary's stamp, JSON and the length of its middle: one value, replaced whole
+    current: tuple[tuple[Any, ...], bytes, int] = field(repr=False)
 
     @classmethod
     def of(cls, event: Event) -> EventRecord:
@@ -228,22 +206,21 @@ class EventRecord:
             place=place,
             date=date.start if date is not None else None,
             full=event.model_dump_json().encode(),
-            plain=plain,
             cut=cut,
+            current=(PLAIN_STAMP, plain, len(PLAIN_MIDDLE)),
         )
 
-    def summary(self, info: ClusterInfo | None, review: ReviewState | None) -> bytes:
-        """The summary's JSON with its cluster and review (kept until they change): the plain
-        summary with its middle (:data:`PLAIN_MIDDLE`) replaced."""
+    def summary(self, cluster: tuple[str, int] | None, review: ReviewState | None) -> bytes:
+        """The summary's JSON with its cluster (id, sources) and review: the one kept, its
+        middle replaced when they changed (one JSON an event, whichever its stamp)."""
         state = review.model_dump(mode="json") if review is not None else None
-        stamp = (info.id if info else None, info.sources if info else 1, json.dumps(state))
-        if stamp == PLAIN_STAMP:
-            return self.plain
-        if self._summary is None or self._summary[0] != stamp:
+        stamp = (cluster[0] if cluster else None, cluster[1] if cluster else 1, json.dumps(state))
+        was, text, length = self.current
+        if stamp != was:
             middle = _compact({"sources": stamp[1], "cluster_id": stamp[0], "review": state})
-            end = self.cut + len(PLAIN_MIDDLE)
-            self._summary = (stamp, self.plain[: self.cut] + middle[1:-1] + self.plain[end:])
-        return self._summary[1]
+            text = text[: self.cut] + middle[1:-1] + text[self.cut + length :]
+            self.current = (stamp, text, len(middle) - 2)
+        return text
 
 
 @dataclass(frozen=True)
@@ -279,7 +256,7 @@ class EventIndex:
     def __init__(
         self,
         results: Iterable[tuple[Document, DocumentResult]] = (),
-        clusters: Sequence[Any] = (),
+        clusters: Sequence[EventCluster] | ClusterSet = (),
         book: ReviewBook | None = None,
         *,
         docs: Mapping[str, DocEntry] | None = None,
@@ -289,8 +266,7 @@ class EventIndex:
             docs = {d.id: DocEntry.of(d, r) for d, r in results}
         self.docs = dict(docs)
         self.book = book
-        self.clusters = list(clusters)
-        cluster_of = _cluster_infos(self.clusters)
+        self.clusters = cluster_set(clusters)
         self.documents: dict[str, DocumentMeta] = {k: v.meta for k, v in self.docs.items()}
         self.doc_highlights = {k: v.highlights for k, v in self.docs.items()}
         cache = previous.reviewed_records if previous is not None else {}
@@ -333,9 +309,12 @@ class EventIndex:
         self.rejected = np.fromiter(
             (s is not None and s.rejected for s in self.review), dtype=bool, count=n
         )
-        self.cluster_of: list[ClusterInfo | None] = [cluster_of.get(r.id) for r in records]
+        found = (self.clusters.position_of(r.id) for r in records)
+        self.cluster_of = np.fromiter((-1 if p is None else p for p in found), np.int64, count=n)
         self.sources = np.fromiter(
-            (info.sources if info else 1 for info in self.cluster_of), dtype=np.int64, count=n
+            (self.clusters.sources[p] if p >= 0 else 1 for p in self.cluster_of.tolist()),
+            dtype=np.int64,
+            count=n,
         )
         types: dict[str, list[int]] = defaultdict(list)
         actors: dict[str, list[int]] = defaultdict(list)
@@ -347,7 +326,8 @@ class EventIndex:
         self.types = {k: np.asarray(v, dtype=np.int64) for k, v in types.items()}
         self.actor_postings = {k: np.asarray(v, dtype=np.int64) for k, v in actors.items()}
         self.summaries: list[bytes] = [
-            r.summary(self.cluster_of[i], self.review[i]) for i, r in enumerate(records)
+            r.summary(self._cluster_stamp(int(p)), state)
+            for r, p, state in zip(records, self.cluster_of, self.review, strict=True)
         ]
         kept = [r for r, out in zip(records, self.rejected, strict=True) if not out]
         self.actors = self._aggregate_actors(kept)
@@ -516,6 +496,16 @@ class EventIndex:
         for p in positions:
             yield Event.model_validate_json(self.records[int(p)].full)
 
+    def export_events(self, positions: Iterable[int]) -> Iterator[Event | ClusteredEvent]:
+        """The events to export with :attr:`clusters`: an event of a cluster by its id only
+        (the export writes its cluster's event)."""
+        for p in positions:
+            record = self.records[int(p)]
+            if self.clusters.claims(record.id):
+                yield ClusteredEvent(record.id)
+            else:
+                yield Event.model_validate_json(record.full)
+
     def review_of(self, event_id: str) -> ReviewState | None:
         i = self.ids.get(event_id)
         return None if i is None else self.review[i]
@@ -526,7 +516,13 @@ class EventIndex:
 
     def sources_of(self, event_id: str) -> tuple[int, ClusterInfo | None]:
         i = self.ids[event_id]
-        return int(self.sources[i]), self.cluster_of[i]
+        position = int(self.cluster_of[i])
+        return int(self.sources[i]), self.clusters.info(position) if position >= 0 else None
+
+    def _cluster_stamp(self, position: int) -> tuple[str, int] | None:
+        if position < 0:
+            return None
+        return self.clusters.ids[position], self.clusters.sources[position]
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
         dated = self.start[self.start != UNDATED]

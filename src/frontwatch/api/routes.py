@@ -450,7 +450,7 @@ async def export(
     if flight is None:
 
         def write(path: Path) -> None:
-            events = index.events(index.select(flt, include_rejected=include_rejected))
+            events = index.export_events(index.select(flt, include_rejected=include_rejected))
             write_export(
                 format,
                 events,

@@ -1,0 +1,107 @@
+"""The situation's clusters as the server keeps them: their JSON, compressed, made into records
+when asked for.
+
+A store of 100,000 events has about as many clusters (most reports are of an event no other
+document reports), each with a whole representative event: kept as objects they were most of
+the server's memory (docs/reliability.md). Kept as compressed JSON they take about a tenth.
+The index needs only each cluster's id, number of sources and members, read once here; an
+export, the situation and an event's detail make the clusters they read (a few kept, so that
+reading one twice in a row costs once).
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+from ..situation import EventCluster
+from .schemas import ClusterInfo, ReportRef
+
+#: Clusters kept made (the last ones read).
+KEPT = 64
+
+
+class ClusterSet(Sequence[EventCluster]):
+    """Clusters in the store's order, and which cluster each event is in."""
+
+    def __init__(self, data: Iterable[str] = ()) -> None:
+        self._data: list[bytes] = []
+        self.ids: list[str] = []
+        self.sources: list[int] = []
+        reported: dict[str, int] = {}
+        self._claimed: dict[str, int] = {}  # the first cluster with the event as member
+        for position, text in enumerate(data):
+            cluster = EventCluster.model_validate_json(text)
+            self._data.append(zlib.compress(text.encode(), 1))
+            self.ids.append(cluster.id)
+            self.sources.append(cluster.sources)
+            for report in cluster.reports:
+                reported[report.event_id] = position
+            for member in (*cluster.members, cluster.event.id):
+                self._claimed.setdefault(member, position)
+        # the last cluster reporting an event, where it is not the one claiming it (rare)
+        self._reported = {e: p for e, p in reported.items() if self._claimed.get(e) != p}
+        self._made: OrderedDict[int, EventCluster] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, clusters: Iterable[EventCluster]) -> ClusterSet:
+        return cls(c.model_dump_json() for c in clusters)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    @overload
+    def __getitem__(self, position: int) -> EventCluster: ...
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[EventCluster]: ...
+    def __getitem__(self, position: int | slice) -> EventCluster | Sequence[EventCluster]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(len(self))[position]]
+        if position < 0:
+            position += len(self)
+        with self._lock:
+            made = self._made.get(position)
+            if made is not None:
+                self._made.move_to_end(position)
+                return made
+        text = zlib.decompress(self._data[position])
+        made = EventCluster.model_validate_json(text)
+        with self._lock:
+            self._made[position] = made
+            while len(self._made) > KEPT:
+                self._made.popitem(last=False)
+        return made
+
+    def __iter__(self) -> Iterator[EventCluster]:
+        for position in range(len(self)):
+            yield self[position]
+
+    def position_of(self, event_id: str) -> int | None:
+        """The event's cluster for the API: the last reporting it, else the first claiming it."""
+        position = self._reported.get(event_id)
+        return self._claimed.get(event_id) if position is None else position
+
+    def claims(self, event_id: str) -> bool:
+        return event_id in self._claimed
+
+    def cluster_of(self, event_id: str) -> EventCluster | None:
+        """The first cluster with the event as member or representative: the cluster that
+        :func:`frontwatch.export.write_export` writes for it."""
+        position = self._claimed.get(event_id)
+        return None if position is None else self[position]
+
+    def info(self, position: int) -> ClusterInfo:
+        cluster = self[position]
+        reports = [
+            ReportRef(doc_id=r.doc_id, event_id=r.event_id, outlet=r.outlet, published=r.published)
+            for r in cluster.reports
+        ]
+        return ClusterInfo(id=cluster.id, sources=cluster.sources, reports=reports)
+
+
+def cluster_set(clusters: Sequence[EventCluster] | ClusterSet) -> ClusterSet:
+    return clusters if isinstance(clusters, ClusterSet) else ClusterSet.of(clusters)
