@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from frontwatch.export import (
     ACLED_COLUMNS,
     FLAT_COLUMNS,
     FORMATS,
+    ClusteredEvent,
     acled_date,
     acled_disorder_type,
     write_export,
@@ -148,7 +150,9 @@ DOCUMENTS = {
 }
 
 
-def _export(fmt: str, events: list[Event] | None = None, **kw: Any) -> tuple[str, Any]:
+def _export(
+    fmt: str, events: Sequence[Event | ClusteredEvent] | None = None, **kw: Any
+) -> tuple[str, Any]:
     out = io.StringIO()
     stats = write_export(
         fmt, EVENTS if events is None else events, out, documents=DOCUMENTS, timestamp=STAMP, **kw
@@ -462,6 +466,39 @@ def test_export_clusters_merge_reports() -> None:
     plover, _ = _export("plover-json", [KIDAL, other], clusters=[cluster])
     (record,) = json.loads(plover)
     assert (record["cluster"], record["sources"]) == ("cl-kidal", 2)
+
+
+class _Lookup:
+    """Clusters looked up one event at a time, as the API keeps them."""
+
+    def __init__(self, clusters: list[Any]) -> None:
+        self.clusters = clusters
+
+    def cluster_of(self, event_id: str) -> Any:
+        return next((c for c in self.clusters if event_id in (*c.members, c.event.id)), None)
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "parquet"])
+def test_export_clusters_looked_up_and_events_by_id(fmt: str) -> None:
+    records = pytest.importorskip("frontwatch.situation.records")
+    other = KIDAL.model_copy(update={"id": "ev-kidal-2", "doc_id": "doc-d"})
+    cluster = records.EventCluster(
+        id="cl-kidal",
+        event=KIDAL,
+        members=["ev-kidal", "ev-kidal-2"],
+        reports=[records.Report(doc_id="doc-d", event_id="ev-kidal-2", outlet="Desert Post")],
+        sources=1,
+    )
+    whole = _export(fmt, [other, KIDAL, BAMAKO, TALKS], clusters=[cluster])
+    by_id: list[Event | ClusteredEvent] = [
+        ClusteredEvent("ev-kidal-2"),
+        ClusteredEvent("ev-kidal"),
+        BAMAKO,
+        TALKS,
+    ]
+    assert _export(fmt, by_id, clusters=_Lookup([cluster])) == whole
+    with pytest.raises(ValueError, match="event ev-bamako was given as clustered"):
+        _export(fmt, [ClusteredEvent("ev-bamako")], clusters=_Lookup([cluster]))
 
 
 @pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "parquet"])
