@@ -33,6 +33,7 @@ from ..situation import EventCluster, cluster_events
 from ..store import ReviewEntry, ReviewState, Store
 from .clusters import ClusterSet
 from .index import DocEntry, EventIndex
+from .memory import release_memory
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class Backend:
         with self._lock:
             self._stamp = self._file_stamp()
             delta = self.store.delta(self._seen, self._clusters_at)
-        changed = not delta.empty
+        changed, stale = not delta.empty, delta.stale
         if changed:
             for document, result in delta.rows.pairs():
                 self._docs[document.id] = DocEntry.of(document, result)
@@ -128,9 +129,11 @@ class Backend:
                 docs=self._docs, clusters=self._clusters, book=delta.book, previous=self._index
             )
             self._situation = None
-        if delta.stale == "1":
+            del delta  # the rows and clusters read: given back with the former index
+            release_memory()
+        if stale == "1":
             self._stale_since = self._stale_since or time.monotonic()
-        elif delta.stale is not None:
+        elif stale is not None:
             self._stale_since = None
         with self._cond:
             self._indexed = max(self._indexed, target)

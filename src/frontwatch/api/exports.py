@@ -12,11 +12,7 @@ the request that started it: if that client goes away, the others still get the 
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
-import logging
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,8 +21,7 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 
 from .limits import Slots
-
-logger = logging.getLogger(__name__)
+from .memory import release_memory
 
 ExportKey = tuple[object, ...]
 
@@ -116,15 +111,3 @@ class ExportFlights:
 
 def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
-
-
-def release_memory() -> None:
-    """Give the memory freed by exports back to the system: glibc keeps freed heap pages for
-    reuse, so a burst of exports would leave the server large for good (Linux with glibc)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (musl): nothing to trim
-        logger.debug("malloc_trim unavailable", exc_info=True)
