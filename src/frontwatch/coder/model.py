@@ -45,12 +45,15 @@ class CoderInput:
 
     ``text``: the sentence that states the event (or a whole 1-4 sentence snippet);
     ``context``: weaker evidence, such as the headline or the sentence before;
-    ``rules``: optional rule features (``"frame=attack"``), as the model was trained with.
+    ``rules``: optional rule features (``"frame=attack"``), as the model was trained with;
+    ``abstract``: optional abstraction tokens of the text from its parse (``ORG kill
+    CARDINAL``: lemmas, entities replaced by their type).
     """
 
     text: str
     context: str = ""
     rules: tuple[str, ...] = ()
+    abstract: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,13 +110,18 @@ class Coder:
         """The gold sets this model was trained on (``frontwatch eval`` must not score them)."""
         return list(self.meta.get("training", {}).get("gold_sets", []))
 
+    def trained_on(self, name: str, sha256: str) -> bool:
+        """Whether a file of this name or content (sha256) is in the model's training data."""
+        files = self.meta.get("training", {}).get("files", [])
+        return name in self.training_sets or any(f.get("sha256") == sha256 for f in files)
+
     def predict(
         self, item: CoderInput | str, heads: Sequence[str] | None = None
     ) -> dict[str, Prediction]:
         """Each head's prediction for one input (a plain string is a text without context)."""
         if isinstance(item, str):
             item = CoderInput(item)
-        cols, vals = self.vocabulary.columns(item.text, item.context, item.rules)
+        cols, vals = self.vocabulary.columns(item.text, item.context, item.rules, item.abstract)
         z = vals @ self._weights[cols] + self._intercept
         out: dict[str, Prediction] = {}
         for name in heads or self.heads:
