@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from frontwatch.nlp.extensions import doc_text, entity_of, entity_root
 
 from ..about import EXTRACTOR_VERSION
+from ..coder import Coder
 from ..components import actors, attribution, places, quantities, time
 from ..components.events import ACTOR_NOUNS, PEOPLE_NOUNS, EventCandidate
 from ..lexicon import words
@@ -36,6 +37,7 @@ from ..records import (
     TextSpan,
 )
 from .coding import Coding, code_event
+from .learned import DEFAULT_GATE, CoderRow, Gate, coder_row, decide, predict
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +240,36 @@ def event_id(doc_id: str, trigger: tuple[int, int], plover: str) -> str:
     return hashlib.sha1(key).hexdigest()[:16]
 
 
-def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
+@dataclass
+class _Coding:
+    """What codes the candidates: the learned coder (None: the rules alone) and its gate;
+    ``rows`` collects what the coder read of each candidate (for training)."""
+
+    coder: Coder | None = None
+    gate: Gate = DEFAULT_GATE
+    rows: list[tuple[CoderRow, Event]] | None = None
+
+
+def assemble(
+    doc: Doc,
+    lexicon: Lexicon | None = None,
+    coder: Coder | None = None,
+    gate: Gate = DEFAULT_GATE,
+) -> DocumentResult:
+    """The document's event records; with a ``coder``, the learned coder decides each
+    candidate's codes, whether it is an event and its confidence (:mod:`.learned`)."""
+    return _assemble(doc, lexicon, _Coding(coder, gate))
+
+
+def coder_rows(doc: Doc, lexicon: Lexicon | None = None) -> list[tuple[CoderRow, Event]]:
+    """What the learned coder reads of each candidate of ``doc``, with the rules' record of
+    it (before mentions are merged): the trainer's features of a text."""
+    how = _Coding(rows=[])
+    _assemble(doc, lexicon, how)
+    return how.rows or []
+
+
+def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult:
     lex = lexicon or load_lexicon()
     doc_id = doc._.fw_doc_id or "doc"
     sents = list(doc.sents)
@@ -248,7 +279,7 @@ def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
     text = doc_text(doc)
     drafts: list[_Draft] = []
     for cand in doc._.fw_events or []:
-        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of)
+        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of, how)
         if draft is not None:
             drafts.append(draft)
     events = _merge(drafts)
@@ -270,6 +301,7 @@ def _draft(
     lex: Lexicon,
     sents: list[Span],
     sent_of: list[int],
+    how: _Coding,
 ) -> _Draft | None:
     trigger = cand.trigger(doc)
     sent_index = sent_of[cand.anchor]
@@ -311,6 +343,14 @@ def _draft(
         historical,
         position=cand.anchor - sent.start,
     )
+    row = None
+    if how.coder is not None or how.rows is not None:
+        row = coder_row(doc, sents, sent_index, cand, coding, actor1, actor2)
+    if how.coder is not None and row is not None:
+        decision = decide(predict(how.coder, row), coding, modality, lex, how.gate)
+        if decision.drop:
+            return None
+        coding, modality, confidence = decision.coding, decision.modality, decision.confidence
     if actor2 is None and cand.place_target is not None:
         # after coding and confidence: a place as target changes neither
         actor2 = _place_actor(doc, cand.place_target, actor1)
@@ -345,6 +385,8 @@ def _draft(
     )
     headline = sent_index == 0 and not evidence.text.rstrip("\"'”’)").endswith((".", "!", "?"))
     forces = cand.theme_lemma if cand.theme_lemma in PEOPLE_LEMMAS else None
+    if how.rows is not None and row is not None:
+        how.rows.append((row, event))
     return _Draft(
         event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric, headline, forces
     )

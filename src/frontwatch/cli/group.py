@@ -11,7 +11,7 @@ import click
 from ..about import __version__
 from ..errors import FrontwatchError
 from . import eval as eval_commands
-from . import export, extract, gazetteer, serve, situation, store, watch
+from . import export, extract, gazetteer, serve, situation, store, train, watch
 from .options import EXIT_FATAL, obj
 
 
@@ -74,6 +74,7 @@ for _command in (
     watch.watch,
     export.export,
     serve.serve,
+    train.train,
 ):
     cli.add_command(_command)
 

@@ -1,0 +1,249 @@
+"""The learned coder in assembly: what it reads of a candidate, and how its answer codes it.
+
+The rules find a candidate event, its spans and its arguments, and code it (:mod:`.coding`);
+the learned coder (:mod:`frontwatch.coder`) then reads
+
+* the text: a short document (a snippet of at most :data:`SNIPPET_SENTENCES` sentences) whole,
+  as the model was trained; otherwise the candidate's sentence;
+* the rules' features of the candidate (:func:`rule_features`): its frame, trigger lemma, the
+  rules' PLOVER type and ACLED sub-type, the types of its actors, its modality and status;
+* an abstraction of the text from the parse (:func:`abstraction`): lemmas with each named
+  entity replaced by its type, numbers by ``NUM`` (``ORG kill NUM``);
+
+and decides (:func:`decide`) the candidate's CASE label (an ACLED sub-type or an out-of-scope
+category), its PLOVER type and mode, whether it is an event at all (``NONE``), and its
+confidence, the calibrated probability of its label. A factual candidate that the model reads
+as no event takes the model's best non-factual modality when that one is probable, and is
+dropped only when the model is very sure (:class:`Gate`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from ..coder import NONE, Coder, CoderInput, Prediction
+from ..components.events import EventCandidate
+from ..lexicon import load
+from ..lexicon.events import Lexicon
+from ..records import FACTUAL_MODALITIES, Actor
+from .coding import OOS_PLOVER, Coding
+
+#: A document of at most this many sentences is coded whole (as the training snippets were).
+SNIPPET_SENTENCES = 4
+NON_FACTUAL = ("negated", "hypothetical", "future")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """How the model's ``NONE`` acts on a factual candidate: from ``P(NONE) >= shift`` it takes
+    the modality head's best non-factual modality when that one has at least ``modality``
+    probability; from ``P(NONE) >= drop`` a candidate without one is dropped."""
+
+    shift: float = 0.6
+    modality: float = 0.25
+    drop: float = 0.95
+
+
+DEFAULT_GATE = Gate()
+
+
+@dataclass(frozen=True)
+class CoderRow:
+    """What the coder reads for one candidate."""
+
+    text: str
+    rules: tuple[str, ...]
+    abstract: tuple[str, ...]
+
+    def as_input(self) -> CoderInput:
+        return CoderInput(self.text, rules=self.rules, abstract=self.abstract)
+
+
+@dataclass(frozen=True)
+class Decision:
+    coding: Coding
+    modality: str
+    confidence: float
+    drop: bool = False
+
+
+@dataclass(frozen=True)
+class CaseLabels:
+    """The CASE 2021 labels (``case2021_labels.json``) as codes of a record."""
+
+    to_acled: dict[str, str]  # CASE code -> "Event type/Sub-event type"
+    to_category: dict[str, str]  # CASE code -> out-of-scope category
+    crime: dict[str, str]  # CASE code -> PLOVER type (ORG_CRIME -> CRIME)
+    attribution: str
+    attribution_plover: tuple[str, ...]
+    diplomacy: str
+    diplomacy_plover: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def case_labels() -> CaseLabels:
+    raw = load("case2021_labels")
+    return CaseLabels(
+        to_acled={v: k for k, v in raw["acled_to_case"].items()},
+        to_category={v: k for k, v in raw["category_to_case"].items()},
+        crime={v: k.upper() for k, v in raw["crime_plover"].items()},
+        attribution=raw["attribution"]["label"],
+        attribution_plover=tuple(p.upper() for p in raw["attribution"]["plover"]),
+        diplomacy=raw["diplomacy"]["label"],
+        diplomacy_plover=tuple(p.upper() for p in raw["diplomacy"]["plover"]),
+    )
+
+
+def _actor_type(actor: Actor | None) -> str:
+    if actor is None:
+        return "-"
+    return actor.type or ("named" if actor.name else "text")
+
+
+def rule_features(
+    doc: Doc, cand: EventCandidate, coding: Coding, actor1: Actor | None, actor2: Actor | None
+) -> tuple[str, ...]:
+    """The rules' reading of a candidate, as the coder's ``r:`` features."""
+    frame = cand.frame
+    feats = [
+        f"frame={frame.name}",
+        f"family={frame.family}",
+        f"trig={doc[cand.anchor].lemma_.lower()}",
+        f"plover={coding.plover}",
+        f"cat={coding.category}",
+        f"acled={coding.acled or '-'}",
+        f"a1={_actor_type(actor1)}",
+        f"a2={_actor_type(actor2)}",
+        f"mod={cand.modality}",
+        f"status={cand.status or '-'}",
+    ]
+    if coding.mode:
+        feats.append(f"mode={coding.plover}/{coding.mode}")
+    if cand.derived_from:
+        feats.append("derived")
+    if cand.prominence >= 1.0:
+        feats.append("main")
+    return tuple(feats)
+
+
+def abstraction(span: Span | Doc) -> tuple[str, ...]:
+    """The text's lemmas with each named entity replaced by its type and numbers by ``NUM``;
+    punctuation left out."""
+    out: list[str] = []
+    for tok in span:
+        if tok.is_punct or tok.is_space:
+            continue
+        if tok.ent_type_:
+            if tok.ent_iob_ == "B" or not out or out[-1] != tok.ent_type_:
+                out.append(tok.ent_type_)
+            continue
+        out.append("NUM" if tok.like_num else tok.lemma_.lower())
+    return tuple(out)
+
+
+def coder_span(doc: Doc, sents: list[Span], sent_index: int) -> Span | Doc:
+    """What the coder reads: the whole of a short document, else the candidate's sentence."""
+    return doc if len(sents) <= SNIPPET_SENTENCES else sents[sent_index]
+
+
+def coder_row(
+    doc: Doc,
+    sents: list[Span],
+    sent_index: int,
+    cand: EventCandidate,
+    coding: Coding,
+    actor1: Actor | None,
+    actor2: Actor | None,
+) -> CoderRow:
+    span = coder_span(doc, sents, sent_index)
+    return CoderRow(
+        span.text.strip(), rule_features(doc, cand, coding, actor1, actor2), abstraction(span)
+    )
+
+
+def _best(pred: Prediction, allowed: tuple[str, ...] | None = None) -> str | None:
+    items = [
+        (p, c)
+        for c, p in pred.probabilities.items()
+        if c != NONE and (allowed is None or c in allowed)
+    ]
+    return max(items)[1] if items else None
+
+
+def _mode(preds: dict[str, Prediction], plover: str) -> str | None:
+    """The ``mode`` head's best mode of ``plover`` (None without a mode head)."""
+    mode = preds.get("mode")
+    if mode is None:
+        return None
+    pairs = [(p, c) for c, p in mode.probabilities.items() if c.startswith(plover + "/")]
+    return max(pairs)[1].split("/", 1)[1] if pairs else None
+
+
+def learned_coding(label: str, preds: dict[str, Prediction], rules: Coding, lex: Lexicon) -> Coding:
+    """The record's codes for the CASE ``label`` the model chose."""
+    labels = case_labels()
+    acled = labels.to_acled.get(label)
+    margin = preds["case"].probabilities.get(label, 0.0)
+    if acled is not None:
+        if acled == rules.acled:
+            return Coding(acled, rules.plover, rules.mode, rules.category, margin)
+        plover, mode = lex.acled_to_plover.get(acled, (None, None))
+        plover = plover or rules.plover
+        mode = mode or _mode(preds, plover) or (rules.mode if plover == rules.plover else None)
+        return Coding(acled, plover, mode, lex.category_of(acled, plover), margin)
+    if label in labels.to_category:
+        category = labels.to_category[label]
+        plover = rules.plover if rules.category == category else OOS_PLOVER[category]
+        return Coding(None, plover, None, category, margin)
+    if label in labels.crime:
+        return Coding(None, labels.crime[label], None, "crime", margin)
+    allowed = labels.attribution_plover if label == labels.attribution else labels.diplomacy_plover
+    plover_head = preds.get("plover")
+    plover = (
+        rules.plover
+        if rules.plover in allowed
+        and (plover_head is None or plover_head.probabilities.get(rules.plover, 0.0) >= 0.2)
+        else (_best(plover_head, allowed) if plover_head is not None else None)
+    ) or allowed[0]
+    mode = rules.mode if plover == rules.plover else _mode(preds, plover)
+    category = lex.plover_categories.get(plover, "verbal")
+    if label == labels.attribution and rules.category == "claim":
+        category = "claim"
+    return Coding(None, plover, mode, category, margin)
+
+
+def decide(
+    preds: dict[str, Prediction],
+    rules: Coding,
+    modality: str,
+    lex: Lexicon,
+    gate: Gate = DEFAULT_GATE,
+) -> Decision:
+    """The candidate's codes, modality and confidence from the model's answer."""
+    case = preds["case"]
+    p_none = case.probabilities.get(NONE, 0.0)
+    label = _best(case)
+    if label is None:
+        return Decision(rules, modality, 0.5)
+    coding = learned_coding(label, preds, rules, lex)
+    confidence = round(min(0.99, max(0.01, case.probabilities[label])), 3)
+    drop = False
+    if modality in FACTUAL_MODALITIES and p_none >= gate.shift:
+        learned = preds.get("modality")
+        shifted = None
+        if learned is not None:
+            options = [(learned.probabilities.get(m, 0.0), m) for m in NON_FACTUAL]
+            p, best = max(options)
+            shifted = best if p >= gate.modality else None
+        if shifted is not None:
+            modality = shifted
+        elif p_none >= gate.drop:
+            drop = True
+    return Decision(coding, modality, confidence, drop)
+
+
+def predict(coder: Coder, row: CoderRow) -> dict[str, Prediction]:
+    return coder.predict(row.as_input())
