@@ -796,26 +796,36 @@ def _seen(colour: str, matrix: tuple[tuple[float, ...], ...]) -> tuple[float, fl
     return _lab((mixed[0], mixed[1], mixed[2]))
 
 
-def test_web_map_type_colours_are_told_apart(session: Session) -> None:
-    """Every two event types differ by at least 15 ΔE (CIE76) for normal vision and the three
-    kinds of colour blindness, and each stands out from the basemap's land colour."""
+def _worst(colours: list[str]) -> tuple[float, float]:
+    """The smallest ΔE between two of ``colours``, and between one and the land colour, over
+    normal vision and the three kinds of colour blindness."""
+    worst, land = math.inf, math.inf
+    for matrix in CVD.values():
+        seen = [_seen(c, matrix) for c in colours]
+        for i, a in enumerate(seen):
+            for b in seen[i + 1 :]:
+                worst = min(worst, math.dist(a, b))
+        ground = _seen("#f4f1ea", matrix)
+        land = min(land, *(math.dist(ground, lab) for lab in seen))
+    return worst, land
+
+
+def test_web_map_colours_are_told_apart(session: Session) -> None:
+    """Every two event types, and every two controllers, differ by at least 15 ΔE (CIE76) for
+    normal vision and under simulated protanopia, deuteranopia and tritanopia, and each stands
+    out from the basemap's land colour by more than 20."""
     page = session.page
-    colours: dict[str, str] = page.evaluate("import('./app.js').then((m) => m.TYPE_COLOURS)")
-    assert len(colours) == 7 and len(set(colours.values())) == 7
+    types: dict[str, str] = page.evaluate("import('./app.js').then((m) => m.TYPE_COLOURS)")
+    controllers: list[str] = page.evaluate("import('./app.js').then((m) => m.CONTROLLER_PALETTE)")
+    assert len(types) == 7 and len(set(types.values())) == 7
+    assert len(controllers) == len(set(controllers)) == 9
     legend = page.eval_on_selector_all(
         "#legend .legend-row", "(els) => els.map((e) => e.textContent)"
     )
-    assert legend[:7] == list(colours)
-    worst = math.inf
-    for matrix in CVD.values():
-        seen = {name: _seen(c, matrix) for name, c in colours.items()}
-        names = list(seen)
-        for i, a in enumerate(names):
-            for b in names[i + 1 :]:
-                worst = min(worst, math.dist(seen[a], seen[b]))
-        land = _seen("#f4f1ea", matrix)
-        assert min(math.dist(land, lab) for lab in seen.values()) > 20
-    assert worst >= 15
+    assert legend[:7] == list(types)
+    for colours in (list(types.values()), controllers):
+        worst, land = _worst(colours)
+        assert worst >= 15 and land > 20
 
 
 # ---------------------------------------------------------------- security, offline

@@ -19,7 +19,7 @@ import {
 import { loadQueue, markQueued, onKey, renderQueue, takeToken } from "./js/review.js";
 import { buildTimeline, computeDomain, drawCharts, visibleEvents } from "./js/timeline.js";
 
-export { escapeHtml, summarise, TYPE_COLOURS } from "./js/core.js";
+export { CONTROLLER_PALETTE, escapeHtml, summarise, TYPE_COLOURS } from "./js/core.js";
 export { eventSpans, highlightHtml, offsetMapper } from "./js/highlight.js";
 export { coreRange } from "./js/timeline.js";
 
@@ -174,6 +174,7 @@ async function loadSituation() {
   if (state.asOf) params.as_of = isoDay(state.asOf);
   const country = document.getElementById("f-country").value;
   if (country) params.country = country;
+  if (filterParams().include_rejected) params.include_rejected = "true";
   let situation = null;
   try {
     situation = await getJson("situation", params);
