@@ -37,7 +37,7 @@ from ..records import (
     TextSpan,
 )
 from .coding import Coding, code_event
-from .learned import DEFAULT_GATE, CoderRow, Gate, coder_row, decide, predict
+from .learned import DEFAULT_GATE, Candidate, CoderRow, Decision, Gate, coder_row, decide_all
 
 logger = logging.getLogger(__name__)
 
@@ -278,10 +278,19 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
         sent_of[sent.start : sent.end] = [index] * (sent.end - sent.start)
     text = doc_text(doc)
     drafts: list[_Draft] = []
+    readings: list[Candidate] = []
     for cand in doc._.fw_events or []:
-        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of, how)
-        if draft is not None:
-            drafts.append(draft)
+        draft, reading = _draft(doc, text, doc_id, cand, lex, sents, sent_of, how)
+        drafts.append(draft)
+        if reading is not None:
+            readings.append(reading)
+    if how.coder is not None:
+        decisions = decide_all(how.coder, readings, lex, how.gate)
+        drafts = [
+            _recode(draft, decision, lex)
+            for draft, decision in zip(drafts, decisions, strict=True)
+            if not decision.drop
+        ]
     events = _merge(drafts)
     events.sort(key=lambda e: e.trigger.span[0])
     return DocumentResult(
@@ -302,7 +311,9 @@ def _draft(
     sents: list[Span],
     sent_of: list[int],
     how: _Coding,
-) -> _Draft | None:
+) -> tuple[_Draft, Candidate | None]:
+    """The rules' record of a candidate, and what the learned coder reads of it (None when
+    no coder is asked)."""
     trigger = cand.trigger(doc)
     sent_index = sent_of[cand.anchor]
     sent = sents[sent_index]
@@ -346,11 +357,6 @@ def _draft(
     row = None
     if how.coder is not None or how.rows is not None:
         row = coder_row(doc, sents, sent_index, cand, coding, actor1, actor2)
-    if how.coder is not None and row is not None:
-        decision = decide(predict(how.coder, row), coding, modality, lex, how.gate)
-        if decision.drop:
-            return None
-        coding, modality, confidence = decision.coding, decision.modality, decision.confidence
     if actor2 is None and cand.place_target is not None:
         # after coding and confidence: a place as target changes neither
         actor2 = _place_actor(doc, cand.place_target, actor1)
@@ -387,9 +393,32 @@ def _draft(
     forces = cand.theme_lemma if cand.theme_lemma in PEOPLE_LEMMAS else None
     if how.rows is not None and row is not None:
         how.rows.append((row, event))
-    return _Draft(
+    reading = None
+    if row is not None:
+        lead = (cand.prominence, confidence)
+        reading = Candidate(row, coding, modality, cand.frame.family, lead)
+    draft = _Draft(
         event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric, headline, forces
     )
+    return draft, reading
+
+
+def _recode(draft: _Draft, decision: Decision, lex: Lexicon) -> _Draft:
+    """The draft with the learned coder's codes, modality and confidence."""
+    event, coding = draft.event, decision.coding
+    factual = decision.modality in FACTUAL_MODALITIES
+    draft.event = event.model_copy(
+        update={
+            "id": event_id(event.doc_id, event.trigger.span, coding.plover),
+            "plover": Plover(type=coding.plover, mode=coding.mode),
+            "acled": _acled(coding, lex),
+            "category": coding.category,
+            "modality": decision.modality,
+            "status": event.status if factual else None,
+            "confidence": decision.confidence,
+        }
+    )
+    return draft
 
 
 def _acled(coding: Coding, lex: Lexicon) -> Acled | None:

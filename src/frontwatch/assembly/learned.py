@@ -15,10 +15,18 @@ category), its PLOVER type and mode, whether it is an event at all (``NONE``), a
 confidence, the calibrated probability of its label. A factual candidate that the model reads
 as no event takes the model's best non-factual modality when that one is probable, and is
 dropped only when the model is very sure (:class:`Gate`).
+
+Several candidates read the same text (a snippet, a sentence) and the model's label is that
+text's, so :func:`decide_all` shares it out: a candidate whose frame family (``triggers.json``)
+holds its best label takes it; when none does, the candidate the rules rank first (prominence,
+then the rules' confidence) takes it; every other candidate takes the best label of its own
+family, and keeps the rules' codes when its family holds less than :data:`FAMILY_SHARE` of the
+probability of an event.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +41,9 @@ from .coding import OOS_PLOVER, Coding
 
 #: A document of at most this many sentences is coded whole (as the training snippets were).
 SNIPPET_SENTENCES = 4
+#: A candidate that does not lead its text keeps the rules' codes when its frame family holds
+#: less than this share of the probability that the text states an event.
+FAMILY_SHARE = 0.1
 NON_FACTUAL = ("negated", "hypothetical", "future")
 
 
@@ -63,6 +74,19 @@ class CoderRow:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A candidate as the learned coder sees it: what it reads, the rules' codes and modality,
+    the frame family of its trigger, and its rank among the candidates of the same text
+    (prominence, the rules' confidence)."""
+
+    row: CoderRow
+    rules: Coding
+    modality: str
+    family: str
+    rank: tuple[float, float]
+
+
+@dataclass(frozen=True)
 class Decision:
     coding: Coding
     modality: str
@@ -75,6 +99,7 @@ class CaseLabels:
     """The CASE 2021 labels (``case2021_labels.json``) as codes of a record."""
 
     to_acled: dict[str, str]  # CASE code -> "Event type/Sub-event type"
+    to_case: dict[str, str]  # "Event type/Sub-event type" -> CASE code
     to_category: dict[str, str]  # CASE code -> out-of-scope category
     crime: dict[str, str]  # CASE code -> PLOVER type (ORG_CRIME -> CRIME)
     attribution: str
@@ -88,6 +113,7 @@ def case_labels() -> CaseLabels:
     raw = load("case2021_labels")
     return CaseLabels(
         to_acled={v: k for k, v in raw["acled_to_case"].items()},
+        to_case=dict(raw["acled_to_case"]),
         to_category={v: k for k, v in raw["category_to_case"].items()},
         crime={v: k.upper() for k, v in raw["crime_plover"].items()},
         attribution=raw["attribution"]["label"],
@@ -215,21 +241,56 @@ def learned_coding(label: str, preds: dict[str, Prediction], rules: Coding, lex:
     return Coding(None, plover, mode, category, margin)
 
 
+def family_labels(family: str, lex: Lexicon) -> tuple[str, ...]:
+    """The CASE labels a frame family may take: its ACLED sub-types, and for a family without
+    one (verbal, disaster, crime frames) the out-of-scope labels."""
+    labels = case_labels()
+    codes = tuple(labels.to_case[a] for a in lex.families.get(family, []) if a in labels.to_case)
+    if codes and family != "agreement":
+        return codes
+    return (*codes, *labels.to_category, *labels.crime, labels.attribution, labels.diplomacy)
+
+
+def rules_label(coding: Coding) -> str | None:
+    """The CASE label of the rules' codes."""
+    labels = case_labels()
+    if coding.acled is not None:
+        return labels.to_case.get(coding.acled)
+    for code, category in labels.to_category.items():
+        if category == coding.category:
+            return code
+    if coding.plover in labels.crime.values():
+        return next(c for c, p in labels.crime.items() if p == coding.plover)
+    if coding.category == "claim":
+        return labels.attribution
+    return labels.diplomacy if coding.category == "verbal" else None
+
+
+def _probability(p: float) -> float:
+    return round(min(0.99, max(0.01, p)), 3)
+
+
 def decide(
     preds: dict[str, Prediction],
     rules: Coding,
     modality: str,
     lex: Lexicon,
     gate: Gate = DEFAULT_GATE,
+    allowed: tuple[str, ...] | None = None,
 ) -> Decision:
-    """The candidate's codes, modality and confidence from the model's answer."""
+    """The candidate's codes, modality and confidence from the model's answer; ``allowed``:
+    the labels it may take when it does not lead its text (its frame family's)."""
     case = preds["case"]
     p_none = case.probabilities.get(NONE, 0.0)
-    label = _best(case)
-    if label is None:
-        return Decision(rules, modality, 0.5)
-    coding = learned_coding(label, preds, rules, lex)
-    confidence = round(min(0.99, max(0.01, case.probabilities[label])), 3)
+    label = _best(case, allowed)
+    share = case.probabilities.get(label, 0.0) if label is not None else 0.0
+    if label is None or (allowed is not None and share < FAMILY_SHARE * (1.0 - p_none)):
+        own = rules_label(rules)
+        p_own = case.probabilities.get(own, 0.0) if own is not None else 1.0 - p_none
+        coding, confidence = rules, _probability(p_own)
+    else:
+        coding = learned_coding(label, preds, rules, lex)
+        confidence = _probability(share)
     drop = False
     if modality in FACTUAL_MODALITIES and p_none >= gate.shift:
         learned = preds.get("modality")
@@ -245,5 +306,45 @@ def decide(
     return Decision(coding, modality, confidence, drop)
 
 
-def predict(coder: Coder, row: CoderRow) -> dict[str, Prediction]:
-    return coder.predict(row.as_input())
+def decide_all(
+    coder: Coder, candidates: list[Candidate], lex: Lexicon, gate: Gate = DEFAULT_GATE
+) -> list[Decision]:
+    """Each candidate's decision; the candidates that read the same text share its label."""
+    preds = [coder.predict(c.row.as_input()) for c in candidates]
+    groups: dict[str, list[int]] = {}
+    for i, cand in enumerate(candidates):
+        groups.setdefault(cand.row.text, []).append(i)
+    out: list[Decision] = []
+    leads: set[int] = set()
+    for members in groups.values():
+        own = {i for i in members if _best(preds[i]["case"]) in _family(candidates[i], lex)}
+        leads |= own or {max(members, key=lambda i: (candidates[i].rank, -i))}
+    for i, cand in enumerate(candidates):
+        allowed = None if i in leads else _family(cand, lex)
+        out.append(decide(preds[i], cand.rules, cand.modality, lex, gate, allowed))
+    for members in groups.values():
+        _keep_rules_order(members, candidates, out)
+    return out
+
+
+def _keep_rules_order(members: list[int], candidates: list[Candidate], out: list[Decision]) -> None:
+    """Candidates of one text that took the same codes share one probability: the one the
+    rules rank first keeps it, each other one is scaled by its rules' confidence relative to
+    that one's (a negated mention of the same attack comes after the asserted one)."""
+    same: dict[tuple[str | None, str], list[int]] = {}
+    for i in members:
+        same.setdefault((out[i].coding.acled, out[i].coding.plover), []).append(i)
+    for found in same.values():
+        if len(found) < 2:
+            continue
+        first = max(found, key=lambda i: (candidates[i].rank, -i))
+        top = max(candidates[first].rank[1], 1e-6)
+        for i in found:
+            if i != first:
+                ratio = min(1.0, candidates[i].rank[1] / top)
+                scaled = _probability(out[i].confidence * ratio)
+                out[i] = dataclasses.replace(out[i], confidence=scaled)
+
+
+def _family(cand: Candidate, lex: Lexicon) -> tuple[str, ...]:
+    return family_labels(cand.family, lex)

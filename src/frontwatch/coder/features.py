@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +34,9 @@ import numpy.typing as npt
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 DIGIT = re.compile(r"\d")
 CHAR_SIZES = (3, 4, 5)
-BLOCKS = ("w", "c", "x", "r", "a")
+#: The feature blocks, by name prefix (above).
+Block = Literal["w", "c", "x", "r", "a"]
+BLOCKS: tuple[Block, ...] = get_args(Block)
 
 
 def words(text: str) -> list[str]:

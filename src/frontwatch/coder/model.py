@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "coder"
 NONE = "NONE"
+#: The heads a model may have: CASE 2021 label, PLOVER type, PLOVER mode, modality.
+HeadName = Literal["case", "plover", "mode", "modality"]
+HEAD_NAMES: tuple[HeadName, ...] = get_args(HeadName)
 FloatArray = npt.NDArray[np.float32]
 
 

@@ -23,11 +23,11 @@ from .corpus import CORPUS_DIR, corpus_files, corpus_problems
 from .examples import GOLD_SETS
 from .train import FEATURE_SETS, HEADS, TrainConfig, train
 
+PROG = "frontwatch train"
+
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="frontwatch train", description=(__doc__ or "").splitlines()[0]
-    )
+    ap = argparse.ArgumentParser(prog=PROG, description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="folder of corpus *.jsonl")
     ap.add_argument("--extra", type=Path, nargs="*", default=[], help="more corpus files")
     ap.add_argument("--gold", type=Path, help="folder of the dev gold sets (read, never copied)")
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         min_df=args.min_df,
         out=args.out,
         cv=not args.no_cv,
-        command=shlex.join(["python", "-m", "frontwatch.training", *(argv or sys.argv[1:])]),
+        command=f"{PROG} {shlex.join(argv or sys.argv[1:])}".strip(),
         features=[f for f in args.features.split(",") if f],
     )
     unknown = set(config.features) - set(FEATURE_SETS)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ..errors import Errors, FrontwatchError
 
@@ -30,7 +30,8 @@ OUT_OF_SCOPE: dict[str, set[str] | None] = {
     "MAN_MADE_DISASTER": {"ACCIDENT"},
 }
 MODALITIES = ("asserted", "reported", "negated", "hypothetical", "future")
-NONE_KINDS = {
+#: What a `none` example is (data card).
+NoneKind = Literal[
     "opinion",
     "analysis",
     "hypothetical",
@@ -40,7 +41,8 @@ NONE_KINDS = {
     "aggregate_toll",
     "background",
     "unrelated",
-}
+]
+NONE_KINDS = frozenset(get_args(NoneKind))
 REGIONS = {
     "Western Africa",
     "Middle Africa",
@@ -59,7 +61,8 @@ REGIONS = {
     "North America",
     "Oceania",
 }
-REGISTERS = {
+#: The register an example is written in (data card).
+Register = Literal[
     "wire",
     "local_press",
     "ngo_report",
@@ -71,8 +74,10 @@ REGISTERS = {
     "radio",
     "social_media",
     "analysis",
-}
-FIELDS = {
+]
+REGISTERS = frozenset(get_args(Register))
+#: The fields of a corpus record.
+CorpusField = Literal[
     "id",
     "text",
     "label",
@@ -86,8 +91,10 @@ FIELDS = {
     "register",
     "pair",
     "note",
-}
+]
+FIELDS = frozenset(get_args(CorpusField))
 REQUIRED = {"id", "text", "label", "modality", "country", "region", "register"}
+NOT_AN_OBJECT = "the line is not a JSON object"
 COUNTRY = re.compile(r"[A-Z]{2}")
 
 
@@ -193,7 +200,7 @@ def read_corpus(
                 if strict:
                     raise FrontwatchError(Errors.E101, path=f"{path}:{n}", detail=err) from err
                 continue
-            errs = check_record(rec, tax) if isinstance(rec, dict) else ["not an object"]
+            errs = check_record(rec, tax) if isinstance(rec, dict) else [NOT_AN_OBJECT]
             if isinstance(rec, dict) and rec.get("id") in ids:
                 errs.append(f"duplicate id {rec.get('id')}")
             if errs:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import Errors, FrontwatchError
 from .corpus import Taxonomy, load_taxonomy
@@ -38,6 +38,8 @@ OOS_PLOVER = {
     "MAN_MADE_DISASTER": "ACCIDENT",
 }
 NEGATIVE_MODALITY = {"negated": "negated", "hypothetical": "hypothetical", "opinion": None}
+#: Where an example comes from: the written corpus or a dev gold set.
+Source = Literal["corpus", "case2021", "plover", "seed"]
 GOLD_SETS = ("case2021", "plover", "seed")
 GOLD_FILES = {
     "case2021": "case2021-dev.gold.jsonl",
@@ -50,7 +52,7 @@ GOLD_FILES = {
 class Example:
     id: str
     text: str
-    source: str  # "corpus" or a gold set's name
+    source: Source  # the written corpus or a gold set
     group: str  # examples of one group stay in one fold (a document; a corpus scene)
     label: str | None = None  # CASE 2021 label or NONE
     plover: str | None = None  # PLOVER type, NONE (no event), or None (unknown)

@@ -181,7 +181,9 @@ def pipeline_cv(
     folds = assign_folds(examples, k, config.seed)
     coders, heads, temperatures = fold_coders(fitter, folds, k, progress)
     out = PipelineCV(k, heads=heads, temperatures=temperatures)
-    fold_of = {(e.source, e.id): f for e, f in zip(examples, folds, strict=True)}
+    fold_of: dict[tuple[str, str], int] = {
+        (e.source, e.id): f for e, f in zip(examples, folds, strict=True)
+    }
     extractor = extractor or Extractor()
     for name in config.gold_sets:
         if name not in RECORDED:

@@ -20,12 +20,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 import numpy as np
 
 from ..coder.features import Vocabulary, text_features
-from ..coder.model import MODEL_DIR, Coder, CoderInput, LinearHead, load_coder_from
+from ..coder.model import HEAD_NAMES, MODEL_DIR, Coder, CoderInput, LinearHead, load_coder_from
 from .corpus import CORPUS_DIR, corpus_files, load_taxonomy, read_corpus
 from .cv import LabelScore, accuracy, assign_folds, ece, per_label, reliability, weighted_f1
 from .examples import GOLD_FILES, Example, from_corpus, gold_examples
@@ -43,10 +43,11 @@ from .reading import CACHE_DIR, readings
 
 logger = logging.getLogger(__name__)
 
-HEADS = ("case", "plover", "mode", "modality")
+HEADS = HEAD_NAMES
 #: What the model reads besides the text's words and characters: the rules' features of the
 #: candidate (``rules``) and the parse's abstraction of the text (``abstract``).
-FEATURE_SETS = ("rules", "abstract")
+FeatureSet = Literal["rules", "abstract"]
+FEATURE_SETS: tuple[FeatureSet, ...] = get_args(FeatureSet)
 
 
 def head_label(head: str, ex: Example) -> str | None:
