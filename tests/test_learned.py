@@ -3,10 +3,30 @@ model's answer, with hand-made probabilities."""
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
 from frontwatch.assembly.coding import Coding
-from frontwatch.assembly.learned import Gate, case_labels, decide, learned_coding
-from frontwatch.coder import Prediction
+from frontwatch.assembly.learned import (
+    Candidate,
+    CoderRow,
+    Gate,
+    case_labels,
+    decide,
+    decide_all,
+    learned_coding,
+    rules_label,
+)
+from frontwatch.coder import Coder, Prediction
+from frontwatch.coder.features import Vocabulary, text_features
+from frontwatch.coder.model import LinearHead
+from frontwatch.errors import FrontwatchError
+from frontwatch.eval.runner import check_not_trained_on
 from frontwatch.lexicon.events import load_lexicon
+from frontwatch.pipeline import Extractor
 
 
 def _pred(probabilities: dict[str, float]) -> Prediction:
@@ -85,3 +105,93 @@ def test_learned_decide_confidence_and_none_gate() -> None:
     assert decide(none, RULES_CLASH, "asserted", lex, gate).drop
     # a candidate the rules already read as non-factual is never dropped
     assert not decide(none, RULES_CLASH, "negated", lex, gate).drop
+
+
+def _fixed_coder(case: dict[str, float], modality: dict[str, float] | None = None) -> Coder:
+    """A model that answers the same probabilities whatever it reads (zero weights; the
+    intercepts are the log-probabilities)."""
+    vocab = Vocabulary.fit([text_features("any text")], min_df=1)
+    heads = {}
+    for name, probs in (("case", case), ("modality", modality or {})):
+        if probs:
+            classes = sorted(probs)
+            intercept = np.log(np.array([probs[c] for c in classes], np.float32))
+            weights = np.zeros((vocab.size, len(classes)), np.float32)
+            heads[name] = LinearHead(name, classes, weights, intercept, 1.0)
+    digest = hashlib.sha256(b"{}\n").hexdigest()
+    meta = {"training": {"gold_sets": ["g.jsonl"], "files": [{"path": "x", "sha256": digest}]}}
+    return Coder(vocab, heads, meta)
+
+
+def _candidate(
+    rules: Coding, family: str, rank: tuple[float, float], modality: str = "asserted"
+) -> Candidate:
+    return Candidate(CoderRow("one text", (), ()), rules, modality, family, rank)
+
+
+RULES_ARREST = Coding("Strategic developments/Arrests", "COERCE", "arrest", "political_violence", 1)
+
+
+def test_learned_candidates_of_one_text_share_its_label_by_family() -> None:
+    lex = load_lexicon()
+    coder = _fixed_coder({"ARMED_CLASH": 0.7, "ARREST": 0.2, "NONE": 0.1})
+    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
+    arrest = _candidate(RULES_ARREST, "coercion", (0.5, 0.6))
+    said = _candidate(RULES_SAY, "none", (0.5, 0.4))
+    got = decide_all(coder, [clash, arrest, said], lex)
+    # the clash takes the text's label; the arrest the best of its family; the statement,
+    # whose family holds none of the probability, keeps the rules' codes
+    assert [(d.coding.acled, d.coding.plover, d.confidence) for d in got] == [
+        ("Battles/Armed clash", "FIGHT", 0.7),
+        ("Strategic developments/Arrests", "COERCE", 0.2),
+        (None, "DEMAND", 0.01),
+    ]
+
+
+def test_learned_the_rules_first_candidate_leads_when_no_family_holds_the_label() -> None:
+    lex = load_lexicon()
+    coder = _fixed_coder({"PEACE_PROTEST": 0.8, "ARMED_CLASH": 0.05, "NONE": 0.15})
+    first = _candidate(RULES_CLASH, "violence", (1.0, 0.9))
+    second = _candidate(RULES_ARREST, "coercion", (0.5, 0.6))
+    got = decide_all(coder, [second, first], lex)
+    assert [(d.coding.acled, d.confidence) for d in got] == [
+        ("Strategic developments/Arrests", 0.01),  # family share < 10 %: the rules' codes
+        ("Protests/Peaceful protest", 0.8),
+    ]
+
+
+def test_learned_same_codes_keep_the_rules_order() -> None:
+    lex = load_lexicon()
+    coder = _fixed_coder({"ARMED_CLASH": 0.8, "NONE": 0.2})
+    negated = _candidate(RULES_CLASH, "violence", (1.0, 0.4), "negated")
+    asserted = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
+    got = decide_all(coder, [negated, asserted], lex)
+    assert [(d.modality, d.confidence) for d in got] == [("negated", 0.4), ("asserted", 0.8)]
+
+
+def test_learned_rules_label() -> None:
+    assert rules_label(RULES_CLASH) == "ARMED_CLASH"
+    assert rules_label(RULES_SAY) == "DIPLO"
+    assert rules_label(Coding(None, "ACCUSE", None, "claim", 1.0)) == "ATTRIB"
+    assert rules_label(Coding(None, "CRIME", None, "crime", 1.0)) == "ORG_CRIME"
+    assert rules_label(Coding(None, "DISASTER", None, "natural_disaster", 1.0)) == (
+        "NATURAL_DISASTER"
+    )
+
+
+def test_learned_eval_refuses_the_model_training_data(tmp_path: Path) -> None:
+    gold = tmp_path / "g.jsonl"
+    gold.write_text("{}\n", encoding="utf-8")
+    extractor = Extractor(coder=_fixed_coder({"ARMED_CLASH": 0.9, "NONE": 0.1}))
+    with pytest.raises(FrontwatchError) as err:
+        check_not_trained_on(extractor, gold)  # by name
+    assert err.value.code == "E203"
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text("{}\n", encoding="utf-8")
+    with pytest.raises(FrontwatchError, match="E203"):
+        check_not_trained_on(extractor, copy)  # by content
+    other = tmp_path / "other.jsonl"
+    other.write_text("{}\n\n", encoding="utf-8")
+    check_not_trained_on(extractor, other)  # neither its name nor its content
+    extractor.coder = None
+    check_not_trained_on(extractor, gold)  # the rules alone learned from nothing
