@@ -18,7 +18,7 @@ DEFAULTS = {
     "gazetteer": "",
     "relevance": "off",
     "workers": 0,
-    "coder": "",
+    "coder": "off",
 }
 
 

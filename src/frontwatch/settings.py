@@ -27,7 +27,7 @@ class Settings(BaseModel):
     gazetteer: str = ""
     relevance: RelevanceMode = "off"
     workers: int = Field(0, ge=0)
-    coder: str = ""
+    coder: str = "off"
 
     @field_validator("relevance", mode="before")
     @classmethod
