@@ -88,10 +88,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Decision:
+    """The codes, modality and confidence of a candidate; ``label``: the CASE label whose
+    probability the confidence is."""
+
     coding: Coding
     modality: str
     confidence: float
     drop: bool = False
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -285,8 +289,8 @@ def decide(
     label = _best(case, allowed)
     share = case.probabilities.get(label, 0.0) if label is not None else 0.0
     if label is None or (allowed is not None and share < FAMILY_SHARE * (1.0 - p_none)):
-        own = rules_label(rules)
-        p_own = case.probabilities.get(own, 0.0) if own is not None else 1.0 - p_none
+        label = rules_label(rules)
+        p_own = case.probabilities.get(label, 0.0) if label is not None else 1.0 - p_none
         coding, confidence = rules, _probability(p_own)
     else:
         coding = learned_coding(label, preds, rules, lex)
@@ -303,7 +307,7 @@ def decide(
             modality = shifted
         elif p_none >= gate.drop:
             drop = True
-    return Decision(coding, modality, confidence, drop)
+    return Decision(coding, modality, confidence, drop, label)
 
 
 def decide_all(
@@ -328,12 +332,13 @@ def decide_all(
 
 
 def _keep_rules_order(members: list[int], candidates: list[Candidate], out: list[Decision]) -> None:
-    """Candidates of one text that took the same codes share one probability: the one the
-    rules rank first keeps it, each other one is scaled by its rules' confidence relative to
-    that one's (a negated mention of the same attack comes after the asserted one)."""
-    same: dict[tuple[str | None, str], list[int]] = {}
+    """Candidates of one text whose confidence is the probability of the same label share it:
+    the one the rules rank first keeps it, each other one is scaled by its rules' confidence
+    relative to that one's (a negated mention of the same attack comes after the asserted one;
+    of three statements the model reads as diplomacy, the rules' first stays first)."""
+    same: dict[str | None, list[int]] = {}
     for i in members:
-        same.setdefault((out[i].coding.acled, out[i].coding.plover), []).append(i)
+        same.setdefault(out[i].label, []).append(i)
     for found in same.values():
         if len(found) < 2:
             continue
