@@ -64,16 +64,16 @@ def test_learned_same_sub_type_keeps_the_rules_codes() -> None:
     assert coding == Coding("Battles/Armed clash", "FIGHT", "small-arms", "political_violence", 0.7)
 
 
-def test_learned_diplomacy_keeps_a_verbal_rules_type_the_plover_head_allows() -> None:
+def test_learned_diplomacy_keeps_a_verbal_rules_type() -> None:
     preds = {
         "case": _pred({"DIPLO": 0.9, "NONE": 0.1}),
-        "plover": _pred({"DEMAND": 0.3, "REJECT": 0.6, "NONE": 0.1}),
+        "plover": _pred({"DEMAND": 0.1, "REJECT": 0.8, "NONE": 0.1}),
     }
     coding = learned_coding("DIPLO", preds, RULES_SAY, load_lexicon())
     assert (coding.acled, coding.plover, coding.category) == (None, "DEMAND", "verbal")
-    preds["plover"] = _pred({"DEMAND": 0.1, "REJECT": 0.8, "NONE": 0.1})
-    coding = learned_coding("DIPLO", preds, RULES_SAY, load_lexicon())
-    assert (coding.acled, coding.plover) == (None, "REJECT")
+    # the rules read a clash: the plover head's best diplomacy type
+    coding = learned_coding("DIPLO", preds, RULES_CLASH, load_lexicon())
+    assert (coding.acled, coding.plover, coding.category) == (None, "REJECT", "verbal")
 
 
 def test_learned_out_of_scope_labels() -> None:

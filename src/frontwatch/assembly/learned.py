@@ -235,7 +235,6 @@ def learned_coding(label: str, preds: dict[str, Prediction], rules: Coding, lex:
     plover = (
         rules.plover
         if rules.plover in allowed
-        and (plover_head is None or plover_head.probabilities.get(rules.plover, 0.0) >= 0.2)
         else (_best(plover_head, allowed) if plover_head is not None else None)
     ) or allowed[0]
     mode = rules.mode if plover == rules.plover else _mode(preds, plover)
