@@ -2,7 +2,8 @@
 alone, on the same parsed documents, in one process.
 
 Run: ``.venv/bin/python bench/bench_learned.py [--gold DIR] [--repeat N] [--json OUT]``.
-The documents (the gold sets' texts, read at run time, and ``samples/articles``) are parsed once
+The documents (conflict news: the conflict articles of ``bench/corpus/mixed.jsonl``, the seed
+article read at run time, ``samples/articles``) are parsed once
 (``nlp.pipe``, timed: the part both sides share); then assembly runs on every Doc with the rules
 alone and with the learned coder, interleaved, ``--repeat`` times each; the best pass of each
 side counts (other work on the machine only slows a pass down). The ratio is
@@ -27,28 +28,33 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = Path("/work/shared/gold")
 
 
-def documents(gold_dir: Path) -> list[Document]:
+def documents(gold_dir: Path, corpus: Path) -> list[Document]:
+    """Conflict news: the conflict articles of the generated stream, the gold sets' full
+    articles (seed) and the sample articles."""
     out: list[Document] = []
-    for path in sorted(gold_dir.glob("*.gold.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-            if not line.strip():
-                continue
+    for line in corpus.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("topic") == "conflict":
+            out.append(Document(id=row["id"], text=row["text"], published=row.get("published")))
+    seed = gold_dir / "seed.gold.jsonl"
+    if seed.exists():
+        for n, line in enumerate(seed.read_text(encoding="utf-8").splitlines()):
             rec = json.loads(line)
-            text = rec.get("text") or (path.parent / rec["text_file"]).read_text(encoding="utf-8")
-            out.append(Document(id=f"{path.stem}-{n}", text=text, published=rec.get("published")))
-    out.extend(
-        d for d in iter_documents([ROOT / "samples" / "articles"]) if isinstance(d, Document)
-    )
+            text = rec.get("text") or (gold_dir / rec["text_file"]).read_text(encoding="utf-8")
+            out.append(Document(id=f"seed-{n}", text=text))
+    samples = iter_documents([ROOT / "samples" / "articles"])
+    out.extend(d for d in samples if isinstance(d, Document))
     return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--gold", type=Path, default=GOLD_DIR)
+    ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus" / "mixed.jsonl")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    docs = documents(args.gold)
+    docs = documents(args.gold, args.corpus)
     extractor = Extractor()
     extractor.coder = None
     coder = load_coder()
