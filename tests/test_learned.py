@@ -195,3 +195,20 @@ def test_learned_eval_refuses_the_model_training_data(tmp_path: Path) -> None:
     check_not_trained_on(extractor, other)  # neither its name nor its content
     extractor.coder = None
     check_not_trained_on(extractor, gold)  # the rules alone learned from nothing
+
+
+def test_learned_the_rules_first_candidate_stays_first_when_its_family_is_probable() -> None:
+    lex = load_lexicon()
+    # "X complained to the UN over two air raids": the complaint is the sentence's main event
+    coder = _fixed_coder({"DIPLO": 0.6, "AIR_STRIKE": 0.35, "NONE": 0.05})
+    complained = _candidate(RULES_SAY, "none", (1.0, 0.7))
+    raids = _candidate(RULES_CLASH, "explosion", (0.5, 0.6))
+    got = decide_all(coder, [complained, raids], lex)
+    assert [(d.coding.acled, d.coding.plover, d.confidence) for d in got] == [
+        (None, "DEMAND", 0.6),
+        ("Explosions/Remote violence/Air/drone strike", "FIGHT", 0.35),
+    ]
+    # the air strike holds most of the probability: it leads, the statement keeps its own
+    coder = _fixed_coder({"DIPLO": 0.3, "AIR_STRIKE": 0.65, "NONE": 0.05})
+    got = decide_all(coder, [complained, raids], lex)
+    assert [(d.coding.plover, d.confidence) for d in got] == [("DEMAND", 0.3), ("FIGHT", 0.65)]
