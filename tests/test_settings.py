@@ -19,6 +19,7 @@ DEFAULTS = {
     "relevance": "off",
     "workers": 0,
     "coder": "off",
+    "trusted_proxies": [],
 }
 
 
@@ -51,6 +52,10 @@ def test_settings_defaults_file_and_model_agree() -> None:
         ('gazetteer = "/data/gaz.duckdb"\n', {"gazetteer": "/data/gaz.duckdb"}),
         ('relevance = "sentence"\n', {"relevance": "sentence"}),
         ('relevance = "document"\n', {"relevance": "document"}),
+        (
+            'trusted_proxies = ["127.0.0.1", "10.0.0.0/8"]\n',
+            {"trusted_proxies": ["127.0.0.1", "10.0.0.0/8"]},
+        ),
         ("relevance = true\n", {"relevance": "document"}),  # before sentence screening
         ("relevance = false\n", {"relevance": "off"}),
         ("", {}),
@@ -103,6 +108,8 @@ def test_settings_keyword_overrides_win(tmp_path: Path) -> None:
         ("actor_files = 'one.jsonl'\n", "actor_files"),
         ("relevance = 'paragraph'\n", "relevance"),
         ("relevance = 1\n", "relevance"),
+        ("trusted_proxies = ['proxy.example.org']\n", "trusted_proxies"),
+        ("trusted_proxies = '127.0.0.1'\n", "trusted_proxies"),
         ("max_chars = \n", "Invalid value"),  # not TOML
     ],
 )

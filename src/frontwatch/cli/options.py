@@ -19,6 +19,7 @@ from typing import Any, NoReturn, TextIO, TypeVar
 import click
 from tqdm import tqdm
 
+from ..dates import parse_iso_date
 from ..filters import parse_bbox
 from ..records import Modality
 from ..settings import Settings, load_settings
@@ -168,7 +169,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        return parse_iso_date(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx, param) from None
 
