@@ -16,9 +16,10 @@ DEFAULTS = {
     "batch_size": 16,
     "actor_files": [],
     "gazetteer": "",
-    "relevance": "off",
+    "relevance": "safe",
     "workers": 0,
     "coder": "off",
+    "window_chars": 10_000,
     "trusted_proxies": [],
 }
 
