@@ -28,9 +28,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast, get_args
 
 from .records import Actor, Document, Event, FlatEvent
+from .store.reviews import ACCEPTED, CORRECTED
 
 if TYPE_CHECKING:
     from .situation.records import EventCluster
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ExportFormat = Literal["acled-csv", "plover-json", "geojson", "parquet"]
-FORMATS: tuple[ExportFormat, ...] = ("acled-csv", "plover-json", "geojson", "parquet")
+FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 
 #: ACLED's export columns, in their order.
 ACLED_COLUMNS: tuple[str, ...] = (
@@ -74,6 +75,8 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "tags",
     "timestamp",
 )
+#: frontwatch's column after ACLED's: the analyst's review of the row (docs/exports.md).
+REVIEW_COLUMN = "reviewed"
 
 #: ACLED actor type codes (``inter1``/``inter2``).
 INTER_CODES: dict[str, int] = {
@@ -135,6 +138,7 @@ FLAT_COLUMNS: dict[str, str] = {
     "trigger": "VARCHAR",
     "evidence": "VARCHAR",
     "extractor_version": "VARCHAR",
+    "reviewed": "VARCHAR",
 }
 
 Out = str | Path | IO[str] | IO[bytes]
@@ -166,6 +170,7 @@ class _Item:
     outlets: tuple[str, ...]
     sources: int | None
     spreads: Mapping[str, float]  # quantity kind -> lowest value over sources
+    reviewed: str | None = None  # accepted, corrected, rejected: the analyst's review
 
 
 # --------------------------------------------------------------------------- entry point
@@ -179,18 +184,22 @@ def write_export(
     clusters: Sequence[EventCluster] | None = None,
     documents: Mapping[str, Document] | None = None,
     timestamp: int | None = None,
+    reviews: Mapping[str, str] | None = None,
 ) -> ExportStats:
     """Write ``events`` as ``fmt`` (one of :data:`FORMATS`) to ``out`` (a path or a stream).
 
     ``clusters`` merge reports of the same event (see the module doc); ``documents`` (id ->
     document) give the outlet of events outside any cluster; ``timestamp`` is ACLED's
-    ``timestamp`` column (default: now, in seconds since the epoch). A path is written to
-    ``PATH.part`` and renamed at the end. Parquet needs a path or a binary stream.
+    ``timestamp`` column (default: now, in seconds since the epoch); ``reviews`` (event id ->
+    ``accepted``, ``corrected`` or ``rejected``) fill the ``reviewed`` column (a cluster's row:
+    ``corrected`` if any of its events was corrected, else ``accepted`` if any was accepted).
+    A path is written to ``PATH.part`` and renamed at the end. Parquet needs a path or a binary
+    stream.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     stats = ExportStats(fmt)
-    items = _items(events, clusters, documents or {}, stats)
+    items = _items(events, clusters, documents or {}, stats, reviews or {})
     if fmt == "parquet":
         _write_parquet(items, out, stats)
     else:
@@ -211,6 +220,7 @@ def _items(
     clusters: Sequence[EventCluster] | None,
     documents: Mapping[str, Document],
     stats: ExportStats,
+    reviews: Mapping[str, str],
 ) -> Iterator[_Item]:
     by_member: dict[str, EventCluster] = {}
     for cluster in clusters or ():
@@ -224,7 +234,7 @@ def _items(
             outlet = document.outlet if document is not None else None
             if outlet is None and event.attribution is not None:
                 outlet = event.attribution.source
-            yield _Item(event, None, (outlet,) if outlet else (), None, {})
+            yield _Item(event, None, (outlet,) if outlet else (), None, {}, reviews.get(event.id))
             continue
         if found.id in done:
             stats.merged += 1
@@ -232,7 +242,9 @@ def _items(
         done.add(found.id)
         outlets = tuple(dict.fromkeys(r.outlet for r in found.reports if r.outlet))
         spreads = {key: spread.low for key, spread in found.conflicts.items()}
-        yield _Item(found.event, found.id, outlets, found.sources, spreads)
+        marks = {reviews.get(m) for m in (*found.members, found.event.id)}
+        reviewed = next((s for s in (CORRECTED, ACCEPTED) if s in marks), None)
+        yield _Item(found.event, found.id, outlets, found.sources, spreads, reviewed)
 
 
 def _skip(stats: ExportStats, why: str) -> None:
@@ -400,12 +412,13 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
         "fatalities": number(fatalities or 0),
         "tags": "",
         "timestamp": str(timestamp),
+        REVIEW_COLUMN: item.reviewed or "",
     }
     return row
 
 
 def _write_acled(items: Iterable[_Item], out: TextIO, stats: ExportStats, timestamp: int) -> None:
-    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=(*ACLED_COLUMNS, REVIEW_COLUMN), lineterminator="\n")
     writer.writeheader()
     for item in items:
         if item.event.acled is None:
@@ -477,6 +490,7 @@ def plover_record(item: _Item) -> dict[str, Any]:
         "trigger_span": list(event.trigger.span),
         "confidence": event.confidence,
         "version": event.extractor_version,
+        "reviewed": item.reviewed,
     }
 
 
@@ -533,6 +547,7 @@ def flat_row(item: _Item) -> dict[str, Any]:
         "trigger": flat.trigger,
         "evidence": flat.evidence,
         "extractor_version": flat.extractor_version,
+        "reviewed": item.reviewed,
     }
 
 

@@ -33,6 +33,7 @@ COMMANDS = (
     "export",
     "serve",
     "train",
+    "review",
 )
 
 
@@ -70,6 +71,10 @@ def _load(name: str) -> click.Command:
         from . import train
 
         return train.train
+    if name == "review":
+        from . import review
+
+        return review.review
     from . import serve
 
     return serve.serve
