@@ -77,8 +77,9 @@ class ClusterSet(Sequence[EventCluster]):
         return made
 
     def __iter__(self) -> Iterator[EventCluster]:
-        for position in range(len(self)):
-            yield self[position]
+        """Every cluster, made one at a time and not kept (the situation reads them all)."""
+        for data in self._data:
+            yield EventCluster.model_validate_json(zlib.decompress(data))
 
     def position_of(self, event_id: str) -> int | None:
         """The event's cluster for the API: the last reporting it, else the first claiming it."""
