@@ -92,7 +92,7 @@ BARE_JSON = (
     '"quantities": [], "status": null, "modality": "asserted", "attribution": null, '
     '"trigger": {"text": "shot", "span": [9, 13]}, '
     '"evidence": {"text": "Soldiers shot", "span": [0, 13]}, "mentions": [], '
-    '"historical": false, "confidence": 0.25, "extractor_version": "0.1.0"}'
+    '"historical": false, "aggregate": false, "confidence": 0.25, "extractor_version": "0.1.0"}'
 )
 
 

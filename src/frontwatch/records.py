@@ -190,6 +190,13 @@ class Event(Record):
     evidence: TextSpan
     mentions: list[Mention] = Field(default_factory=list)
     historical: bool = Field(False, description="background: well before publication")
+    aggregate: bool = Field(
+        False,
+        description=(
+            "not one event: a toll or count over a multi-year span, a whole war or campaign "
+            "('a war that took over a million lives')"
+        ),
+    )
     confidence: float = Field(ge=0.0, le=1.0)
     extractor_version: str
 

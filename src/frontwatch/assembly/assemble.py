@@ -35,6 +35,7 @@ from ..records import (
     Quantity,
     TextSpan,
 )
+from . import background
 from .coding import Coding, code_event
 
 logger = logging.getLogger(__name__)
@@ -295,6 +296,11 @@ def _draft(
     if attr is None:
         attr = attribution.default_attribution(doc)
     historical = bool(date is not None and time.is_historical(date, doc._.fw_published))
+    aggregate = background.is_aggregate(trigger, date)
+    if historical or aggregate:
+        # one event out of many, or long past: only what its own sentence states
+        location = background.own_location(location, sent)
+        date = background.own_date(date)
     trig = _span_text(text, trigger.start_char, trigger.end_char)
     evidence = _span_text(text, sent.start_char, sent.end_char)
     strip = len(evidence.text) - len(evidence.text.rstrip())
@@ -308,7 +314,7 @@ def _draft(
         actor2,
         location,
         sent_index,
-        historical,
+        historical or aggregate,
         position=cand.anchor - sent.start,
     )
     if actor2 is None and cand.place_target is not None:
@@ -332,6 +338,7 @@ def _draft(
         evidence=evidence,
         mentions=[],
         historical=historical,
+        aggregate=aggregate,
         confidence=confidence,
         extractor_version=EXTRACTOR_VERSION,
     )
@@ -438,6 +445,8 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
     factual = (x.modality in FACTUAL_MODALITIES, y.modality in FACTUAL_MODALITIES)
     if factual[0] != factual[1] or not _types_compatible(x, y):
         return False
+    if x.aggregate != y.aggregate:
+        return False  # a war's toll is not one of its events
     later = a if a.sent_index > b.sent_index else b
     if later.anaphoric and a.sent_index != b.sent_index:
         return True  # "the government condemned the massacre": the one told before
