@@ -35,7 +35,7 @@ from ..records import (
     Quantity,
     TextSpan,
 )
-from . import background
+from . import background, participants
 from .coding import Coding, code_event
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def _span_text(text: str, start: int, end: int) -> TextSpan:
     return TextSpan(text=text[start:end], span=(start, end))
 
 
-def _actor(doc: Doc, index: int | None) -> Actor | None:
+def _actor(doc: Doc, index: int | None, avoid: frozenset[int] = frozenset()) -> Actor | None:
     """The actor of an argument head; a named or actor-like phrase that the dictionary does not
     know still comes out, with its text, a guessed type and ``name: null``."""
     if index is None:
@@ -76,7 +76,7 @@ def _actor(doc: Doc, index: int | None) -> Actor | None:
     leader = _leader_of(doc[index])
     if leader is not None:
         return _leader_actor(doc, leader)
-    actor = _actor_phrase(doc, index)
+    actor = _actor_phrase(doc, index, avoid)
     return _proper_name(doc, actor) if actor is not None else None
 
 
@@ -173,9 +173,9 @@ def _proper_name(doc: Doc, actor: Actor) -> Actor:
     )
 
 
-def _actor_phrase(doc: Doc, index: int) -> Actor | None:
+def _actor_phrase(doc: Doc, index: int, avoid: frozenset[int] = frozenset()) -> Actor | None:
     token = doc[index]
-    found = actors.actor_at(doc, token)
+    found = actors.actor_at(doc, token, avoid)
     if found is not None:
         return _with_modifiers(doc, token, found)
     if token.pos_ == "ADJ" and token.ent_type_ == "NORP":  # "Palestinian riots"
@@ -248,8 +248,10 @@ def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
         sent_of[sent.start : sent.end] = [index] * (sent.end - sent.start)
     text = doc_text(doc)
     drafts: list[_Draft] = []
+    place_tokens = actors.literal_places(doc)
+    victims = participants.victims(doc._.fw_events or [])
     for cand in doc._.fw_events or []:
-        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of)
+        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of, place_tokens, victims)
         if draft is not None:
             drafts.append(draft)
     events = _merge(drafts)
@@ -271,12 +273,23 @@ def _draft(
     lex: Lexicon,
     sents: list[Span],
     sent_of: list[int],
+    place_tokens: frozenset[int] = frozenset(),
+    victims: frozenset[int] = frozenset(),
 ) -> _Draft | None:
     trigger = cand.trigger(doc)
     sent_index = sent_of[cand.anchor]
     sent = sents[sent_index]
-    actor1 = _actor(doc, cand.arg1)
+    # who harms is never one harmed in the text before ("expel Christians, demanding that
+    # they ... face execution")
+    actor1 = _actor(doc, cand.arg1, victims if participants.harms(cand) else frozenset())
     actor2 = _actor(doc, cand.arg2)
+    # a place is where it happened, never who did it or to whom ("a base in Hawadley")
+    if cand.arg1 is not None and actors.place_usage(doc[cand.arg1], place_tokens):
+        actor1 = None
+    as_place = None
+    if cand.arg2 is not None and actors.place_usage(doc[cand.arg2], place_tokens):
+        as_place = actor2.model_copy(update={"role": "place"}) if actor2 is not None else None
+        actor2 = None
     if actor1 is not None and actor2 is not None and actor1.span == actor2.span:
         actor2 = None
     coding = code_event(cand, actor1, actor2, lex)
@@ -317,6 +330,8 @@ def _draft(
         historical or aggregate,
         position=cand.anchor - sent.start,
     )
+    if actor2 is None and as_place is not None:
+        actor2 = as_place  # after coding and confidence, as a place target below
     if actor2 is None and cand.place_target is not None:
         # after coding and confidence: a place as target changes neither
         actor2 = _place_actor(doc, cand.place_target, actor1)
