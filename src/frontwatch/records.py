@@ -185,6 +185,13 @@ class Event(Record):
     evidence: TextSpan
     mentions: list[Mention] = Field(default_factory=list)
     historical: bool = Field(False, description="background: well before publication")
+    aggregate: bool = Field(
+        False,
+        description=(
+            "not one event: a toll or count over a multi-year span, a whole war or campaign "
+            "('a war that took over a million lives')"
+        ),
+    )
     confidence: float = Field(ge=0.0, le=1.0)
     extractor_version: str
 
@@ -244,6 +251,12 @@ class DocumentResult(Record):
     flags: list[Flag] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     toponyms: list[Toponym] = Field(default_factory=list)
+
+
+def is_background(event: Event) -> bool:
+    """Background, not news: a historical event or an aggregate over many events. Such
+    records stay out of casualty totals, exports and the map's totals unless asked for."""
+    return event.historical or event.aggregate
 
 
 def event_json_schema() -> dict[str, object]:

@@ -16,13 +16,16 @@ from .records import (
     DisplacementRecord,
     EventCluster,
     MaterielRecord,
+    Quote,
     Report,
     SituationReport,
     SourcedValue,
     SourceRecord,
     ValueSpread,
+    WithheldValue,
 )
-from .report import build_situation, format_table, situation_for_eval, to_eval_situation
+from .report import build_situation, situation_for_eval, to_eval_situation
+from .table import format_table
 
 __all__ = [
     "CasualtyRecord",
@@ -31,11 +34,13 @@ __all__ = [
     "DisplacementRecord",
     "EventCluster",
     "MaterielRecord",
+    "Quote",
     "Report",
     "SituationReport",
     "SourceRecord",
     "SourcedValue",
     "ValueSpread",
+    "WithheldValue",
     "build_situation",
     "cluster_events",
     "format_table",
