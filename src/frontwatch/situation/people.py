@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from frontwatch.extract.actors import NOUN_TYPES
-from frontwatch.records import Actor, Event, is_background
+from frontwatch.records import Actor, Event, Span, is_background
 
 from .counting import CountedOnce, quotes_of
 from .dedup import quantity_key_parts
@@ -29,6 +29,7 @@ from .records import (
     CasualtyRecord,
     DisplacementRecord,
     EventCluster,
+    SourcedValue,
     ValueSpread,
     WithheldValue,
 )
@@ -54,11 +55,38 @@ class Sides:
     matched: bool  # the counted noun matched one of the event's actors
 
 
-def counted_noun(spread: ValueSpread, event: Event) -> str | None:
+def counted_noun(
+    spread: ValueSpread, event: Event, siblings: Iterable[ValueSpread] = ()
+) -> str | None:
     """The head noun a count counts ("at least 30 civilians" -> "civilians"), from the
-    representative event's own statement when it has one."""
-    values = sorted(spread.values, key=lambda v: v.event_id != event.id)
-    for value in values:
+    representative event's own statement when it has one. A count without a noun shares the
+    noun of another count of its sentence ("killing 10 civilians and wounding 54"): the
+    ``siblings`` are the other spreads of the event."""
+    own = _noun(spread, event)
+    if own is not None:
+        return own
+    sentence = _quote_of(spread, event)
+    for other in siblings:
+        if other is not spread and sentence is not None and _quote_of(other, event) == sentence:
+            noun = _noun(other, event)
+            if noun is not None:
+                return noun
+    return None
+
+
+def _own_first(spread: ValueSpread, event: Event) -> list[SourcedValue]:
+    return sorted(spread.values, key=lambda v: v.event_id != event.id)
+
+
+def _quote_of(spread: ValueSpread, event: Event) -> Span | None:
+    for value in _own_first(spread, event):
+        if value.quote is not None:
+            return value.quote.span
+    return None
+
+
+def _noun(spread: ValueSpread, event: Event) -> str | None:
+    for value in _own_first(spread, event):
         quote = value.quote
         for start, end in value.spans:
             if quote is not None and quote.span[0] <= start and end <= quote.span[1]:
@@ -132,7 +160,8 @@ def casualties(
             kind = quantity_key_parts(key)[0]
             if kind not in ("killed", "injured"):
                 continue
-            found = sides_of(event, counted_noun(spread, event))
+            noun = counted_noun(spread, event, cluster.conflicts.values())
+            found = sides_of(event, noun)
             rank = (-(found.matched + (found.perpetrator is not None)), -event.confidence, order)
             candidates.append((rank, cluster, kind, spread, found))
     candidates.sort(key=lambda c: c[0])

@@ -67,6 +67,23 @@ def format_table(report: SituationReport) -> str:
         ],
     )
     lines += _table(
+        "control over time",
+        ["place", "date", "controller", "status", "by", "evidence"],
+        [
+            [
+                ascii_name(r.place),
+                format_date(c.date, None, c.precision, c.inferred),
+                c.controller or "-",
+                c.status,
+                c.by or "-",
+                ",".join(c.evidence),
+            ]
+            for r in report.control
+            if len(r.timeline) > 1
+            for c in r.timeline
+        ],
+    )
+    lines += _table(
         "materiel",
         ["actor", "item", "count", "direction", "to", "evidence"],
         [
