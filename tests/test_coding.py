@@ -1,4 +1,4 @@
-"""Tests for frontwatch.extract.coding: ACLED sub-type, PLOVER type and category of an event.
+"""Tests for frontwatch.assembly.coding: ACLED sub-type, PLOVER type and category of an event.
 
 Two levels: ``code_event`` on candidates built by hand (frame, cue scores, actor types), and
 whole sentences through the pipeline. Every sentence here is written for these tests.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from frontwatch import Extractor
-from frontwatch.extract.coding import Coding, code_event, combined_cues
-from frontwatch.extract.events import EventCandidate
-from frontwatch.extract.lexicon import Lexicon, load_lexicon
+from frontwatch.assembly.coding import Coding, code_event, combined_cues
+from frontwatch.components.events import EventCandidate
+from frontwatch.lexicon.events import Lexicon, load_lexicon
 from frontwatch.records import Actor, Event
 
 SUICIDE = "Explosions/Remote violence/Suicide bomb"

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from frontwatch.cli import cli
 from frontwatch.errors import Errors
-from frontwatch.extract.lexicon import LEXICON_DIR, load_lexicon
+from frontwatch.lexicon.events import LEXICON_DIR, load_lexicon
 from frontwatch.records import DocumentResult, Event
 from frontwatch.settings import DEFAULTS_PATH, Settings
 

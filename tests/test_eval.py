@@ -21,13 +21,13 @@ from frontwatch.eval import (
     split_sentences,
 )
 from frontwatch.eval.align import align_document, maximum_weight_matching
+from frontwatch.eval.case import load_case_mapping
 from frontwatch.eval.gold import ACLED_TYPES, GoldEvent, parse_acled, parse_published
 from frontwatch.eval.score import (
     agreement,
     classification_scores,
     field_results,
     haversine_km,
-    load_case_mapping,
 )
 from frontwatch.records import (
     Acled,

@@ -1,4 +1,4 @@
-"""Tests for frontwatch.extract.events (``fw_events``): triggers, frames, modality and status.
+"""Tests for frontwatch.components.events (``fw_events``): triggers, frames, modality and status.
 
 Every sentence here is written for these tests. The pipeline is the full frontwatch pipeline,
 built once for the module.
@@ -12,10 +12,10 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from frontwatch.extract.assemble import assemble
-from frontwatch.extract.events import EventCandidate, EventDetector
-from frontwatch.extract.lexicon import load_lexicon
-from frontwatch.nlp.pipeline import build_nlp
+from frontwatch.assembly.assemble import assemble
+from frontwatch.components.events import EventCandidate, EventDetector
+from frontwatch.lexicon.events import load_lexicon
+from frontwatch.pipeline.build import build_nlp
 from frontwatch.settings import load_settings
 
 # (trigger text, frame name, modality, status)

@@ -1,4 +1,4 @@
-"""Tests for frontwatch.extract.lexicon: loading, validation (E101) and the label helpers.
+"""Tests for frontwatch.lexicon.events: loading, validation (E101) and the label helpers.
 
 The lexicons here are tiny directories written by hand in ``tmp_path``.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from frontwatch.errors import FrontwatchError
-from frontwatch.extract.lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from frontwatch.lexicon.events import LEXICON_DIR, Lexicon, load_lexicon
 
 Mutator = Callable[[dict[str, dict[str, Any]]], None]
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from frontwatch.errors import DocumentError, Errors
-from frontwatch.parallel import (
+from frontwatch.pipeline import Extractor
+from frontwatch.pipeline.parallel import (
     _ordered,
     extract_dask,
     extract_parallel,
@@ -17,7 +18,6 @@ from frontwatch.parallel import (
     resolve_workers,
     write_parquet,
 )
-from frontwatch.pipeline import Extractor
 from frontwatch.records import Document, DocumentResult
 from frontwatch.settings import Settings, load_settings
 

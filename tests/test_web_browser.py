@@ -37,6 +37,7 @@ from frontwatch.records import (
     TextSpan,
 )
 from frontwatch.settings import load_settings
+from frontwatch.situation import cluster_events
 from frontwatch.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -271,7 +272,7 @@ def _free_port() -> int:
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API app and the web UI over a store of the hand-written events, on loopback."""
     path = tmp_path_factory.mktemp("web") / "events.duckdb"
-    with Store.open(path) as store:
+    with Store.open(path, clusterer=cluster_events) as store:
         store.ingest(PAIRS)
     app = create_app(path, settings=load_settings(), drain_interval=None)
     port = _free_port()

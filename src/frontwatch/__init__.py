@@ -13,18 +13,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import extract  # the package is callable: frontwatch.extract(text, published=...)
 from .about import __version__
 
 if TYPE_CHECKING:
-    from .pipeline import Extractor
+    from .pipeline import Extractor, extract
 
 __all__ = ["Extractor", "__version__", "extract"]
 
 
-def __getattr__(name: str) -> Any:  # lazy: importing frontwatch loads no model
-    if name == "Extractor":
-        from .pipeline import Extractor
+def __getattr__(name: str) -> Any:
+    """``frontwatch.Extractor`` and ``frontwatch.extract``, imported on first use: importing
+    frontwatch loads neither spaCy nor a model. This facade is the only module allowed to
+    import from the top of the package (tests/test_architecture.py)."""
+    if name in ("Extractor", "extract"):
+        from . import pipeline
 
-        return Extractor
+        return getattr(pipeline, name)
     raise AttributeError(name)

@@ -16,8 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .records import Event
 
-FACTUAL = frozenset({"asserted", "reported"})
-
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
     """``"min_lon,min_lat,max_lon,max_lat"`` to four finite numbers; ValueError otherwise.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import typing
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +33,10 @@ Category = Literal[
     "other",
 ]
 Modality = Literal["asserted", "reported", "negated", "hypothetical", "future"]
+#: Every modality, in the order of the schema.
+MODALITIES: tuple[Modality, ...] = typing.get_args(Modality)
+#: The modalities of events that happened (as opposed to negated, hypothetical, future ones).
+FACTUAL_MODALITIES: frozenset[str] = frozenset({"asserted", "reported"})
 Status = Literal["completed", "attempted", "failed", "ongoing"]
 DatePrecision = Literal["day", "week", "month", "year", "range", "unknown"]
 ActorType = Literal[

@@ -56,9 +56,10 @@ def _swagger_assets() -> Path | None:
 
 def open_store(path: Path) -> StoreLike:
     """Open ``path`` for writing; a database another process writes cannot be served."""
+    from ..situation import cluster_events
     from ..store import Store
 
-    store = Store.open(path)
+    store = Store.open(path, clusterer=cluster_events)
     if getattr(store, "spooling", False):
         store.close()
         raise ServeError(

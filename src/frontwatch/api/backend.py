@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from ..errors import DocumentError
 from ..records import Document, DocumentResult
 from ..settings import Settings
+from ..situation import EventCluster
 from .index import EventIndex
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class StoreLike(Protocol):
 
     def results(self) -> Iterator[Pair]: ...
 
-    def clusters(self) -> list[Any]: ...
+    def clusters(self, model: type[EventCluster]) -> list[EventCluster]: ...
 
     def document(self, doc_id: str) -> Document | None: ...
 
@@ -83,7 +84,7 @@ class Backend:
     def _build(self) -> EventIndex:
         with self._lock:  # read under the lock, index without it
             pairs = list(self.store.results())
-            clusters = self.store.clusters()
+            clusters = self.store.clusters(EventCluster)
         return EventIndex(pairs, clusters)
 
     def refresh(self) -> None:

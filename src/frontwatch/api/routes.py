@@ -24,7 +24,7 @@ from ..about import EXTRACTOR_VERSION, __version__
 from ..filters import EventFilter
 from ..filters import parse_bbox as bbox_numbers
 from ..pipeline import as_document
-from ..records import Document
+from ..records import MODALITIES, Document
 from ..situation import SituationReport, build_situation
 from .backend import Backend
 from .errors import ApiCode, ApiError
@@ -47,7 +47,6 @@ from .schemas import (
 logger = logging.getLogger(__name__)
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MODALITIES = ("asserted", "reported", "negated", "hypothetical", "future")
 EXPORTS: dict[str, tuple[str, str]] = {  # format -> (media type, file extension)
     "geojson": ("application/geo+json", "geojson"),
     "acled-csv": ("text/csv; charset=utf-8", "csv"),

@@ -49,6 +49,7 @@ def export(
     """Export the stored events that pass the filters."""
     from ..export import write_export
     from ..filters import EventFilter
+    from ..situation import EventCluster, cluster_events
     from ..store import Store, StoreError
 
     try:
@@ -65,9 +66,9 @@ def export(
         problems = "; ".join(str(e["msg"]) for e in err.errors())
         raise click.UsageError(f"invalid filter: {problems}", ctx) from None
     try:
-        with Store.open(db, read_only=True) as store:
+        with Store.open(db, read_only=True, clusterer=cluster_events) as store:
             events = store.events(event_filter)
-            clusters: list[Any] | None = store.clusters() if merge else None
+            clusters: list[Any] | None = store.clusters(EventCluster) if merge else None
             documents = {doc.id: doc for doc in store.documents()}
     except StoreError as err:
         click.echo(f"error: {err}", err=True)

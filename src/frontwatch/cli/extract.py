@@ -57,8 +57,8 @@ def extract(
     """Extract events from INPUTS: .txt, .html, .jsonl, .json, feeds, folders, or - (stdin)."""
     from ..ingest import iter_documents
     from ..output import ResultWriter
-    from ..parallel import extract_parallel
     from ..pipeline import parse_date
+    from ..pipeline.parallel import extract_parallel
 
     config = settings(ctx)
     date = parse_date(published)

@@ -61,7 +61,7 @@ def situation(
     from ..store import Store, StoreError
 
     try:
-        with Store.open(db, read_only=True) as store:
+        with Store.open(db, read_only=True, clusterer=cluster_events) as store:
             results = list(store.results())
             duplicates = store.duplicates()
     except (StoreError, OSError) as err:

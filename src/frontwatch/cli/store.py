@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..errors import DocumentError, FrontwatchError
 from ..filters import EventFilter, parse_bbox
 from ..records import Document, Event
+from ..situation import cluster_events
 from ..store.db import ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
 from .options import (
     EXIT_SKIPPED,
@@ -50,7 +51,7 @@ def _extractor(ctx: click.Context) -> ExtractorLike:
 
 def _open(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
     try:
-        return Store.open(db, read_only=read_only)
+        return Store.open(db, read_only=read_only, clusterer=cluster_events)
     except StoreError as err:
         fail(ctx, err)
 
@@ -137,7 +138,7 @@ def ingest(
     skipped = 0
 
     def outputs() -> Iterator[Any]:
-        from .. import parallel
+        from ..pipeline import parallel
 
         if from_parquet:
             yield from parallel.read_parquet(Path(from_parquet))
@@ -222,7 +223,7 @@ def _local_to_parquet(
     pairs: Iterable[Pair | DocumentError], directory: Path, size: int = 256
 ) -> Iterator[DocumentError]:
     """Write (document, result) pairs as Parquet partitions of ``size``; yield the errors."""
-    from ..parallel import write_parquet
+    from ..pipeline.parallel import write_parquet
 
     directory.mkdir(parents=True, exist_ok=True)
     part: list[Pair] = []

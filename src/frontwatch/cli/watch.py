@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 def make_sink(ctx: click.Context, db: str) -> Sink:
     """Extract events from a batch of documents and store both in ``db``."""
+    from ..situation import cluster_events
     from ..store import Store, extract_pairs
 
     state = obj(ctx)
@@ -51,7 +52,7 @@ def make_sink(ctx: click.Context, db: str) -> Sink:
                 else:
                     yield item
 
-        with Store.open(db) as store:
+        with Store.open(db, clusterer=cluster_events) as store:
             stats = store.ingest(pairs())
             if store.spooling:
                 click.echo(

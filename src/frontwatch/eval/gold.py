@@ -22,7 +22,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from frontwatch import records
 from frontwatch.errors import Errors, FrontwatchError
+from frontwatch.eval.case import case_labels
 
 logger = logging.getLogger(__name__)
 
@@ -64,21 +66,13 @@ ACLED_TYPES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: The five CASE 2021 labels outside ACLED's 25 sub-types.
-CASE_EXTRA_LABELS: tuple[str, ...] = (
-    "DIPLO",
-    "ATTRIB",
-    "ORG_CRIME",
-    "NATURAL_DISASTER",
-    "MAN_MADE_DISASTER",
-)
-
 GoldStatus = Literal["completed", "attempted", "failed", "ongoing"]
 GoldModality = Literal["asserted", "reported", "negated", "hypothetical", "future"]
 GoldQuantityKind = Literal[
     "killed", "injured", "displaced", "detained", "materiel", "troops", "money", "other"
 ]
-FACTUAL_MODALITIES: frozenset[str | None] = frozenset({"asserted", "reported", None})
+#: A gold event without a modality counts as factual.
+FACTUAL_MODALITIES: frozenset[str | None] = frozenset({*records.FACTUAL_MODALITIES, None})
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTHS = {
@@ -318,21 +312,6 @@ def parse_published(value: str) -> dt.date | None:
             return None
     logger.debug("publication stamp %r has no readable date", value)
     return None
-
-
-_CASE_LABELS: frozenset[str] | None = None
-
-
-def case_labels() -> frozenset[str]:
-    """The 30 CASE 2021 labels: the codes of the 25 ACLED sub-types and the five extra labels."""
-    global _CASE_LABELS
-    if _CASE_LABELS is None:
-        from frontwatch.eval.score import load_case_mapping
-
-        _CASE_LABELS = frozenset(load_case_mapping().acled_to_case.values()) | frozenset(
-            CASE_EXTRA_LABELS
-        )
-    return _CASE_LABELS
 
 
 def read_gold(path: str | Path) -> list[GoldDocument]:

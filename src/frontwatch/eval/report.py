@@ -26,6 +26,7 @@ from frontwatch.eval.align import (
     is_factual,
     overlaps,
 )
+from frontwatch.eval.case import load_case_mapping
 from frontwatch.eval.gold import GoldDocument, read_gold
 from frontwatch.eval.score import (
     FIELDS,
@@ -36,7 +37,6 @@ from frontwatch.eval.score import (
     classification_scores,
     control_matches,
     field_results,
-    load_case_mapping,
     materiel_matches,
     score_flags,
     score_set,

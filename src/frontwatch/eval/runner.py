@@ -11,6 +11,7 @@ from ..pipeline import Extractor
 from ..records import Document, DocumentResult
 from .gold import GoldDocument
 from .report import EvalReport, run_eval
+from .situation import situation_for_eval
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,6 @@ def evaluate_extractor(
     predictions_out: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> EvalReport:
-    from ..situation import situation_for_eval
-
     return run_eval(
         gold_path,
         predictor(extractor),

@@ -12,24 +12,16 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import sqlite3
-import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .index import (
-    INDEX_VERSION,
-    data_fingerprint,
-    default_index_path,
-    fold_key,
-    name_key,
-    synthetic_id,
-)
+from .geonames_dump import read_dump
+from .index import Gazetteer, data_fingerprint, default_index_path, is_current
+from .names import fold_key, name_key, synthetic_id
+from .rows import PlaceRow, keep_alternate_name, write_index
 
 logger = logging.getLogger(__name__)
 
@@ -52,40 +44,12 @@ _ADMIN1_SUFFIXES = (
 )
 
 
-@dataclass
-class PlaceRow:
-    """One place to write, with all its names (the first is the main name)."""
-
-    geonameid: int
-    name: str
-    lat: float
-    lon: float
-    country: str | None = None
-    admin1: str | None = None
-    admin1_name: str | None = None
-    fclass: str = "P"
-    fcode: str = "PPL"
-    population: int = 0
-    approximate: bool = False
-    source: str = "geonames"
-    names: list[str] = field(default_factory=list)
-
-
 def _read_tsv(name: str) -> Iterator[list[str]]:
     text = (DATA / name).read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         yield line.split("\t")
-
-
-def _keep_alt(alt: str) -> bool:
-    alt = alt.strip()
-    if len(alt) < 3 or alt.isdigit():
-        return False
-    if alt.isupper() and len(alt) <= 4:  # codes: IATA, abbreviations
-        return False
-    return bool(name_key(alt))
 
 
 def _gnc_data() -> Path:
@@ -307,7 +271,7 @@ def _cities(
     for c in cities.values():
         cc, a1 = str(c["countrycode"]), str(c.get("admin1code") or "")
         name = str(c["name"])
-        alts = [a for a in c.get("alternatenames") or [] if _keep_alt(str(a))]
+        alts = [a for a in c.get("alternatenames") or [] if keep_alternate_name(str(a))]
         fcode = "PPLC" if capitals.get(cc) == name else "PPL"
         yield PlaceRow(
             int(c["geonameid"]),
@@ -381,78 +345,6 @@ def _supplement() -> Iterator[PlaceRow]:
         )
 
 
-SCHEMA = """
-CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
-CREATE TABLE places (geonameid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL,
-  country TEXT, admin1 TEXT, admin1_name TEXT, fclass TEXT, fcode TEXT, population INTEGER,
-  approximate INTEGER, source TEXT);
-CREATE TABLE names (key TEXT, fold TEXT, geonameid INTEGER, prim INTEGER);
-"""
-
-
-def write_index(
-    out_path: Path,
-    rows: Iterable[PlaceRow],
-    meta: dict[str, str] | None = None,
-) -> int:
-    """Write ``rows`` into a new SQLite index at ``out_path`` (atomically); returns the count."""
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".sqlite", dir=out_path.parent)
-    os.close(fd)
-    conn = sqlite3.connect(tmp)
-    count = 0
-    try:
-        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        seen: set[int] = set()
-        batch_p: list[tuple[object, ...]] = []
-        batch_n: list[tuple[object, ...]] = []
-        for r in rows:
-            if r.geonameid in seen:
-                continue
-            seen.add(r.geonameid)
-            batch_p.append(
-                (
-                    r.geonameid,
-                    r.name,
-                    round(r.lat, 5),
-                    round(r.lon, 5),
-                    r.country,
-                    r.admin1,
-                    r.admin1_name,
-                    r.fclass,
-                    r.fcode,
-                    r.population,
-                    int(r.approximate),
-                    r.source,
-                )
-            )
-            keys: set[str] = set()
-            for i, nm in enumerate(r.names or [r.name]):
-                k = name_key(nm)
-                if k and k not in keys:
-                    keys.add(k)
-                    batch_n.append((k, fold_key(nm), r.geonameid, int(i == 0)))
-            count += 1
-            if len(batch_n) > 50000:
-                conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", batch_p)
-                conn.executemany("INSERT INTO names VALUES (?,?,?,?)", batch_n)
-                batch_p, batch_n = [], []
-        conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", batch_p)
-        conn.executemany("INSERT INTO names VALUES (?,?,?,?)", batch_n)
-        conn.execute("CREATE INDEX names_key ON names(key)")
-        conn.execute("CREATE INDEX names_fold ON names(fold)")
-        conn.execute("CREATE INDEX places_country ON places(country, fcode)")
-        values = {"version": INDEX_VERSION, **(meta or {})}
-        conn.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
-        conn.commit()
-        conn.execute("VACUUM")
-    finally:
-        conn.close()
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, out_path)
-    return count
-
-
 def build_gazetteer(
     out_path: Path | None = None,
     geonames_dump: Path | None = None,
@@ -483,8 +375,6 @@ def build_gazetteer(
         yield from admins
         yield from _supplement()
         if geonames_dump is not None:
-            from .geonames_dump import read_dump
-
             say(f"reading GeoNames dump {geonames_dump}")
             yield from read_dump(Path(geonames_dump), admin_names)
         say("populated places")
@@ -496,3 +386,14 @@ def build_gazetteer(
     count = write_index(out, rows(), meta)
     say(f"wrote {count} places to {out}")
     return out
+
+
+def open_gazetteer(path: Path | None = None) -> Gazetteer:
+    """Open an index; ``None`` opens the default one, built on first use and rebuilt when
+    the bundled data or the packages it is built from changed (:func:`data_fingerprint`)."""
+    if path is None:
+        path = default_index_path()
+        if not is_current(path):
+            logger.warning("Building the gazetteer index at %s (first use)", path)
+            build_gazetteer(path)
+    return Gazetteer.open(path)

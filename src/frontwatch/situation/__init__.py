@@ -2,8 +2,8 @@
 
 Pure functions over records, no database: :func:`cluster_events` merges the reports of the same
 real event across documents; :func:`build_situation` derives control of places over time, the
-materiel ledger, displacement, casualties and sources; :func:`to_eval_situation` gives what the
-eval scores.
+materiel ledger, displacement, casualties and sources. What the eval scores of it is in
+:mod:`frontwatch.eval.situation`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from .records import (
     ValueSpread,
     WithheldValue,
 )
-from .report import build_situation, situation_for_eval, to_eval_situation
-from .table import format_table
+from .report import build_situation
+from .table import format_since, format_table
 
 __all__ = [
     "CasualtyRecord",
@@ -43,7 +43,6 @@ __all__ = [
     "WithheldValue",
     "build_situation",
     "cluster_events",
+    "format_since",
     "format_table",
-    "situation_for_eval",
-    "to_eval_situation",
 ]

@@ -2,10 +2,8 @@
 
 :func:`build_situation` derives every view from event clusters (:func:`cluster_events`); only
 factual clusters (asserted or reported) dated on or before ``as_of`` count, and with
-``country`` only those located in that country. :func:`to_eval_situation` gives the output the
-eval scores against the gold ``control`` and ``materiel`` sections, and
-:func:`situation_for_eval` is the ``situation`` callable of
-:func:`frontwatch.eval.report.run_eval`.
+``country`` only those located in that country. What the eval scores of it is in
+:mod:`frontwatch.eval.situation` (the product does not depend on its test harness).
 """
 
 from __future__ import annotations
@@ -13,18 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from frontwatch.eval.gold import GoldDocument
-from frontwatch.eval.report import Situation
-from frontwatch.eval.score import ControlEntry, MaterielEntry
-from frontwatch.records import Document, DocumentResult
-
 from .control import control_records
-from .dedup import cluster_events
 from .materiel import materiel_ledger
 from .people import casualties, displacement
 from .records import EventCluster, SituationReport, SourceRecord
-from .roles import ascii_name, fold, is_factual, side_labels
-from .table import format_since
+from .roles import fold, is_factual, side_labels
 
 
 def build_situation(
@@ -81,34 +72,3 @@ def sources(clusters: Sequence[EventCluster]) -> list[SourceRecord]:
                 if report.doc_id not in record.documents:
                     record.documents.append(report.doc_id)
     return sorted(found.values(), key=lambda s: (s.kind != "outlet", fold(s.name)))
-
-
-def to_eval_situation(report: SituationReport) -> Situation:
-    """The report as the eval scores it: places held or contested, and the materiel ledger."""
-    control = [
-        ControlEntry(
-            place=ascii_name(record.place),
-            country=record.country,
-            controller=record.controller,
-            status=record.status,
-            since=format_since(record.since, record.since_precision),
-        )
-        for record in report.control
-        if record.controller is not None and record.status != "lost"
-    ]
-    materiel = [
-        MaterielEntry(actor=m.actor, item=m.item, count=m.count, direction=m.direction)
-        for m in report.materiel
-        if m.actor is not None and m.direction != "deployed"  # the gold ledger: gains, losses
-    ]
-    return Situation(control=control, materiel=materiel)
-
-
-def situation_for_eval(document: GoldDocument, result: DocumentResult) -> Situation:
-    """The ``situation`` callable of :func:`frontwatch.eval.report.run_eval`.
-
-    The situation of one gold document alone, as of its publication date.
-    """
-    source = Document(id=document.doc_id, text=document.text, published=document.published)
-    clusters = cluster_events([(source, result)])
-    return to_eval_situation(build_situation(clusters, as_of=document.published))

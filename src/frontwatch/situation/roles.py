@@ -13,10 +13,9 @@ from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 
-from frontwatch.extract.lexicon import load_lexicon
-from frontwatch.records import Actor, Event, Location
+from frontwatch.lexicon.events import load_lexicon
+from frontwatch.records import FACTUAL_MODALITIES, Actor, Event, Location
 
-FACTUAL = frozenset({"asserted", "reported"})
 TERRITORY = frozenset(
     {
         "Government regains territory",
@@ -198,7 +197,7 @@ def family(event: Event) -> str:
 
 
 def is_factual(event: Event) -> bool:
-    return event.modality in FACTUAL
+    return event.modality in FACTUAL_MODALITIES
 
 
 def is_settled(event: Event) -> bool:

@@ -23,10 +23,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 from packaging.version import InvalidVersion, Version
+from pydantic import BaseModel
 
 from ..about import EXTRACTOR_VERSION
 from ..errors import DocumentError
@@ -36,9 +37,6 @@ from . import neardup
 from .lock import WriterLock, read_spool, spool_dir, write_spool
 from .schema import SCHEMA_VERSION, SchemaTooNew, current_version, migrate
 
-if TYPE_CHECKING:
-    from ..situation import EventCluster
-
 logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = "frontwatch.duckdb"
@@ -46,7 +44,10 @@ MEMORY = ":memory:"
 DEFAULT_BATCH_SIZE = 64
 
 Pair = tuple[Document, DocumentResult]
+#: Groups the stored results into situation clusters (``frontwatch.situation.cluster_events``),
+#: given the near-duplicate links; passed in by the caller.
 Clusterer = Callable[[Sequence[Pair], Mapping[str, str] | None], Sequence[Any]]
+ClusterT = TypeVar("ClusterT", bound=BaseModel)
 
 
 class StoreError(Exception):
@@ -91,24 +92,6 @@ class IngestStats:
             f"{self.skipped} skipped; {self.events} events; "
             f"{self.duplicates} near-duplicates linked"
         )
-
-
-class _Unavailable:
-    """Marker: the clusterer has not been looked up yet."""
-
-
-_LOOKUP = _Unavailable()
-
-
-def default_clusterer() -> Clusterer | None:
-    """``frontwatch.situation.cluster_events`` if it is available, else ``None``."""
-    try:
-        from ..situation import cluster_events
-    except ImportError:
-        logger.debug("frontwatch.situation.cluster_events not available: no clusters stored")
-        return None
-    clusterer: Clusterer = cluster_events
-    return clusterer
 
 
 def _sha256(text: str) -> str:
@@ -265,7 +248,7 @@ class Store:
         *,
         lock: WriterLock | None,
         read_only: bool,
-        clusterer: Clusterer | _Unavailable | None,
+        clusterer: Clusterer | None,
     ) -> None:
         self.path = path
         self._con = con
@@ -281,7 +264,7 @@ class Store:
         path: str | Path | None = None,
         *,
         read_only: bool = False,
-        clusterer: Clusterer | _Unavailable | None = _LOOKUP,
+        clusterer: Clusterer | None = None,
     ) -> Store:
         """Open (creating and migrating it if needed) the database at ``path``.
 
@@ -289,8 +272,9 @@ class Store:
         is a private in-memory database. A writer that cannot get the writer lock because
         another process holds it gets a *spooling* store (:attr:`spooling`): its
         :meth:`ingest` queues documents for the lock holder, and reads raise
-        :class:`StoreLocked`. ``clusterer`` replaces ``frontwatch.situation.cluster_events``
-        (``None``: store no clusters).
+        :class:`StoreLocked`. ``clusterer`` groups the stored results into situation clusters
+        after each write (the commands and the API pass ``frontwatch.situation.cluster_events``);
+        without one the store keeps no clusters and reports no source counts.
         """
         if str(path) == MEMORY:
             con = duckdb.connect(MEMORY)
@@ -622,20 +606,15 @@ class Store:
 
     # ------------------------------------------------------------------ clusters
 
-    def _resolve_clusterer(self) -> Clusterer | None:
-        if isinstance(self._clusterer, _Unavailable):
-            self._clusterer = default_clusterer()
-        return self._clusterer
-
     @property
     def has_clusters(self) -> bool:
         """Whether clusters (and so source counts) are computed for this store."""
-        return self._resolve_clusterer() is not None
+        return self._clusterer is not None
 
     def _refresh_clusters(self) -> None:
         """Recompute the situation clusters over everything stored (one transaction)."""
         con = self._writable()
-        clusterer = self._resolve_clusterer()
+        clusterer = self._clusterer
         clusters: Sequence[Any] = []
         if clusterer is not None:
             clusters = clusterer(list(self.results()), self.duplicates())
@@ -667,14 +646,11 @@ class Store:
             _rollback(con)
             raise
 
-    def clusters(self) -> list[EventCluster]:
-        """The stored situation clusters (``frontwatch.situation.EventCluster``), in order."""
+    def clusters(self, model: type[ClusterT]) -> list[ClusterT]:
+        """The stored situation clusters, in order, read as ``model``
+        (``frontwatch.situation.EventCluster``: the store does not know the situation's types)."""
         rows = self.connection.execute("SELECT data FROM clusters ORDER BY ord").fetchall()
-        if not rows:
-            return []
-        from ..situation import EventCluster
-
-        return [EventCluster.model_validate_json(row[0]) for row in rows]
+        return [model.model_validate_json(row[0]) for row in rows]
 
     def source_counts(self) -> dict[str, int]:
         """Event id -> independent sources of its cluster."""

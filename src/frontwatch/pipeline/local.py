@@ -1,12 +1,9 @@
-"""The public extraction API: :class:`Extractor` and :func:`extract`.
+"""Extraction in this process: :class:`LocalExtractor`, and what prepares a document for the
+parse (:func:`parse_date`, :func:`as_document`, :class:`Prepared`, :func:`restore`).
 
->>> from frontwatch import Extractor
->>> extractor = Extractor()                       # loads the pipeline once
->>> text = "Rebels seized the town of Kidal on Tuesday."
->>> result = extractor.extract(text, published="2024-03-14")
->>> for event in result.events:                  # doctest: +SKIP
-...     print(event.acled.sub_event_type, event.actor1.text, event.date.start)
-Non-state actor overtakes territory Rebels 2024-03-12
+:class:`frontwatch.pipeline.Extractor`, the public class, is a :class:`LocalExtractor` that can
+also spread a stream over worker processes (:mod:`frontwatch.pipeline.parallel`, whose workers
+each hold a :class:`LocalExtractor`).
 """
 
 from __future__ import annotations
@@ -17,20 +14,19 @@ import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .errors import DocumentError, Errors, FrontwatchError
-from .records import Document, DocumentResult
-from .settings import Settings, load_settings
+from ..errors import DocumentError, Errors, FrontwatchError
+from ..records import Document, DocumentResult
+from ..settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from .gazetteer.index import Gazetteer
-    from .offsets import OffsetMap
-    from .relevance import RelevanceScreen
+    from ..gazetteer.index import Gazetteer
+    from ..offsets import OffsetMap
+    from ..relevance import RelevanceScreen
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +66,8 @@ class Prepared:
 def restore(result: DocumentResult, offsets: OffsetMap) -> DocumentResult:
     """``result`` of a reduced text with every span moved back to the original text, and the
     event ids (which hash the trigger span) recomputed from the original spans."""
-    from .extract.assemble import event_id
-    from .offsets import remap_spans
+    from ..assembly import event_id
+    from ..offsets import remap_spans
 
     mapped = remap_spans(result, offsets)
     for event in mapped.events:
@@ -80,8 +76,8 @@ def restore(result: DocumentResult, offsets: OffsetMap) -> DocumentResult:
     return mapped
 
 
-class Extractor:
-    """Loads the pipeline once and extracts events from documents.
+class LocalExtractor:
+    """Loads the pipeline once and extracts events from documents, in this process.
 
     Dependencies are passed in: ``settings`` (defaults plus the user's file), ``nlp`` (a built
     pipeline, e.g. shared between extractors) and ``gazetteer`` (tests pass a small slice).
@@ -105,7 +101,7 @@ class Extractor:
     @property
     def nlp(self) -> Language:
         if self._nlp is None:
-            from .nlp.pipeline import build_nlp
+            from .build import build_nlp
 
             self._nlp = build_nlp(self.settings, gazetteer=self._gazetteer)
         return self._nlp
@@ -114,7 +110,7 @@ class Extractor:
     def screen(self) -> RelevanceScreen:
         """The relevance screen (vocabulary from the lexicon and the pipeline's lemmatizer)."""
         if self._screen is None:
-            from .relevance import RelevanceScreen, load_vocabulary
+            from ..relevance import RelevanceScreen, load_vocabulary
 
             self._screen = RelevanceScreen(load_vocabulary(self.nlp))
         return self._screen
@@ -136,7 +132,7 @@ class Extractor:
             return None
         if len(selection.kept) == len(selection.sentences):
             return Prepared(document, document)
-        from .offsets import reduce_text
+        from ..offsets import reduce_text
 
         text, offsets = reduce_text(document.text, selection.kept)
         logger.debug(
@@ -150,7 +146,7 @@ class Extractor:
         return Prepared(document, document.model_copy(update={"text": text}), offsets)
 
     def _finish(self, doc: Doc, prepared: Prepared) -> DocumentResult:
-        from .extract.assemble import assemble
+        from ..assembly import assemble
 
         result = assemble(doc)
         if prepared.offsets is None:
@@ -177,7 +173,7 @@ class Extractor:
         Raises :class:`~frontwatch.errors.DocumentError` for a document that cannot be read
         (empty, oversized, not English).
         """
-        from .ingest.screen import screen
+        from ..ingest.screen import screen
 
         document = as_document(item, published=published, doc_id=doc_id)
         screen(document, self.settings)
@@ -188,25 +184,13 @@ class Extractor:
         return self._finish(doc, prepared)
 
     def extract_many(
-        self, items: Iterable[Document | DocumentError], *, workers: int = 1
+        self, items: Iterable[Document | DocumentError]
     ) -> Iterator[DocumentResult | DocumentError]:
         """Stream results; errors pass through so the caller can report them.
 
         ``items`` are screened documents and errors, as :func:`frontwatch.ingest.iter_documents`
-        yields them. Documents are parsed in batches of ``settings.batch_size``. With
-        ``workers`` other than 1 (0: one per core) they are spread over worker processes
-        (:func:`frontwatch.parallel.extract_parallel`; same results, same order); the workers
-        build their pipeline from ``settings``, not from this extractor's ``nlp``/``gazetteer``.
+        yields them. Documents are parsed in batches of ``settings.batch_size``.
         """
-        if workers != 1:
-            from .parallel import extract_parallel
-
-            return extract_parallel(items, self.settings, workers=workers, extractor=self)
-        return self._extract_many(items)
-
-    def _extract_many(
-        self, items: Iterable[Document | DocumentError]
-    ) -> Iterator[DocumentResult | DocumentError]:
         # results in input order: ready items (errors, screened-out documents) wait behind the
         # parsed documents (their Prepared) that precede them
         queue: deque[DocumentResult | DocumentError | Prepared] = deque()
@@ -229,23 +213,3 @@ class Extractor:
             ready = queue.popleft()
             if not isinstance(ready, Prepared):
                 yield ready
-
-
-@lru_cache(maxsize=1)
-def _default_extractor() -> Extractor:
-    return Extractor()
-
-
-def extract(
-    text_or_document: str | Document,
-    published: str | dt.date | None = None,
-    *,
-    doc_id: str | None = None,
-) -> DocumentResult:
-    """Extract the events of one document with the default settings.
-
-    ``published`` (``YYYY-MM-DD``) anchors relative dates ("last week"); without it they stay
-    unresolved. Returns a :class:`~frontwatch.records.DocumentResult` whose ``events`` are
-    :class:`~frontwatch.records.Event` records.
-    """
-    return _default_extractor().extract(text_or_document, published=published, doc_id=doc_id)

@@ -9,7 +9,7 @@ used as events (a participant or a conflict context), and for each one computes:
   the attribution component) and status (completed, attempted, failed, ongoing);
 * the context cue scores of its sentence (``cues.json``) that refine the ACLED sub-type.
 
-Records are made from these candidates in :mod:`frontwatch.extract.assemble`, once actors,
+Records are made from these candidates in :mod:`frontwatch.assembly`, once actors,
 places, dates and quantities are resolved.
 """
 
@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text, entity_root
 
-from .lexicon import Frame, Lexicon, Phrase, load_lexicon
+from ..lexicon.events import Frame, Lexicon, Phrase, load_lexicon
 
 logger = logging.getLogger(__name__)
 

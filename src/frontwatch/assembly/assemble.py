@@ -18,7 +18,11 @@ from spacy.tokens import Doc, Span, Token
 from frontwatch.nlp.extensions import doc_text, entity_of, entity_root
 
 from ..about import EXTRACTOR_VERSION
+from ..components import actors, attribution, places, quantities, time
+from ..components.events import ACTOR_NOUNS, PEOPLE_NOUNS, EventCandidate
+from ..lexicon.events import Lexicon, load_lexicon
 from ..records import (
+    FACTUAL_MODALITIES,
     Acled,
     Actor,
     DocumentResult,
@@ -30,10 +34,7 @@ from ..records import (
     Quantity,
     TextSpan,
 )
-from . import actors, attribution, places, quantities, time
 from .coding import Coding, code_event
-from .events import ACTOR_NOUNS, PEOPLE_NOUNS, EventCandidate
-from .lexicon import Lexicon, load_lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -388,7 +389,6 @@ def _confidence(
 
 # -- one record per event ------------------------------------------------------------------
 
-FACTUAL = {"asserted", "reported"}
 DEFINITE = {"the", "this", "that", "these", "those"}
 # an unidentified perpetrator may be any named one: it never keeps two mentions apart
 WILDCARD_ACTORS = {"Unidentified Armed Group"}
@@ -434,7 +434,8 @@ def _dated(d: EventDate | None) -> bool:
 def _compatible(a: _Draft, b: _Draft) -> bool:
     """Two mentions of one event: nothing conflicts, and something ties them together."""
     x, y = a.event, b.event
-    if (x.modality in FACTUAL) != (y.modality in FACTUAL) or not _types_compatible(x, y):
+    factual = (x.modality in FACTUAL_MODALITIES, y.modality in FACTUAL_MODALITIES)
+    if factual[0] != factual[1] or not _types_compatible(x, y):
         return False
     later = a if a.sent_index > b.sent_index else b
     if later.anaphoric and a.sent_index != b.sent_index:

@@ -1,4 +1,4 @@
-"""Load and validate the event lexicon data files (``frontwatch/data/lexicon/``).
+"""The event lexicon: the event files of ``frontwatch/data/lexicon/``, read and cross-checked.
 
 The files are data, not code: ``taxonomy.json`` (ACLED and PLOVER), ``triggers.json`` (trigger
 words and the frames they evoke), ``cues.json`` (context words that refine the ACLED sub-type or
@@ -7,15 +7,12 @@ move an event out of scope) and ``modality.json``. docs/lexicon.md documents the
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from ..errors import Errors, FrontwatchError
-
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
+from . import LEXICON_DIR, read
 
 OUT_OF_SCOPE = ("natural_disaster", "industrial_accident", "crime")
 
@@ -88,23 +85,13 @@ class Lexicon:
         return self.plover_categories.get(plover, "other")
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise FrontwatchError(Errors.E101, path=path, detail=err) from err
-    if not isinstance(data, dict):
-        raise FrontwatchError(Errors.E101, path=path, detail="expected a JSON object")
-    return data
-
-
 @lru_cache(maxsize=4)
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     """Read and cross-check the lexicon files; errors are E101 with the file and the problem."""
-    taxonomy = _read(directory / "taxonomy.json")
-    triggers = _read(directory / "triggers.json")
-    cues = _read(directory / "cues.json")
-    modality = _read(directory / "modality.json")
+    taxonomy = read(directory / "taxonomy.json")
+    triggers = read(directory / "triggers.json")
+    cues = read(directory / "cues.json")
+    modality = read(directory / "modality.json")
 
     acled_types = {k: list(v["sub_event_types"]) for k, v in taxonomy["acled"].items()}
     acled_categories = {k: v["category"] for k, v in taxonomy["acled"].items()}

@@ -39,6 +39,7 @@ from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_STOP, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from frontwatch.gazetteer.build import open_gazetteer
 from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
 from frontwatch.nlp.batching import BatchedPipe
@@ -378,7 +379,7 @@ class PlaceRecognizer(BatchedPipe):
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
-            self._gazetteer = Gazetteer.open()
+            self._gazetteer = open_gazetteer()
         return self._gazetteer
 
     def __call__(self, doc: Doc) -> Doc:

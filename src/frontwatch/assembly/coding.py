@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..components.events import EventCandidate
+from ..lexicon.events import OUT_OF_SCOPE, Lexicon
 from ..records import Actor
-from .events import EventCandidate
-from .lexicon import OUT_OF_SCOPE, Lexicon
 
 FRAME_PRIOR = 3.0
 DOC_CUE_WEIGHT = 0.8

@@ -1,12 +1,13 @@
 """Extraction over several processes (one machine) or a Dask cluster.
 
-Both engines keep the contract of :meth:`Extractor.extract_many`: results (and the
+Both engines keep the contract of :meth:`LocalExtractor.extract_many`: results (and the
 :class:`~frontwatch.errors.DocumentError` items of the input, passed through) come out in input
 order, and equal a single-process run record for record. Documents are streamed in chunks with
 a bounded number of chunks in flight, so memory does not grow with the input.
 
 - :func:`extract_parallel`: a ``spawn`` process pool; each worker builds one
-  :class:`~frontwatch.pipeline.Extractor` from the settings (in its initializer) and keeps it.
+  :class:`~frontwatch.pipeline.local.LocalExtractor` from the settings (in its initializer)
+  and keeps it.
   Inputs smaller than ``local_below`` documents are extracted in the calling process, so a
   one-article command pays no worker start-up.
 - :func:`extract_dask`: the same over a ``distributed`` scheduler; each Dask worker caches one
@@ -25,14 +26,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .errors import DocumentError
-from .records import Document, DocumentResult
-from .settings import Settings
-
-if TYPE_CHECKING:
-    from .pipeline import Extractor
+from ..errors import DocumentError
+from ..records import Document, DocumentResult
+from ..settings import Settings
+from .local import LocalExtractor
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ Output = DocumentResult | DocumentError
 CHUNK_SIZE = 16  # documents per task
 IN_FLIGHT = 2  # chunks per worker queued or running
 
-_WORKER: dict[str, Extractor] = {}  # in a worker process: settings JSON -> extractor
+_WORKER: dict[str, LocalExtractor] = {}  # in a worker process: settings JSON -> extractor
 
 
 def resolve_workers(workers: int) -> int:
@@ -50,12 +49,10 @@ def resolve_workers(workers: int) -> int:
     return workers if workers > 0 else (os.cpu_count() or 1)
 
 
-def _worker_extractor(settings_json: str) -> Extractor:
+def _worker_extractor(settings_json: str) -> LocalExtractor:
     extractor = _WORKER.get(settings_json)
     if extractor is None:
-        from .pipeline import Extractor
-
-        extractor = Extractor(Settings.model_validate_json(settings_json))
+        extractor = LocalExtractor(Settings.model_validate_json(settings_json))
         _WORKER.clear()
         _WORKER[settings_json] = extractor
     return extractor
@@ -109,9 +106,9 @@ def extract_parallel(
     workers: int = 0,
     chunk_size: int = CHUNK_SIZE,
     local_below: int | None = None,
-    extractor: Extractor | None = None,
+    extractor: LocalExtractor | None = None,
 ) -> Iterator[Output]:
-    """:meth:`Extractor.extract_many` over ``workers`` processes (0: one per core).
+    """:meth:`LocalExtractor.extract_many` over ``workers`` processes (0: one per core).
 
     With one worker, or fewer than ``local_below`` documents (default: two chunks per worker),
     extraction runs in this process (with ``extractor`` if given).
@@ -121,9 +118,7 @@ def extract_parallel(
     threshold = local_below if local_below is not None else 2 * chunk_size * workers
     head = list(islice(iterator, threshold)) if workers > 1 else []
     if workers <= 1 or len(head) < threshold:
-        from .pipeline import Extractor
-
-        local = extractor or Extractor(settings)
+        local = extractor or LocalExtractor(settings)
         yield from local.extract_many([*head, *iterator])
         return
     settings_json = settings.model_dump_json()

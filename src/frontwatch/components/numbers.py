@@ -1,6 +1,6 @@
 """Number words and numerals: parsing and malformed-number detection.
 
-Pure functions over strings, used by :mod:`frontwatch.extract.quantities`:
+Pure functions over strings, used by :mod:`frontwatch.components.quantities`:
 
 - :func:`parse_numeral` reads one numeral token ("1,500", "2.5", "1,50,000", "4bn");
 - :func:`parse_number_words` reads a sequence of number words and numerals

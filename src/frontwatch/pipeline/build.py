@@ -27,9 +27,9 @@ def build_nlp(settings: Settings, *, gazetteer: Gazetteer | None = None) -> Lang
     ``gazetteer`` is passed in by tests (a small slice); by default the index is opened lazily.
     """
     # importing the modules registers their factories
-    from ..extract import actors, attribution, events, places, quantities, time  # noqa: F401
-    from . import segment  # noqa: F401
-    from .attributes import replace_attribute_ruler
+    from ..components import actors, attribution, events, places, quantities, time  # noqa: F401
+    from ..nlp import segment  # noqa: F401
+    from ..nlp.attributes import replace_attribute_ruler
 
     try:
         nlp = spacy.load(settings.model)

@@ -28,7 +28,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from frontwatch.errors import Errors, FrontwatchError
-from frontwatch.extract.numbers import (
+from frontwatch.nlp.batching import BatchedPipe
+from frontwatch.nlp.extensions import doc_text
+from frontwatch.records import Flag, Quantity, QuantityKind
+
+from .numbers import (
     NUMBER_WORDS,
     SCALES,
     SMALL_NUMBERS,
@@ -36,9 +40,6 @@ from frontwatch.extract.numbers import (
     parse_number_words,
     parse_numeral,
 )
-from frontwatch.nlp.batching import BatchedPipe
-from frontwatch.nlp.extensions import doc_text
-from frontwatch.records import Flag, Quantity, QuantityKind
 
 logger = logging.getLogger(__name__)
 
