@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from frontwatch.extract.actors import NOUN_TYPES
+from frontwatch.components.actors import NOUN_TYPES
 from frontwatch.records import Actor, Event, Span, is_background
 
 from .counting import CountedOnce, quotes_of
