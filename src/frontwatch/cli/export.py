@@ -14,7 +14,14 @@ import click
 from pydantic import ValidationError
 
 from ..export import FORMATS
-from .options import EXIT_FATAL, db_option, filter_options, format_option, output_option
+from .options import (
+    EXIT_FATAL,
+    bom_option,
+    db_option,
+    filter_options,
+    format_option,
+    output_option,
+)
 
 
 @click.command()
@@ -31,6 +38,7 @@ from .options import EXIT_FATAL, db_option, filter_options, format_option, outpu
     "every outlet and the number of independent sources. --no-merge: one record per event of "
     "each document.",
 )
+@bom_option
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -45,13 +53,16 @@ def export(
     bbox: tuple[float, float, float, float] | None,
     min_sources: int | None,
     merge: bool,
+    bom: bool,
 ) -> None:
     """Export the stored events that pass the filters."""
-    from ..export import write_export
+    from ..export import CSV_FORMATS, write_export
     from ..filters import EventFilter
     from ..situation import EventCluster, cluster_events
     from ..store import Store, StoreError
 
+    if bom and fmt not in CSV_FORMATS:
+        raise click.UsageError(f"--bom is for CSV output ({', '.join(CSV_FORMATS)})", ctx)
     try:
         event_filter = EventFilter(
             start=start,
@@ -78,5 +89,5 @@ def export(
         target: Any = sys.stdout.buffer if fmt == "parquet" else sys.stdout
     else:
         target = output
-    stats = write_export(fmt, events, target, clusters=clusters, documents=documents)
+    stats = write_export(fmt, events, target, clusters=clusters, documents=documents, bom=bom)
     click.echo(stats.summary(), err=True)

@@ -8,9 +8,11 @@ import logging
 import click
 
 from ..errors import DocumentError
+from ..export import BOM
 from ..output import FORMATS
 from .options import (
     EXIT_SKIPPED,
+    bom_option,
     format_option,
     output_file,
     output_option,
@@ -43,6 +45,7 @@ logger = logging.getLogger("frontwatch")
 )
 @progress_option
 @workers_option
+@bom_option
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -53,6 +56,7 @@ def extract(
     with_flags: bool,
     progress: bool | None,
     workers: int | None,
+    bom: bool,
 ) -> None:
     """Extract events from INPUTS: .txt, .html, .jsonl, .json, feeds, folders, or - (stdin)."""
     from ..ingest import iter_documents
@@ -60,10 +64,14 @@ def extract(
     from ..pipeline import parse_date
     from ..pipeline.parallel import extract_parallel
 
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for CSV output (--format csv)", ctx)
     config = settings(ctx)
     date = parse_date(published)
     skipped = 0
     with output_file(output) as out, progress_bar(progress, "extract", "doc") as bar:
+        if bom:
+            out.write(BOM)
         writer = ResultWriter(out, fmt, documents=with_flags)
         for item in extract_parallel(
             iter_documents(inputs, published=date, settings=config),

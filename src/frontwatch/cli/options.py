@@ -136,6 +136,13 @@ published_option = click.option(
     "bad date is E009 (exit 2).",
 )
 
+bom_option = click.option(
+    "--bom",
+    is_flag=True,
+    help="Start the CSV with a UTF-8 byte order mark, so that spreadsheet programs (Excel) read "
+    "it as UTF-8 rather than in a local code page. CSV output only.",
+)
+
 workers_option = click.option(
     "--workers",
     type=click.IntRange(min=0),

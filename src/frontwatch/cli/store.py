@@ -21,12 +21,14 @@ import duckdb
 from pydantic import ValidationError
 
 from ..errors import DocumentError, FrontwatchError
+from ..export import BOM
 from ..filters import EventFilter, parse_bbox
 from ..records import Document, Event
 from ..situation import cluster_events
 from ..store.db import ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
 from .options import (
     EXIT_SKIPPED,
+    bom_option,
     db_option,
     fail,
     filter_options,
@@ -366,6 +368,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     help="table: aligned columns. json: the event records, each with its sources. csv: the "
     "table's columns.",
 )
+@bom_option
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -381,10 +384,14 @@ def query(
     count_only: bool,
     series: str | None,
     fmt: str,
+    bom: bool,
 ) -> None:
     """Stored events that pass the filters: a table, a count or a time series."""
     if count_only and series:
         raise click.UsageError("--count and --series cannot be combined")
+    if bom and (fmt != "csv" or count_only):
+        raise click.UsageError("--bom is for CSV output (--format csv)")
+    mark = BOM if bom else ""
     try:
         try:
             box = parse_bbox(bbox) if bbox else None
@@ -418,7 +425,7 @@ def query(
         if fmt == "json":
             click.echo(json.dumps({"series": rows, "undated": undated}, indent=2))
         elif fmt == "csv":
-            click.echo(_csv(rows, ("period", "events")))
+            click.echo(mark + _csv(rows, ("period", "events")))
         else:
             click.echo(_table(rows, ("period", "events")))
             if undated:
@@ -433,4 +440,4 @@ def query(
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     rows = [_row(e, None if counts is None else counts.get(e.id, 1)) for e in events]
-    click.echo(_csv(rows, _TABLE_COLUMNS) if fmt == "csv" else _table(rows, _TABLE_COLUMNS))
+    click.echo(mark + _csv(rows, _TABLE_COLUMNS) if fmt == "csv" else _table(rows, _TABLE_COLUMNS))

@@ -10,18 +10,18 @@ is the perpetrator. Nothing is guessed beyond that: an unmatched side is left em
 
 Only conflict events count (political violence and protests, not disasters, crime or
 statements), never background (``historical``, ``aggregate``), and never a toll of
-:data:`MAX_EVENT_TOLL` or more from one event: such a value is withheld and listed with its
-evidence, as an analyst would check it before counting it.
+:data:`~frontwatch.records.MAX_EVENT_TOLL` or more from one event: such a value is withheld
+and listed with its evidence, as an analyst would check it before counting it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from frontwatch.components.actors import NOUN_TYPES
-from frontwatch.records import Actor, Event, Span, is_background
+from frontwatch.records import MAX_EVENT_TOLL, Actor, Event, Span, is_background
 
 from .counting import CountedOnce, quotes_of
 from .dedup import quantity_key_parts
@@ -35,8 +35,6 @@ from .records import (
 )
 from .roles import actor_label, combatant, fold, is_factual, side
 
-#: No single event's toll of this size or more enters a total; it is withheld for review.
-MAX_EVENT_TOLL = 100_000
 #: The categories whose killed and injured are conflict casualties.
 CONFLICT = frozenset({"political_violence", "protest"})
 #: A warning or an accusation that cites a count is not itself the event that counts.
@@ -102,8 +100,20 @@ def _matches(noun: str, actor: Actor) -> tuple[bool, bool]:
     folded = fold(noun)
     words = {w for name in (actor.text, actor.name or "") for w in fold(name).split()}
     by_words = folded in words or folded.rstrip("s") in {w.rstrip("s") for w in words}
-    noun_type = NOUN_TYPES.get(folded)
+    noun_type = _noun_types().get(folded)
     return by_words, noun_type is not None and noun_type == actor.type
+
+
+@lru_cache(maxsize=1)
+def _noun_types() -> Mapping[str, str]:
+    """The actor component's noun -> actor type table ("soldiers" -> state forces).
+
+    Imported on first use: the table sits in the actor component's module, which loads spaCy;
+    reading a stored situation should not (to move with the word data to frontwatch.lexicon).
+    """
+    from frontwatch.components.actors import NOUN_TYPES
+
+    return NOUN_TYPES
 
 
 def sides_of(event: Event, noun: str | None) -> Sides:
