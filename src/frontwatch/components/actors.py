@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from frontwatch.errors import Errors, FrontwatchError
+from frontwatch.lexicon import table, words
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Actor, ActorType, Qualifier
@@ -166,7 +167,7 @@ class ActorDictionary:
             elif old is not None:
                 continue
             self.entries[entry.name] = entry
-            if entry.country and entry.kind in ("military", "police", "government"):
+            if entry.country and entry.kind in STATE_KINDS:
                 country_key = (entry.country, entry.kind)
                 if country_key not in self._by_country or entry.name.startswith(
                     ("Military Forces of", "Police Forces of", "Government of")
@@ -258,129 +259,52 @@ def load_demonyms(path: Path) -> dict[str, str]:
     except (OSError, json.JSONDecodeError) as err:
         raise FrontwatchError(Errors.E101, path=path, detail=str(err)) from err
     result: dict[str, str] = {}
-    for code, words in data.items():
+    for code, names in data.items():
         if code.startswith("_"):
             continue
-        for word in words:
+        for word in names:
             result.setdefault(word.lower(), code)
     return result
 
 
-# fmt: off
-# -- lexicon of the noun-phrase rules (documented in docs/actors.md) ---------------------------
+# -- word lists of the noun-phrase rules (data/lexicon/actor_words.json, docs/actors.md) ----
 
-MILITARY_NOUNS = frozenset(
-    [
-        "troops", "troop", "forces", "force", "army", "armies", "military", "soldiers",
-        "soldier", "units", "unit", "battalion", "battalions", "brigade", "brigades",
-        "regiment", "division", "divisions", "commandos", "paratroopers", "marines", "navy",
-        "warplanes", "warplane", "jets", "jet", "servicemen", "airforce", "personnel", "officers",
-    ]
-)
-POLICE_NOUNS = frozenset(["police", "policemen", "policeman", "gendarmes", "gendarmerie"])
-GOVERNMENT_NOUNS = frozenset(
-    [
-        "government", "regime", "authorities", "administration", "junta", "ministry",
-        "cabinet", "officials", "court", "parliament", "king", "emir", "president",
-        "minister", "ministers", "chief", "assembly", "congress", "leader", "leaders",
-        "legislature", "judge", "judges", "senate", "lawmakers", "legislators", "diplomats",
-        "envoy", "ambassador",
-    ]
-)
+
+def _by_word(groups: dict[str, list[str]]) -> dict[str, Any]:
+    """``{"rebel_group": ["rebels", ...]}`` -> ``{"rebels": "rebel_group", ...}`` (a word
+    listed twice takes its last label)."""
+    return {word: label for label, listed in groups.items() for word in listed}
+
+
+#: the kinds of dictionary entry that are a country's state forces
+STATE_KINDS: tuple[ActorKind, ...] = ("military", "police", "government")
+#: actor types of people who are not organised forces
+CROWD_TYPES: tuple[ActorType, ...] = ("civilians", "protesters", "rioters")
+NAMING_PARTICIPLES = words("actor_words", "naming_participles")
+PLACE_MODIFIED_NOUNS = words("actor_words", "place_modified_nouns")
+MILITARY_COLLECTIVES = words("actor_words", "military_collectives")
+ARTICLES = words("actor_words", "articles")
+ORGANISATION_NOUNS = words("actor_words", "organisation_nouns")
+ARMED_GROUP_HEADS = words("actor_words", "armed_group_heads")
+MILITARY_NOUNS = words("actor_words", "military_nouns")
+POLICE_NOUNS = words("actor_words", "police_nouns")
+GOVERNMENT_NOUNS = words("actor_words", "government_nouns")
 NOUN_TYPES: dict[str, ActorType] = {
     **dict.fromkeys(MILITARY_NOUNS | POLICE_NOUNS | GOVERNMENT_NOUNS, "state_forces"),
-    **dict.fromkeys(
-        ["militia", "militias", "militiamen", "militiaman", "paramilitaries"], "political_militia"
-    ),
-    **dict.fromkeys(
-        [
-            "rebels", "rebel", "insurgents", "insurgent", "guerrillas", "guerrilla",
-            "separatists", "separatist", "militants", "militant", "jihadists", "jihadist",
-            "extremists", "extremist", "terrorists", "terrorist", "fighters", "fighter",
-            "gunmen", "gunman", "group", "groups", "faction", "factions", "insurgency",
-        "fundamentalists", "islamists",
-            "movement",
-        ],
-    "rebel_group",
-    ),
-    **dict.fromkeys(
-        [
-            "protesters", "protester", "protestors", "demonstrators", "demonstrator",
-            "marchers", "strikers", "activists",
-        ],
-        "protesters",
-    ),
-    **dict.fromkeys(["rioters", "rioter", "mob", "mobs", "looters"], "rioters"),
-    **dict.fromkeys(
-        [
-            "civilians", "civilian", "residents", "villagers", "passengers", "worshippers",
-            "refugees", "students", "pupils", "farmers", "herders", "traders", "journalists",
-            "nationals", "citizens", "people", "immigrants", "migrants", "youths", "elders",
-            "tourists", "pilgrims", "workers", "doctors", "teachers", "women", "children",
-            "hostages", "prisoners", "detainees",
-        ],
-        "civilians",
-    ),
-    **dict.fromkeys(
-        ["mercenaries", "mercenary", "peacekeepers", "contractors", "politicians", "hackers"],
-        "external_other",
-    ),
+    **_by_word(table("actor_words", "noun_types")),
 }
-MODIFIER_TYPES: dict[str, ActorType] = {
-    **dict.fromkeys(
-        [
-            "terrorist", "terrorists", "jihadist", "islamist", "insurgent", "rebel",
-            "rebels", "opposition", "separatist", "guerrilla", "militant", "extremist",
-        ],
-    "rebel_group",
-    ),
-    **dict.fromkeys(["militia", "paramilitary", "tribal"], "political_militia"),
-    **dict.fromkeys(["aid", "rights", "humanitarian", "relief", "advocacy"], "external_other"),
-    **dict.fromkeys(
-        ["government", "state", "regime", "army", "security", "military"], "state_forces"
-    ),
-}
+MODIFIER_TYPES: dict[str, ActorType] = _by_word(table("actor_words", "modifier_types"))
 #: proper-noun heads that make an unknown name a group ("the Red Hand Brigade")
-GROUP_HEADS = frozenset(
-    [
-        "brigade", "brigades", "front", "army", "movement", "battalion", "legion", "forces",
-        "militia", "group", "organization", "organisation", "alliance", "coalition",
-        "council", "party", "guard", "guards", "corps", "union",
-    ]
-)
-QUALIFIER_WORDS: dict[str, Relation] = {
-    **dict.fromkeys(
-        ["backed", "supported", "sponsored", "funded", "armed", "trained", "financed"], "backed_by"
-    ),
-    **dict.fromkeys(
-        ["linked", "affiliated", "aligned", "connected", "tied", "inspired"], "linked_to"
-    ),
-    "allied": "allied_with",
-    "loyal": "loyal_to",
-    "led": "other",
-    "opposed": "other",
-}
-QUALIFIER_PREPS = frozenset(["to", "with", "by"])
+GROUP_HEADS = words("actor_words", "group_heads")
+QUALIFIER_WORDS: dict[str, Relation] = _by_word(table("actor_words", "qualifier_words"))
+QUALIFIER_PREPS = words("actor_words", "qualifier_preps")
 LEFT_DEPS = frozenset(["amod", "compound", "nmod", "poss", "npadvmod", "advmod", "punct", "case"])
 NAMED_LABELS = frozenset(["ORG", "NORP", "GPE", "PERSON", "LOC", "FAC"])
-TITLE_WORDS = frozenset(
-    [
-        "president", "prime", "minister", "premier", "king", "queen", "emir", "sheikh",
-        "chancellor", "leader", "ruler", "secretary", "general", "chief", "spokesman",
-        "spokeswoman", "commander", "governor", "ayatollah", "dictator", "foreign",
-        "defence", "defense", "interior", "vice", "deputy", "crown", "prince",
-    ]
-)
-LOCATIVE_PREPS = frozenset(
-    [
-        "in", "at", "near", "into", "across", "throughout", "inside", "within", "around",
-        "outside", "towards", "toward", "of",
-    ]
-)
-SINGULAR_PRONOUNS = frozenset(["it", "its", "itself"])
-PLURAL_PRONOUNS = frozenset(["they", "them", "their", "theirs", "themselves"])
-DEFINITE_DETS = frozenset(["the", "this", "these", "that", "those"])
-# fmt: on
+TITLE_WORDS = words("actor_words", "title_words")
+LOCATIVE_PREPS = words("actor_words", "locative_preps")
+SINGULAR_PRONOUNS = words("actor_words", "singular_pronouns")
+PLURAL_PRONOUNS = words("actor_words", "plural_pronouns")
+DEFINITE_DETS = words("actor_words", "definite_determiners")
 COREF_SENTENCES = 3
 
 
@@ -647,7 +571,7 @@ class _MentionFinder:
                         for c in child.rights
                     )
                 )
-                or (child.dep_ == "acl" and lower in ("calling", "called", "named", "known"))
+                or (child.dep_ == "acl" and lower in NAMING_PARTICIPLES)
                 or (
                     child.dep_ == "prep"
                     and lower == "of"
@@ -731,11 +655,11 @@ class _MentionFinder:
             if code is None:
                 continue
             country = code
-            if noun_class in ("military", "police", "government"):
+            if noun_class in STATE_KINDS:
                 found = d.state_actor(code, noun_class)
                 if found is not None:
                     return found, code, None
-            if noun_class in ("civilians", "protesters", "rioters"):
+            if noun_class in CROWD_TYPES:
                 generic = d.lookup(noun_class.capitalize())
                 if generic is not None:
                     return generic, code, None
@@ -748,7 +672,7 @@ class _MentionFinder:
                         code = next((c for c, n in d.country_names.items() if n == q.name), None)
                     if code and (found := d.state_actor(code, "military")) is not None:
                         return found, code, None
-        if noun_class == "military" and head.lower_ in ("forces", "force", "units", "personnel"):
+        if noun_class == "military" and head.lower_ in MILITARY_COLLECTIVES:
             for q, _, _ in qualifiers:
                 target = d.entries.get(q.name or "")
                 if target is not None and target.kind == "armed_group" and q.relation != "other":
@@ -764,15 +688,15 @@ class _MentionFinder:
 
     def _map(self, entry: ActorEntry, noun_class: str | None) -> ActorEntry | None:
         """A named modifier in a phrase with head class: "Baghdad's forces" -> Iraq's military."""
-        if entry.kind in ("military", "police", "government") and entry.country:
-            if noun_class in ("military", "police", "government"):
+        if entry.kind in STATE_KINDS and entry.country:
+            if noun_class in STATE_KINDS:
                 return self.dictionary.state_actor(entry.country, noun_class) or entry
-            if noun_class in ("civilians", "protesters", "rioters"):
+            if noun_class in CROWD_TYPES:
                 return self.dictionary.lookup(noun_class.capitalize())
             return entry
         if entry.kind == "generic":
             return entry
-        if noun_class in ("civilians", "protesters", "rioters"):
+        if noun_class in CROWD_TYPES:
             return None
         return entry
 
@@ -899,8 +823,7 @@ class _MentionFinder:
             root.dep_ in ("compound", "nmod")
             and root.head.lower_ not in NOUN_TYPES
             and root.head.pos_ == "NOUN"
-            and root.head.lower_
-            in ("border", "capital", "city", "province", "region", "territory", "war")
+            and root.head.lower_ in PLACE_MODIFIED_NOUNS
         )
 
     @staticmethod
@@ -1001,7 +924,7 @@ def _noun_class(head: Token) -> str | None:
     if lower in GOVERNMENT_NOUNS:
         return "government"
     kind = NOUN_TYPES.get(lower)
-    return kind if kind in ("civilians", "protesters", "rioters") else None
+    return kind if kind in CROWD_TYPES else None
 
 
 def _guess_type(span: Span, head: Token) -> ActorType | None:
@@ -1021,7 +944,7 @@ def _guess_type(span: Span, head: Token) -> ActorType | None:
 def _strip_article(span: Span) -> Span:
     doc = span.doc
     start, end = span.start, span.end
-    while start < end and doc[start].lower_ in ("the", "a", "an", "'s", "’s"):
+    while start < end and (doc[start].lower_ in ARTICLES or doc[start].lower_ in ("'s", "’s")):
         start += 1
     while end > start and doc[end - 1].lower_ in ("'s", "’s", "'", "’"):
         end -= 1
@@ -1100,7 +1023,7 @@ def actor_at(doc: Doc, token: Token) -> Actor | None:
     )
 
 
-PLACE_COMPLEMENT_PREPS = {"in", "throughout", "across", "of", "from"}
+PLACE_COMPLEMENT_PREPS = words("actor_words", "place_complement_preps")
 
 
 def with_place_complement(doc: Doc, head: Token, actor: Actor) -> Actor:
@@ -1137,7 +1060,7 @@ def _is_definite_description(doc: Doc, mention: ActorMention) -> bool:
         mention.end - mention.start == 1
         and bool(det)
         and det[0].lower_ in DEFINITE_DETS
-        and (head.lower_ in NOUN_TYPES or head.lower_ in ("organization", "organisation"))
+        and (head.lower_ in NOUN_TYPES or head.lower_ in ORGANISATION_NOUNS)
     )
 
 
@@ -1188,7 +1111,7 @@ def resolve_antecedent(
             continue
         if anaphor is not None:
             head = doc[anaphor.root].lower_
-            if head in ("group", "organization", "organisation", "movement"):
+            if head in ARMED_GROUP_HEADS:
                 if m.entry is None or m.entry.kind != "armed_group":
                     continue
             elif wanted_type is not None and m.actor.type != wanted_type:
@@ -1204,19 +1127,7 @@ def resolve_antecedent(
 
 
 # what a definite description's head noun says about its antecedent's kind
-HEAD_KINDS = {
-    "army": "military",
-    "troops": "military",
-    "forces": "military",
-    "soldiers": "military",
-    "military": "military",
-    "police": "police",
-    "policemen": "police",
-    "government": "government",
-    "regime": "government",
-    "administration": "government",
-    "authorities": "government",
-}
+HEAD_KINDS: dict[str, str] = table("actor_words", "head_kinds")
 
 
 def _head_match(doc: Doc, anaphor: ActorMention | None, mention: ActorMention) -> int:

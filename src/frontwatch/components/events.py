@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text, entity_root
 
+from ..lexicon import speech_verbs, words
 from ..lexicon.events import Frame, Lexicon, Phrase, load_lexicon
 
 logger = logging.getLogger(__name__)
@@ -34,118 +35,9 @@ if not Doc.has_extension("fw_events"):
     Doc.set_extension("fw_events", default=None)
 
 ENTITY_LABELS = {"ORG", "NORP", "GPE", "PERSON", "FAC", "LOC"}
-ACTOR_NOUNS = {
-    "force",
-    "troop",
-    "army",
-    "soldier",
-    "militant",
-    "rebel",
-    "insurgent",
-    "fighter",
-    "militia",
-    "militiaman",
-    "gunman",
-    "jihadist",
-    "terrorist",
-    "police",
-    "policeman",
-    "officer",
-    "government",
-    "regime",
-    "ministry",
-    "official",
-    "authority",
-    "protester",
-    "protestor",
-    "demonstrator",
-    "rioter",
-    "mob",
-    "crowd",
-    "resident",
-    "villager",
-    "civilian",
-    "group",
-    "faction",
-    "unit",
-    "commander",
-    "president",
-    "minister",
-    "leader",
-    "spokesman",
-    "military",
-    "navy",
-    "coalition",
-    "country",
-    "state",
-    "party",
-    "movement",
-    "organization",
-    "organisation",
-    "student",
-    "worker",
-    "farmer",
-    "activist",
-    "supporter",
-    "member",
-    "people",
-    "man",
-    "woman",
-    "bomber",
-    "attacker",
-    "assailant",
-    "kidnapper",
-    "pirate",
-    "bandit",
-    "guard",
-    "agency",
-    "court",
-    "parliament",
-    "doctor",
-    "nurse",
-    "teacher",
-    "lawyer",
-    "journalist",
-    "scientist",
-    "expert",
-    "inspector",
-    "observer",
-    "monitor",
-    "peacekeeper",
-    "negotiator",
-    "mediator",
-    "team",
-    "mission",
-    "company",
-    "firm",
-    "warship",
-    "aircraft",
-    "jet",
-    "helicopter",
-    "cabinet",
-    "senate",
-    "congress",
-    "council",
-    "union",
-    "opposition",
-    "administration",
-    "envoy",
-    "delegation",
-    "diplomat",
-}
-SPEECH_VERBS = {
-    "say",
-    "tell",
-    "report",
-    "claim",
-    "state",
-    "announce",
-    "add",
-    "confirm",
-    "write",
-    "conclude",
-}
-TEMPORAL_PREPS = {"after", "before", "since", "until", "following", "during", "amid"}
+ACTOR_NOUNS = words("event_words", "actor_nouns")
+SPEECH_VERBS = speech_verbs("statement")
+TEMPORAL_PREPS = words("event_words", "temporal_preps")
 # how a word depends on a governor whose meaning it takes on ("failed to retake", "risk of war")
 COMPLEMENT_DEPS = {
     "xcomp",
@@ -159,7 +51,7 @@ COMPLEMENT_DEPS = {
     "csubj",
     "oprd",
 }
-WEAPON_FRAMES = {"seize_goods", "destroy", "loot", "defuse", "handover"}
+WEAPON_FRAMES = words("event_words", "weapon_frames")
 # (label, weight, the forms matched, (first token, last token))
 CueMatch = tuple[str, float, frozenset[str], tuple[int, int]]
 NOT_TARGET_DEPS = {
@@ -178,55 +70,13 @@ NOT_TARGET_DEPS = {
     "parataxis",
     "appos",
 }
-FINDING_VERBS = {"find", "discover", "uncover", "unearth", "detect"}
-OBLIGATION_MODALS = {"must", "should", "ought"}
-STATEMENT_VERBS = {
-    "declare",
-    "insist",
-    "warn",
-    "remind",
-    "announce",
-    "pledge",
-    "vow",
-    "swear",
-    "promise",
-    "threaten",
-    "stress",
-    "reiterate",
-    "agree",
-    "conclude",
-    "write",
-    "believe",
-    "think",
-    "confirm",
-}
-OFFER_GOVERNORS = {"offer", "promise", "pledge", "agree", "volunteer"}
-PREPARATION_GOVERNORS = {"prepare", "ready", "poised", "mass", "gear"}
-INTENT_GOVERNORS = {
-    "plan",
-    "intend",
-    "vow",
-    "swear",
-    "promise",
-    "pledge",
-    "ready",
-    "willing",
-    "prepare",
-    "offer",
-    "threaten",
-    "set",
-    "due",
-    "poised",
-}
-HOSTILE_FAMILIES = {
-    "violence",
-    "explosion",
-    "territory",
-    "coercion",
-    "riot",
-    "abduction",
-    "protest",
-}
+FINDING_VERBS = words("event_words", "finding_verbs")
+OBLIGATION_MODALS = words("modality", "obligation_modals")
+STATEMENT_VERBS = words("modality", "statement_verbs")
+OFFER_GOVERNORS = words("modality", "offer_governors")
+PREPARATION_GOVERNORS = words("modality", "preparation_governors")
+INTENT_GOVERNORS = words("modality", "intent_governors")
+HOSTILE_FAMILIES = words("event_words", "hostile_families")
 HOSTILE_PLOVER = {
     "SANCTION",
     "REJECT",
@@ -238,27 +88,26 @@ HOSTILE_PLOVER = {
     "DISAPPROVE",
     "ACCUSE",
 }
-FUTURE_ADJ = {"planned", "threatened", "upcoming", "impending", "proposed", "expected"}
-HYPOTHETICAL_ADJ = {"feared", "fear", "possible", "potential", "would-be", "hypothetical", "likely"}
-CIVILIAN_NOUNS = {
-    "civilian",
-    "resident",
-    "villager",
-    "family",
-    "people",
-    "refugee",
-    "christian",
-    "yazidi",
-    "muslim",
-    "minority",
-    "inhabitant",
-    "child",
-    "woman",
-    "thousand",
-    "hundred",
-    "student",
-    "worker",
-}
+FUTURE_ADJ = words("modality", "future_adjectives")
+HYPOTHETICAL_ADJ = words("modality", "hypothetical_adjectives")
+CIVILIAN_NOUNS = words("event_words", "civilian_nouns")
+PRONOUNS = words("event_words", "pronouns")
+OBJECT_CONTROL_VERBS = words("event_words", "object_control_verbs")
+CONTROL_NOUNS = words("event_words", "control_nouns")
+CONTROL_PREPS = words("event_words", "control_preps")
+NOUN_TARGET_PREPS = words("event_words", "noun_target_preps")
+VERBAL_TARGET_PREPS = words("event_words", "verbal_target_preps")
+TARGET_PREPS = words("event_words", "target_preps")
+FALL_PREPS = words("event_words", "fall_preps")
+CONTENT_PREPS = words("event_words", "content_preps")
+INSTRUMENT_PREPS = words("event_words", "instrument_preps")
+COMPLEMENT_PREPS = words("event_words", "complement_preps")
+SETTING_PREPS = words("event_words", "setting_preps")
+OBJECT_PREPS = words("event_words", "object_preps")
+CONDITIONAL_MARKS = words("modality", "conditional_marks")
+CONDITIONAL_OPENERS = words("modality", "conditional_openers")
+NEGATION_WORDS = words("modality", "negation_words")
+FAILURE_OUTCOMES = words("modality", "failure_outcomes")
 # dependency relations along which an argument or a modal/negation governor is inherited
 CLIMB_DEPS = {"xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "ccomp"}
 VERB_TAGS = {"VERB", "AUX"}
@@ -307,40 +156,7 @@ def _prep_objects(token: Token, preps: Iterable[str]) -> list[Token]:
 
 # heads that count or group the real participant: "thousands of students", "a group of
 # refugees", "members of the association"
-GROUP_NOUNS = {
-    "thousand",
-    "thousands",
-    "hundred",
-    "hundreds",
-    "dozen",
-    "dozens",
-    "ten",
-    "tens",
-    "score",
-    "scores",
-    "million",
-    "millions",
-    "group",
-    "number",
-    "majority",
-    "member",
-    "members",
-    "third",
-    "half",
-    "handful",
-    "crowd",
-    "batch",
-    "contingent",
-    "delegation",
-    "band",
-    "lot",
-    "leader",
-    "leaders",
-    "official",
-    "officials",
-    "representative",
-    "representatives",
-}
+GROUP_NOUNS = words("event_words", "group_nouns")
 
 
 def _group_head(token: Token) -> Token:
@@ -361,66 +177,18 @@ def _group_head(token: Token) -> Token:
     return token
 
 
-PLACE_NOUNS = {
-    "city",
-    "town",
-    "village",
-    "area",
-    "region",
-    "district",
-    "province",
-    "base",
-    "airport",
-    "field",
-    "crossing",
-    "border",
-    "territory",
-    "neighbourhood",
-    "neighborhood",
-    "position",
-    "camp",
-    "checkpoint",
-    "port",
-    "island",
-    "valley",
-    "road",
-    "highway",
-    "bridge",
-    "building",
-    "compound",
-    "outpost",
-    "stronghold",
-    "capital",
-    "suburb",
-    "quarter",
-    "zone",
-    "front",
-}
+PLACE_NOUNS = words("event_words", "place_nouns")
 
 
 def _is_place(token: Token) -> bool:
     return token.ent_type_ in ("GPE", "LOC", "FAC") or token.lemma_.lower() in PLACE_NOUNS
 
 
-LOCATIVE_PREPS = {"in", "at", "near", "into", "across", "throughout", "inside", "around"}
+LOCATIVE_PREPS = words("event_words", "locative_preps")
 MODIFIER_DEPS = {"amod", "compound", "nmod"}
 # people named by what they are, beside ACTOR_NOUNS and CIVILIAN_NOUNS
-PEOPLE_NOUNS = {
-    "adviser",
-    "advisor",
-    "refugee",
-    "immigrant",
-    "migrant",
-    "national",
-    "detainee",
-    "prisoner",
-    "citizen",
-    "settler",
-    "pilgrim",
-    "hostage",
-    "tourist",
-}
-OWN_POSSESSIVES = {"its", "their", "his", "her", "our"}
+PEOPLE_NOUNS = words("event_words", "people_nouns")
+OWN_POSSESSIVES = words("event_words", "own_possessives")
 
 
 def _in_place(token: Token) -> bool:
@@ -482,18 +250,7 @@ def _is_actorish(token: Token) -> bool:
         t.ent_type_ in {"ORG", "NORP", "GPE", "PERSON"} for c in token.lefts for t in c.subtree
     ):
         return True  # "Al Qaeda's North Africa branch", "the Syrian ministry"
-    if token.pos_ == "PRON" and token.lower_ in {
-        "they",
-        "it",
-        "he",
-        "she",
-        "we",
-        "them",
-        "its",
-        "their",
-        "his",
-        "her",
-    }:
+    if token.pos_ == "PRON" and token.lower_ in PRONOUNS:
         return True
     return token.lemma_.lower() in ACTOR_NOUNS
 
@@ -804,7 +561,7 @@ class EventDetector(BatchedPipe):
             # "attacking" (advcl) and "captured" (conj) share their head verb's subject
             if token.dep_ == "xcomp":
                 objs = _children(token.head, "dobj")
-                if objs and token.head.lemma_.lower() in {"force", "order", "allow", "urge", "ask"}:
+                if objs and token.head.lemma_.lower() in OBJECT_CONTROL_VERBS:
                     return objs[0]
             return self._subject(token.head, depth + 1)
         if token.dep_ == "pcomp" and token.head.head is not token.head:
@@ -878,9 +635,7 @@ class EventDetector(BatchedPipe):
                     subj = self._subject(gov)
                     if subj is not None and subj.i != anchor.i:
                         arg1 = subj
-            for tok in _prep_objects(
-                anchor, ["on", "against", "upon", "at", "with", "to", "between"]
-            ):
+            for tok in _prep_objects(anchor, NOUN_TARGET_PREPS):
                 target(tok)
             for tok in _prep_objects(anchor, ["of"]):
                 target(tok)
@@ -889,7 +644,7 @@ class EventDetector(BatchedPipe):
             agent = _prep_objects(anchor, ["by"])
             passive = _children(anchor, "nsubjpass")
             if frame.name == "fall":
-                to = _prep_objects(anchor, ["to", "into"])
+                to = _prep_objects(anchor, FALL_PREPS)
                 theme = arg1
                 arg1 = to[0] if to else None
                 if arg1 is not None and arg1.lemma_.lower() == "hand":
@@ -903,8 +658,8 @@ class EventDetector(BatchedPipe):
                 # the one it was taken from is the target
                 objs = _children(anchor, "dobj")
                 theme = objs[0] if objs else None
-                if theme is not None and theme.lemma_.lower() in ("control", "hold", "grip"):
-                    held = _prep_objects(theme, ["of", "over"])  # "seized control of X"
+                if theme is not None and theme.lemma_.lower() in CONTROL_NOUNS:
+                    held = _prep_objects(theme, CONTROL_PREPS)  # "seized control of X"
                     theme = held[0] if held else None
                 src = _prep_objects(anchor, ["from"])
                 if src and _is_actorish(src[0]) and not _is_place(src[0]):
@@ -912,11 +667,7 @@ class EventDetector(BatchedPipe):
             else:
                 for tok in _children(anchor, "dobj", "dative"):
                     target(tok)
-                preps = (
-                    ["on", "against", "with", "at", "to", "from", "into"]
-                    if verbal
-                    else ["on", "against", "with", "at"]
-                )
+                preps = VERBAL_TARGET_PREPS if verbal else TARGET_PREPS
                 for tok in _prep_objects(anchor, preps):
                     target(tok)
         if arg2 is None and verbal and anchor.pos_ in VERB_TAGS:
@@ -1001,7 +752,7 @@ class EventDetector(BatchedPipe):
         for tok in [
             t for t in (theme, *passive_subject, *_children(anchor, "dobj")) if t is not None
         ]:
-            for cand in (tok, *_prep_objects(tok, ["of", "containing"])):
+            for cand in (tok, *_prep_objects(tok, CONTENT_PREPS)):
                 for t in (cand, *[c for c in cand.children if c.dep_ == "conj"]):
                     if t.lemma_.lower() in nouns or t.lower_ in nouns:
                         return t.lemma_.lower()
@@ -1139,11 +890,7 @@ class EventDetector(BatchedPipe):
             if tok.dep_ != "pobj":
                 return None
             prep = tok.head
-            if (
-                prep.lower_ in ("with", "using", "by", "via")
-                and prep.head.i in found
-                and prep.head.i != noun.i
-            ):
+            if prep.lower_ in INSTRUMENT_PREPS and prep.head.i in found and prep.head.i != noun.i:
                 return prep.head
             if prep.lower_ != "of":
                 return None
@@ -1250,14 +997,15 @@ class EventDetector(BatchedPipe):
         """``governor`` takes ``child`` as its complement ("fail to X", "the risk of X")."""
         if child.dep_ in COMPLEMENT_DEPS:
             return True
-        return child.dep_ == "prep" and child.lower_ in ("of", "for", "to")
+        return child.dep_ == "prep" and child.lower_ in COMPLEMENT_PREPS
 
     def _conditional_before(self, doc: Doc, verb: Token) -> bool:
         """A clause introduced by "in case", "if", "unless", "lest" (even when misparsed)."""
         edge = verb.left_edge.i
         before = [t.lower_ for t in doc[max(edge - 2, self._sent(doc, verb.i).start) : edge]]
+        # one word ("if", "unless", "lest") or two ("in case")
         return bool(before) and (
-            before[-1] in ("if", "unless", "lest") or before[-2:] == ["in", "case"]
+            before[-1] in CONDITIONAL_OPENERS or " ".join(before[-2:]) in CONDITIONAL_OPENERS
         )
 
     def _modality_flags(
@@ -1277,7 +1025,7 @@ class EventDetector(BatchedPipe):
             for child in tok.children:
                 cl = child.lower_
                 if child.dep_ == "neg" or (
-                    cl in ("never", "no") and child.dep_ in ("advmod", "det")
+                    cl in NEGATION_WORDS and child.dep_ in ("advmod", "det")
                 ):
                     if depth <= 3:  # "the feared attack ... did not materialize"
                         flags.add("negated")
@@ -1290,7 +1038,7 @@ class EventDetector(BatchedPipe):
                         flags.add("future" if cl != "would" else "would")
                 elif child.dep_ == "advmod" and cl in m["hypothetical_adverbs"]:
                     flags.add("hypothetical")
-                elif child.dep_ == "mark" and cl in ("if", "unless", "whether"):
+                elif child.dep_ == "mark" and cl in CONDITIONAL_MARKS:
                     flags.add("conditional")
                 elif child.dep_ == "amod" and child.lemma_.lower() in FUTURE_ADJ:
                     flags.add("future")
@@ -1462,7 +1210,7 @@ class EventDetector(BatchedPipe):
             anchor_tok = doc[cand.anchor]
             left, right = anchor_tok.left_edge.i, anchor_tok.right_edge.i
             clause_words = {t.lemma_.lower() for t in top.subtree if not left <= t.i <= right}
-            if {"defeat", "fail", "failure", "repel", "repulse", "unsuccessful"} & clause_words:
+            if FAILURE_OUTCOMES & clause_words:
                 return "failed"
         if words & m["attempt_governors"]:
             return "attempted"
@@ -1499,7 +1247,7 @@ class EventDetector(BatchedPipe):
             for child in verb.children:
                 if child.dep_ == "nsubj" and child.i in by_anchor:
                     other = by_anchor[child.i]
-                elif child.dep_ == "prep" and child.lower_ in ("in", "during", "by", "amid"):
+                elif child.dep_ == "prep" and child.lower_ in SETTING_PREPS:
                     for pobj in _children(child, "pobj"):
                         if pobj.i in by_anchor:
                             other = by_anchor[pobj.i]
@@ -1530,7 +1278,7 @@ class EventDetector(BatchedPipe):
             if noun.pos_ not in NOUN_TAGS or cand.anchor in dropped:
                 continue
             gov = noun.head if noun.dep_ in ("dobj", "attr") else None
-            if noun.dep_ == "pobj" and noun.head.lower_ in ("to", "on", "for"):
+            if noun.dep_ == "pobj" and noun.head.lower_ in OBJECT_PREPS:
                 gov = noun.head.head
             verb_cand = by_anchor.get(gov.i) if gov is not None else None
             if verb_cand is None or verb_cand.anchor in dropped or verb_cand is cand:

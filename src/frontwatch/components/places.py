@@ -41,6 +41,7 @@ from spacy.tokens import Doc, Span, Token
 
 from frontwatch.gazetteer.build import open_gazetteer
 from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
+from frontwatch.lexicon import speech_verbs, table, words
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
@@ -55,150 +56,34 @@ Relation = Literal["near", "bearing", "distance"]
 
 _ENTITY_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _MAX_NGRAM = 6
-_BEARINGS = {
-    "north": "N",
-    "south": "S",
-    "east": "E",
-    "west": "W",
-    "northeast": "NE",
-    "northwest": "NW",
-    "southeast": "SE",
-    "southwest": "SW",
-    "north-east": "NE",
-    "north-west": "NW",
-    "south-east": "SE",
-    "south-west": "SW",
-}
-_NEAR_WORDS = frozenset({"near", "outside", "around", "nearby", "outskirts", "edge", "vicinity"})
-_DIST_UNITS = {
-    "km": 1.0,
-    "kilometers": 1.0,
-    "kilometres": 1.0,
-    "kilometer": 1.0,
-    "kilometre": 1.0,
-    "miles": 1.609344,
-    "mile": 1.609344,
-    "mi": 1.609344,
-}
+_BEARINGS: dict[str, str] = table("place_words", "bearings")
+_NEAR_WORDS = words("place_words", "near_words")
+_DIST_UNITS: dict[str, float] = table("place_words", "distance_units_km")
 # nouns that make "X <noun>" a feature phrase of the place X (docs/geoparsing.md)
-FEATURE_WORDS = {
-    "airport": "AIRP",
-    "airbase": "AIRB",
-    "base": "MILB",
-    "field": "OILF",
-    "oilfield": "OILF",
-    "crossing": "PSTB",
-    "dam": "DAM",
-    "refinery": "OILR",
-    "port": "PRT",
-    "camp": "CMPRF",
-    "bridge": "BDG",
-    "checkpoint": "PSTB",
-    "border": "PSTB",
-    "plant": "MFG",
-    "station": "PS",
-    "river": "STM",
-    "valley": "VAL",
-    "mountains": "MTS",
-    "district": "ADM2",
-}
+FEATURE_WORDS: dict[str, str] = table("place_words", "feature_words")
 _SHORT_NAMES = frozenset({"US", "UK", "U.S.", "U.K.", "UAE", "DRC", "CAR"})
-_ARTICLE_WORDS = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "ez"})
-_QUALIFIERS = frozenset(
-    {
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "far",
-        "upper",
-        "lower",
-        "greater",
-        "downtown",
-        "rural",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "northeastern",
-        "northwestern",
-        "southeastern",
-        "southwestern",
-    }
-)
-_ADMIN_WORDS = frozenset(
-    {"province", "governorate", "oblast", "region", "state", "prefecture", "department", "county"}
-)
-_COUNTY_WORDS = frozenset({"county", "parish", "borough"})
+_ARTICLE_WORDS = words("place_words", "transliterated_articles")
+_QUALIFIERS = words("place_words", "qualifiers")
+_ADMIN_WORDS = words("place_words", "admin_words")
+_COUNTY_WORDS = words("place_words", "county_words")
 # a named building: placed at the town the text puts it in (docs/geoparsing.md)
-_VENUE_WORDS = frozenset(
-    {
-        "hospital",
-        "clinic",
-        "church",
-        "cathedral",
-        "chapel",
-        "mosque",
-        "synagogue",
-        "temple",
-        "monastery",
-        "university",
-        "college",
-        "school",
-        "academy",
-        "stadium",
-        "stade",
-        "arena",
-        "theatre",
-        "theater",
-        "museum",
-        "prison",
-        "hotel",
-        "mall",
-        "palace",
-    }
-)
-_AIRPORT_WORDS = frozenset({"airport", "airfield", "airbase", "aerodrome", "airstrip"})
-_DISTRICT_WORDS = frozenset(
-    {"district", "neighbourhood", "neighborhood", "quarter", "suburb", "area", "township"}
-)
+_VENUE_WORDS = words("place_words", "venue_words")
+_AIRPORT_WORDS = words("place_words", "airport_words")
+_DISTRICT_WORDS = words("place_words", "district_words")
 DISTRICT_KM = 50.0  # a district's reading must lie this close to the place it is part of
-_ANAPHORA = {
-    "city": "P",
-    "town": "P",
-    "village": "P",
-    "capital": "P",
-    "country": "A",
-    "airport": "S",
-    "base": "S",
-    "region": "A",
-    "province": "A",
-    "area": "",
-}
-_METONYM_HEADS = frozenset(
-    {
-        "government",
-        "forces",
-        "troops",
-        "army",
-        "military",
-        "officials",
-        "minister",
-        "ministry",
-        "president",
-        "regime",
-        "decision",
-        "policy",
-        "leaders",
-        "authorities",
-        "administration",
-    }
-)
+_ANAPHORA: dict[str, str] = table("place_words", "anaphora")
+_METONYM_HEADS = words("place_words", "metonym_heads")
+_NEAR_OF_WORDS = words("place_words", "near_of_words")  # "on the outskirts of X"
+_RELATIVE_PREPS = words("place_words", "relative_preps")  # "east of X", "76 miles from X"
+_FEATURE_MODIFIERS = words("place_words", "feature_modifiers")  # "the X gas field"
+_DANGLING_ENDS = words("place_words", "gram_dangling_ends")  # n-grams never end with these
+_NOT_PLACE_STARTS = words("place_words", "not_place_starts")
+_LEADING_ARTICLES = words("place_words", "leading_articles")
+_INDEFINITE_ARTICLES = words("place_words", "indefinite_articles")
+_SAINT_WORDS = words("place_words", "saint_words")
+_TOWN_WORDS = words("place_words", "town_words")
+_ANAPHORA_DETERMINERS = words("place_words", "anaphora_determiners")
+_REPORTING_PREPS = words("place_words", "reporting_preps")
 # a place that may be taken from the matcher alone, or from an ORG entity, must be one of these
 ADMIN_CONTEXT = 0.7  # a division the document names (docs/geoparsing.md)
 HOME_CONTEXT = 1.5  # the document's home division: dateline, local phone numbers
@@ -315,10 +200,7 @@ def _alike(key: str, name: str) -> bool:
 
 
 # words that continue a capitalised n-gram besides capitalised words and feature words
-_GRAM_CONTINUATIONS = frozenset(
-    {"gas", "oil", "border", "air", "el", "al", "ez", "az", "ad", "as", "ash", "of", "de", "ed"}
-    | {"es", "an"}
-)
+_GRAM_CONTINUATIONS = words("place_words", "gram_continuations")
 
 
 @dataclass(frozen=True)
@@ -396,7 +278,7 @@ class PlaceRecognizer(BatchedPipe):
         spans: dict[tuple[int, int], str] = {}  # token span -> how found
         for ent in doc.ents:
             start = ent.start
-            while start < ent.end and doc[start].lower_ in {"the", "a"}:
+            while start < ent.end and doc[start].lower_ in _LEADING_ARTICLES:
                 start += 1
             if start >= ent.end:
                 continue
@@ -432,7 +314,7 @@ class PlaceRecognizer(BatchedPipe):
         for vs, ve in self._venue_runs(words):  # "the Stade de France", "St. Mark's Cathedral"
             if not any(k in taken for k in range(vs, ve)):
                 lead: list[Candidate] = []  # "Toronto General Hospital": in Toronto
-                saint = words.lowers[vs] in {"st", "st.", "saint"}  # "St. Michael's Hospital"
+                saint = words.lowers[vs] in _SAINT_WORDS  # "St. Michael's Hospital"
                 for k in (vs + 2, vs + 1):
                     if (
                         k < ve - 1
@@ -655,7 +537,7 @@ class PlaceRecognizer(BatchedPipe):
                 name = (s, i)
                 owner = doc[s - 2]
                 container = _covering(found, owner.i)
-                if container is None and owner.lower_ in {"city", "capital", "town"}:
+                if container is None and owner.lower_ in _TOWN_WORDS:
                     container = next(
                         (
                             m
@@ -687,7 +569,7 @@ class PlaceRecognizer(BatchedPipe):
                 elif (
                     after is not None
                     and i >= 3
-                    and doc[i - 1].lower_ in {"a", "an"}
+                    and doc[i - 1].lower_ in _INDEFINITE_ARTICLES
                     and doc[i - 2].text == ","
                 ):  # "Douma, a suburb of Damascus"
                     inner = next((f for f in found if f.end == i - 2), None)
@@ -733,7 +615,7 @@ class PlaceRecognizer(BatchedPipe):
                 not (word[:1].isupper() and word.replace(".", "").isalpha())
                 or is_stop[i]
                 or len(word) < 2
-                or lower in {"we", "i", "in", "a", "act"}
+                or lower in _NOT_PLACE_STARTS
             ):
                 continue
             for j in range(i + 1, min(n, i + _MAX_NGRAM) + 1):
@@ -752,7 +634,7 @@ class PlaceRecognizer(BatchedPipe):
         out: set[tuple[int, int]] = set()
         for key in known:
             for s, e in grams[key]:
-                if texts[e - 1] in {"-", "–"} or lowers[e - 1] in {"of", "al", "el"}:
+                if texts[e - 1] in {"-", "–"} or lowers[e - 1] in _DANGLING_ENDS:
                     continue
                 out.add((s, e))
         return out
@@ -826,10 +708,7 @@ class PlaceRecognizer(BatchedPipe):
         while (
             j < len(doc)
             and j < m.end + 3
-            and doc[j].lower_
-            in FEATURE_WORDS.keys()
-            | {"gas", "oil", "air", "border", "military", "international"}
-            | _ADMIN_WORDS
+            and doc[j].lower_ in FEATURE_WORDS.keys() | _FEATURE_MODIFIERS | _ADMIN_WORDS
         ):
             words.append(doc[j].lower_)
             j += 1
@@ -843,13 +722,11 @@ class PlaceRecognizer(BatchedPipe):
             return
         prev = doc[i]
         if prev.lower_ in _NEAR_WORDS or (
-            prev.lower_ == "of"
-            and i > 0
-            and doc[i - 1].lower_ in {"outskirts", "edge", "vicinity", "outside"}
+            prev.lower_ == "of" and i > 0 and doc[i - 1].lower_ in _NEAR_OF_WORDS
         ):
             m.relation = "near"
             m.relation_span = (doc[i - 1 if prev.lower_ == "of" else i].idx, m.span[0])
-        if prev.lower_ in {"of", "from"} and i > 0:
+        if prev.lower_ in _RELATIVE_PREPS and i > 0:
             b = doc[i - 1].lower_
             if b in _BEARINGS:
                 m.relation, m.bearing = "bearing", _BEARINGS[b]
@@ -1436,7 +1313,7 @@ def _anaphor(doc: Doc, tok: Token, before: int) -> PlaceMention | None:
     ):
         return None  # "the northern city of Mosul": the place is named here
     if want is None or not any(
-        c.lower_ in {"the", "this", "that"} or c.dep_ == "poss" for c in tok.children
+        c.lower_ in _ANAPHORA_DETERMINERS or c.dep_ == "poss" for c in tok.children
     ):
         return None
     pool = [
@@ -1489,37 +1366,14 @@ def _attached(doc: Doc, trigger: Span, literal: list[PlaceMention]) -> PlaceMent
     return None
 
 
-REPORTING_WORDS = {
-    "say",
-    "tell",
-    "report",
-    "announce",
-    "state",
-    "add",
-    "speak",
-    "brief",
-    "confirm",
-    "claim",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "reporter",
-    "journalist",
-    "statement",
-    "conference",
-    "briefing",
-    "correspondent",
-    "official",
-    "ministry",
-    "embassy",
-}
+REPORTING_WORDS = speech_verbs("reporting_place") | words("place_words", "reporting_nouns")
 
 
 def _reporting_place(doc: Doc, mention: PlaceMention) -> bool:
     """Where someone spoke, not where the event happened: "told reporters in Baghdad",
     "a spokesman in Kabul said", "the ministry in Moscow"."""
     root = doc[mention.start : mention.end].root
-    if root.dep_ != "pobj" or root.head.lower_ not in ("in", "from", "at"):
+    if root.dep_ != "pobj" or root.head.lower_ not in _REPORTING_PREPS:
         return False
     governor = root.head.head
     return governor.lemma_.lower() in REPORTING_WORDS

@@ -20,7 +20,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from frontwatch.errors import Errors, FrontwatchError
+from frontwatch.lexicon import load, read, speech_verbs
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers doc._.fw_published)
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
@@ -44,6 +44,12 @@ if not Doc.has_extension("fw_times"):
     Doc.set_extension("fw_times", default=None)
 
 LEXICON_RESOURCE = "data/lexicon/time_words.json"
+_RESOLUTION = load("time_patterns")["resolution"]
+_NOT_DATES = load("time_patterns")["not_dates"]
+_FUTURE_AUXILIARIES = frozenset(_RESOLUTION["future_auxiliaries"])
+_UNSCHEDULED = frozenset(_RESOLUTION["unscheduled_future_verbs"])  # future verbs, not schedules
+_AGE_WORDS = frozenset(_NOT_DATES["age_words"])  # "20 years old", "at the age of"
+_AGE_FOLLOWERS = frozenset(_NOT_DATES["age_followers"])
 # A discourse reference interval must lie within this many sentences before the mention.
 CONTEXT_SENTENCES = 2
 # Wider context intervals are too vague to serve as an inferred event date.
@@ -146,16 +152,11 @@ class _Candidate:
 
 
 def load_lexicon(path: str | Path | None = None) -> TimeLexicon:
-    """Read ``time_words.json`` (the shipped one when ``path`` is None)."""
+    """Read ``time_words.json`` (the shipped one when ``path`` is None). Its reporting verbs
+    are the speech verbs of ``attribution.json`` used for dates (``report_date``)."""
     try:
-        if path is None:
-            raw = resources.files("frontwatch").joinpath(LEXICON_RESOURCE).read_text("utf-8")
-            where = LEXICON_RESOURCE
-        else:
-            raw = Path(path).read_text(encoding="utf-8")
-            where = str(path)
-        data = json.loads(raw)
-        logger.debug("time lexicon %s read from %s", data.get("version"), where)
+        data = load("time_words") if path is None else read(path)
+        logger.debug("time lexicon %s read from %s", data.get("version"), path or LEXICON_RESOURCE)
         return TimeLexicon(
             version=str(data["version"]),
             months={str(k): int(v) for k, v in data["months"].items()},
@@ -170,7 +171,7 @@ def load_lexicon(path: str | Path | None = None) -> TimeLexicon:
             day_parts=frozenset(str(w).lower() for w in data["day_parts"]),
             guard_words=frozenset(str(w).lower() for w in data["guard_words"]),
             future_verbs=frozenset(str(w).lower() for w in data["future_verbs"]),
-            report_verbs=frozenset(str(w).lower() for w in data["report_verbs"]),
+            report_verbs=speech_verbs("report_date"),
             anchor_words=frozenset(str(w).lower() for w in data["anchor_words"]),
             frequency_words=frozenset(str(w).lower() for w in data["frequency_words"]),
         )
@@ -234,171 +235,45 @@ class _Cue:
 
 
 class _Patterns:
-    """The compiled surface patterns, in priority order (ties go to the earlier one)."""
+    """The compiled surface patterns, in priority order (ties go to the earlier one), from
+    ``time_patterns.json`` and the word lists of a :class:`TimeLexicon`."""
 
     def __init__(self, lex: TimeLexicon) -> None:
-        mon = _alt(lex.months, abbreviations=True)
-        wd = _alt(lex.weekdays)
-        day = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
-        year = r"(?:1[89]\d\d|20\d\d)(?!\d)"
+        spec = load("time_patterns")
         number_words = sorted([*lex.numbers, *lex.vague_numbers], key=len, reverse=True)
-        num = (
-            r"(?:\d+(?:\.\d+)?|(?i:"
-            + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in number_words)
-            + r"))(?:\s+(?i:and\s+a\s+half))?"
-        )
-        unit = "(?i:" + "|".join(sorted(lex.units, key=len, reverse=True)) + ")"
-        part = r"(?:\s+(?i:" + "|".join(sorted(lex.day_parts)) + "))?"
-        season = "(?i:" + "|".join(lex.seasons) + ")"
-        md = rf"(?:{wd},?\s+)?(?:the\s+)?{mon}\s+{day}(?:,?\s+{year})?"
-        dm = rf"(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?{mon}(?:,?\s+{year})?"
-        monyear = rf"{mon},?\s+(?:of\s+)?{year}"
-        iso = r"(?:1[89]\d\d|20\d\d)-[01]\d-[0-3]\d(?!\d)"
-        atom = rf"(?:{iso}|{md}|{dm}|{monyear}|{mon}|{year}|{wd})"
+        lists = {
+            "number_words": "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in number_words),
+            "units": "|".join(sorted(lex.units, key=len, reverse=True)),
+            "day_parts": "|".join(sorted(lex.day_parts)),
+            "seasons": "|".join(lex.seasons),
+        }
+        pieces = {"mon": _alt(lex.months, abbreviations=True), "wd": _alt(lex.weekdays)}
+        for name, template in spec["alternations"].items():
+            pieces[name] = template.format(**lists)
+        for name, template in spec["pieces"].items():  # each may use the ones before it
+            pieces[name] = template.format(**pieces)
         self.atoms: list[tuple[str, re.Pattern[str]]] = [
-            ("iso", re.compile(rf"(?P<year>{year})-(?P<month>[01]\d)-(?P<day>[0-3]\d)")),
-            (
-                "md",
-                re.compile(
-                    rf"(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?(?P<mon>{mon})\s+(?P<day>{day})"
-                    rf"(?:,?\s+(?P<year>{year}))?"
-                ),
-            ),
-            (
-                "dm",
-                re.compile(
-                    rf"(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?(?P<day>{day})\s+(?:of\s+)?"
-                    rf"(?P<mon>{mon})(?:,?\s+(?P<year>{year}))?"
-                ),
-            ),
-            ("monyear", re.compile(rf"(?P<mon>{mon}),?\s+(?:of\s+)?(?P<year>{year})")),
-            ("mon", re.compile(rf"(?P<mon>{mon})")),
-            ("year", re.compile(rf"(?P<year>{year})")),
-            ("wd", re.compile(rf"(?P<wd>{wd})")),
-            ("day", re.compile(rf"(?P<day>{day})")),
+            (name, re.compile(template.format(**pieces))) for name, template in spec["atoms"]
         ]
-        rel = r"(?i:last|this|next|past|previous|coming)"
-        table: list[tuple[str, str]] = [
-            (
-                "between",
-                rf"(?P<prep>(?i:between|from))\s+(?P<a>{atom}|{day})\s+"
-                rf"(?:(?i:and|to|until|till|through)|[-–])\s+(?P<b>{atom})",
-            ),
-            (
-                "md_range",
-                rf"(?P<mon>{mon})\s+(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})"
-                rf"(?:,?\s+(?P<year>{year}))?",
-            ),
-            (
-                "dm_range",
-                rf"(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})\s+(?P<mon>{mon})"
-                rf"(?:,?\s+(?P<year>{year}))?",
-            ),
-            ("year_range", rf"(?P<a>{year})\s*[-–—/]\s*(?P<b>{year}|\d\d(?!\d))"),
-            (
-                "part",
-                r"(?P<part>(?i:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of"
-                r"|the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of))[\s-]*"
-                rf"(?P<a>{monyear}|{mon}|{year}|(?P<rel>(?i:last|this|next))\s+(?P<unit>(?i:year|month|week)))",
-            ),
-            (
-                "earlier",
-                r"(?P<dir>(?i:earlier|later))\s+(?:(?i:this|that)\s+(?P<unit>(?i:week|month|year))"
-                r"|(?P<today>(?i:today))|(?i:in\s+the\s+(?P<unit2>week|month|year)))",
-            ),
-            (
-                "duration",
-                r"(?:(?P<prep>(?i:over|in|during|throughout|for|within))\s+)?(?i:the)\s+"
-                rf"(?P<which>(?i:past|last|previous|preceding|next|coming|following))\s+"
-                rf"(?:(?P<n>{num})\s+)?(?P<unit>{unit})",
-            ),
-            (
-                "recent",
-                r"(?:(?P<prep>(?i:over|in|during|throughout))\s+)?(?i:recent)\s+"
-                r"(?P<unit>(?i:days|weeks|months|years))",
-            ),
-            (
-                "for",
-                r"(?P<prep>(?i:for))\s+(?:(?i:more\s+than|nearly|almost|about|over|at\s+least)\s+)?"
-                rf"(?P<n>{num})\s+(?P<unit>{unit})",
-            ),
-            ("ago", rf"(?P<n>{num})\s+(?P<unit>{unit})\s+(?i:ago)"),
-            ("ago_vague", r"(?P<unit>(?i:days|weeks|months|years|decades))\s+(?i:ago)"),
-            (
-                "shift",
-                rf"(?P<n>{num})\s+(?P<unit>{unit})\s+(?P<dir>(?i:later|earlier|afterwards|before|after))"
-                r"(?=\s*[,.;:)]|\s*$)",
-            ),
-            (
-                "decade",
-                r"(?:(?i:the)\s+)?(?:(?P<part>(?i:early|mid|late))[\s-]+)?"
-                r"(?P<dec>(?:1[89]|20)\d0)'?s(?!\w)",
-            ),
-            (
-                "season_year",
-                rf"(?:(?i:the)\s+)?(?P<season>{season})\s+(?:(?i:of)\s+)?(?P<year>{year})",
-            ),
-            ("season_rel", rf"(?P<which>(?i:last|this|next|past))\s+(?P<season>{season})"),
-            ("rel_month", rf"(?P<which>(?i:last|this|next))\s+(?P<mon>{mon})(?!\s+\d)"),
-            ("rel", rf"(?P<which>{rel})\s+(?P<unit>(?i:week|month|year|weekend))"),
-            ("weekend", r"(?i:the)\s+(?i:weekend)"),
-            (
-                "deictic",
-                r"(?P<w>(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday"
-                rf"|today|tonight|tomorrow)){part}",
-            ),
-            (
-                "anaphor",
-                r"(?P<w>(?i:the\s+(?P<dir>previous|next|following|same|preceding)\s+"
-                r"(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
-                r"|that\s+(?:same\s+)?(?P<unit2>day|morning|afternoon|evening|night|week|month)"
-                r"|the\s+(?P<unit3>day|night)\s+(?P<dir3>before|after)(?!\s+\w)))",
-            ),
-            ("weekday", rf"(?:(?P<which>(?i:last|this|next|past|coming))\s+)?(?P<wd>{wd}){part}"),
-            ("atom", rf"(?P<a>{iso}|{md}|{dm}|{monyear}|{mon}|{year})"),
-            (
-                "ordinal_day",
-                r"(?<=\b[Oo]n\s)(?i:the)\s+(?P<day>3[01]|[12]\d|0?[1-9])(?i:st|nd|rd|th)"
-                r"(?!\s+[a-z])",
-            ),
+        self.table = [
+            (name, re.compile(rf"(?<![\w\-–]){template.format(**pieces)}(?![\w])"))
+            for name, template in spec["patterns"]
         ]
-        self.table = [(name, re.compile(rf"(?<![\w\-–]){body}(?![\w])")) for name, body in table]
-        # Cues: what every match of a pattern contains, copied from the pattern. A text without
+        # Cues: what every match of a pattern contains (time_patterns.json). A text without
         # the cue is not scanned with the pattern: a regex that starts with a lookbehind and a
         # long alternation is tried at every character, and most patterns find nothing in most
         # texts. A cue is a case-sensitive regex, or words that the pattern matches
-        # case-insensitively (see _Cue). A pattern without a cue is always run.
-        month_cue, ago_cue = _Cue(regex=mon), _Cue(words=("ago",))
-        season_cue = _Cue(regex=season, words=lex.seasons)
-        self.cues: dict[str, _Cue] = {
-            "between": _Cue(words=("between", "from")),
-            "md_range": month_cue,
-            "dm_range": month_cue,
-            "year_range": _Cue(regex=year),
-            "part": _Cue(
-                words=("early", "mid", "late", "end", "beginning", "start", "middle", "half")
-            ),
-            "earlier": _Cue(words=("earlier", "later")),
-            "duration": _Cue(
-                words=("past", "last", "previous", "preceding", "next", "coming", "following")
-            ),
-            "recent": _Cue(words=("recent",)),
-            "for": _Cue(words=("for",)),
-            "ago": ago_cue,
-            "ago_vague": ago_cue,
-            "shift": _Cue(words=("later", "earlier", "afterwards", "before", "after")),
-            "decade": _Cue(regex=r"(?:1[89]|20)\d0'?s"),
-            "season_year": season_cue,
-            "season_rel": season_cue,
-            "rel_month": month_cue,
-            "rel": _Cue(words=("week", "month", "year")),  # "weekend" contains "week"
-            "weekend": _Cue(words=("weekend",)),
-            "deictic": _Cue(words=("yesterday", "today", "tonight", "tomorrow")),
-            "anaphor": _Cue(
-                words=("day", "morning", "afternoon", "evening", "night", "week", "month", "year")
-            ),
-            "weekday": _Cue(regex=wd),
-        }
+        # case-insensitively (see _Cue). A pattern without a cue is always run. Patterns with
+        # the same cue share one (its answer for a text is computed once).
+        made: dict[str, _Cue] = {}
+        self.cues: dict[str, _Cue] = {}
+        for name, cue in spec["cues"].items():
+            key = json.dumps(cue, sort_keys=True)
+            if key not in made:
+                regex = pieces[cue["piece"]] if "piece" in cue else cue.get("regex")
+                words = getattr(lex, cue["words_of"]) if "words_of" in cue else cue.get("words", ())
+                made[key] = _Cue(regex=regex, words=words)
+            self.cues[name] = made[key]
 
     def parse_atom(self, text: str, lex: TimeLexicon) -> _Atom | None:
         text = text.strip()
@@ -460,7 +335,7 @@ def _shift(day: dt.date, amount: float, unit: str) -> dt.date:
         return day + dt.timedelta(days=round(amount))
     if unit == "week":
         return day + dt.timedelta(days=round(amount * 7))
-    months = amount * {"month": 1, "year": 12, "decade": 120}[unit]
+    months = amount * _RESOLUTION["months_per_unit"][unit]
     whole = int(months)
     moved = _add_months(day, whole)
     return moved + dt.timedelta(days=round((months - whole) * 30))
@@ -480,34 +355,12 @@ def _sub_interval(start: dt.date, end: dt.date, part: str) -> tuple[dt.date, dt.
     whole_month = start.day == 1 and end == _month_end(start.year, start.month)
     whole_year = start == dt.date(start.year, 1, 1) and end == dt.date(start.year, 12, 31)
     if whole_year:
-        bounds = {
-            "early": (1, 4),
-            "mid": (5, 8),
-            "late": (9, 12),
-            "first": (1, 6),
-            "second": (7, 12),
-        }
+        bounds = _RESOLUTION["year_part_months"]
     elif whole_month:
-        bounds = {
-            "early": (1, 10),
-            "mid": (11, 20),
-            "late": (21, 31),
-            "first": (1, 15),
-            "second": (16, 31),
-        }
+        bounds = _RESOLUTION["month_part_days"]
     else:
         bounds = {}
-    key = {
-        "early": "early",
-        "the beginning of": "early",
-        "the start of": "early",
-        "mid": "mid",
-        "the middle of": "mid",
-        "late": "late",
-        "the end of": "late",
-        "the first half of": "first",
-        "the second half of": "second",
-    }.get(part, "mid")
+    key = _RESOLUTION["part_phrases"].get(part, "mid")
     if whole_year:
         lo, hi = bounds[key]
         return dt.date(start.year, lo, 1), _month_end(start.year, hi)
@@ -556,7 +409,7 @@ def _tense(verb: Token | None, lex: TimeLexicon) -> Tense:
         return "unknown"
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     lowers = {a.lower_ for a in auxes}
-    if lowers & {"will", "shall", "'ll", "wo", "ll", "would", "'d"} and "have" not in lowers:
+    if lowers & _FUTURE_AUXILIARIES and "have" not in lowers:
         return "future"
     head = verb.head
     if (
@@ -568,7 +421,7 @@ def _tense(verb: Token | None, lex: TimeLexicon) -> Tense:
         )
     ):
         return "future"
-    scheduled = lex.future_verbs - {"go", "want", "hope", "agree"}
+    scheduled = lex.future_verbs - _UNSCHEDULED
     if verb.lemma_.lower() in scheduled and verb.tag_ == "VBN":
         finite = [a for a in auxes if "Pres" in a.morph.get("Tense", [])]
         if finite:
@@ -733,12 +586,7 @@ class TimeTagger(BatchedPipe):
     ) -> list[_Candidate]:
         """spaCy DATE entities the patterns missed, unless they are ages, counts or durations."""
         extra: list[_Candidate] = []
-        bare_duration = re.compile(
-            r"^(?:(?:just|only|about|some|nearly|almost|more than|less than|over|at least"
-            r"|as long as|a matter of)\s+)*(?:[\w.,-]+\s+)?(?:and a half\s+)?"
-            r"(?:days?|weeks?|months?|years?|decades?|hours?|minutes?)$",
-            re.IGNORECASE,
-        )
+        bare_duration = re.compile(_NOT_DATES["bare_duration"], re.IGNORECASE)
         for ent in ents:
             if ent.label_ != "DATE":
                 continue
@@ -751,11 +599,10 @@ class TimeTagger(BatchedPipe):
             following = doc[ent.end].lower_ if ent.end < len(doc) else ""
             if (
                 re.fullmatch(r"[\d.,\s]+", low)
-                or "old" in words
-                or "age" in words
-                or following in ("old", "-", "of")
+                or words & _AGE_WORDS
+                or following in _AGE_FOLLOWERS
                 or bare_duration.match(low)
-                or re.search(r"\w-(?:day|week|month|year|hour)\b", low)  # "four-day", "30-day"
+                or re.search(_NOT_DATES["hyphen_duration"], low)  # "four-day", "30-day"
                 or words & self.lexicon.frequency_words
                 or not (words & self.lexicon.anchor_words or _holiday_like(ent))
             ):
@@ -954,7 +801,7 @@ class TimeTagger(BatchedPipe):
                 sat = _prev_weekday(pub, 6) - dt.timedelta(days=1)
             return _Resolution(sat, sat + dt.timedelta(days=1), "range", "relative")
         precision: DatePrecision = unit  # type: ignore[assignment]
-        step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(which, 0)
+        step = _RESOLUTION["calendar_steps"].get(which, 0)
         anchor = pub if step == 0 else _shift(pub, step, unit)
         start, end = _unit_interval(anchor, unit)
         if step == 0 and not whole:
@@ -1010,7 +857,7 @@ class TimeTagger(BatchedPipe):
         first = int(g["dec"])
         start, end = dt.date(first, 1, 1), dt.date(first + 9, 12, 31)
         if g.get("part"):
-            lo, hi = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}[g["part"].lower()]
+            lo, hi = _RESOLUTION["decade_part_years"][g["part"].lower()]
             start, end = dt.date(first + lo, 1, 1), dt.date(first + hi, 12, 31)
         return _Resolution(start, end, "range", "absolute")
 
@@ -1018,14 +865,7 @@ class TimeTagger(BatchedPipe):
         if pub is None:
             return _Resolution.unknown("relative")
         word = " ".join(g["w"].lower().split())
-        offset = {
-            "the day before yesterday": -2,
-            "yesterday": -1,
-            "today": 0,
-            "tonight": 0,
-            "tomorrow": 1,
-            "the day after tomorrow": 2,
-        }[word]
+        offset = _RESOLUTION["deictic_days"][word]
         d = pub + dt.timedelta(days=offset)
         return _Resolution(d, d, "day", "relative")
 
@@ -1088,15 +928,7 @@ class TimeTagger(BatchedPipe):
             return _Resolution.unknown("relative")
         direction = (g.get("dir") or g.get("dir3") or "same").lower()
         unit = (g.get("unit") or g.get("unit2") or g.get("unit3") or "day").lower()
-        step = {
-            "previous": -1,
-            "preceding": -1,
-            "before": -1,
-            "next": 1,
-            "following": 1,
-            "after": 1,
-        }
-        return self._anaphor_from(pub, step.get(direction, 0), unit)
+        return self._anaphor_from(pub, _RESOLUTION["anaphor_steps"].get(direction, 0), unit)
 
     @staticmethod
     def _anaphor_from(ref: dt.date, step: int, unit: str) -> _Resolution:
@@ -1119,14 +951,7 @@ class TimeTagger(BatchedPipe):
             unit = (g.get("unit") or g.get("unit2") or g.get("unit3") or "day").lower()
             if unit not in ("week", "month", "year"):
                 unit = "day"
-            step = {
-                "previous": -1,
-                "preceding": -1,
-                "before": -1,
-                "next": 1,
-                "following": 1,
-                "after": 1,
-            }.get(direction, 0)
+            step = _RESOLUTION["anaphor_steps"].get(direction, 0)
             ref = ctx.reference(mention, lambda m: m.precision in ("day", unit), before_only=True)
             if ref is not None and ref.start is not None:
                 res = self._anaphor_from(ref.start, step, unit)
@@ -1247,7 +1072,7 @@ def make_time_tagger(nlp: Language, name: str, lexicon_path: str | None) -> Time
 # --------------------------------------------------------------------------- event assembly
 
 _CHAIN_DEPS = ("conj", "advcl", "xcomp")
-_TEMPORAL_MARKS = frozenset({"as", "when", "while", "whilst", "once"})
+_TEMPORAL_MARKS = frozenset(_RESOLUTION["temporal_marks"])
 _FREE_TIER = 20
 
 

@@ -8,8 +8,13 @@ reads those files; nothing else opens them.
 * :func:`read` reads one file and checks its form (a JSON object with a ``version``); a file
   that is missing or malformed is error E101 naming the file and the problem.
 * :func:`load` is :func:`read` of a bundled file, cached: ``load("time_words")``.
-* :func:`words` is a word list of a bundled file as a frozenset: ``words("syntax",
-  "locative_preps")``; :func:`table` a mapping: ``table("places", "bearings")``.
+* :func:`words` is a word list of a bundled file as a frozenset: ``words("event_words",
+  "locative_preps")``; :func:`table` a mapping: ``table("place_words", "bearings")``.
+* :func:`speech_verbs` is the one list of speech verbs, or the part of it a stage uses.
+
+The component modules bind the lists they use to module constants
+(``ACTOR_NOUNS = words("event_words", "actor_nouns")``), read once, when the component is
+imported (that is, when the pipeline is built).
 
 The typed views of the files that need cross-checks are in this package too:
 :mod:`.events` (the event lexicon: ``taxonomy.json``, ``triggers.json``, ``cues.json``,
@@ -65,3 +70,20 @@ def table(name: str, key: str) -> dict[str, Any]:
             Errors.E101, path=LEXICON_DIR / f"{name}.json", detail=f"{key!r} is not an object"
         )
     return dict(value)
+
+
+def speech_verbs(use: str | None = None) -> frozenset[str]:
+    """The speech verbs (lemmas): the one list of ``attribution.json``, or the part of it that
+    one stage uses (``speech_verb_uses``: ``"statement"``, ``"report_date"``,
+    ``"reporting_place"``). A use that names a verb outside the list is E101."""
+    verbs = words("attribution", "speech_verbs")
+    if use is None:
+        return verbs
+    chosen = frozenset(str(verb) for verb in table("attribution", "speech_verb_uses")[use])
+    if not chosen <= verbs:
+        raise FrontwatchError(
+            Errors.E101,
+            path=LEXICON_DIR / "attribution.json",
+            detail=f"speech_verb_uses.{use}: not speech verbs: {sorted(chosen - verbs)}",
+        )
+    return chosen
