@@ -106,10 +106,11 @@ def _matches(noun: str, actor: Actor) -> tuple[bool, bool]:
 
 @lru_cache(maxsize=1)
 def _noun_types() -> Mapping[str, str]:
-    """The actor component's noun -> actor type table ("soldiers" -> state forces).
+    """The actor component's noun -> actor type table ("soldiers" -> state forces), made from
+    ``data/lexicon/actor_words.json``: the situation reads nouns as extraction does.
 
-    Imported on first use: the table sits in the actor component's module, which loads spaCy;
-    reading a stored situation should not (to move with the word data to frontwatch.lexicon).
+    Imported on first use: the actor component's module loads spaCy, which only the
+    casualty and displacement views need.
     """
     from frontwatch.components.actors import NOUN_TYPES
 
