@@ -635,9 +635,9 @@ def test_export_command_formats_to_file(db: Path, tmp_path: Path, fmt: str) -> N
     [
         (["--start", "2024-13-01"], "is not a date YYYY-MM-DD"),
         (["--bbox", "1,2,3"], "expected four numbers"),
-        (["--bbox", "5,0,1,1"], "invalid filter: Value error, bbox must be"),
+        (["--bbox", "5,0,1,1"], "invalid filter: bbox: bbox must be"),
         (["--start", "2024-03-02", "--end", "2024-03-01"], "start is after end"),
-        (["--country", "Mali"], "invalid filter"),
+        (["--country", "Malli"], "'Malli' is not a country; give an ISO 3166-1 alpha-2 code"),
         (["--format", "kml"], "Invalid value for '--format'"),
     ],
 )

@@ -393,7 +393,7 @@ def test_situation_command_table_and_json(database: Path) -> None:
     ("args", "message"),
     [
         (["--as-of", "2020-13-01"], "not a valid ISO date"),
-        (["--country", "Syria"], "not an ISO 3166-1 alpha-2 code"),
+        (["--country", "Sirya"], "'Sirya' is not a country; give an ISO 3166-1 alpha-2 code"),
         (["--format", "xml"], "Invalid value"),
     ],
 )

@@ -491,6 +491,20 @@ def test_store_command_query_bad_filters(tmp_path: Path, args: list[str], messag
     assert message in result.output
 
 
+def test_store_command_query_country_by_name(tmp_path: Path, articles: Path) -> None:
+    db = str(tmp_path / "c.duckdb")
+    _invoke(commands.ingest, [str(articles), "--db", db, "--published", "2024-03-04"])
+    for given in ("Mali", "mali", "MLI", "ml"):
+        assert _invoke(commands.query, ["--db", db, "--country", given, "--count"]).output == "2\n"
+    wrong = _invoke(commands.query, ["--db", db, "--country", "Malli"])
+    assert wrong.exit_code == 2
+    assert wrong.output.splitlines()[-1] == (
+        "Error: Invalid value for '--country': 'Malli' is not a country; give an ISO 3166-1 "
+        "alpha-2 code (IQ for Iraq) or a country's English name; did you mean ML (Mali)?"
+    )
+    assert "validation error" not in wrong.output
+
+
 def test_store_command_query_missing_db(tmp_path: Path) -> None:
     result = _invoke(commands.query, ["--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2

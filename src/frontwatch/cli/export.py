@@ -18,6 +18,7 @@ from .options import (
     EXIT_FATAL,
     bom_option,
     db_option,
+    filter_error,
     filter_options,
     format_option,
     output_option,
@@ -74,8 +75,7 @@ def export(
             min_sources=min_sources,
         )
     except ValidationError as err:
-        problems = "; ".join(str(e["msg"]) for e in err.errors())
-        raise click.UsageError(f"invalid filter: {problems}", ctx) from None
+        raise click.UsageError(filter_error(err), ctx) from None
     try:
         with Store.open(db, read_only=True, clusterer=cluster_events) as store:
             events = store.events(event_filter)

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
+from pydantic import ValidationError
 from tqdm import tqdm
 
-from ..filters import parse_bbox
+from ..filters import country_code, parse_bbox
 from ..records import Modality
 from ..settings import Settings, load_settings
 
@@ -180,6 +181,27 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx, param) from None
 
 
+def country_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--country``: an ISO 3166-1 alpha-2 code, an alpha-3 code or an English name, to the
+    alpha-2 code; a usage error that says which code to use otherwise."""
+    if value is None:
+        return None
+    try:
+        return country_code(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
+
+
+def filter_error(err: ValidationError) -> str:
+    """A filter's validation errors as a person reads them: ``field: message; ...``."""
+    problems = []
+    for error in err.errors():
+        where = ".".join(str(part) for part in error.get("loc", ()))
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}" if where else message)
+    return "invalid filter: " + "; ".join(problems)
+
+
 def _bbox(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> tuple[float, float, float, float] | None:
@@ -221,8 +243,10 @@ def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]
         click.option(
             "--country",
             default=None,
-            metavar="XX",
-            help="ISO 3166-1 alpha-2 code of the event location (any case).",
+            metavar="COUNTRY",
+            callback=country_callback,
+            help="The country of the event location: an ISO 3166-1 alpha-2 code (IQ, any case), "
+            "an alpha-3 code (IRQ) or an English name (Iraq).",
         ),
         click.option(
             "--actor",

@@ -31,6 +31,7 @@ from .options import (
     bom_option,
     db_option,
     fail,
+    filter_error,
     filter_options,
     format_option,
     obj,
@@ -407,8 +408,10 @@ def query(
             modality=frozenset(modality) if modality else None,
             min_sources=min_sources,
         )
-    except (ValueError, ValidationError) as err:
-        raise click.UsageError(f"invalid filter: {err}") from err
+    except ValidationError as err:
+        raise click.UsageError(filter_error(err)) from None
+    except ValueError as err:
+        raise click.UsageError(f"invalid filter: {err}") from None
     store = _open(ctx, db, read_only=True)
     with store:
         events = store.events(flt)
