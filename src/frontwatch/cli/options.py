@@ -66,7 +66,8 @@ def show_progress(flag: bool | None) -> bool:
 def progress_bar(
     flag: bool | None, desc: str, unit: str, *, total: int | None = None, leave: bool = False
 ) -> tqdm:
-    """A progress bar on standard error, shown as :func:`show_progress` says."""
+    """A progress bar on standard error, shown as :func:`show_progress` says; with a
+    ``total`` it shows the share done and the time left."""
     return tqdm(
         total=total,
         desc=desc,
@@ -75,6 +76,23 @@ def progress_bar(
         file=sys.stderr,
         leave=leave,
     )
+
+
+def inputs_total(flag: bool | None, inputs: tuple[str, ...]) -> int | None:
+    """The number of documents in ``inputs`` when a bar is shown and it can be known
+    beforehand (:func:`frontwatch.ingest.count.count_documents`), for the bar's total."""
+    if not show_progress(flag):
+        return None
+    from ..ingest.count import count_documents
+
+    return count_documents(inputs)
+
+
+def loading_line(flag: bool | None) -> None:
+    """One line on standard error while the pipeline loads (seconds before the first document
+    moves the bar), shown with the bar."""
+    if show_progress(flag):
+        click.echo("loading the language model and the gazetteer...", err=True)
 
 
 @contextmanager
@@ -113,7 +131,9 @@ progress_option = click.option(
     "progress",
     default=None,
     show_default="a bar when standard error is a terminal",
-    help="Show or hide the progress bar.",
+    help="Show or hide the progress bar on standard error: a line while the model loads, "
+    "then the documents done, with the total and the time left when the inputs can be counted "
+    "beforehand (files and folders; not standard input).",
 )
 
 output_option = click.option(

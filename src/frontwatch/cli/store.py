@@ -34,6 +34,8 @@ from .options import (
     filter_error,
     filter_options,
     format_option,
+    inputs_total,
+    loading_line,
     obj,
     progress_bar,
     progress_option,
@@ -178,19 +180,22 @@ def ingest(
         return
 
     store = _open(ctx, db)
+    total = None if from_parquet else inputs_total(progress, inputs)
+    if not from_parquet:
+        loading_line(progress)
     with (
         store,
-        progress_bar(progress, "ingest", "doc", leave=True) as bar,
+        progress_bar(progress, "ingest", "doc", total=total, leave=True) as bar,
     ):
 
         def pairs() -> Iterator[Pair]:
             nonlocal skipped
             for item in outputs():
+                bar.update(1)
                 if isinstance(item, DocumentError):
                     skipped += 1
                     click.echo(f"skipped: {item}", err=True)
                     continue
-                bar.update(1)
                 yield item
 
         try:
