@@ -320,6 +320,9 @@ def fixed_clusters(
 
 
 ALL_IDS = ["ev-recap", "ev-capture", "ev-shelling", "ev-protest", "ev-threat"]
+#: the events of the default filter: factual ones (ev-threat is hypothetical)
+FACTUAL_IDS = ALL_IDS[:4]
+ALL = {"modality": "all"}
 OPEN = ApiLimits(read_rate=None, write_rate=None)
 
 
@@ -450,14 +453,20 @@ def test_api_method_not_allowed(client: TestClient, method: str, path: str, allo
 
 
 def test_api_events_all_in_date_order(client: TestClient) -> None:
-    response = client.get("/api/events")
+    response = client.get("/api/events", params=ALL)
     body = response.json()
     assert ids(response) == ALL_IDS
     assert (body["total"], body["limit"], body["offset"], body["next"]) == (5, 100, 0, None)
 
 
+def test_api_events_facts_by_default(client: TestClient) -> None:
+    """Asserted and reported events unless asked; background events only when asked."""
+    assert ids(client.get("/api/events")) == FACTUAL_IDS
+    assert client.get("/api/events").json()["total"] == 4
+
+
 def test_api_events_summary_fields(client: TestClient) -> None:
-    items = {i["id"]: i for i in client.get("/api/events").json()["items"]}
+    items = {i["id"]: i for i in client.get("/api/events", params=ALL).json()["items"]}
     assert items["ev-capture"] == {
         "id": "ev-capture",
         "doc_id": "north-1",
@@ -506,14 +515,16 @@ def test_api_events_summary_fields(client: TestClient) -> None:
         ({"country": "IQ"}, ["ev-recap", "ev-capture", "ev-shelling"]),
         ({"country": "FR"}, []),
         ({"actor": "northern"}, ["ev-recap", "ev-capture"]),
-        ({"actor": "STRIKERS"}, ["ev-threat"]),
+        ({"actor": "STRIKERS"}, []),
+        ({"actor": "STRIKERS", "modality": "all"}, ["ev-threat"]),
         ({"actor": "forces"}, ["ev-shelling"]),
         ({"actor": "nobody"}, []),
         ({"type": "Battles"}, []),
         ({"type": "shelling/artillery/missile attack"}, ["ev-shelling"]),
         ({"type": "SEIZE"}, ["ev-recap", "ev-capture"]),
         ({"type": "protest"}, ["ev-protest"]),
-        ({"type": "verbal"}, ["ev-threat"]),
+        ({"type": "verbal"}, []),
+        ({"type": "verbal", "modality": "hypothetical"}, ["ev-threat"]),
         ({"modality": "asserted"}, ["ev-shelling", "ev-protest"]),
         ({"modality": "reported,hypothetical"}, ["ev-recap", "ev-capture", "ev-threat"]),
         ({"min_sources": "2"}, ["ev-recap", "ev-capture"]),
@@ -530,28 +541,28 @@ def test_api_events_filters(
 
 
 def test_api_events_offset_pages(client: TestClient) -> None:
-    first = client.get("/api/events", params={"limit": 2}).json()
-    second = client.get("/api/events", params={"limit": 2, "offset": 2}).json()
-    last = client.get("/api/events", params={"limit": 2, "offset": 4}).json()
+    first = client.get("/api/events", params={"limit": 2, **ALL}).json()
+    second = client.get("/api/events", params={"limit": 2, "offset": 2, **ALL}).json()
+    last = client.get("/api/events", params={"limit": 2, "offset": 4, **ALL}).json()
     assert [i["id"] for i in first["items"]] == ALL_IDS[:2]
     assert [i["id"] for i in second["items"]] == ALL_IDS[2:4]
     assert [i["id"] for i in last["items"]] == ALL_IDS[4:]
     assert last["next"] is None and first["total"] == second["total"] == 5
-    beyond = client.get("/api/events", params={"offset": 50}).json()
+    beyond = client.get("/api/events", params={"offset": 50, **ALL}).json()
     assert (beyond["items"], beyond["total"], beyond["next"]) == ([], 5, None)
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 5])
 def test_api_events_cursor_pages(client: TestClient, limit: int) -> None:
     seen: list[str] = []
-    params: dict[str, Any] = {"limit": limit}
+    params: dict[str, Any] = {"limit": limit, **ALL}
     for _ in range(10):
         body = client.get("/api/events", params=params).json()
         assert body["total"] == 5
         seen += [i["id"] for i in body["items"]]
         if body["next"] is None:
             break
-        params = {"limit": limit, "cursor": body["next"]}
+        params = {"limit": limit, "cursor": body["next"], **ALL}
     assert seen == ALL_IDS
 
 
@@ -605,7 +616,7 @@ def test_api_events_page_too_large(client: TestClient, limit: int) -> None:
 
 
 def test_api_events_largest_page_allowed(client: TestClient) -> None:
-    assert ids(client.get("/api/events", params={"limit": 500})) == ALL_IDS
+    assert ids(client.get("/api/events", params={"limit": 500, **ALL})) == ALL_IDS
 
 
 @pytest.mark.parametrize("cursor", ["!!!", "bm90LWEtY3Vyc29y", "%27"])

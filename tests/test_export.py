@@ -627,12 +627,54 @@ def test_export_command_formats_to_file(db: Path, tmp_path: Path, fmt: str) -> N
             count = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()
         finally:
             con.close()
-        assert count == (3,)
+        assert count == (2,)  # the talks are future: facts only by default
+
+
+@pytest.mark.parametrize(
+    ("args", "ids"),
+    [
+        ([], ["ev-bamako", "ev-kidal"]),
+        (["--modality", "all"], ["ev-bamako", "ev-kidal", "ev-talks"]),
+        (["--modality", "future"], ["ev-talks"]),
+        (["--modality", "asserted", "--modality", "future"], ["ev-bamako", "ev-kidal", "ev-talks"]),
+    ],
+)
+def test_export_command_facts_by_default(db: Path, args: list[str], ids: list[str]) -> None:
+    runner = CliRunner()
+    command = ["--format", "plover-json", "--db", str(db), "--no-merge", *args]
+    result = runner.invoke(export_command.export, command, obj={})
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == ids
+
+
+def test_export_command_background_only_when_asked(tmp_path: Path) -> None:
+    store_module = pytest.importorskip("frontwatch.store")
+    path = tmp_path / "b.duckdb"
+    war = WAR.model_copy(update={"doc_id": "doc-a"})
+    aggregate = KIDAL.model_copy(update={"id": "ev-aggregate", "aggregate": True})
+    pairs = [
+        (
+            DOCUMENTS["doc-a"],
+            DocumentResult(doc_id="doc-a", events=[KIDAL, war, aggregate]),
+        )
+    ]
+    with store_module.Store.open(path, clusterer=None) as store:
+        store.ingest(pairs)
+    base = ["--format", "acled-csv", "--db", str(path), "--no-merge"]
+    for extra, ids in (
+        ([], ["ev-kidal"]),
+        (["--background"], ["ev-war", "ev-aggregate", "ev-kidal"]),
+    ):
+        result = CliRunner().invoke(export_command.export, [*base, *extra], obj={})
+        assert result.exit_code == 0, result.output
+        rows = csv.DictReader(io.StringIO(result.stdout))
+        assert sorted(r["event_id_cnty"] for r in rows) == sorted(ids)
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["--modality", "maybe"], "unknown modality 'maybe'"),
         (["--start", "2024-13-01"], "is not a date YYYY-MM-DD"),
         (["--bbox", "1,2,3"], "expected four numbers"),
         (["--bbox", "5,0,1,1"], "invalid filter: bbox: bbox must be"),

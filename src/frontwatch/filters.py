@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .records import Event
+from .records import FACTUAL_MODALITIES, MODALITIES, Event, is_background
 
 #: Country aliases besides the ISO and GeoNames names ("UK", "DRC"): the gazetteer's.
 COUNTRY_ALIASES = Path(__file__).parent / "data" / "gazetteer" / "countries.tsv"
@@ -79,6 +79,29 @@ def country_code(value: str) -> str:
     )
 
 
+def parse_modalities(values: str | list[str] | tuple[str, ...] | None) -> frozenset[str] | None:
+    """Modalities asked for, as the commands and the API take them: repeated and/or
+    comma-separated ("asserted,reported"); none given: the factual ones; ``all``: any (None).
+    ValueError naming the modalities otherwise."""
+    items = [values] if isinstance(values, str) else list(values or [])
+    if not items:
+        return FACTUAL_MODALITIES
+    wanted = {part.strip().casefold() for item in items for part in item.split(",")} - {""}
+    if not wanted:
+        raise ValueError(
+            f"no modality given; expected all or a comma-separated list of {', '.join(MODALITIES)}"
+        )
+    if "all" in wanted:
+        return None
+    unknown = sorted(wanted - set(MODALITIES))
+    if unknown:
+        raise ValueError(
+            f"unknown modality {', '.join(map(repr, unknown))}; expected all or a comma-separated "
+            f"list of {', '.join(MODALITIES)}"
+        )
+    return frozenset(wanted)
+
+
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
     """``"min_lon,min_lat,max_lon,max_lat"`` to four finite numbers; ValueError otherwise.
 
@@ -102,7 +125,11 @@ class EventFilter(BaseModel):
     * ``event_type``: an ACLED event type ("Battles"), ACLED sub-type ("Air/drone strike"), PLOVER
       type ("FIGHT") or category ("protest"), case-insensitive;
     * ``bbox``: ``(min_lon, min_lat, max_lon, max_lat)`` containing the event's location;
-    * ``modality``: allowed modalities (default: any);
+    * ``modality``: allowed modalities (default: any; the commands and the API default to the
+      factual ones, :data:`~frontwatch.records.FACTUAL_MODALITIES`: :func:`parse_modalities`);
+    * ``background``: whether background events (historical ones, aggregates over a whole war:
+      :func:`~frontwatch.records.is_background`) pass (default: they do; the commands and the
+      API leave them out unless asked);
     * ``min_sources``: at least this many independent sources (needs the store's clusters;
       callers without source counts ignore it).
     """
@@ -116,6 +143,7 @@ class EventFilter(BaseModel):
     event_type: str | None = Field(None, min_length=1, max_length=100)
     bbox: tuple[float, float, float, float] | None = None
     modality: frozenset[str] | None = None
+    background: bool = True
     min_sources: int | None = Field(None, ge=1)
 
     @field_validator("country")
@@ -165,6 +193,8 @@ class EventFilter(BaseModel):
         if self.event_type and not self._type_matches(event):
             return False
         if self.modality is not None and event.modality not in self.modality:
+            return False
+        if not self.background and is_background(event):
             return False
         return not (self.min_sources and sources is not None and sources < self.min_sources)
 

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..filters import EventFilter
-from ..records import Actor, Document, DocumentResult, Event
+from ..records import Actor, Document, DocumentResult, Event, is_background
 from .schemas import (
     ActorEntry,
     ClusterInfo,
@@ -242,6 +242,7 @@ class EventIndex:
         modalities: dict[str, int] = {}
         self.country = np.full(n, -1, dtype=np.int32)
         self.modality = np.full(n, -1, dtype=np.int32)
+        self.background = np.zeros(n, dtype=bool)
         types: dict[str, list[int]] = defaultdict(list)
         actors: dict[str, list[int]] = defaultdict(list)
         self.cluster_of: list[ClusterInfo | None] = []
@@ -260,6 +261,7 @@ class EventIndex:
                 if loc.country is not None:
                     self.country[i] = countries.setdefault(loc.country, len(countries))
             self.modality[i] = modalities.setdefault(event.modality, len(modalities))
+            self.background[i] = is_background(event)
             for name in self._type_names(event):
                 types[name].append(i)
             for text in self._actor_texts(event):
@@ -446,6 +448,8 @@ class EventIndex:
         if flt.modality is not None:
             codes = [self.modalities[m] for m in flt.modality if m in self.modalities]
             mask &= np.isin(self.modality, codes)
+        if not flt.background:
+            mask &= ~self.background
         if flt.min_sources is not None:
             mask &= self.sources >= flt.min_sources
         if flt.event_type is not None:

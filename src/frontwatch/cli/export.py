@@ -52,6 +52,8 @@ def export(
     actor: str | None,
     event_type: str | None,
     bbox: tuple[float, float, float, float] | None,
+    modality: frozenset[str] | None,
+    background: bool,
     min_sources: int | None,
     merge: bool,
     bom: bool,
@@ -72,6 +74,8 @@ def export(
             actor=actor,
             event_type=event_type,
             bbox=bbox,
+            modality=modality,
+            background=background,
             min_sources=min_sources,
         )
     except ValidationError as err:

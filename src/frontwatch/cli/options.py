@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +19,8 @@ import click
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from ..filters import country_code, parse_bbox
-from ..records import Modality
+from ..filters import country_code, parse_bbox, parse_modalities
+from ..records import MODALITIES
 from ..settings import Settings, load_settings
 
 #: Some inputs were skipped (each reported with its error code); the others were processed.
@@ -201,6 +200,15 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx, param) from None
 
 
+def _modalities(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> frozenset[str] | None:
+    try:
+        return parse_modalities(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
+
+
 def country_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """``--country``: an ISO 3166-1 alpha-2 code, an alpha-3 code or an English name, to the
     alpha-2 code; a usage error that says which code to use otherwise."""
@@ -235,10 +243,11 @@ def _bbox(
         ) from None
 
 
-def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]:
+def filter_options(*, checked: bool) -> Callable[[F], F]:
     """The event filters of :class:`frontwatch.filters.EventFilter`: ``--start``, ``--end``,
     ``--country``, ``--actor``, ``--type`` (parameter ``event_type``), ``--bbox``,
-    ``--min-sources``, and ``--modality`` when ``modality``.
+    ``--modality`` (a frozenset, or None for all; default the factual modalities),
+    ``--background/--no-background`` and ``--min-sources``.
 
     ``checked``: ``--start``, ``--end`` and ``--bbox`` are parsed by the options (a bad value is
     a usage error naming the option: ``export``); otherwise the command gets the strings and
@@ -288,16 +297,25 @@ def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]
             **box,
         ),
     ]
-    if modality:
-        options.append(
-            click.option(
-                "--modality",
-                multiple=True,
-                type=click.Choice(typing.get_args(Modality)),
-                show_default="any",
-                help="Allowed modality; repeat for several.",
-            )
-        )
+    options += [
+        click.option(
+            "--modality",
+            multiple=True,
+            callback=_modalities,
+            metavar="MODALITIES",
+            show_default="asserted,reported",
+            help="The modalities of the events: comma-separated or repeated "
+            f"({', '.join(MODALITIES)}), or all. Default: the factual ones, asserted and "
+            "reported.",
+        ),
+        click.option(
+            "--background/--no-background",
+            default=False,
+            show_default=True,
+            help="Also background events: historical ones (well before the publication) and "
+            "aggregates (a toll over a whole war); they are left out by default.",
+        ),
+    ]
     options.append(
         click.option(
             "--min-sources",

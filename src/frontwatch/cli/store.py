@@ -354,7 +354,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 
 @click.command()
 @db_option("The DuckDB database file (opened read-only).")
-@filter_options(checked=False, modality=True)
+@filter_options(checked=False)
 @click.option(
     "--count",
     "count_only",
@@ -385,7 +385,8 @@ def query(
     actor: str | None,
     event_type: str | None,
     bbox: str | None,
-    modality: tuple[str, ...],
+    modality: frozenset[str] | None,
+    background: bool,
     min_sources: int | None,
     count_only: bool,
     series: str | None,
@@ -410,7 +411,8 @@ def query(
             actor=actor,
             event_type=event_type,
             bbox=box,
-            modality=frozenset(modality) if modality else None,
+            modality=modality,
+            background=background,
             min_sources=min_sources,
         )
     except ValidationError as err:
