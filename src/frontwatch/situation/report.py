@@ -30,7 +30,7 @@ def build_situation(
     counted, withheld = casualties(kept)
     return SituationReport(
         as_of=as_of,
-        latest=max((d for c in kept if (d := _date(c)) is not None), default=None),
+        latest=max((d for c in kept if (d := _last_day(c)) is not None), default=None),
         country=country,
         control=control_records(kept, as_of, labels),
         materiel=materiel_ledger(kept, labels),
@@ -44,6 +44,14 @@ def build_situation(
 def _date(cluster: EventCluster) -> dt.date | None:
     date = cluster.event.date
     return date.start if date is not None and date.start else cluster.earliest
+
+
+def _last_day(cluster: EventCluster) -> dt.date | None:
+    """The last day an event covers (a week's last day), else its first report's date."""
+    date = cluster.event.date
+    if date is not None and (date.end or date.start):
+        return date.end or date.start
+    return cluster.earliest
 
 
 def _kept(cluster: EventCluster, as_of: dt.date | None, country: str | None) -> bool:
