@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..coder.features import Vocabulary, text_features
-from ..coder.model import MODEL_DIR, Coder, LinearHead
+from ..coder.model import MODEL_DIR, Coder, LinearHead, load_coder_from
 from .corpus import CORPUS_DIR, corpus_files, load_taxonomy, read_corpus
 from .cv import LabelScore, accuracy, assign_folds, ece, per_label, reliability, weighted_f1
 from .examples import GOLD_FILES, Example, from_corpus, gold_examples
@@ -94,6 +95,8 @@ class TrainResult:
     corpus_only: dict[str, Any]
     speed: float  # texts per second, one thread
     seconds: float
+    seed_check: list[tuple[str, str, str, float]] = field(default_factory=list)
+    quantised_changes: int = 0  # top labels that int8 weights change, over the gold texts
 
 
 def sha256(path: Path) -> str:
@@ -313,12 +316,40 @@ def train(
         coder, [e.text for e in examples if e.source != "corpus"] or [e.text for e in examples]
     )
     meta["speed_texts_per_s"] = speed
-    return TrainResult(
-        coder,
-        examples,
-        files,
-        reports,
-        corpus_only,
-        speed,
-        round(time.process_time() - started, 1),
+    result = TrainResult(
+        coder, examples, files, reports, corpus_only, speed, 0.0, seed_check(coder, config)
     )
+    result.quantised_changes = quantisation_changes(
+        coder, [e.text for e in examples if e.source != "corpus"][:1000]
+    )
+    result.seconds = round(time.process_time() - started, 1)
+    return result
+
+
+def seed_check(coder: Coder, config: TrainConfig) -> list[tuple[str, str, str, float]]:
+    """When the seed article is not in the training data: (expected, predicted, sentence,
+    probability) of each of its gold events with a CASE label and of each negative."""
+    if config.gold_dir is None or "seed" in config.gold_sets:
+        return []
+    path = config.gold_dir / GOLD_FILES["seed"]
+    if not path.exists():
+        return []
+    out = []
+    for ex in gold_examples(config.gold_dir, ["seed"]):
+        if ex.label is None or "case" not in coder.heads:
+            continue
+        pred = coder.predict(ex.text, ["case"])["case"]
+        out.append((ex.label, pred.label, ex.text, round(pred.probability, 3)))
+    return out
+
+
+def quantisation_changes(coder: Coder, texts: Sequence[str]) -> int:
+    """How many top labels (texts x heads) the saved model's int8 weights change."""
+    with tempfile.TemporaryDirectory() as tmp:
+        coder.save(Path(tmp))
+        saved = load_coder_from(Path(tmp))
+    changed = 0
+    for text in texts:
+        a, b = coder.predict(text), saved.predict(text)
+        changed += sum(a[h].label != b[h].label for h in a)
+    return changed
