@@ -78,7 +78,8 @@ class StubExtractor:
                     quantities=[Quantity(kind="killed", count=3, text="3", span=m.span(2))]
                     if verb == "shelled"
                     else [],
-                    modality="asserted",
+                    # "... could follow" in the sentence: a hypothetical event
+                    modality="hypothetical" if "could" in m.group(0) else "asserted",
                     trigger=TextSpan(text=verb, span=m.span(2)),
                     evidence=TextSpan(text=m.group(0), span=m.span(0)),
                     confidence=0.5,
@@ -489,6 +490,20 @@ def test_store_command_query_bad_filters(tmp_path: Path, args: list[str], messag
     result = _invoke(commands.query, ["--db", str(tmp_path / "x.duckdb"), *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_store_command_query_facts_by_default(tmp_path: Path, articles: Path) -> None:
+    (articles / "maybe.txt").write_text("Rebels attacked near Gao and more could follow.\n")
+    db = str(tmp_path / "m.duckdb")
+    _invoke(commands.ingest, [str(articles), "--db", db, "--published", "2024-03-04"])
+    for args, count in (
+        ([], "2\n"),
+        (["--modality", "all"], "3\n"),
+        (["--modality", "hypothetical"], "1\n"),
+        (["--modality", "asserted,hypothetical"], "3\n"),
+    ):
+        result = _invoke(commands.query, ["--db", db, "--count", *args])
+        assert (args, result.output) == (args, count)
 
 
 def test_store_command_query_country_by_name(tmp_path: Path, articles: Path) -> None:
