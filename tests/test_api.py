@@ -488,10 +488,12 @@ def test_api_events_summary_fields(client: TestClient) -> None:
         "actor2": None,
         "actor2_type": None,
         "fatalities": 2.0,
+        "fatalities_withheld": None,
         "injured": None,
         "modality": "reported",
         "status": None,
         "historical": False,
+        "aggregate": False,
         "confidence": 0.8,
         "sources": 2,
         "cluster_id": "cl-kalvar",
@@ -860,3 +862,48 @@ def test_api_index_agrees_with_event_filter(flt: EventFilter) -> None:
         key=lambda e: index.keys[index.ids[e.id]],
     )
     assert [index.keys[int(p)][1] for p in index.select(flt)] == [e.id for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # headline and body restate one count: counted once
+        ([("Gunmen kill 30", "30", 30.0), ("At least 30 were killed.", "At least 30", 30.0)],
+         (30.0, None)),
+        # one sentence, two counts: they add up
+        ([("3 soldiers and 2 civilians died.", "3 soldiers", 3.0),
+          ("3 soldiers and 2 civilians died.", "2 civilians", 2.0)], (5.0, None)),
+        # one event's toll of 100,000 or more: withheld from the map's totals
+        ([("A war took a million lives.", "a million", 1_000_000.0)], (None, 1_000_000.0)),
+    ],
+)  # fmt: skip
+def test_api_summary_fatalities_counted_once_and_huge_tolls_withheld(
+    counts: list[tuple[str, str, float]], expected: tuple[float | None, float | None]
+) -> None:
+    from frontwatch.api.index import _fatalities
+
+    sentences = list(dict.fromkeys(sentence for sentence, _, _ in counts))
+    starts = {
+        sentence: sum(len(s) + 1 for s in sentences[:i]) for i, sentence in enumerate(sentences)
+    }
+    quantities = []
+    for sentence, text, count in counts:
+        at = starts[sentence] + sentence.index(text)
+        quantities.append(
+            Quantity(kind="killed", count=count, text=text, span=(at, at + len(text)))
+        )
+    first, *others = sentences
+    event = Event.model_validate(
+        {
+            "id": "e", "doc_id": "d", "category": "political_violence", "modality": "asserted",
+            "trigger": {"text": "k", "span": (0, 1)},
+            "evidence": {"text": first, "span": (0, len(first))},
+            "mentions": [
+                {"trigger": {"text": "k", "span": (starts[o], starts[o] + 1)},
+                 "evidence": {"text": o, "span": (starts[o], starts[o] + len(o))}}
+                for o in others
+            ],
+            "quantities": quantities, "confidence": 0.5, "extractor_version": "test",
+        }
+    )  # fmt: skip
+    assert _fatalities(event) == expected

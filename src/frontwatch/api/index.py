@@ -26,7 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ..filters import EventFilter
-from ..records import Actor, Document, DocumentResult, Event, is_background
+from ..records import MAX_EVENT_TOLL, Actor, Document, DocumentResult, Event, is_background
+from ..situation.dedup import stated_values
 from .schemas import (
     ActorEntry,
     ClusterInfo,
@@ -73,8 +74,19 @@ def _name(actor: Actor | None) -> str | None:
 
 
 def _sum(event: Event, kind: str) -> float | None:
-    counts = [q.count for q in event.quantities if q.kind == kind and q.count is not None]
+    """The event's count of ``kind``: the quantities of one sentence add up, a count restated
+    in another sentence (headline and body) counts once (situation.dedup.stated_values)."""
+    counts = [s.value for key, s in stated_values(event).items() if key.split(":")[0] == kind]
     return float(sum(counts)) if counts else None
+
+
+def _fatalities(event: Event) -> tuple[float | None, float | None]:
+    """(fatalities, withheld): a toll of MAX_EVENT_TOLL or more from one event is not summed
+    by the map; it is flagged for review instead."""
+    killed = _sum(event, "killed")
+    if killed is not None and killed >= MAX_EVENT_TOLL:
+        return None, killed
+    return killed, None
 
 
 def event_highlights(event: Event) -> Iterator[Highlight]:
@@ -336,11 +348,13 @@ class EventIndex:
             actor1_type=event.actor1.type if event.actor1 else None,
             actor2=_name(event.actor2),
             actor2_type=event.actor2.type if event.actor2 else None,
-            fatalities=_sum(event, "killed"),
+            fatalities=_fatalities(event)[0],
+            fatalities_withheld=_fatalities(event)[1],
             injured=_sum(event, "injured"),
             modality=event.modality,
             status=event.status,
             historical=event.historical,
+            aggregate=event.aggregate,
             confidence=event.confidence,
             sources=info.sources if info else 1,
             cluster_id=info.id if info else None,
