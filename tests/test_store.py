@@ -506,6 +506,36 @@ def test_store_command_query_facts_by_default(tmp_path: Path, articles: Path) ->
         assert (args, result.output) == (args, count)
 
 
+def test_store_command_query_marks_inferred_dates(tmp_path: Path) -> None:
+    db = tmp_path / "i.duckdb"
+    text = "Rebels attacked in Kidal on Monday."
+    stated = StubExtractor().result(doc("kidal", text, published="2024-03-05"))
+    event = stated.events[0]
+    inferred = event.model_copy(
+        update={
+            "id": "kidal-e1",
+            "date": event.date.model_copy(update={"inferred": True}) if event.date else None,
+        }
+    )
+    with Store.open(db, clusterer=None) as store:
+        store.ingest(
+            [
+                (
+                    doc("kidal", text, "2024-03-05"),
+                    stated.model_copy(update={"events": [event, inferred]}),
+                )
+            ]
+        )
+    table = _invoke(commands.query, ["--db", str(db)]).output.splitlines()
+    assert [line.split("  ")[0] for line in table[1:]] == ["2024-03-05", "2024-03-05 (inferred)"]
+    rows = _invoke(commands.query, ["--db", str(db), "--format", "csv"]).output.splitlines()
+    assert rows[0].startswith("date,date_inferred,event_id,")
+    assert [r.split(",")[:3] for r in rows[1:]] == [
+        ["2024-03-05", "False", "kidal-e0"],
+        ["2024-03-05", "True", "kidal-e1"],
+    ]
+
+
 def test_store_command_query_country_by_name(tmp_path: Path, articles: Path) -> None:
     db = str(tmp_path / "c.duckdb")
     _invoke(commands.ingest, [str(articles), "--db", db, "--published", "2024-03-04"])

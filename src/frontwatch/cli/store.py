@@ -312,6 +312,7 @@ def _row(event: Event, sources: int | None) -> dict[str, Any]:
     )
     return {
         "date": date.start.isoformat() if date and date.start else "",
+        "date_inferred": bool(date and date.start and date.inferred),
         "event_id": event.id,
         "doc_id": event.doc_id,
         "type": kind,
@@ -450,4 +451,10 @@ def query(
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     rows = [_row(e, None if counts is None else counts.get(e.id, 1)) for e in events]
-    click.echo(mark + _csv(rows, _TABLE_COLUMNS) if fmt == "csv" else _table(rows, _TABLE_COLUMNS))
+    if fmt == "csv":
+        click.echo(mark + _csv(rows, (*_TABLE_COLUMNS[:1], "date_inferred", *_TABLE_COLUMNS[1:])))
+        return
+    for row in rows:  # a date the text does not give says so
+        if row["date_inferred"]:
+            row["date"] = f"{row['date']} (inferred)"
+    click.echo(_table(rows, _TABLE_COLUMNS))
