@@ -414,7 +414,7 @@ def export(
     folder = Path(tempfile.mkdtemp(prefix="frontwatch-export-"))
     out = folder / f"frontwatch-events.{suffix}"
     try:
-        outlets = {  # the exporter reads only the outlet of an event's document
+        outlets = {  # the exporter reads the outlet and the publication date of a document
             doc_id: Document(id=meta.id, text="", outlet=meta.outlet, published=meta.published)
             for doc_id in {e.doc_id for e in events}
             if (meta := index.documents.get(doc_id)) is not None
