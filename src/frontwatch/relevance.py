@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .lexicon import read, words
+from .lexicon.events import OUT_OF_SCOPE
 from .records import Span
 
 logger = logging.getLogger(__name__)
@@ -50,20 +52,13 @@ SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 LINE_RE = re.compile(r"[^\n]+")
 BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 # words before a full stop that do not end a sentence: titles, initials ("U.S."), months
-ABBREVIATION_WORDS = (
-    "mr mrs ms dr prof gen lt col maj capt sgt cpl adm brig cmdr gov sen rep pres rev st mt "
-    "no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec inc ltd corp co jr sr "
-    "vs approx est dept govt"
-)
-ABBREVIATIONS = frozenset(ABBREVIATION_WORDS.split())
+ABBREVIATIONS = words("text_words", "abbreviations")  # their full stop ends no sentence
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")  # "Haiti's" -> "Haiti", "s"
 VOWELS = frozenset("aeiou")
 # frame families of triggers that make a document a candidate on their own (triggers.json)
-CONFLICT_FAMILIES = frozenset(
-    {"violence", "explosion", "territory", "protest", "riot", "coercion", "abduction"}
-)
+CONFLICT_FAMILIES = words("event_words", "conflict_families")
 # frames that move an event out of scope: coded, and scored by the CASE 2021 gold set
-OUT_OF_SCOPE_CATEGORIES = frozenset({"crime", "natural_disaster", "industrial_accident"})
+OUT_OF_SCOPE_CATEGORIES = frozenset(OUT_OF_SCOPE)
 
 
 def inflections(lemma: str) -> set[str]:
@@ -194,13 +189,13 @@ def actor_context_words(actors_dir: Path = ACTORS_DIR, lexicon_dir: Path = LEXIC
                         words |= {head, head[:-1] if head.endswith("s") else head + "s"}
                     elif head.isupper() and len(head) > 2:  # acronyms: "FARC", "ISIS"
                         words.add(head)
-    materiel = json.loads((lexicon_dir / "materiel.json").read_text(encoding="utf-8"))
+    materiel = read(lexicon_dir / "materiel.json")
     for item in materiel["items"]:
         for form in item["forms"]:
             head = form.split()[-1]
             words |= {head, head + "s", head + "es"}
     words.update(materiel.get("irregular_plurals", {}))
-    demonyms = json.loads((actors_dir / "demonyms.json").read_text(encoding="utf-8"))
+    demonyms = read(actors_dir / "demonyms.json")
     for key, names in demonyms.items():
         if not key.startswith("_"):
             words.update(names)
@@ -223,7 +218,7 @@ def load_vocabulary(
     actors_dir: Path = ACTORS_DIR,
 ) -> ScreenVocabulary:
     """The vocabulary of the bundled lexicon and actor files, with ``nlp``'s irregular forms."""
-    triggers = json.loads((lexicon_dir / "triggers.json").read_text(encoding="utf-8"))
+    triggers = read(lexicon_dir / "triggers.json")
     irregular = lemmatizer_irregulars(nlp) if nlp is not None else {}
     return ScreenVocabulary.from_lexicon(
         triggers, actor_context_words(actors_dir, lexicon_dir), irregular

@@ -20,6 +20,7 @@ from frontwatch.nlp.extensions import doc_text, entity_of, entity_root
 from ..about import EXTRACTOR_VERSION
 from ..components import actors, attribution, places, quantities, time
 from ..components.events import ACTOR_NOUNS, PEOPLE_NOUNS, EventCandidate
+from ..lexicon import words
 from ..lexicon.events import Lexicon, load_lexicon
 from ..records import (
     FACTUAL_MODALITIES,
@@ -46,7 +47,7 @@ MODALITY_FACTOR = {
     "negated": 0.4,
 }
 PEOPLE_LEMMAS = ACTOR_NOUNS | PEOPLE_NOUNS
-COMPLEMENT_PREPS = {"of", "from", "to", "in"}
+COMPLEMENT_PREPS = words("actor_words", "complement_preps")  # "the governor of Kirkuk"
 STATUS_RANK = {"failed": 3, "attempted": 2, "ongoing": 1, "completed": 0}
 
 
@@ -108,7 +109,7 @@ def _with_reading(doc: Doc, begin: int, end: int, known: Actor | None, **fields:
     )
 
 
-LED_NOUNS = {"government", "regime", "administration"}
+LED_NOUNS = words("actor_words", "led_nouns")  # "Assad's regime": the regime of a leader
 
 
 def _leader_of(token: Token) -> Token | None:
@@ -195,7 +196,7 @@ def _actor_phrase(doc: Doc, index: int) -> Actor | None:
     return Actor(
         text=phrase.text,
         span=(phrase.start_char, phrase.end_char),
-        type=actors._guess_type(phrase, token),  # the dictionary's own rule for unknowns
+        type=actors.guess_type(phrase, token),  # the dictionary's own rule for unknowns
         guessed=True,
     )
 
@@ -389,7 +390,7 @@ def _confidence(
 
 # -- one record per event ------------------------------------------------------------------
 
-DEFINITE = {"the", "this", "that", "these", "those"}
+DEFINITE = words("actor_words", "definite_determiners")
 # an unidentified perpetrator may be any named one: it never keeps two mentions apart
 WILDCARD_ACTORS = {"Unidentified Armed Group"}
 

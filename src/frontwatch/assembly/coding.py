@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..components.events import EventCandidate
+from ..lexicon import words
 from ..lexicon.events import OUT_OF_SCOPE, Lexicon
 from ..records import Actor
 
@@ -99,65 +100,8 @@ def code_event(
     )
 
 
-CIVILIAN_TARGETS = {
-    "village",
-    "mosque",
-    "church",
-    "temple",
-    "hotel",
-    "school",
-    "college",
-    "campus",
-    "hospital",
-    "market",
-    "home",
-    "house",
-    "bus",
-    "restaurant",
-    "teahouse",
-    "shop",
-    "farm",
-    "farmer",
-    "worshipper",
-    "passenger",
-    "traveler",
-    "traveller",
-    "population",
-    "resident",
-    "villager",
-    "family",
-    "civilian",
-    "wedding",
-    "funeral",
-    "student",
-    "child",
-    "woman",
-    "journalist",
-}
-MILITARY_TARGETS = {
-    "base",
-    "checkpoint",
-    "post",
-    "convoy",
-    "patrol",
-    "barracks",
-    "position",
-    "outpost",
-    "soldier",
-    "troop",
-    "army",
-    "police",
-    "policeman",
-    "officer",
-    "force",
-    "militant",
-    "rebel",
-    "fighter",
-    "insurgent",
-    "unit",
-    "garrison",
-    "camp",
-}
+CIVILIAN_TARGETS = words("event_words", "civilian_targets")
+MILITARY_TARGETS = words("event_words", "military_targets")
 
 
 def _all_types(actor: Actor | None) -> set[str]:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from frontwatch.eval.gold import FACTUAL_MODALITIES, GoldDocument, GoldEvent
+from frontwatch.lexicon import load
 from frontwatch.records import DocumentResult, Event, Span
 
 logger = logging.getLogger(__name__)
@@ -32,8 +33,7 @@ _BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 # Tokens ending in a period that do not end a sentence: initials (U.S., J.), titles, months...
 _NO_BREAK = re.compile(
-    r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Cpl|Adm|Gov|Sen|Rep|Rev|St|Mt|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Nos|Inc|Corp|Ltd|Co|vs|etc|al)\.)$"
+    r"(?:\b[A-Z]\.|\b(?:" + "|".join(load("text_words")["gold_abbreviations"]) + r")\.)$"
 )
 
 

@@ -11,54 +11,20 @@ import re
 import unicodedata
 import zlib
 from functools import lru_cache
+from pathlib import Path
+
+from ..lexicon import read
+
+_TRANSLITERATION = read(
+    Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "transliteration.json"
+)
 
 # Arabic definite articles as transliterated in place names ("al-Mawsil", "Deir ez-Zor").
-ARTICLES = frozenset(
-    {
-        "al",
-        "el",
-        "il",
-        "ul",
-        "ad",
-        "ed",
-        "ud",
-        "ar",
-        "er",
-        "ur",
-        "as",
-        "es",
-        "us",
-        "ash",
-        "esh",
-        "at",
-        "et",
-        "ath",
-        "az",
-        "ez",
-        "uz",
-        "an",
-        "en",
-        "un",
-        "adh",
-    }
-)
+ARTICLES = frozenset(_TRANSLITERATION["articles"])
 _ATTACHED_ARTICLE = re.compile(r"^[aeu](dh|sh|th|[dnrstz])\1(?=[a-z]{2})")
 _PUNCT = re.compile(r"[^a-z0-9]+")
 _VOWELS = re.compile(r"[aeiouwy]+")
-_FOLDS = (
-    ("ph", "f"),
-    ("kh", "k"),
-    ("gh", "g"),
-    ("q", "k"),
-    ("ck", "k"),
-    ("dh", "d"),
-    ("th", "t"),
-    ("sh", "s"),
-    ("ch", "s"),
-    ("j", "g"),
-    ("c", "k"),
-    ("x", "ks"),
-)
+_FOLDS = tuple((a, b) for a, b in _TRANSLITERATION["folds"])
 
 
 @lru_cache(maxsize=65_536)

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import DocumentError, Errors
+from ..lexicon import table, words
 from ..records import Document
 from ..settings import Settings
 
@@ -32,48 +33,15 @@ MIN_LATIN_SHARE = 0.5
 MIN_SCRIPT_LETTERS = 5
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 _WORD = re.compile(r"[^\W\d_]+")
 
 #: About 160 of the most frequent English function words (and "said", ubiquitous in news).
-ENGLISH_FUNCTION_WORDS: frozenset[str] = _words(
-    """
-    a about above according across after again against ago all almost along also although am
-    amid among an and another any are around as at be because been before being below between
-    both but by can cannot could did do does doing down during each either else even ever every
-    few for from further had has have having he her here hers herself him himself his how however
-    i if in into is it its itself just least less many may me might more most much must my myself
-    neither no nor not now of off often on once one only onto or other others our ours ourselves
-    out over own per rather said same says several shall she should since so some still such than
-    that the their theirs them themselves then there these they this those though three through
-    thus to too toward towards two under until up upon us very was we were what whatever when
-    where whether which while who whom whose why will with within without would yet you your yours
-    """
-)
+ENGLISH_FUNCTION_WORDS: frozenset[str] = words("text_words", "english_function_words")
 
 #: Common function words of other Latin-script languages, minus any that are English words.
 FOREIGN_FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    lang: _words(words) - ENGLISH_FUNCTION_WORDS
-    for lang, words in {
-        "French": "le la les des du et est une un dans pour qui que sur pas par avec au aux ce "
-        "cette il elle ils elles sont été ont mais ou où plus leur nous vous se sa son ses selon "
-        "être avait était ont lors",
-        "Spanish": "el los las del y en que por con una uno para es su sus se al lo como más "
-        "pero fue ha han este esta entre sobre sin según muy también había desde",
-        "German": "der die das und ist nicht ein eine einen dem den des mit von zu auf für sich "
-        "auch es wurde wurden sind bei nach aus im zum zur oder dass wie sie hat haben werden",
-        "Italian": "il lo gli della di che è per una sono non con nel nella alla dei delle questo "
-        "anche più ma come ha hanno essere stato",
-        "Portuguese": "o e os da de dos em um uma não com para por mais foi ao pelo pela seu "
-        "sua também são está foram",
-        "Dutch": "het een van en niet zijn dat met voor ook werd naar bij maar wordt deze heeft",
-        "Turkish": "ve bir bu ile için olarak olan çok daha gibi sonra ama kadar değil göre ise",
-        "Indonesian": "yang dan di ke dari ini itu dengan untuk tidak dalam pada akan oleh juga "
-        "adalah",
-    }.items()
+    lang: frozenset(listed) - ENGLISH_FUNCTION_WORDS
+    for lang, listed in table("text_words", "foreign_function_words").items()
 }
 
 _ALL_FOREIGN: frozenset[str] = frozenset().union(*FOREIGN_FUNCTION_WORDS.values())

@@ -30,16 +30,18 @@ from typing import Any
 
 from ..errors import Errors, FrontwatchError
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
+#: The package's data files (``frontwatch/data``); word data is in its ``lexicon`` folder.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LEXICON_DIR = DATA_DIR / "lexicon"
 
 
 def read(path: Path | str) -> dict[str, Any]:
-    """The JSON object of the lexicon file ``path``; E101 when it cannot be read or parsed,
-    or is not an object."""
+    """The JSON object of the word-data file ``path``; E101 when it cannot be read (missing,
+    not UTF-8) or parsed, or is not an object."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
+    except (OSError, ValueError) as err:
         raise FrontwatchError(Errors.E101, path=path, detail=err) from err
     if not isinstance(data, dict):
         raise FrontwatchError(Errors.E101, path=path, detail="expected a JSON object")

@@ -31,6 +31,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from frontwatch.lexicon import words
 from frontwatch.records import (
     Actor,
     Document,
@@ -58,9 +59,7 @@ AGREEMENTS = 2  # of actor, place and date, how many must be known on both sides
 COUNTED_KINDS = frozenset({"killed", "injured", "displaced", "detained", "materiel", "troops"})
 CITED_KINDS = frozenset({"outlet", "organisation", "document"})
 _PRECISION_RANK = {"day": 0, "week": 1, "range": 2, "month": 3, "year": 4, "unknown": 5}
-_ADMIN_WORDS = frozenset(
-    {"governorate", "province", "region", "oblast", "state", "district", "muhafazat", "county"}
-)
+_ADMIN_WORDS = words("situation_words", "division_words")
 
 
 @dataclass

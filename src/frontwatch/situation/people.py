@@ -112,7 +112,7 @@ def _noun_types() -> Mapping[str, str]:
     Imported on first use: the actor component's module loads spaCy, which only the
     casualty and displacement views need.
     """
-    from frontwatch.components.actors import NOUN_TYPES
+    from frontwatch.components.actors.mentions import NOUN_TYPES
 
     return NOUN_TYPES
 

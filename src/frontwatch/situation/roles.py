@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 
+from frontwatch.lexicon import load, table
 from frontwatch.lexicon.events import load_lexicon
 from frontwatch.records import FACTUAL_MODALITIES, Actor, Event, Location
 
@@ -74,24 +75,11 @@ FRAME_ROLES: dict[str, Role] = {
     "aid": Role.AID,
     "mobilize": Role.DEPLOY,
 }
-_IRREGULAR = {
-    "took": "take",
-    "taken": "take",
-    "overran": "overrun",
-    "fell": "fall",
-    "fallen": "fall",
-    "withdrew": "withdraw",
-    "withdrawn": "withdraw",
-    "fled": "flee",
-    "held": "hold",
-    "lost": "lose",
-    "shot": "shoot",
-    "struck": "strike",
-    "handed": "hand",
-    "gave": "give",
-    "ceded": "cede",
-    "sent": "send",
-}
+_IRREGULAR: dict[str, str] = table("situation_words", "irregular_verbs")
+# (suffix, replacement), tried in order: "burying" -> "bury", "seized" -> "seize"
+_SUFFIXES: list[tuple[str, str]] = [
+    (suffix, repl) for suffix, repl in load("situation_words")["inflection_suffixes"]
+]
 
 
 def _lemmas(word: str) -> list[str]:
@@ -100,17 +88,7 @@ def _lemmas(word: str) -> list[str]:
     out = [word]
     if word in _IRREGULAR:
         out.insert(0, _IRREGULAR[word])
-    for suffix, repl in (
-        ("ying", "ie"),
-        ("ing", ""),
-        ("ing", "e"),
-        ("ied", "y"),
-        ("ed", ""),
-        ("ed", "e"),
-        ("d", ""),
-        ("es", ""),
-        ("s", ""),
-    ):
+    for suffix, repl in _SUFFIXES:
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             stem = word[: -len(suffix)] + repl
             out.append(stem)

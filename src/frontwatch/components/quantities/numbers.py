@@ -19,34 +19,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SMALL_NUMBERS: dict[str, int] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-SCALES: dict[str, int] = {
-    "hundred": 100,
-    "thousand": 1_000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-    "trillion": 1_000_000_000_000,
-}
-# "m" and "k" are left out: "25m" is as often metres as millions
-SCALE_ABBREVIATIONS: dict[str, int] = {
-    "mn": 1_000_000,
-    "mln": 1_000_000,
-    "bn": 1_000_000_000,
-    "tn": 1_000_000_000_000,
-}
-NUMBER_WORDS = frozenset([*SMALL_NUMBERS, *SCALES, "dozen", "half", "quarter"])
+from ...lexicon import table, words
 
+SMALL_NUMBERS: dict[str, int] = table("number_words", "small_numbers")
+SCALES: dict[str, int] = table("number_words", "scales")
+# "m" and "k" are left out: "25m" is as often metres as millions
+SCALE_ABBREVIATIONS: dict[str, int] = table("number_words", "scale_abbreviations")
+FRACTIONS = words("number_words", "fractions")  # "half", "quarter"
+ARTICLES = words("number_words", "articles")  # "a dozen", "a half"
+NUMBER_WORDS = frozenset([*SMALL_NUMBERS, *SCALES, "dozen", *FRACTIONS])
 _WESTERN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _INDIAN = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _WITH_SCALE = re.compile(r"(?P<num>[\d.,]+)(?P<scale>mn|mln|bn|tn)", re.IGNORECASE)
-
 # a digit group, then one or more commas each followed by a space or another digit group.
 _COMMA_NUMBER = re.compile(r"(?<![\d.,])\d+(?:,\s?\d+)+(?![\d])")
 
@@ -102,10 +87,10 @@ def parse_number_words(words: list[str]) -> float | None:
         word = raw.lower()
         if word in {"-", "–", "and"}:
             continue
-        if word in {"a", "an"}:
+        if word in ARTICLES:
             pending_fraction = True
             continue
-        if word in {"half", "quarter"}:
+        if word in FRACTIONS:
             fraction = 0.5 if word == "half" else 0.25
             current = (current or 0.0) + fraction if current is not None else fraction
             pending_fraction = False

@@ -1,0 +1,370 @@
+"""The ``fw_events`` component: triggers (words and phrases of ``triggers.json``), their
+context cues, then their arguments (:mod:`.arguments`), modality and status
+(:mod:`.modality`), and the merging of the triggers of one event."""
+
+from __future__ import annotations
+
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from frontwatch.nlp.batching import BatchedPipe
+from frontwatch.nlp.extensions import doc_text
+
+from ...lexicon.events import Frame, Lexicon, Phrase, load_lexicon
+from .arguments import EventArguments
+from .modality import EventModality
+from .words import (
+    NOUN_TAGS,
+    OBJECT_PREPS,
+    SETTING_PREPS,
+    VERB_TAGS,
+    CueMatch,
+    EventCandidate,
+    _children,
+)
+
+
+class EventDetector(EventArguments, EventModality, BatchedPipe):
+    """Finds event candidates. ``lexicon`` is passed in so that tests can use a small one."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        # verbs that move or station forces: their object is the agent's own people
+        self._moved = frozenset(v for v, f in self.lexicon.verbs.items() if f == "mobilize")
+        # every word that can be a one-word trigger (:meth:`_word_frame` looks only at these)
+        self._frame_words = frozenset(
+            [*self.lexicon.verbs, *self.lexicon.nouns, *self.lexicon.launch_verbs]
+        )
+        self._cue_index: dict[str, list[tuple[str, float]]] = {}
+        for label, cues in self.lexicon.cues.items():
+            for gram, weight in cues.items():
+                self._cue_index.setdefault(gram, []).append((label, weight))
+        self._forms_cache: tuple[Doc, tuple[list[str], list[str], list[bool]]] | None = None
+        self._sents_cache: tuple[Doc, list[Span], list[int]] | None = None
+        self._toponyms_cache: tuple[Doc, frozenset[int]] | None = None
+        # the first word of every cue, with the length of its longest cue
+        self._cue_first: dict[str, int] = {}
+        for gram in self._cue_index:
+            first, n = gram.split(" ")[0], len(gram.split(" "))
+            self._cue_first[first] = max(n, self._cue_first.get(first, 0))
+        # phrases indexed by their first word: one pass over the tokens finds them all
+        self._phrases: dict[str, list[Phrase]] = {}
+        for phrase in self.lexicon.phrases:
+            self._phrases.setdefault(phrase.lemmas[0], []).append(phrase)
+
+    def _phrase_matches(self, doc: Doc) -> list[tuple[Phrase, int, int]]:
+        """(phrase, start, end) for every phrase of the lexicon in ``doc``, by lemma or form."""
+        lowers, lemmas, _ = self._forms(doc)
+        phrases = self._phrases
+        found = []
+        size = len(doc)
+        for i in range(size):
+            lemma, lower = lemmas[i], lowers[i]
+            if lemma not in phrases and lower not in phrases:
+                continue
+            # the lemma's phrases first, then the word form's: a fixed order, whatever the
+            # string hashes
+            for first in (lemma,) if lemma == lower else (lemma, lower):
+                for phrase in phrases.get(first, ()):
+                    n = len(phrase.lemmas)
+                    if i + n <= size and all(
+                        phrase.lemmas[k] in (lemmas[i + k], lowers[i + k]) for k in range(1, n)
+                    ):
+                        found.append((phrase, i, i + n))
+        return found
+
+    # -- compute ---------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        return self.set_annotations(doc, self.predict(doc))
+
+    def predict(self, doc: Doc) -> list[EventCandidate]:
+        lex = self.lexicon
+        blocked: set[int] = set()
+        found: dict[int, EventCandidate] = {}
+        light_anchor: set[int] = set()
+        for phrase, start, end in self._phrase_matches(doc):
+            anchor = start + phrase.anchor
+            if phrase.frame is None:
+                blocked.update(range(start, end))
+                continue
+            if phrase.light:
+                light_anchor.add(anchor)
+                continue
+            frame = lex.frames[phrase.frame]
+            prev = found.get(anchor)
+            if prev is None or (end - start) > (prev.end - prev.start):
+                found[anchor] = EventCandidate(start, end, anchor, frame, anchor)
+        lowers, lemmas, _ = self._forms(doc)
+        frame_words = self._frame_words
+        for i in range(len(doc)):
+            if i in found or i in blocked or i in light_anchor:
+                continue
+            if lemmas[i] not in frame_words and lowers[i] not in frame_words:
+                continue  # no trigger of the lexicon: no Token needed
+            word_frame = self._word_frame(doc[i])
+            if word_frame is not None:
+                found[i] = EventCandidate(i, i + 1, i, word_frame, i)
+        # a short document's cues are matched once; a sentence's are those inside it
+        doc_matches = self._cue_matches(doc) if len(doc_text(doc)) < 1500 else None
+        doc_text_cues = self._sum_cues(doc_matches) if doc_matches is not None else {}
+        sent_cues: dict[int, dict[str, float]] = {}
+        sent_matches: dict[int, list[CueMatch]] = {}
+        cands: list[EventCandidate] = []
+        for cand in sorted(found.values(), key=lambda c: c.anchor):
+            sent = self._sent(doc, cand.anchor)
+            if sent.start not in sent_cues:
+                if doc_matches is not None:
+                    sent_matches[sent.start] = [
+                        m for m in doc_matches if sent.start <= m[3][0] and m[3][1] < sent.end
+                    ]
+                else:
+                    sent_matches[sent.start] = self._cue_matches(doc, sent.start, sent.end)
+                sent_cues[sent.start] = self._sum_cues(sent_matches[sent.start])
+            cand.doc_cues = doc_text_cues
+            self._predicate(doc, cand)
+            cand.sent_cues = sent_cues[sent.start]
+            cand.cues = self._clause_cues(
+                doc, cand, found, sent_matches[sent.start], cand.sent_cues
+            )
+            self._arguments(doc, cand, found)
+            if not self._is_eventive(doc, cand, found):
+                continue
+            flags = self._modality_flags(doc, cand, found.keys())
+            cand.modality = self._modality_of(flags)
+            cand.status = self._status(doc, cand) if cand.modality in ("asserted",) else None
+            cand.prominence = self._prominence(doc, cand)
+            cands.append(cand)
+            if cand.modality != "asserted":
+                act = self._speech_act(doc, cand, flags, found)
+                if act is not None:
+                    cands.append(act)
+        cands.extend(self._stated_obligations(doc, found, sent_cues, doc_text_cues))
+        kept = self._absorb(doc, cands)
+        for cand in kept:
+            self._fallback_target(doc, cand, found)
+        return kept
+
+    def set_annotations(self, doc: Doc, candidates: list[EventCandidate]) -> Doc:
+        doc._.fw_events = candidates
+        return doc
+
+    # -- triggers --------------------------------------------------------------------------
+    def _word_frame(self, token: Token) -> Frame | None:
+        lex = self.lexicon
+        lemma = token.lemma_.lower()
+        lower = token.lower_
+        if token.pos_ in VERB_TAGS or token.tag_.startswith("VB"):
+            if lemma in lex.launch_verbs:
+                for obj in token.children:
+                    if obj.dep_ == "dobj" and obj.lemma_.lower() in lex.launch_nouns:
+                        return lex.frames[lex.launch_nouns[obj.lemma_.lower()]]
+            name = lex.verbs.get(lemma) or lex.verbs.get(lower)
+            if name and token.dep_ not in ("amod", "compound"):
+                return lex.frames[name]
+        elif token.pos_ in NOUN_TAGS:
+            name = lex.nouns.get(lemma) or lex.nouns.get(lower)
+            if name and token.dep_ != "compound":
+                return lex.frames[name]
+        return None
+
+    def _cue_matches(self, doc: Doc, start: int = 0, end: int | None = None) -> list[CueMatch]:
+        """Every cue of ``cues.json`` in ``doc[start:end]``: at each place the best-weighted
+        cue per label, matched on the word forms or the lemmas."""
+        words, lemmas, keep = self._forms(doc)
+        positions = [i for i in range(start, len(doc) if end is None else end) if keep[i]]
+        index = self._cue_index
+        matches: list[CueMatch] = []
+        for j, i in enumerate(positions):
+            longest = max(self._cue_first.get(words[i], 0), self._cue_first.get(lemmas[i], 0))
+            for n in range(1, min(longest, len(positions) - j) + 1):
+                window = positions[j : j + n]
+                forms = {
+                    " ".join(words[k] for k in window),
+                    " ".join(lemmas[k] for k in window),
+                } & index.keys()
+                if not forms:
+                    continue
+                best: dict[str, float] = {}
+                for form in forms:
+                    for label, weight in index[form]:
+                        best[label] = max(weight, best.get(label, 0.0))
+                span = (window[0], window[-1])
+                matches.extend((label, w, frozenset(forms), span) for label, w in best.items())
+        return matches
+
+    def _sent(self, doc: Doc, i: int) -> Span:
+        """The sentence of token ``i``; sentences are listed once a Doc (``Token.sent`` scans)."""
+        if self._sents_cache is None or self._sents_cache[0] is not doc:
+            sents = list(doc.sents)
+            sent_of = [0] * len(doc)
+            for n, sent in enumerate(sents):
+                sent_of[sent.start : sent.end] = [n] * (sent.end - sent.start)
+            self._sents_cache = (doc, sents, sent_of)
+        return self._sents_cache[1][self._sents_cache[2][i]]
+
+    def _forms(self, doc: Doc) -> tuple[list[str], list[str], list[bool]]:
+        """Lower-case forms, lemmas, and which tokens count for cues; computed once a Doc."""
+        if self._forms_cache is not None and self._forms_cache[0] is doc:
+            return self._forms_cache[1]
+        strings = doc.vocab.strings
+        rows = doc.to_array([LOWER, LEMMA, IS_SPACE, IS_PUNCT])
+        words = [strings[int(r[0])] for r in rows]
+        lemmas = [strings[int(r[1])].lower() for r in rows]
+        keep = [(not r[2] and not r[3]) or words[i] == "-" for i, r in enumerate(rows)]
+        self._forms_cache = (doc, (words, lemmas, keep))
+        return words, lemmas, keep
+
+    @staticmethod
+    def _sum_cues(matches: list[CueMatch], allowed: set[int] | None = None) -> dict[str, float]:
+        """Cue weights per label; a cue counts once however often it occurs, and a word form
+        and its lemma at the same place ("captured", "capture") count once."""
+        used: dict[str, set[str]] = {}
+        scores: dict[str, float] = {}
+        for label, weight, forms, (first, last) in matches:
+            if allowed is not None and (first not in allowed or last not in allowed):
+                continue
+            if used.setdefault(label, set()) & forms:
+                continue
+            used[label].update(forms)
+            scores[label] = scores.get(label, 0.0) + weight
+        return scores
+
+    def _cues(self, span: Doc | Span) -> dict[str, float]:
+        doc = span if isinstance(span, Doc) else span.doc
+        start, end = (0, len(doc)) if isinstance(span, Doc) else (span.start, span.end)
+        return self._sum_cues(self._cue_matches(doc, start, end))
+
+    def _clause_cues(
+        self,
+        doc: Doc,
+        cand: EventCandidate,
+        found: dict[int, EventCandidate],
+        matches: list[CueMatch],
+        sent: dict[str, float],
+    ) -> dict[str, float]:
+        """Cues of the trigger's own clause at full weight, the rest of the sentence at half:
+        "sent reinforcements and arrested two suspects" is no arrest for "sent"."""
+        head = doc[cand.predicate]
+        if head.pos_ in NOUN_TAGS and head.head.pos_ in VERB_TAGS and head.head.i not in found:
+            head = head.head
+        skip: set[int] = set()
+        for child in head.children:
+            if child.dep_ in ("conj", "advcl", "ccomp", "relcl") and child.i in found:
+                skip.update(t.i for t in child.subtree)
+        clause = self._sum_cues(matches, {t.i for t in head.subtree if t.i not in skip})
+        return {
+            label: clause.get(label, 0.0) + 0.5 * max(0.0, value - clause.get(label, 0.0))
+            for label, value in sent.items()
+        }
+
+    # -- merging triggers of one event -----------------------------------------------------
+    def _absorb(self, doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
+        """Merge a verb trigger into the noun trigger that is its cause or its object.
+
+        "An airstrike killed 12 villagers" and "12 villagers were killed in an airstrike" state
+        one event, the airstrike; the verb gives it its victims. "launched an attack" likewise.
+        """
+        by_anchor = {c.anchor: c for c in cands}
+        dropped: set[int] = set()
+        for cand in cands:
+            self._absorb_cause(doc, cand, by_anchor, dropped)
+        # "agreed to a truce", "sent reinforcements": a noun trigger that is the object of a
+        # verb trigger of the same PLOVER type states the same event; the more specific
+        # frame names it, the verb's arguments stay
+        for cand in cands:
+            self._absorb_object(doc, cand, by_anchor, dropped)
+        # a noun trigger that is the object of a light verb already uses it as predicate;
+        # a light verb that is itself a trigger ("launched") gives way to the noun.
+        for cand in cands:
+            if cand.predicate != cand.anchor and cand.predicate in by_anchor:
+                dropped.add(cand.predicate)
+                by_anchor[cand.predicate].absorbed.append(cand.anchor)
+        return [c for c in cands if c.anchor not in dropped]
+
+    def _absorb_cause(
+        self,
+        doc: Doc,
+        cand: EventCandidate,
+        by_anchor: dict[int, EventCandidate],
+        dropped: set[int],
+    ) -> None:
+        """A verb trigger and the trigger that is its subject or its setting ("killed in an
+        airstrike"): one event, named by the more specific trigger."""
+        verb = doc[cand.anchor]
+        if verb.pos_ not in VERB_TAGS or _verbal(cand):
+            return
+        other: EventCandidate | None = None
+        subject = self._subject(verb)  # "earthquake struck ..., killing 4,000" too
+        if subject is not None and subject.i in by_anchor:
+            other = by_anchor[subject.i]
+        for child in verb.children:
+            if child.dep_ == "nsubj" and child.i in by_anchor:
+                other = by_anchor[child.i]
+            elif child.dep_ == "prep" and child.lower_ in SETTING_PREPS:
+                for pobj in _children(child, "pobj"):
+                    if pobj.i in by_anchor:
+                        other = by_anchor[pobj.i]
+        if (
+            other is None
+            or other is cand
+            or _verbal(other)
+            or {other.anchor, cand.anchor} & dropped
+        ):
+            return
+        # one event: the more specific trigger names it, the other gives its arguments
+        if other.frame.strength > cand.frame.strength or other.frame.out_of_scope:
+            keep, lose = other, cand
+        else:
+            keep, lose = cand, other
+        if lose is cand:
+            if keep.arg2 is None and cand.arg2 is not None:
+                keep.arg2 = cand.arg2
+            if keep.arg1 is None and cand.arg1 is not None and cand.arg1 != keep.anchor:
+                keep.arg1 = cand.arg1
+        keep.absorbed.append(lose.anchor)
+        dropped.add(lose.anchor)
+
+    @staticmethod
+    def _absorb_object(
+        doc: Doc,
+        cand: EventCandidate,
+        by_anchor: dict[int, EventCandidate],
+        dropped: set[int],
+    ) -> None:
+        """A noun trigger that is the object of a verb trigger of the same PLOVER type."""
+        noun = doc[cand.anchor]
+        if noun.pos_ not in NOUN_TAGS or cand.anchor in dropped:
+            return
+        gov = noun.head if noun.dep_ in ("dobj", "attr") else None
+        if noun.dep_ == "pobj" and noun.head.lower_ in OBJECT_PREPS:
+            gov = noun.head.head
+        verb_cand = by_anchor.get(gov.i) if gov is not None else None
+        if verb_cand is None or verb_cand.anchor in dropped or verb_cand is cand:
+            return
+        if verb_cand.frame.plover != cand.frame.plover:
+            return
+        if cand.frame.strength > verb_cand.frame.strength:
+            keep, lose = cand, verb_cand
+            if cand.arg1 is None:
+                cand.arg1 = verb_cand.arg1
+            if cand.arg2 is None:
+                cand.arg2 = verb_cand.arg2
+            cand.predicate, cand.prominence = verb_cand.predicate, verb_cand.prominence
+            cand.modality, cand.status = verb_cand.modality, verb_cand.status
+        else:
+            keep, lose = verb_cand, cand
+        keep.absorbed.append(lose.anchor)
+        dropped.add(lose.anchor)
+
+
+@Language.factory(
+    "fw_events", requires=["token.dep", "token.lemma", "doc.ents"], assigns=["doc._.fw_events"]
+)
+def make_event_detector(nlp: Language, name: str) -> EventDetector:
+    return EventDetector(nlp)
+
+
+def _verbal(cand: EventCandidate) -> bool:
+    """A verbal event (a statement, a meeting): never merged with another trigger."""
+    return cand.frame.family == "none" and not cand.frame.out_of_scope
