@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast, get_args
 
 from .records import MAX_EVENT_TOLL, Actor, Document, Event, EventDate
 
@@ -52,7 +52,7 @@ CSV_FORMATS: tuple[ExportFormat, ...] = ("acled-csv",)
 BOM = "\ufeff"
 
 #: ACLED's export columns, in their order.
-ACLED_COLUMNS: tuple[str, ...] = (
+AcledColumn = Literal[
     "event_id_cnty",
     "event_date",
     "year",
@@ -84,7 +84,8 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "fatalities",
     "tags",
     "timestamp",
-)
+]
+ACLED_COLUMNS: tuple[str, ...] = get_args(AcledColumn)
 
 #: ACLED actor type codes (``inter1``/``inter2``).
 INTER_CODES: dict[str, int] = {

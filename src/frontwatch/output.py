@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO, get_args
 
 from .records import DocumentResult, Event
 
 FORMATS = ("jsonl", "json", "csv")
 
-CSV_COLUMNS = [
+#: The columns of the flat CSV (their names are schema).
+CsvColumn = Literal[
     "id",
     "doc_id",
     "plover_type",
@@ -56,6 +57,7 @@ CSV_COLUMNS = [
     "confidence",
     "extractor_version",
 ]
+CSV_COLUMNS: list[str] = list(get_args(CsvColumn))
 
 
 def event_row(event: Event) -> dict[str, Any]:

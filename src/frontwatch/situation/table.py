@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from frontwatch.lexicon import table
+
 from .records import SituationReport
 from .roles import ascii_name
+
+#: Table title -> column labels.
+COLUMNS: dict[str, list[str]] = table("situation_words", "table_columns")
 
 
 def format_since(day: dt.date, precision: str) -> str:
@@ -53,7 +58,6 @@ def format_table(report: SituationReport) -> str:
     lines = [header(report), ""]
     lines += _table(
         "control",
-        ["place", "country", "controller", "status", "since", "evidence"],
         [
             [
                 ascii_name(r.place),
@@ -68,7 +72,6 @@ def format_table(report: SituationReport) -> str:
     )
     lines += _table(
         "control over time",
-        ["place", "date", "controller", "status", "by", "evidence"],
         [
             [
                 ascii_name(r.place),
@@ -85,7 +88,6 @@ def format_table(report: SituationReport) -> str:
     )
     lines += _table(
         "materiel",
-        ["actor", "item", "count", "direction", "to", "evidence"],
         [
             [
                 m.actor or "-",
@@ -100,7 +102,6 @@ def format_table(report: SituationReport) -> str:
     )
     lines += _table(
         "displacement",
-        ["who", "from", "country", "by", "count", "range", "date", "evidence"],
         [
             [
                 d.who or "-",
@@ -117,7 +118,6 @@ def format_table(report: SituationReport) -> str:
     )
     lines += _table(
         "casualties",
-        ["place", "country", "perpetrator", "victims", "killed", "injured", "evidence"],
         [
             [
                 c.place or "-",
@@ -134,12 +134,10 @@ def format_table(report: SituationReport) -> str:
     if report.withheld:
         lines += _table(
             "withheld from the totals",
-            ["kind", "value", "why", "evidence"],
             [[w.kind, number(w.value), w.reason, ",".join(w.evidence)] for w in report.withheld],
         )
     lines += _table(
         "sources",
-        ["name", "kind", "documents"],
         [[s.name, s.kind, str(len(s.documents))] for s in report.sources],
     )
     return "\n".join(lines).rstrip() + "\n"
@@ -151,7 +149,9 @@ def number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _table(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
+def _table(title: str, rows: list[list[str]]) -> list[str]:
+    """A titled table; its column labels are the word data's (``situation_words.json``)."""
+    header = [str(label) for label in COLUMNS[title]]
     lines = [f"{title} ({len(rows)})"]
     if not rows:
         return [*lines, "  (none)", ""]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ..errors import Errors, FrontwatchError
 
@@ -72,7 +72,8 @@ REGISTERS = {
     "social_media",
     "analysis",
 }
-FIELDS = {
+#: The fields of a corpus record (their names are schema).
+Field = Literal[
     "id",
     "text",
     "label",
@@ -86,7 +87,8 @@ FIELDS = {
     "register",
     "pair",
     "note",
-}
+]
+FIELDS: frozenset[str] = frozenset(get_args(Field))
 REQUIRED = {"id", "text", "label", "modality", "country", "region", "register"}
 COUNTRY = re.compile(r"[A-Z]{2}")
 

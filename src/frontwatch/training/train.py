@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 import numpy as np
 
@@ -41,7 +41,9 @@ from .linear import (
 
 logger = logging.getLogger(__name__)
 
-HEADS = ("case", "plover", "mode", "modality")
+#: The heads a coder is trained for (their names are schema).
+HeadName = Literal["case", "plover", "mode", "modality"]
+HEADS: tuple[HeadName, ...] = get_args(HeadName)
 
 
 def head_label(head: str, ex: Example) -> str | None:
