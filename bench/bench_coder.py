@@ -623,7 +623,7 @@ def build(name: str) -> Family:
     if name == "ngram+rules|minilm":
         return LateFusion(NGram(rules="rules"), int8)
     if name.startswith("spacy-"):
-        return SpacyTextcat(name.split("-", 1)[1])
+        return SpacyTextcat(name.split("-", 1)[1], epochs=int(OPTIONS.get("epochs", 12)))
     raise SystemExit(f"unknown family {name}")
 
 
@@ -640,11 +640,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unbalanced", action="store_true")
     ap.add_argument("--gold-weight", type=float, default=1.0)
     ap.add_argument("-C", type=float, default=10.0)
+    ap.add_argument("--spacy-epochs", type=int, default=12)
     args = ap.parse_args(argv)
     corpus = from_corpus(read_corpus(corpus_files(args.corpus) if args.corpus else corpus_files()))
     examples = corpus + gold_examples(args.gold, ["case2021", "plover"])
     folds = assign_folds(examples, args.folds, args.seed)
-    OPTIONS.update(balanced=not args.unbalanced, gold_weight=args.gold_weight, c=args.C)
+    OPTIONS.update(
+        balanced=not args.unbalanced,
+        gold_weight=args.gold_weight,
+        c=args.C,
+        epochs=args.spacy_epochs,
+    )
     SOURCES[:] = [e.source for e in examples]
     results = []
     print(f"{len(corpus)} corpus examples, {len(examples) - len(corpus)} gold", flush=True)

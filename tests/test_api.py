@@ -389,6 +389,11 @@ def test_api_openapi_lists_every_route(client: TestClient) -> None:
         "/api/situation",
         "/api/export",
         "/api/documents",
+        "/api/gazetteer/labels",
+        "/api/gazetteer/search",
+        "/api/gazetteer/nearest",
+        "/api/gazetteer/countries",
+        "/api/taxonomy",
     }
     assert "IngestRequest" in spec["components"]["schemas"]
     assert spec["paths"]["/api/documents"]["post"]["security"] == [{"bearer": []}]
@@ -483,6 +488,9 @@ def test_api_events_summary_fields(client: TestClient) -> None:
         "lon": 43.5,
         "country": "IQ",
         "admin1": "Nineveh",
+        "geo_precision": 1,
+        "approximate": False,
+        "feature": None,
         "actor1": "Northern Front",
         "actor1_type": "rebel_group",
         "actor2": None,

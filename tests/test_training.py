@@ -379,6 +379,7 @@ def tiny_corpus(tmp_path: Path) -> Path:
 
 
 def test_training_run_writes_model_and_card(tiny_corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("scipy", reason="training needs scipy (the `train` extra)")
     config = TrainConfig(corpus_dir=tiny_corpus, folds=4, out=tmp_path / "model", command="test")
     lines: list[str] = []
     result = train(config, progress=lines.append, fit=centroid_fit)

@@ -46,6 +46,13 @@ class EventSummary(Schema):
     lon: float | None = None
     country: str | None = None
     admin1: str | None = None
+    geo_precision: int | None = Field(
+        None, description="ACLED geo precision of the location: 1 the place, 2 near it, 3 a region"
+    )
+    approximate: bool = Field(
+        False, description="the coordinates are a centre standing for a larger area"
+    )
+    feature: str | None = Field(None, description="GeoNames feature code of the location")
     actor1: str | None = Field(None, description="canonical name, else the text")
     actor1_type: str | None = None
     actor2: str | None = None

@@ -40,7 +40,7 @@ def model_card(result: TrainResult, model_bytes: int) -> str:
         "## Model",
         "",
         "Multinomial logistic regression per head over word (1-2) and character (3-5) n-grams "
-        "of the text (tf-idf, sublinear), weights float16 in `coder.npz`, classes and "
+        "of the text (tf-idf, sublinear), int8 weights in `coder.npz`, classes and "
         "temperatures in `coder.json`; applied with numpy only (`frontwatch.coder`). "
         f"Files: {model_bytes / 1e6:.1f} MB. Vocabulary: {result.coder.vocabulary.size:,} "
         "features.",
