@@ -286,3 +286,12 @@ def test_cli_bad_settings_file_is_fatal(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"[E102] Settings file {config} is invalid" in result.stderr
     assert result.stdout == ""
+
+
+def test_cli_extract_progress_has_a_total_and_a_loading_line() -> None:
+    result = _run(["extract", str(SAMPLES / "wire"), "--progress", "-o", "-"])
+    assert result.exit_code == 0
+    lines = result.stderr.replace("\r", "\n").splitlines()
+    assert lines[0] == "loading the language model and the gazetteer..."
+    assert any("8/8 [" in line and "<00:00" in line for line in lines), lines
+

@@ -560,3 +560,24 @@ def test_ingest_screen_applied_by_iter_documents(tmp_path: Path, settings: Setti
     (tmp_path / "en.txt").write_text(ENGLISH, "utf-8")
     results = read([tmp_path], settings)
     assert [outcome(r)[0] for r in results] == ["en", "E005"]
+
+
+# -- counting documents for a progress bar's total (issue 14) --------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "articles"
+
+
+def test_ingest_count_documents(tmp_path: Path) -> None:
+    from frontwatch.ingest.count import count_documents
+
+    (tmp_path / "a.txt").write_text("One article.", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "x"}\n\n{"text": "y"}\n', encoding="utf-8")
+    (tmp_path / "c.json").write_text('[{"text": "x"}, {"text": "y"}, {"text": "z"}]')
+    (tmp_path / "d.json").write_text("{not json")
+    (tmp_path / ".hidden.txt").write_text("not read")
+    (tmp_path / "notes.md").write_text("not read")
+    assert count_documents([tmp_path]) == 1 + 2 + 3 + 1
+    assert count_documents([SAMPLES]) == 19
+    assert count_documents([SAMPLES / "wire" / "feed.rss", tmp_path / "missing.txt"]) == 4
+    assert count_documents([tmp_path, "-"]) is None
+    assert [d for d in iter_documents([SAMPLES]) if isinstance(d, Document)].__len__() == 19

@@ -178,11 +178,11 @@ def test_output_csv_columns() -> None:
         "id", "doc_id", "plover_type", "plover_mode", "acled_event_type", "acled_sub_event_type",
         "category", "actor1_name", "actor1_text", "actor1_type", "actor1_country", "actor2_name",
         "actor2_text", "actor2_type", "actor2_country", "location_name", "geonameid", "latitude",
-        "longitude", "country", "admin1", "geo_precision", "date_start", "date_end",
-        "date_precision", "date_inferred", "status", "modality", "attribution_source",
+        "longitude", "country", "admin1", "geo_precision", "location_approximate", "date_start",
+        "date_end", "date_precision", "date_inferred", "status", "modality", "attribution_source",
         "attribution_speaker", "quantities", "trigger", "trigger_start", "trigger_end",
-        "evidence", "evidence_start", "evidence_end", "mentions", "historical", "confidence",
-        "extractor_version",
+        "evidence", "evidence_start", "evidence_end", "mentions", "historical", "aggregate",
+        "confidence", "extractor_version",
     ]
 
 
@@ -202,6 +202,7 @@ def test_output_csv_full_row(full_event: Event) -> None:
         "actor2_text": "rioters", "actor2_type": "rioters", "actor2_country": "ML",
         "location_name": "Gao", "geonameid": "2457163", "latitude": "16.27167",
         "longitude": "-0.04472", "country": "ML", "admin1": "Gao", "geo_precision": "1",
+        "location_approximate": "False",
         "date_start": "2024-03-11", "date_end": "2024-03-11", "date_precision": "day",
         "date_inferred": "False", "status": "completed", "modality": "reported",
         "attribution_source": "Reuters", "attribution_speaker": "the mayor",
@@ -210,15 +211,16 @@ def test_output_csv_full_row(full_event: Event) -> None:
         '"span": [19, 28]}]',
         "trigger": "shot dead", "trigger_start": "9", "trigger_end": "18",
         "evidence": TEXT, "evidence_start": "0", "evidence_end": "70", "mentions": "1",
-        "historical": "False", "confidence": "0.9", "extractor_version": "0.1.0",
+        "historical": "False", "aggregate": "False", "confidence": "0.9",
+        "extractor_version": "0.1.0",
     }
 
 
 def test_output_csv_bare_row_has_empty_cells(bare_event: Event) -> None:
     text, _ = _write([DocumentResult(doc_id="gao-1", events=[bare_event])], "csv")
     assert text.split("\r\n")[1] == (
-        "0000000000000001,gao-1,,,,,other,,,,,,,,,,,,,,,,,,,,,asserted,,,[],shot,9,13,"
-        "Soldiers shot,0,13,0,False,0.25,0.1.0"
+        "0000000000000001,gao-1,,,,,other,,,,,,,,,,,,,,,,,,,,,,asserted,,,[],shot,9,13,"
+        "Soldiers shot,0,13,0,False,False,0.25,0.1.0"
     )
 
 

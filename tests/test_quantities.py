@@ -1,4 +1,4 @@
-"""Tests for frontwatch.components.quantities and frontwatch.components.numbers.
+"""Tests for frontwatch.components.quantities and frontwatch.components.quantities.numbers.
 
 Every sentence here is written for these tests.
 """
@@ -13,12 +13,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from frontwatch.components.numbers import (
+from frontwatch.components.quantities import QuantityLexicon, event_quantities
+from frontwatch.components.quantities.numbers import (
     find_malformed_numbers,
     parse_number_words,
     parse_numeral,
 )
-from frontwatch.components.quantities import QuantityLexicon, event_quantities
 from frontwatch.errors import FrontwatchError
 from frontwatch.records import Quantity
 

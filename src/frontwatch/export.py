@@ -10,6 +10,13 @@ is written as the cluster's representative event, with the outlets of all its re
 number of independent sources and, for fatalities, the lowest count that a source gives
 (ACLED's conservative rule); the cluster's other events are counted in
 :attr:`ExportStats.merged`. Column and field mappings: docs/exports.md.
+
+Every row has a date: an event without one takes its document's publication date (precision
+day, marked inferred), else it is left out and counted (``skipped: no date``). Every row says
+how far to trust it: its modality, time and geo precision, whether the date is inferred and
+the place approximate (ACLED's ``tags`` column; columns of their own in the other formats).
+A toll of :data:`~frontwatch.records.MAX_EVENT_TOLL` or more from one event is not
+written as its fatalities (0, or null) but kept apart (``fatalities withheld``).
 """
 
 from __future__ import annotations
@@ -25,12 +32,12 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast, get_args
 
-from .records import Actor, Document, Event
+from .records import MAX_EVENT_TOLL, Actor, Document, Event, EventDate
 
 if TYPE_CHECKING:
     from .situation.records import EventCluster
@@ -39,9 +46,13 @@ logger = logging.getLogger(__name__)
 
 ExportFormat = Literal["acled-csv", "plover-json", "geojson", "parquet"]
 FORMATS: tuple[ExportFormat, ...] = ("acled-csv", "plover-json", "geojson", "parquet")
+#: The formats that may start with a byte order mark.
+CSV_FORMATS: tuple[ExportFormat, ...] = ("acled-csv",)
+#: The UTF-8 byte order mark, as the first character of a text file.
+BOM = "\ufeff"
 
 #: ACLED's export columns, in their order.
-ACLED_COLUMNS: tuple[str, ...] = (
+AcledColumn = Literal[
     "event_id_cnty",
     "event_date",
     "year",
@@ -73,7 +84,8 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "fatalities",
     "tags",
     "timestamp",
-)
+]
+ACLED_COLUMNS: tuple[str, ...] = get_args(AcledColumn)
 
 #: ACLED actor type codes (``inter1``/``inter2``).
 INTER_CODES: dict[str, int] = {
@@ -129,6 +141,11 @@ FLAT_COLUMNS: dict[str, str] = {
     "detained": "DOUBLE",
     "sources": "INTEGER",
     "outlets": "VARCHAR",
+    "fatalities_withheld": "DOUBLE",
+    "date_inferred": "BOOLEAN",
+    "location_approximate": "BOOLEAN",
+    "historical": "BOOLEAN",
+    "aggregate": "BOOLEAN",
     "modality": "VARCHAR",
     "status": "VARCHAR",
     "confidence": "DOUBLE",
@@ -166,6 +183,7 @@ class _Item:
     outlets: tuple[str, ...]
     sources: int | None
     spreads: Mapping[str, float]  # quantity kind -> lowest value over sources
+    dated_by_publication: bool = False  # no date in the text: the publication date taken
 
 
 # --------------------------------------------------------------------------- entry point
@@ -179,22 +197,29 @@ def write_export(
     clusters: Sequence[EventCluster] | None = None,
     documents: Mapping[str, Document] | None = None,
     timestamp: int | None = None,
+    bom: bool = False,
 ) -> ExportStats:
     """Write ``events`` as ``fmt`` (one of :data:`FORMATS`) to ``out`` (a path or a stream).
 
     ``clusters`` merge reports of the same event (see the module doc); ``documents`` (id ->
-    document) give the outlet of events outside any cluster; ``timestamp`` is ACLED's
-    ``timestamp`` column (default: now, in seconds since the epoch). A path is written to
-    ``PATH.part`` and renamed at the end. Parquet needs a path or a binary stream.
+    document) give the outlet of events outside any cluster and the publication date of
+    undated events; ``timestamp`` is ACLED's ``timestamp`` column (default: now, in seconds
+    since the epoch); ``bom`` starts the CSV with a UTF-8 byte order mark, for spreadsheet
+    programs that otherwise read it in a local code page (``acled-csv`` only). A path is
+    written to ``PATH.part`` and renamed at the end. Parquet needs a path or a binary stream.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if bom and fmt not in CSV_FORMATS:
+        raise ValueError(f"a byte order mark is for CSV formats ({', '.join(CSV_FORMATS)})")
     stats = ExportStats(fmt)
-    items = _items(events, clusters, documents or {}, stats)
+    items = _dated(_items(events, clusters, documents or {}, stats), documents or {}, stats)
     if fmt == "parquet":
         _write_parquet(items, out, stats)
     else:
         with _text_output(out) as fh:
+            if bom:
+                fh.write(BOM)
             if fmt == "acled-csv":
                 stamp = int(time.time()) if timestamp is None else timestamp
                 _write_acled(items, fh, stats, stamp)
@@ -235,6 +260,39 @@ def _items(
         yield _Item(found.event, found.id, outlets, found.sources, spreads)
 
 
+NO_DATE = "no date (none in the text, and no publication date)"
+
+
+def _dated(
+    items: Iterable[_Item], documents: Mapping[str, Document], stats: ExportStats
+) -> Iterator[_Item]:
+    """Every item with a date: an undated event takes its document's publication date (day,
+    inferred); without one it is left out and counted."""
+    for item in items:
+        date = item.event.date
+        if date is not None and date.start is not None:
+            yield item
+            continue
+        document = documents.get(item.event.doc_id)
+        published = document.published if document is not None else None
+        if published is None:
+            _skip(stats, NO_DATE)
+            continue
+        dated = item.event.model_copy(
+            update={
+                "date": EventDate(
+                    text=date.text if date else None,
+                    span=date.span if date else None,
+                    start=published,
+                    end=published,
+                    precision="day",
+                    inferred=True,
+                )
+            }
+        )
+        yield replace(item, event=dated, dated_by_publication=True)
+
+
 def _skip(stats: ExportStats, why: str) -> None:
     stats.skipped[why] = stats.skipped.get(why, 0) + 1
 
@@ -271,6 +329,45 @@ def _quantity(item: _Item, kind: str) -> float | None:
         if q.kind == kind and (q.count is not None or q.low is not None)
     ]
     return max((v for v in values if v is not None), default=None)
+
+
+def fatalities(item: _Item) -> tuple[float | None, float | None]:
+    """(fatalities written, fatalities withheld): a toll of :data:`MAX_EVENT_TOLL` or more
+    from one event is withheld, for an analyst to check, not written as the event's count."""
+    value = _quantity(item, "killed")
+    if value is not None and value >= MAX_EVENT_TOLL:
+        return None, value
+    return value, None
+
+
+def trust_tags(item: _Item) -> list[str]:
+    """What a reader needs to weigh a row: ``modality=...``, ``date=inferred`` or ``date=publication
+    date``, ``date precision=...``, ``location=approximate``, background, a withheld toll."""
+    event = item.event
+    tags = [f"modality={event.modality}"]
+    date = event.date
+    if item.dated_by_publication:
+        tags.append("date=publication date")
+    elif date is not None and date.inferred:
+        tags.append("date=inferred")
+    if date is not None:
+        tags.append(f"date precision={date.precision}")
+    location = event.location
+    if location is not None and location.approximate:
+        tags.append("location=approximate")
+    if event.historical:
+        tags.append("background=historical")
+    if event.aggregate:
+        tags.append("background=aggregate")
+    withheld = fatalities(item)[1]
+    if withheld is not None:
+        tags.append(f"fatalities withheld={integer(withheld)} (one event's toll, to check)")
+    return tags
+
+
+def integer(value: float) -> str:
+    """A count as a whole number ('1000000', never '1e+06')."""
+    return str(round(value))
 
 
 def _actor_name(actor: Actor | None) -> str:
@@ -363,7 +460,7 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
     date, precision = acled_date(event)
     loc = event.location
     country = _country(loc.country if loc else None)
-    fatalities = _quantity(item, "killed")
+    killed = fatalities(item)[0]
 
     def number(value: float | None) -> str:
         return "" if value is None else f"{value:g}"
@@ -397,8 +494,8 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
         "source": "; ".join(item.outlets),
         "source_scale": "",
         "notes": event.evidence.text,
-        "fatalities": number(fatalities or 0),
-        "tags": "",
+        "fatalities": integer(killed or 0),
+        "tags": "; ".join(trust_tags(item)),
         "timestamp": str(timestamp),
     }
     return row
@@ -444,6 +541,7 @@ def plover_record(item: _Item) -> dict[str, Any]:
         "date": _iso_date(date.start) if date else None,
         "date_end": _iso_date(date.end) if date else None,
         "date_precision": date.precision if date else None,
+        "date_inferred": date.inferred if date else None,
         "event_type": event.plover.type,
         "mode": event.plover.mode,
         "context": [],
@@ -462,10 +560,14 @@ def plover_record(item: _Item) -> dict[str, Any]:
             "admin1": loc.admin1,
             "feature_code": loc.feature,
             "precision": loc.precision,
+            "approximate": loc.approximate,
         },
         "quantities": [q.model_dump(mode="json", exclude_none=True) for q in event.quantities],
         "modality": event.modality,
         "status": event.status,
+        "historical": event.historical,
+        "aggregate": event.aggregate,
+        "fatalities_withheld": fatalities(item)[1],
         "source": list(item.outlets),
         "sources": item.sources,
         "attribution": event.attribution.model_dump(mode="json", exclude_none=True)
@@ -522,12 +624,17 @@ def flat_row(item: _Item) -> dict[str, Any]:
         "latitude": loc.lat if loc else None,
         "longitude": loc.lon if loc else None,
         "geo_precision": loc.precision if loc else None,
-        "fatalities": _quantity(item, "killed"),
+        "fatalities": fatalities(item)[0],
         "injured": _quantity(item, "injured"),
         "displaced": _quantity(item, "displaced"),
         "detained": _quantity(item, "detained"),
         "sources": item.sources,
         "outlets": "; ".join(item.outlets) or None,
+        "fatalities_withheld": fatalities(item)[1],
+        "date_inferred": date.inferred if date else None,
+        "location_approximate": loc.approximate if loc else None,
+        "historical": event.historical,
+        "aggregate": event.aggregate,
         "modality": event.modality,
         "status": event.status,
         "confidence": event.confidence,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO, get_args
 
 from .records import DocumentResult, Event
 
 FORMATS = ("jsonl", "json", "csv")
 
-CSV_COLUMNS = [
+#: The columns of the flat CSV (their names are schema).
+CsvColumn = Literal[
     "id",
     "doc_id",
     "plover_type",
@@ -34,6 +35,7 @@ CSV_COLUMNS = [
     "country",
     "admin1",
     "geo_precision",
+    "location_approximate",
     "date_start",
     "date_end",
     "date_precision",
@@ -51,9 +53,11 @@ CSV_COLUMNS = [
     "evidence_end",
     "mentions",
     "historical",
+    "aggregate",
     "confidence",
     "extractor_version",
 ]
+CSV_COLUMNS: list[str] = list(get_args(CsvColumn))
 
 
 def event_row(event: Event) -> dict[str, Any]:
@@ -88,6 +92,7 @@ def event_row(event: Event) -> dict[str, Any]:
         "country": loc.country if loc else None,
         "admin1": loc.admin1 if loc else None,
         "geo_precision": loc.precision if loc else None,
+        "location_approximate": loc.approximate if loc else None,
         "date_start": date.start.isoformat() if date and date.start else None,
         "date_end": date.end.isoformat() if date and date.end else None,
         "date_precision": date.precision if date else None,
@@ -105,6 +110,7 @@ def event_row(event: Event) -> dict[str, Any]:
         "evidence_end": event.evidence.span[1],
         "mentions": len(event.mentions),
         "historical": event.historical,
+        "aggregate": event.aggregate,
         "confidence": event.confidence,
         "extractor_version": event.extractor_version,
     }

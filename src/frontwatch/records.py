@@ -258,6 +258,18 @@ class DocumentResult(Record):
     toponyms: list[Toponym] = Field(default_factory=list)
 
 
+#: No single event's toll of this size or more enters a casualty total or an export's
+#: fatalities: it is withheld and flagged, for an analyst to check ("a war that took the lives
+#: of over a million people" is not one event's toll).
+MAX_EVENT_TOLL = 100_000
+
+
+def is_background(event: Event) -> bool:
+    """Background, not news: a historical event or an aggregate over many events. Such
+    records stay out of casualty totals, exports and the map's totals unless asked for."""
+    return event.historical or event.aggregate
+
+
 def event_json_schema() -> dict[str, object]:
     schema = Event.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

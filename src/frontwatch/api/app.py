@@ -23,10 +23,13 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from ..about import __version__
+from ..gazetteer.labels import PlaceLabels
 from ..settings import Settings
 from .backend import Backend, Drainer, ExtractFn, StoreLike
 from .errors import ApiCode, ApiError, install_handlers
 from .limits import ApiLimits, RateLimiter
+from .reference import PlaceService
+from .reference import router as reference_router
 from .routes import router, writes
 from .schemas import IngestRequest
 
@@ -81,6 +84,7 @@ def create_app(
     store: StoreLike | None = None,
     extract: ExtractFn | None = None,
     drain_interval: float | None = 5.0,
+    gazetteer: Path | PlaceLabels | None = None,
 ) -> FastAPI:
     """The app over the store at ``store_path`` (or over ``store``, e.g. a test's fake).
 
@@ -88,7 +92,8 @@ def create_app(
     16 characters) as a bearer token. ``static_dir`` replaces the packaged web UI (tests);
     ``extract`` replaces the extractor of POSTed documents (default: ``Extractor(settings)``,
     loaded on the first POST). The spool is drained every ``drain_interval`` seconds
-    (``None``: never).
+    (``None``: never). ``gazetteer`` is the index that place labels and place search read
+    (default: the default index; tests give a small one).
     """
     if allow_ingest and (token is None or len(token) < MIN_TOKEN_LENGTH):
         raise ServeError(f"--allow-ingest needs a token of at least {MIN_TOKEN_LENGTH} characters")
@@ -112,6 +117,7 @@ def create_app(
             if drainer is not None:
                 drainer.stop()
             backend_ref.close()
+            app.state.places.close()
 
     app = FastAPI(
         title="frontwatch",
@@ -128,6 +134,7 @@ def create_app(
     app.state.allow_ingest = allow_ingest
     app.state.token = token
     app.state.tiles_url = tiles_url
+    app.state.places = PlaceService(gazetteer)
     app.state.read_limiter = RateLimiter(lim.read_rate) if lim.read_rate else None
     app.state.write_limiter = RateLimiter(lim.write_rate) if lim.write_rate else None
     install_handlers(app)
@@ -142,6 +149,7 @@ def create_app(
         return response
 
     app.include_router(router)
+    app.include_router(reference_router)
     app.include_router(writes)
     _install_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -155,7 +163,7 @@ def create_app(
         allowed = sorted(
             {
                 method
-                for route in (*router.routes, *writes.routes)
+                for route in (*router.routes, *reference_router.routes, *writes.routes)
                 if isinstance(route, APIRoute) and route.path_regex.match(request.url.path)
                 for method in route.methods or ()
             }

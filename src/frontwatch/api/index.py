@@ -26,7 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ..filters import EventFilter
-from ..records import Actor, Document, DocumentResult, Event
+from ..records import MAX_EVENT_TOLL, Actor, Document, DocumentResult, Event, is_background
+from ..situation.dedup import stated_values
 from .schemas import (
     ActorEntry,
     ClusterInfo,
@@ -73,8 +74,19 @@ def _name(actor: Actor | None) -> str | None:
 
 
 def _sum(event: Event, kind: str) -> float | None:
-    counts = [q.count for q in event.quantities if q.kind == kind and q.count is not None]
+    """The event's count of ``kind``: the quantities of one sentence add up, a count restated
+    in another sentence (headline and body) counts once (situation.dedup.stated_values)."""
+    counts = [s.value for key, s in stated_values(event).items() if key.split(":")[0] == kind]
     return float(sum(counts)) if counts else None
+
+
+def _fatalities(event: Event) -> tuple[float | None, float | None]:
+    """(fatalities, withheld): a toll of MAX_EVENT_TOLL or more from one event is not summed
+    by the map; it is flagged for review instead."""
+    killed = _sum(event, "killed")
+    if killed is not None and killed >= MAX_EVENT_TOLL:
+        return None, killed
+    return killed, None
 
 
 def event_highlights(event: Event) -> Iterator[Highlight]:
@@ -242,6 +254,7 @@ class EventIndex:
         modalities: dict[str, int] = {}
         self.country = np.full(n, -1, dtype=np.int32)
         self.modality = np.full(n, -1, dtype=np.int32)
+        self.background = np.zeros(n, dtype=bool)
         types: dict[str, list[int]] = defaultdict(list)
         actors: dict[str, list[int]] = defaultdict(list)
         self.cluster_of: list[ClusterInfo | None] = []
@@ -260,6 +273,7 @@ class EventIndex:
                 if loc.country is not None:
                     self.country[i] = countries.setdefault(loc.country, len(countries))
             self.modality[i] = modalities.setdefault(event.modality, len(modalities))
+            self.background[i] = is_background(event)
             for name in self._type_names(event):
                 types[name].append(i)
             for text in self._actor_texts(event):
@@ -330,15 +344,20 @@ class EventIndex:
             lon=loc.lon if loc else None,
             country=loc.country if loc else None,
             admin1=loc.admin1 if loc else None,
+            geo_precision=loc.precision if loc else None,
+            approximate=loc.approximate if loc else False,
+            feature=loc.feature if loc else None,
             actor1=_name(event.actor1),
             actor1_type=event.actor1.type if event.actor1 else None,
             actor2=_name(event.actor2),
             actor2_type=event.actor2.type if event.actor2 else None,
-            fatalities=_sum(event, "killed"),
+            fatalities=_fatalities(event)[0],
+            fatalities_withheld=_fatalities(event)[1],
             injured=_sum(event, "injured"),
             modality=event.modality,
             status=event.status,
             historical=event.historical,
+            aggregate=event.aggregate,
             confidence=event.confidence,
             sources=info.sources if info else 1,
             cluster_id=info.id if info else None,
@@ -446,6 +465,8 @@ class EventIndex:
         if flt.modality is not None:
             codes = [self.modalities[m] for m in flt.modality if m in self.modalities]
             mask &= np.isin(self.modality, codes)
+        if not flt.background:
+            mask &= ~self.background
         if flt.min_sources is not None:
             mask &= self.sources >= flt.min_sources
         if flt.event_type is not None:

@@ -14,7 +14,15 @@ import click
 from pydantic import ValidationError
 
 from ..export import FORMATS
-from .options import EXIT_FATAL, db_option, filter_options, format_option, output_option
+from .options import (
+    EXIT_FATAL,
+    bom_option,
+    db_option,
+    filter_error,
+    filter_options,
+    format_option,
+    output_option,
+)
 
 
 @click.command()
@@ -31,6 +39,7 @@ from .options import EXIT_FATAL, db_option, filter_options, format_option, outpu
     "every outlet and the number of independent sources. --no-merge: one record per event of "
     "each document.",
 )
+@bom_option
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -43,15 +52,20 @@ def export(
     actor: str | None,
     event_type: str | None,
     bbox: tuple[float, float, float, float] | None,
+    modality: frozenset[str] | None,
+    background: bool,
     min_sources: int | None,
     merge: bool,
+    bom: bool,
 ) -> None:
     """Export the stored events that pass the filters."""
-    from ..export import write_export
+    from ..export import CSV_FORMATS, write_export
     from ..filters import EventFilter
     from ..situation import EventCluster, cluster_events
     from ..store import Store, StoreError
 
+    if bom and fmt not in CSV_FORMATS:
+        raise click.UsageError(f"--bom is for CSV output ({', '.join(CSV_FORMATS)})", ctx)
     try:
         event_filter = EventFilter(
             start=start,
@@ -60,11 +74,12 @@ def export(
             actor=actor,
             event_type=event_type,
             bbox=bbox,
+            modality=modality,
+            background=background,
             min_sources=min_sources,
         )
     except ValidationError as err:
-        problems = "; ".join(str(e["msg"]) for e in err.errors())
-        raise click.UsageError(f"invalid filter: {problems}", ctx) from None
+        raise click.UsageError(filter_error(err), ctx) from None
     try:
         with Store.open(db, read_only=True, clusterer=cluster_events) as store:
             events = store.events(event_filter)
@@ -78,5 +93,5 @@ def export(
         target: Any = sys.stdout.buffer if fmt == "parquet" else sys.stdout
     else:
         target = output
-    stats = write_export(fmt, events, target, clusters=clusters, documents=documents)
+    stats = write_export(fmt, events, target, clusters=clusters, documents=documents, bom=bom)
     click.echo(stats.summary(), err=True)

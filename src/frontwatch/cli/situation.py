@@ -11,7 +11,7 @@ import logging
 
 import click
 
-from .options import EXIT_FATAL, db_option, format_option
+from .options import EXIT_FATAL, country_callback, db_option, format_option
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +23,6 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a valid ISO date (YYYY-MM-DD)") from None
-
-
-def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    if len(value) != 2 or not value.isalpha():
-        raise click.BadParameter(f"{value!r} is not an ISO 3166-1 alpha-2 code (e.g. SY)")
-    return value.upper()
 
 
 @click.command()
@@ -47,9 +39,10 @@ def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option(
     "--country",
     default=None,
-    metavar="XX",
-    callback=_country,
-    help="Only events located in this country (ISO 3166-1 alpha-2, any case).",
+    metavar="COUNTRY",
+    callback=country_callback,
+    help="Only events located in this country: an ISO 3166-1 alpha-2 code (SY, any case), an "
+    "alpha-3 code (SYR) or an English name (Syria).",
 )
 @format_option(["table", "json"], default="table", help="Output format.")
 @click.pass_context

@@ -21,16 +21,21 @@ import duckdb
 from pydantic import ValidationError
 
 from ..errors import DocumentError, FrontwatchError
+from ..export import BOM
 from ..filters import EventFilter, parse_bbox
 from ..records import Document, Event
 from ..situation import cluster_events
 from ..store.db import ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
 from .options import (
     EXIT_SKIPPED,
+    bom_option,
     db_option,
     fail,
+    filter_error,
     filter_options,
     format_option,
+    inputs_total,
+    loading_line,
     obj,
     progress_bar,
     progress_option,
@@ -175,19 +180,22 @@ def ingest(
         return
 
     store = _open(ctx, db)
+    total = None if from_parquet else inputs_total(progress, inputs)
+    if not from_parquet:
+        loading_line(progress)
     with (
         store,
-        progress_bar(progress, "ingest", "doc", leave=True) as bar,
+        progress_bar(progress, "ingest", "doc", total=total, leave=True) as bar,
     ):
 
         def pairs() -> Iterator[Pair]:
             nonlocal skipped
             for item in outputs():
+                bar.update(1)
                 if isinstance(item, DocumentError):
                     skipped += 1
                     click.echo(f"skipped: {item}", err=True)
                     continue
-                bar.update(1)
                 yield item
 
         try:
@@ -304,6 +312,7 @@ def _row(event: Event, sources: int | None) -> dict[str, Any]:
     )
     return {
         "date": date.start.isoformat() if date and date.start else "",
+        "date_inferred": bool(date and date.start and date.inferred),
         "event_id": event.id,
         "doc_id": event.doc_id,
         "type": kind,
@@ -346,7 +355,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 
 @click.command()
 @db_option("The DuckDB database file (opened read-only).")
-@filter_options(checked=False, modality=True)
+@filter_options(checked=False)
 @click.option(
     "--count",
     "count_only",
@@ -366,6 +375,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     help="table: aligned columns. json: the event records, each with its sources. csv: the "
     "table's columns.",
 )
+@bom_option
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -376,15 +386,20 @@ def query(
     actor: str | None,
     event_type: str | None,
     bbox: str | None,
-    modality: tuple[str, ...],
+    modality: frozenset[str] | None,
+    background: bool,
     min_sources: int | None,
     count_only: bool,
     series: str | None,
     fmt: str,
+    bom: bool,
 ) -> None:
     """Stored events that pass the filters: a table, a count or a time series."""
     if count_only and series:
         raise click.UsageError("--count and --series cannot be combined")
+    if bom and (fmt != "csv" or count_only):
+        raise click.UsageError("--bom is for CSV output (--format csv)")
+    mark = BOM if bom else ""
     try:
         try:
             box = parse_bbox(bbox) if bbox else None
@@ -397,11 +412,14 @@ def query(
             actor=actor,
             event_type=event_type,
             bbox=box,
-            modality=frozenset(modality) if modality else None,
+            modality=modality,
+            background=background,
             min_sources=min_sources,
         )
-    except (ValueError, ValidationError) as err:
-        raise click.UsageError(f"invalid filter: {err}") from err
+    except ValidationError as err:
+        raise click.UsageError(filter_error(err)) from None
+    except ValueError as err:
+        raise click.UsageError(f"invalid filter: {err}") from None
     store = _open(ctx, db, read_only=True)
     with store:
         events = store.events(flt)
@@ -418,7 +436,7 @@ def query(
         if fmt == "json":
             click.echo(json.dumps({"series": rows, "undated": undated}, indent=2))
         elif fmt == "csv":
-            click.echo(_csv(rows, ("period", "events")))
+            click.echo(mark + _csv(rows, ("period", "events")))
         else:
             click.echo(_table(rows, ("period", "events")))
             if undated:
@@ -433,4 +451,10 @@ def query(
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     rows = [_row(e, None if counts is None else counts.get(e.id, 1)) for e in events]
-    click.echo(_csv(rows, _TABLE_COLUMNS) if fmt == "csv" else _table(rows, _TABLE_COLUMNS))
+    if fmt == "csv":
+        click.echo(mark + _csv(rows, (*_TABLE_COLUMNS[:1], "date_inferred", *_TABLE_COLUMNS[1:])))
+        return
+    for row in rows:  # a date the text does not give says so
+        if row["date_inferred"]:
+            row["date"] = f"{row['date']} (inferred)"
+    click.echo(_table(rows, _TABLE_COLUMNS))

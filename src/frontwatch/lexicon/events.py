@@ -69,6 +69,7 @@ class Lexicon:
     launch_verbs: frozenset[str] = frozenset()
     launch_nouns: dict[str, str] = field(default_factory=dict)
     max_cue_len: int = 1
+    plover_modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def split_acled(self, label: str) -> tuple[str, str | None]:
         """Split ``"Explosions/Remote violence/Suicide bomb"`` at the known event type."""
@@ -166,4 +167,5 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         territory_needs_place=frozenset(triggers.get("territory_needs_place", {}).get("verbs", [])),
         launch_verbs=frozenset(triggers.get("weapon_launch", {}).get("verbs", [])),
         launch_nouns=dict(triggers.get("weapon_launch", {}).get("nouns", {})),
+        plover_modes={k: tuple(v.get("modes", ())) for k, v in taxonomy["plover"].items()},
     )

@@ -52,6 +52,7 @@ class Role(StrEnum):
     ATTACK = "attack"  # fighting at a place
     DESTROY = "destroy"  # destruction of property or materiel
     AID = "aid"  # deliveries: actor2 receives
+    DEPLOY = "deploy"  # troops and equipment sent, reinforcements: actor1 deploys them
     OTHER = "other"
 
 
@@ -72,6 +73,7 @@ FRAME_ROLES: dict[str, Role] = {
     "bomb": Role.ATTACK,
     "destroy": Role.DESTROY,
     "aid": Role.AID,
+    "mobilize": Role.DEPLOY,
 }
 _IRREGULAR: dict[str, str] = table("situation_words", "irregular_verbs")
 # (suffix, replacement), tried in order: "burying" -> "bury", "seized" -> "seize"
@@ -137,6 +139,7 @@ _ROLE_TYPES: dict[Role, tuple[str, ...]] = {
         "Riots",
     ),
     Role.AID: (),
+    Role.DEPLOY: ("Strategic developments",),
 }
 
 

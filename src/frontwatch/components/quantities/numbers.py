@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..lexicon import table, words
+from ...lexicon import table, words
 
 SMALL_NUMBERS: dict[str, int] = table("number_words", "small_numbers")
 SCALES: dict[str, int] = table("number_words", "scales")
@@ -28,12 +28,10 @@ SCALE_ABBREVIATIONS: dict[str, int] = table("number_words", "scale_abbreviations
 FRACTIONS = words("number_words", "fractions")  # "half", "quarter"
 ARTICLES = words("number_words", "articles")  # "a dozen", "a half"
 NUMBER_WORDS = frozenset([*SMALL_NUMBERS, *SCALES, "dozen", *FRACTIONS])
-
 _WESTERN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _INDIAN = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _WITH_SCALE = re.compile(r"(?P<num>[\d.,]+)(?P<scale>mn|mln|bn|tn)", re.IGNORECASE)
-
 # a digit group, then one or more commas each followed by a space or another digit group.
 _COMMA_NUMBER = re.compile(r"(?<![\d.,])\d+(?:,\s?\d+)+(?![\d])")
 

@@ -1,0 +1,164 @@
+"""Features of a text for the learned coder: word and character n-grams, plus optional
+context words and rule features, each a block of named features.
+
+One function, :func:`text_features`, is used both by the trainer and at run time, so that a
+model always sees the features it was trained on. Counts are turned into weights by the
+model's vocabulary (``tf-idf`` with sublinear term frequency, each block normalised to unit
+length and scaled by its block weight): see :class:`Vocabulary`.
+
+Blocks (feature name prefixes):
+
+- ``w:`` words (lower case, digits folded to ``0``) and ``b:`` word bigrams of the main text;
+- ``c:`` character 3- to 5-grams inside word boundaries (``" kill"``, ``"lled "``), which
+  carry morphology (``shell``/``shelling``/``shelled``) and survive unseen names;
+- ``x:`` words of the context (the headline or the sentence before), a weaker block;
+- ``r:`` rule features given by the caller (the trigger's frame, actor types, ...).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+DIGIT = re.compile(r"\d")
+CHAR_SIZES = (3, 4, 5)
+BLOCKS = ("w", "c", "x", "r")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words with digits folded to ``0`` ("12" and "30" are one feature)."""
+    return [DIGIT.sub("0", w.replace("’", "'")) for w in WORD.findall(text.lower())]
+
+
+def char_grams(word: str) -> list[str]:
+    """The character 3- to 5-grams of a word padded with one space on each side."""
+    padded = f" {word} "
+    return ["c:" + padded[i : i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1)]
+
+
+def text_features(
+    text: str, context: str = "", rules: Iterable[str] = ()
+) -> dict[str, Counter[str]]:
+    """The raw feature counts of a text, by block (``w`` holds words and bigrams)."""
+    toks = words(text)
+    word_block: Counter[str] = Counter("w:" + t for t in toks)
+    word_block.update(f"b:{a} {b}" for a, b in itertools.pairwise(toks))
+    chars: Counter[str] = Counter()
+    for tok in toks:
+        chars.update(char_grams(tok))
+    blocks = {"w": word_block, "c": chars}
+    if context:
+        blocks["x"] = Counter("x:" + t for t in words(context))
+    rule_block = Counter("r:" + r for r in rules)
+    if rule_block:
+        blocks["r"] = rule_block
+    return blocks
+
+
+@dataclass
+class Vocabulary:
+    """Feature names to columns, with their inverse document frequencies and block weights."""
+
+    index: dict[str, int]
+    idf: npt.NDArray[np.float32]
+    block_weights: dict[str, float]
+
+    @property
+    def size(self) -> int:
+        return len(self.index)
+
+    @classmethod
+    def fit(
+        cls,
+        documents: Sequence[Mapping[str, Counter[str]]],
+        *,
+        min_df: int = 2,
+        block_weights: Mapping[str, float] | None = None,
+    ) -> Vocabulary:
+        """The features seen in at least ``min_df`` documents (rule features: in one), with
+        smoothed idf ``ln((1 + n) / (1 + df)) + 1``, in sorted order (reproducible)."""
+        df: Counter[str] = Counter()
+        for doc in documents:
+            for block in doc.values():
+                df.update(block.keys())
+        names = sorted(f for f, n in df.items() if n >= min_df or f.startswith("r:"))
+        total = len(documents)
+        idf = np.array([math.log((1 + total) / (1 + df[f])) + 1.0 for f in names], np.float32)
+        weights = {"w": 1.0, "c": 1.0, "x": 0.4, "r": 0.6}
+        weights.update(block_weights or {})
+        return cls({f: i for i, f in enumerate(names)}, idf, weights)
+
+    def __post_init__(self) -> None:
+        self._chars: dict[str, list[int]] = {}
+
+    def _char_columns(self, word: str) -> list[int]:
+        cols = self._chars.get(word)
+        if cols is None:
+            index = self.index
+            cols = [index[g] for g in char_grams(word) if g in index]
+            if len(self._chars) < 200_000:
+                self._chars[word] = cols
+        return cols
+
+    def columns(
+        self, text: str, context: str = "", rules: Iterable[str] = ()
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+        """``transform_one(text_features(text, context, rules))`` without building the
+        feature names of known words: each word's character n-gram columns are cached."""
+        index = self.index
+        toks = words(text)
+        names = ["w:" + t for t in toks]
+        names += [f"b:{a} {b}" for a, b in itertools.pairwise(toks)]
+        word_cols = [c for c in map(index.get, names) if c is not None]
+        char_cols: list[int] = []
+        for tok in toks:
+            char_cols += self._char_columns(tok)
+        blocks = [("w", word_cols), ("c", char_cols)]
+        if context:
+            ctx = map(index.get, ["x:" + t for t in words(context)])
+            blocks.append(("x", [c for c in ctx if c is not None]))
+        if rules:
+            found = map(index.get, ["r:" + r for r in rules])
+            blocks.append(("r", [c for c in found if c is not None]))
+        cols: list[npt.NDArray[np.int32]] = []
+        vals: list[npt.NDArray[np.float32]] = []
+        for name, found_cols in blocks:
+            weight = self.block_weights.get(name, 1.0)
+            if not found_cols or not weight:
+                continue
+            unique, counts = np.unique(np.array(found_cols, np.int32), return_counts=True)
+            bvals = (1.0 + np.log(counts)) * self.idf[unique]
+            bvals *= weight / np.sqrt(np.dot(bvals, bvals))
+            cols.append(unique)
+            vals.append(bvals.astype(np.float32))
+        if not cols:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        return np.concatenate(cols), np.concatenate(vals)
+
+    def transform_one(
+        self, blocks: Mapping[str, Counter[str]]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+        """Column indices and weights of one document's features (unknown ones dropped)."""
+        cols: list[int] = []
+        vals: list[float] = []
+        for name, block in blocks.items():
+            weight = self.block_weights.get(name, 1.0)
+            if not weight:
+                continue
+            bcols = [self.index[f] for f in block if f in self.index]
+            if not bcols:
+                continue
+            tf = np.array([1.0 + math.log(c) for f, c in block.items() if f in self.index])
+            bvals = tf * self.idf[bcols]
+            bvals *= weight / float(np.linalg.norm(bvals))
+            cols += bcols
+            vals += bvals.tolist()
+        return np.array(cols, np.int32), np.array(vals, np.float32)

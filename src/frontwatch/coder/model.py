@@ -1,0 +1,202 @@
+"""The learned coder at run time: a shipped model file, label probabilities per head.
+
+A model is two files written by the trainer (:mod:`frontwatch.training`):
+
+- ``coder.json``: format version, feature settings, and per head its classes and the
+  temperature that calibrates its probabilities;
+- ``coder.npz``: the vocabulary (feature names), their idf, and per head the weight matrix
+  (features x classes) as int8 with one scale per class (``w = q * scale``; the largest
+  weight of a class is 127 steps, a step well under the weights that matter) and the
+  intercepts; no pickled objects.
+
+Heads: ``case`` (the 30 CASE 2021 labels and ``NONE``: no event stated as having happened),
+``plover`` (PLOVER types and ``NONE``), ``mode`` (``TYPE/mode`` pairs), and any other the
+model file lists (``modality``). The probabilities are ``softmax(z / T)`` of the linear scores
+``z``, with ``T`` fitted on held-out folds so that they are calibrated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import Errors, FrontwatchError
+from .features import Vocabulary
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "coder"
+NONE = "NONE"
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class CoderInput:
+    """What the coder reads for one candidate event or one snippet.
+
+    ``text``: the sentence that states the event (or a whole 1-4 sentence snippet);
+    ``context``: weaker evidence, such as the headline or the sentence before;
+    ``rules``: optional rule features (``"frame=attack"``), as the model was trained with.
+    """
+
+    text: str
+    context: str = ""
+    rules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One head's answer: the best label, its calibrated probability, and every label's."""
+
+    label: str
+    probability: float
+    probabilities: dict[str, float] = field(repr=False)
+
+    def top(self, n: int = 3) -> list[tuple[str, float]]:
+        return sorted(self.probabilities.items(), key=lambda kv: -kv[1])[:n]
+
+
+@dataclass
+class LinearHead:
+    name: str
+    classes: list[str]
+    weights: FloatArray  # features x classes
+    intercept: FloatArray
+    temperature: float = 1.0
+
+    def scores(self, cols: npt.NDArray[np.int32], vals: FloatArray) -> FloatArray:
+        z: FloatArray = vals @ self.weights[cols] + self.intercept
+        return z
+
+    def probabilities(self, z: FloatArray) -> FloatArray:
+        z = z / self.temperature
+        e = np.exp(z - z.max())
+        out: FloatArray = e / e.sum()
+        return out
+
+
+class Coder:
+    """Label probabilities for texts, from a vocabulary and linear heads."""
+
+    def __init__(
+        self, vocabulary: Vocabulary, heads: dict[str, LinearHead], meta: dict[str, Any]
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.heads = heads
+        self.meta = meta
+        # every head's weights side by side: one gather and one product per text
+        self._weights = np.hstack([h.weights for h in heads.values()]).astype(np.float32)
+        self._intercept = np.concatenate([h.intercept for h in heads.values()])
+        self._slices: dict[str, slice] = {}
+        start = 0
+        for name, head in heads.items():
+            self._slices[name] = slice(start, start + len(head.classes))
+            start += len(head.classes)
+
+    @property
+    def training_sets(self) -> list[str]:
+        """The gold sets this model was trained on (``frontwatch eval`` must not score them)."""
+        return list(self.meta.get("training", {}).get("gold_sets", []))
+
+    def predict(
+        self, item: CoderInput | str, heads: Sequence[str] | None = None
+    ) -> dict[str, Prediction]:
+        """Each head's prediction for one input (a plain string is a text without context)."""
+        if isinstance(item, str):
+            item = CoderInput(item)
+        cols, vals = self.vocabulary.columns(item.text, item.context, item.rules)
+        z = vals @ self._weights[cols] + self._intercept
+        out: dict[str, Prediction] = {}
+        for name in heads or self.heads:
+            head = self.heads[name]
+            p = head.probabilities(z[self._slices[name]])
+            best = int(p.argmax())
+            out[name] = Prediction(
+                head.classes[best],
+                float(p[best]),
+                {c: float(v) for c, v in zip(head.classes, p, strict=True)},
+            )
+        return out
+
+    def predict_many(
+        self, items: Sequence[CoderInput | str], heads: Sequence[str] | None = None
+    ) -> list[dict[str, Prediction]]:
+        return [self.predict(item, heads) for item in items]
+
+    # -- files --------------------------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        """``coder.json`` and ``coder.npz`` in ``directory`` (weights quantised to int8)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        names = sorted(self.vocabulary.index, key=self.vocabulary.index.__getitem__)
+        arrays: dict[str, Any] = {
+            "features": np.array(names, dtype=np.str_),
+            "idf": self.vocabulary.idf.astype(np.float32),
+        }
+        heads_meta = {}
+        for name, head in self.heads.items():
+            q, scale = quantise(head.weights)
+            arrays[f"{name}.q"] = q
+            arrays[f"{name}.scale"] = scale
+            arrays[f"{name}.intercept"] = head.intercept.astype(np.float32)
+            heads_meta[name] = {"classes": head.classes, "temperature": head.temperature}
+        meta = dict(self.meta)
+        meta.update(
+            format=FORMAT_VERSION,
+            block_weights=self.vocabulary.block_weights,
+            heads=heads_meta,
+        )
+        np.savez_compressed(directory / "coder.npz", **arrays)
+        (directory / "coder.json").write_text(
+            json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+
+
+def quantise(weights: FloatArray) -> tuple[npt.NDArray[np.int8], FloatArray]:
+    """``weights`` (features x classes) as int8 steps of one scale per class."""
+    peak = np.abs(weights).max(axis=0)
+    scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+    q = np.clip(np.rint(weights / scale), -127, 127).astype(np.int8)
+    return q, scale
+
+
+def load_coder_from(directory: Path) -> Coder:
+    """The model in ``directory``; E101 when a file is missing or does not fit the format."""
+    meta_path, npz_path = directory / "coder.json", directory / "coder.npz"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"format {meta.get('format')!r}, expected {FORMAT_VERSION}")
+        with np.load(npz_path, allow_pickle=False) as data:
+            names = [str(n) for n in data["features"]]
+            idf = data["idf"].astype(np.float32)
+            heads = {}
+            for name, spec in meta["heads"].items():
+                weights = data[f"{name}.q"].astype(np.float32) * data[f"{name}.scale"]
+                intercept = data[f"{name}.intercept"].astype(np.float32)
+                if weights.shape != (len(names), len(spec["classes"])):
+                    raise ValueError(f"head {name}: weights {weights.shape}")
+                heads[name] = LinearHead(
+                    name, list(spec["classes"]), weights, intercept, float(spec["temperature"])
+                )
+    except (OSError, ValueError, KeyError, json.JSONDecodeError) as err:
+        raise FrontwatchError(Errors.E101, path=directory, detail=err) from err
+    vocab = Vocabulary({n: i for i, n in enumerate(names)}, idf, dict(meta["block_weights"]))
+    logger.debug("coder loaded from %s: %s features", directory, len(names))
+    return Coder(vocab, heads, meta)
+
+
+@lru_cache(maxsize=4)
+def load_coder(directory: str | None = None) -> Coder:
+    """The shipped model (``frontwatch/data/coder``), or the one in ``directory``; loaded
+    once per process."""
+    return load_coder_from(Path(directory) if directory else MODEL_DIR)

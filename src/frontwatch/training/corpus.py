@@ -1,0 +1,233 @@
+"""The written training corpus (``data/training/corpus/*.jsonl``): read and validate.
+
+The rules are those of the data card (``data/training/README.md``) and of
+``scripts/check_training_corpus.py``: every record is checked before it is used; a file with an
+invalid record stops the read with a coded error (E101), so that a model is never trained on
+a half-valid corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from ..errors import Errors, FrontwatchError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CORPUS_DIR = DATA / "training" / "corpus"
+TAXONOMY = DATA / "lexicon" / "taxonomy.json"
+CASE_LABELS = DATA / "lexicon" / "case2021_labels.json"
+
+OUT_OF_SCOPE: dict[str, set[str] | None] = {
+    "DIPLO": None,
+    "ATTRIB": {"ACCUSE"},
+    "ORG_CRIME": {"CRIME"},
+    "NATURAL_DISASTER": {"DISASTER"},
+    "MAN_MADE_DISASTER": {"ACCIDENT"},
+}
+MODALITIES = ("asserted", "reported", "negated", "hypothetical", "future")
+NONE_KINDS = {
+    "opinion",
+    "analysis",
+    "hypothetical",
+    "negated",
+    "threat_plan",
+    "historical",
+    "aggregate_toll",
+    "background",
+    "unrelated",
+}
+REGIONS = {
+    "Western Africa",
+    "Middle Africa",
+    "Eastern Africa",
+    "Southern Africa",
+    "Northern Africa",
+    "Middle East",
+    "South Asia",
+    "Southeast Asia",
+    "East Asia",
+    "Caucasus and Central Asia",
+    "Europe",
+    "South America",
+    "Central America",
+    "Caribbean",
+    "North America",
+    "Oceania",
+}
+REGISTERS = {
+    "wire",
+    "local_press",
+    "ngo_report",
+    "un_report",
+    "acled_note",
+    "government_statement",
+    "translated_press",
+    "headline",
+    "radio",
+    "social_media",
+    "analysis",
+}
+#: The fields of a corpus record (their names are schema).
+Field = Literal[
+    "id",
+    "text",
+    "label",
+    "acled",
+    "plover",
+    "plover_mode",
+    "modality",
+    "none_kind",
+    "country",
+    "region",
+    "register",
+    "pair",
+    "note",
+]
+FIELDS: frozenset[str] = frozenset(get_args(Field))
+REQUIRED = {"id", "text", "label", "modality", "country", "region", "register"}
+COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The label tables the corpus is checked against."""
+
+    acled_to_case: dict[str, str]
+    plover_modes: dict[str, tuple[str, ...]]
+    acled_to_plover: dict[str, tuple[str | None, str | None]]
+
+    @property
+    def case_to_acled(self) -> dict[str, str]:
+        return {case: acled for acled, case in self.acled_to_case.items()}
+
+    @property
+    def case_labels(self) -> list[str]:
+        """The 30 CASE 2021 labels: the 25 ACLED codes, then the five out-of-scope ones."""
+        return [*self.acled_to_case.values(), *OUT_OF_SCOPE]
+
+
+def load_taxonomy(taxonomy: Path = TAXONOMY, case_labels: Path = CASE_LABELS) -> Taxonomy:
+    tax = json.loads(taxonomy.read_text(encoding="utf-8"))
+    case = json.loads(case_labels.read_text(encoding="utf-8"))
+    return Taxonomy(
+        acled_to_case=dict(case["acled_to_case"]),
+        plover_modes={k: tuple(v["modes"]) for k, v in tax["plover"].items()},
+        acled_to_plover={k: (v[0], v[1]) for k, v in tax["acled_to_plover"].items()},
+    )
+
+
+def check_record(rec: dict[str, Any], tax: Taxonomy) -> list[str]:
+    """The problems of one corpus record (empty: valid)."""
+    missing = REQUIRED - rec.keys()
+    if missing:
+        return [f"missing {sorted(missing)}"]
+    errs: list[str] = []
+    extra = rec.keys() - FIELDS
+    if extra:
+        errs.append(f"unknown fields {sorted(extra)}")
+    text = rec["text"]
+    if not isinstance(text, str) or not 40 <= len(text) <= 700:
+        errs.append(f"text length {len(text) if isinstance(text, str) else text!r}")
+    label = rec["label"]
+    case_to_acled = tax.case_to_acled
+    acled = rec.get("acled")
+    if label in case_to_acled:
+        if acled != case_to_acled[label]:
+            errs.append(f"acled {acled!r} != {case_to_acled[label]!r} for {label}")
+    elif label in OUT_OF_SCOPE or label == "NONE":
+        if acled is not None:
+            errs.append(f"acled must be null for {label}")
+        allowed = OUT_OF_SCOPE.get(label)
+        if allowed and rec.get("plover") not in allowed:
+            errs.append(f"plover {rec.get('plover')!r} not in {sorted(allowed)} for {label}")
+    else:
+        errs.append(f"unknown label {label!r}")
+    ptype = rec.get("plover")
+    mode = rec.get("plover_mode")
+    if ptype is not None and ptype not in tax.plover_modes:
+        errs.append(f"unknown plover {ptype!r}")
+    elif ptype is not None and mode is not None and mode not in tax.plover_modes[ptype]:
+        errs.append(f"mode {mode!r} not a mode of {ptype}")
+    elif ptype is None and mode is not None:
+        errs.append("mode without plover type")
+    if rec["modality"] not in MODALITIES:
+        errs.append(f"modality {rec['modality']!r}")
+    if label == "NONE":
+        if rec.get("none_kind") not in NONE_KINDS:
+            errs.append(f"none_kind {rec.get('none_kind')!r}")
+    elif rec.get("none_kind") is not None:
+        errs.append("none_kind on a labelled event")
+    country = rec["country"]
+    if not (isinstance(country, str) and COUNTRY.fullmatch(country)):
+        errs.append(f"country {country!r}")
+    if rec["region"] not in REGIONS:
+        errs.append(f"region {rec['region']!r}")
+    if rec["register"] not in REGISTERS:
+        errs.append(f"register {rec['register']!r}")
+    return errs
+
+
+def corpus_files(directory: Path = CORPUS_DIR) -> list[Path]:
+    return sorted(directory.glob("*.jsonl"))
+
+
+def read_corpus(
+    files: Iterable[Path], tax: Taxonomy | None = None, *, strict: bool = True
+) -> list[dict[str, Any]]:
+    """Every record of ``files``, validated. ``strict``: the first invalid record raises E101;
+    otherwise invalid records are skipped (with their problems logged by the caller via
+    :func:`corpus_problems`)."""
+    tax = tax or load_taxonomy()
+    records: list[dict[str, Any]] = []
+    ids: set[str] = set()
+    for path in files:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as err:
+                if strict:
+                    raise FrontwatchError(Errors.E101, path=f"{path}:{n}", detail=err) from err
+                continue
+            errs = check_record(rec, tax) if isinstance(rec, dict) else ["not an object"]
+            if isinstance(rec, dict) and rec.get("id") in ids:
+                errs.append(f"duplicate id {rec.get('id')}")
+            if errs:
+                if strict:
+                    raise FrontwatchError(Errors.E101, path=f"{path}:{n}", detail="; ".join(errs))
+                continue
+            ids.add(rec["id"])
+            rec["_file"] = path.name
+            records.append(rec)
+    return records
+
+
+def corpus_problems(files: Iterable[Path], tax: Taxonomy | None = None) -> list[str]:
+    """``file:line: id: problem`` for every invalid record of ``files``."""
+    tax = tax or load_taxonomy()
+    out: list[str] = []
+    ids: set[str] = set()
+    for path in files:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as err:
+                out.append(f"{path.name}:{n}: bad JSON: {err}")
+                continue
+            if not isinstance(rec, dict):
+                out.append(f"{path.name}:{n}: not an object")
+                continue
+            errs = check_record(rec, tax)
+            if rec.get("id") in ids:
+                errs.append(f"duplicate id {rec.get('id')}")
+            ids.add(str(rec.get("id")))
+            out.extend(f"{path.name}:{n}: {rec.get('id')}: {e}" for e in errs)
+    return out
