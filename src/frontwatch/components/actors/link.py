@@ -182,8 +182,11 @@ def resolve_antecedent(
             elif wanted_type is not None and m.actor.type != wanted_type:
                 return
         subject = at.dep_ in ("nsubj", "nsubjpass")
-        order = -at.i if distance == 0 else (0 if subject else 1) * 10_000 - at.i
-        rank = (distance, 0 if distance == 0 else (0 if subject else 1), order)
+        # in earlier sentences, and for a possessive in its own ("Libya offered to hand over
+        # to Britain two of its nationals"), the subject first; else the nearest
+        by_subject = distance > 0 or token.tag_ == "PRP$"
+        order = -at.i if not by_subject else (0 if subject else 1) * 10_000 - at.i
+        rank = (distance, 0 if not by_subject else (0 if subject else 1), order)
         candidates.append((_head_match(doc, anaphor, m), *rank, m))
 
     for m in mentions:
@@ -193,6 +196,8 @@ def resolve_antecedent(
             continue
         if place_usage(doc[m.root], places):
             continue  # "including potentially Baghdad": a place, not a party
+        if _apposition_of_name(doc, m, mentions):
+            continue  # "the NUT, the umbrella union": the name stands for both
         consider(m, doc[m.root])
     if depth < 2 and (lower in SINGULAR_PRONOUNS or lower in PLURAL_PRONOUNS):
         same = SINGULAR_PRONOUNS if lower in SINGULAR_PRONOUNS else PLURAL_PRONOUNS
@@ -208,6 +213,19 @@ def resolve_antecedent(
         return None
     candidates.sort(key=lambda c: (c[0], c[1], c[2], c[3]))
     return candidates[0][4]
+
+
+def _apposition_of_name(doc: Doc, m: ActorMention, mentions: list[ActorMention]) -> bool:
+    """``m`` is an unnamed apposition of a named mention ("the Union of Teachers, the umbrella
+    union")."""
+    root = doc[m.root]
+    if m.actor.name is not None or root.dep_ != "appos":
+        return False
+    head = root.head.i
+    return any(
+        o is not m and o.start <= head < o.end and (o.actor.name or doc[o.root].pos_ == "PROPN")
+        for o in mentions
+    )
 
 
 PLACE_ARGUMENT_PREPS = words("actor_words", "place_argument_preps")
@@ -263,9 +281,10 @@ class _Scope:
         breaks = [m.start() for m in PARAGRAPH_BREAK.finditer(text)]
         # the paragraph of each sentence: blank lines part paragraphs
         self.paragraph = [bisect.bisect_right(breaks, doc[s].idx) for s in self.starts]
+        toponyms = doc._.get("fw_toponyms") if Doc.has_extension("fw_toponyms") else None
         self.places = frozenset(
             i
-            for m in (doc._.get("fw_toponyms") or [])
+            for m in (toponyms or [])
             if getattr(m, "role", None) == "literal"
             for i in range(m.start, m.end)
         )
@@ -273,7 +292,7 @@ class _Scope:
     @classmethod
     def of(cls, doc: Doc) -> _Scope:
         last = cls._last
-        places = doc._.get("fw_toponyms")
+        places = doc._.get("fw_toponyms") if Doc.has_extension("fw_toponyms") else None
         if last is not None and last[0] is doc and last[1] is places:
             return last[2]
         scope = cls(doc)
