@@ -54,6 +54,7 @@ demo: install
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/python scripts/cli_reference.py --check
 
 # Regenerate the command reference of docs/cli.md from the commands.

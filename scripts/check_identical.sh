@@ -6,9 +6,11 @@
 #                                           # `cmp` every file with DIR (exit 1 on a difference)
 #
 # The outputs: for each gold set under $GOLD (default /work/shared/gold) the predictions and
-# the scores of `frontwatch eval`; `frontwatch extract` of samples/articles (events, and
-# documents with flags); `frontwatch geoparse` of the trnews gold texts. Record DIR on the
-# commit before the change, check after it. Uses $FRONTWATCH (default .venv/bin/frontwatch).
+# the scores of `frontwatch eval`; `frontwatch extract` of samples/articles (events, documents
+# with flags, CSV); the samples ingested into a store and read back (`query`, `situation`,
+# `export` as ACLED CSV, PLOVER JSON and GeoJSON); `frontwatch geoparse` of the trnews gold
+# texts. Record DIR on the commit before the change, check after it. Uses $FRONTWATCH (default
+# .venv/bin/frontwatch), $GOLD and $SETS (the gold sets, by name).
 set -euo pipefail
 
 mode=${1:-}
@@ -36,6 +38,20 @@ for g in $SETS; do
 done
 "$FRONTWATCH" extract samples/articles -o "$out/samples.jsonl" --no-progress
 "$FRONTWATCH" extract samples/articles -o "$out/samples.flags.jsonl" --with-flags --no-progress
+"$FRONTWATCH" extract samples/articles -o "$out/samples.csv" --format csv --no-progress
+# the samples stored, then read back: query, situation and every text export
+db="$out/samples.duckdb"
+"$FRONTWATCH" ingest samples/articles --db "$db" --no-progress 2>/dev/null
+"$FRONTWATCH" query --db "$db" --format json > "$out/query.json"
+"$FRONTWATCH" query --db "$db" --series month --format csv > "$out/query.series.csv"
+"$FRONTWATCH" situation --db "$db" --format json > "$out/situation.json"
+"$FRONTWATCH" query --db "$db" --format csv > "$out/query.table.csv"
+for fmt in acled-csv plover-json geojson; do
+  "$FRONTWATCH" export --db "$db" --format "$fmt" -o "$out/export.$fmt" 2>/dev/null
+done
+# ACLED's last column is the time of the export
+sed -i 's/,[0-9]*$//' "$out/export.acled-csv"
+rm -rf "$db" "$db".*
 # the trnews texts with their ids only (their `published` strings are not dates)
 python3 -c 'import json, sys
 for line in sys.stdin:

@@ -5,7 +5,9 @@
     python scripts/check_training_corpus.py FILE ...   # only these files
 
 Validates every record against the data card (README.md beside the corpus): fields, label and
-code agreement with taxonomy.json, lengths. Reports near-duplicates inside the corpus and any
+code agreement with taxonomy.json, lengths (the rules of
+:func:`frontwatch.training.corpus.check_record`, the record format of
+``data/lexicon/corpus_labels.json``). Reports near-duplicates inside the corpus and any
 8-word sequence shared with a gold set's text (the gold sets are read at run time only, to prove
 that no example copies them; nothing of theirs is written anywhere).
 """
@@ -19,77 +21,12 @@ import re
 import sys
 from pathlib import Path
 
+from frontwatch.training.corpus import check_record, load_taxonomy
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "src/frontwatch/data/training/corpus"
-TAXONOMY = ROOT / "src/frontwatch/data/lexicon/taxonomy.json"
-CASE_LABELS = ROOT / "src/frontwatch/data/lexicon/case2021_labels.json"
 GOLD = ROOT.parent / "shared/gold"
 
-OUT_OF_SCOPE = {
-    "DIPLO": None,
-    "ATTRIB": {"ACCUSE"},
-    "ORG_CRIME": {"CRIME"},
-    "NATURAL_DISASTER": {"DISASTER"},
-    "MAN_MADE_DISASTER": {"ACCIDENT"},
-}
-MODALITIES = {"asserted", "reported", "negated", "hypothetical", "future"}
-NONE_KINDS = {
-    "opinion",
-    "analysis",
-    "hypothetical",
-    "negated",
-    "threat_plan",
-    "historical",
-    "aggregate_toll",
-    "background",
-    "unrelated",
-}
-REGIONS = {
-    "Western Africa",
-    "Middle Africa",
-    "Eastern Africa",
-    "Southern Africa",
-    "Northern Africa",
-    "Middle East",
-    "South Asia",
-    "Southeast Asia",
-    "East Asia",
-    "Caucasus and Central Asia",
-    "Europe",
-    "South America",
-    "Central America",
-    "Caribbean",
-    "North America",
-    "Oceania",
-}
-REGISTERS = {
-    "wire",
-    "local_press",
-    "ngo_report",
-    "un_report",
-    "acled_note",
-    "government_statement",
-    "translated_press",
-    "headline",
-    "radio",
-    "social_media",
-    "analysis",
-}
-FIELDS = {
-    "id",
-    "text",
-    "label",
-    "acled",
-    "plover",
-    "plover_mode",
-    "modality",
-    "none_kind",
-    "country",
-    "region",
-    "register",
-    "pair",
-    "note",
-}
 WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -98,63 +35,13 @@ def shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-def check_record(rec: dict, acled_to_case: dict, plover: dict) -> list[str]:
-    errs: list[str] = []
-    missing = {"id", "text", "label", "modality", "country", "region", "register"} - rec.keys()
-    if missing:
-        return [f"missing {sorted(missing)}"]
-    extra = rec.keys() - FIELDS
-    if extra:
-        errs.append(f"unknown fields {sorted(extra)}")
-    text = rec["text"]
-    if not isinstance(text, str) or not 40 <= len(text) <= 700:
-        errs.append(f"text length {len(text) if isinstance(text, str) else text!r}")
-    label = rec["label"]
-    case_to_acled = {v: k for k, v in acled_to_case.items()}
-    acled = rec.get("acled")
-    if label in case_to_acled:
-        if acled != case_to_acled[label]:
-            errs.append(f"acled {acled!r} != {case_to_acled[label]!r} for {label}")
-    elif label in OUT_OF_SCOPE or label == "NONE":
-        if acled is not None:
-            errs.append(f"acled must be null for {label}")
-        allowed = OUT_OF_SCOPE.get(label)
-        if allowed and rec.get("plover") not in allowed:
-            errs.append(f"plover {rec.get('plover')!r} not in {sorted(allowed)} for {label}")
-    else:
-        errs.append(f"unknown label {label!r}")
-    ptype = rec.get("plover")
-    mode = rec.get("plover_mode")
-    if ptype is not None and ptype not in plover:
-        errs.append(f"unknown plover {ptype!r}")
-    elif ptype is not None and mode is not None and mode not in plover[ptype]["modes"]:
-        errs.append(f"mode {mode!r} not a mode of {ptype}")
-    elif ptype is None and mode is not None:
-        errs.append("mode without plover type")
-    if rec["modality"] not in MODALITIES:
-        errs.append(f"modality {rec['modality']!r}")
-    if label == "NONE":
-        if rec.get("none_kind") not in NONE_KINDS:
-            errs.append(f"none_kind {rec.get('none_kind')!r}")
-    elif rec.get("none_kind") is not None:
-        errs.append("none_kind on a labelled event")
-    if not (isinstance(rec["country"], str) and re.fullmatch(r"[A-Z]{2}", rec["country"])):
-        errs.append(f"country {rec['country']!r}")
-    if rec["region"] not in REGIONS:
-        errs.append(f"region {rec['region']!r}")
-    if rec["register"] not in REGISTERS:
-        errs.append(f"register {rec['register']!r}")
-    return errs
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--card", action="store_true", help="print the counts as Markdown")
     ap.add_argument("--no-gold", action="store_true", help="skip the overlap check with gold")
     args = ap.parse_args(argv)
-    taxonomy = json.loads(TAXONOMY.read_text())
-    acled_to_case = json.loads(CASE_LABELS.read_text())["acled_to_case"]
+    tax = load_taxonomy()
     files = args.files or sorted(CORPUS.glob("*.jsonl"))
     records = []
     errors = 0
@@ -169,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path.name}:{n}: bad JSON: {exc}")
                 errors += 1
                 continue
-            errs = check_record(rec, acled_to_case, taxonomy["plover"])
+            errs = check_record(rec, tax) if isinstance(rec, dict) else ["not an object"]
             if rec.get("id") in ids:
                 errs.append(f"duplicate id {rec.get('id')}")
             ids.add(rec.get("id"))

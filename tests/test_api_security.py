@@ -57,6 +57,8 @@ def fake_extract(document: Document) -> DocumentResult:
     """A stand-in extractor: one event on the first word; French text is refused."""
     if document.text.startswith("Bonjour"):
         raise DocumentError(Errors.E005, name=document.id, detail="test")
+    if document.text.startswith("Crash"):
+        raise RuntimeError("the pipeline failed")
     word = document.text.split()[0]
     event = Event(
         id=f"{document.id}-e1",
@@ -259,6 +261,21 @@ def test_api_security_ingest_with_token(writer: TestClient) -> None:
     assert writer.get("/api/documents/new-1").json()["text"] == "Militias attacked a convoy."
 
 
+def test_api_security_ingest_one_failing_document(writer: TestClient) -> None:
+    body = {"documents": [doc()["documents"][0], {"id": "c1", "text": "Crash here."}]}
+    response = writer.post("/api/documents", json=body, headers=auth())
+    assert response.status_code == 201
+    assert response.json()["skipped"] == [
+        {
+            "index": 1,
+            "id": "c1",
+            "code": "E014",
+            "message": "[E014] Document c1 could not be processed and was skipped: "
+            "RuntimeError: the pipeline failed.",
+        }
+    ]
+
+
 def test_api_security_ingest_all_skipped(writer: TestClient) -> None:
     response = writer.post("/api/documents", json=doc("Bonjour."), headers=auth())
     assert response.status_code == 422
@@ -436,5 +453,208 @@ def test_api_security_serve_command_defaults_to_loopback(
     )
     assert result.exit_code == 0, result.output
     assert calls == [
-        {"host": "127.0.0.1", "port": 8123, "log_level": "warning", "access_log": False}
+        {
+            "host": "127.0.0.1",
+            "port": 8123,
+            "log_level": "warning",
+            "access_log": False,
+            "proxy_headers": False,  # X-Forwarded-For is the app's business (trusted_proxies)
+        }
     ]
+
+
+# -- proxies and headers ----------------------------------------------------------------------
+
+
+def _read_codes(db: Path, proxies: list[str], peer: str, forwarded: list[str]) -> list[int]:
+    limits = ApiLimits(read_rate=Rate(per_second=0.01, burst=2))
+    app = create_app(
+        db,
+        settings=load_settings(trusted_proxies=proxies),
+        store=Store.open(db, clusterer=fixed_clusters),
+        extract=fake_extract,
+        drain_interval=None,
+        limits=limits,
+    )
+    with TestClient(app, client=(peer, 50000)) as client:
+        return [
+            client.get("/api/events", headers={"X-Forwarded-For": value}).status_code
+            for value in forwarded
+        ]
+
+
+ROTATING = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]
+
+
+def test_api_security_forwarded_for_ignored_by_default(db: Path) -> None:
+    # a local client rotating X-Forwarded-For is still one client: limited after its burst
+    assert _read_codes(db, [], "127.0.0.1", ROTATING) == [200, 200, 429, 429]
+
+
+def test_api_security_forwarded_for_from_a_trusted_proxy(db: Path) -> None:
+    # behind a trusted proxy each forwarded client has its own bucket
+    assert _read_codes(db, ["127.0.0.1"], "127.0.0.1", ROTATING) == [200, 200, 200, 200]
+    # an untrusted peer cannot use the header
+    assert _read_codes(db, ["10.0.0.0/8"], "192.0.2.7", ROTATING) == [200, 200, 429, 429]
+
+
+@pytest.mark.parametrize(
+    ("peer", "header", "client"),
+    [
+        ("127.0.0.1", "198.51.100.9", "198.51.100.9"),
+        # a client's own forged entries stand before what the proxy appended: not believed
+        ("127.0.0.1", "1.2.3.4, 198.51.100.9", "198.51.100.9"),
+        # a chain of trusted proxies is walked from the right
+        ("127.0.0.1", "198.51.100.9, 10.1.2.3", "198.51.100.9"),
+        ("127.0.0.1", "not-an-address", "127.0.0.1"),
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("192.0.2.7", "198.51.100.9", "192.0.2.7"),  # not a trusted proxy
+        ("::1", "2001:db8::5", "2001:db8::5"),
+    ],
+)
+def test_api_security_client_address(peer: str, header: str, client: str) -> None:
+    from starlette.requests import Request
+
+    from frontwatch.api.headers import client_address, parse_proxies
+
+    scope = {
+        "type": "http",
+        "client": (peer, 1),
+        "headers": [(b"x-forwarded-for", header.encode())] if header else [],
+    }
+    proxies = parse_proxies(["127.0.0.1", "10.0.0.0/8", "::1"])
+    assert client_address(Request(scope), proxies) == client
+
+
+def test_api_security_content_security_policy_on_every_response(db: Path) -> None:
+    with make_client(db, tiles_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png") as client:
+        responses = [
+            client.get(path)
+            for path in ("/", "/app.js", "/api/health", "/api/docs", "/api/none", "/openapi.json")
+        ]
+    policies = {r.headers["content-security-policy"] for r in responses}
+    assert policies == {
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob: https://*.tiles.example.org; font-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    }
+
+
+@pytest.mark.parametrize(
+    ("template", "origin"),
+    [
+        (None, None),
+        ("https://tile.example.org/{z}/{x}/{y}.png", "https://tile.example.org"),
+        ("http://{s}.example.org:8080/{z}/{x}/{y}.png", "http://*.example.org:8080"),
+        ("javascript:alert(1)", None),
+        ("https://a.example.org; script-src *", None),
+    ],
+)
+def test_api_security_tile_origin(template: str | None, origin: str | None) -> None:
+    from frontwatch.api.headers import tile_origin
+
+    assert tile_origin(template) == origin
+
+
+def test_api_security_docs_page_has_no_inline_script(db: Path) -> None:
+    with make_client(db) as client:
+        page = client.get("/api/docs").text
+        if "/api/docs-assets/" not in page:
+            pytest.skip("swagger-ui-bundle is not installed")
+        script = client.get("/api/docs/start.js")
+    assert "<script>" not in page and 'src="/api/docs/start.js"' in page
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "SwaggerUIBundle(" in script.text
+
+
+# -- exports: bounded at once -----------------------------------------------------------------
+
+
+def test_api_security_exports_limited_per_client_and_in_total(db: Path) -> None:
+    limits = ApiLimits(read_rate=None, max_exports=3, max_exports_per_client=2)
+    with make_client(db, limits=limits) as client:
+        slots = client.app.state.export_slots  # type: ignore[attr-defined]
+        assert client.get("/api/export?format=geojson").status_code == 200
+        slots.take("testclient")
+        slots.take("testclient")  # two of this client's exports are being written
+        refused = client.get("/api/export?format=geojson")
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "5"
+        assert refused.json()["error"] == {
+            "code": "rate_limited",
+            "message": "too many exports are being written; retry later",
+        }
+        slots.give_back("testclient")
+        slots.take("another")
+        slots.take("a third")  # three in all: the limit, whoever holds them
+        assert client.get("/api/export?format=geojson").status_code == 429
+        slots.give_back("another")
+        assert client.get("/api/export?format=acled-csv").status_code == 200
+        assert slots._held == {"testclient": 1, "a third": 1}
+
+
+def test_api_security_slots() -> None:
+    from frontwatch.api.limits import Slots
+
+    slots = Slots(total=2, per_client=1)
+    assert [slots.take("a"), slots.take("a"), slots.take("b"), slots.take("c")] == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert [slots.give_back("a"), slots.give_back("b"), slots.give_back("b")] == [1, 0, 0]
+    with pytest.raises(ValueError, match="max_exports_per_client"):
+        ApiLimits(max_exports=1, max_exports_per_client=2)
+
+
+def test_api_security_identical_exports_at_once_are_written_once(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import threading
+
+    import httpx
+
+    from frontwatch import export as export_module
+
+    real = export_module.write_export
+    written: list[str] = []
+    release = threading.Event()
+
+    def slow_write(fmt: str, *args: Any, **kwargs: Any) -> Any:
+        written.append(fmt)
+        release.wait(10)  # every request below arrives while the first file is written
+        return real(fmt, *args, **kwargs)
+
+    monkeypatch.setattr(export_module, "write_export", slow_write)
+    limits = ApiLimits(read_rate=None, max_exports=2, max_exports_per_client=2)
+    app = create_app(
+        db,
+        settings=load_settings(),
+        store=Store.open(db, clusterer=fixed_clusters),
+        extract=fake_extract,
+        drain_interval=None,
+        limits=limits,
+    )
+
+    async def burst() -> list[tuple[int, bytes]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            waves = [["geojson"] * 6, ["acled-csv"] * 2, ["plover-json"]]  # the third: 429
+            tasks = []
+            for wave in waves:
+                tasks += [asyncio.create_task(client.get(f"/api/export?format={f}")) for f in wave]
+                await asyncio.sleep(0.3)
+            release.set()
+            return [(r.status_code, r.content) for r in await asyncio.gather(*tasks)]
+
+    with TestClient(app):  # runs the lifespan
+        results = asyncio.run(burst())
+    assert sorted(written) == ["acled-csv", "geojson"]
+    assert [status for status, _ in results] == [200] * 8 + [429]
+    assert len({body for _, body in results[:6]}) == 1 and b"FeatureCollection" in results[0][1]
+    flights = app.state.export_flights
+    assert flights._flights == {}
+    assert app.state.export_slots._held == {}

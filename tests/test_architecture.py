@@ -178,12 +178,13 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "frontwatch.filters",
         ),
     ),
-    ("word data", ("frontwatch.lexicon",)),
+    ("word data", ("frontwatch.lexicon", "frontwatch.dates")),
     ("ingest", ("frontwatch.ingest",)),
     ("gazetteer", ("frontwatch.gazetteer",)),
     ("spaCy plumbing", ("frontwatch.nlp",)),
     ("components", ("frontwatch.components",)),
-    ("assembly", ("frontwatch.assembly", "frontwatch.coder")),
+    ("learned coder", ("frontwatch.coder",)),
+    ("assembly", ("frontwatch.assembly",)),
     ("pipeline", ("frontwatch.pipeline", "frontwatch.relevance")),
     ("situation", ("frontwatch.situation",)),
     ("store", ("frontwatch.store",)),
@@ -232,6 +233,24 @@ def test_architecture_import_graph_sees_function_level_imports() -> None:
 
 def test_architecture_no_import_cycles() -> None:
     assert cycles(import_graph()) == []
+
+
+#: the layer table of docs/architecture.md: ``| 7. assembly | `frontwatch.assembly`, ... | ...``
+_LAYER_ROW = re.compile(r"^\| (\d+)\. ([^|]+?) \| ([^|]+) \|", re.MULTILINE)
+
+
+def test_architecture_doc_draws_the_layers() -> None:
+    """docs/architecture.md's layer table is :data:`LAYERS`: the same layers in the same order,
+    each row naming the packages of its layer (a module of ``frontwatch`` by its last name)."""
+    doc = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {int(n): (name, cell) for n, name, cell in _LAYER_ROW.findall(doc)}
+    assert [rows[n][0] for n in sorted(rows)] == [name for name, _ in LAYERS]
+    for n, (name, prefixes) in enumerate(LAYERS, 1):
+        named = set(re.findall(r"`([\w./]+)`", rows[n][1]))
+        for prefix in prefixes:
+            assert {prefix, prefix.rsplit(".", 1)[-1]} & named, f"{name}: {prefix}"
+        listed = {m for m in named if m.startswith("frontwatch.")}
+        assert listed <= set(prefixes), f"{name}: {sorted(listed - set(prefixes))}"
 
 
 # -- module size ------------------------------------------------------------------------------

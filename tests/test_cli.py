@@ -294,4 +294,3 @@ def test_cli_extract_progress_has_a_total_and_a_loading_line() -> None:
     lines = result.stderr.replace("\r", "\n").splitlines()
     assert lines[0] == "loading the language model and the gazetteer..."
     assert any("8/8 [" in line and "<00:00" in line for line in lines), lines
-

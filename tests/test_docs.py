@@ -56,8 +56,14 @@ OPTIONS = sorted(
 
 
 def test_docs_cli_has_commands() -> None:
-    assert {"frontwatch extract", "frontwatch eval", "frontwatch geoparse", "frontwatch schema",
-            "frontwatch gazetteer", "frontwatch gazetteer build"} <= set(COMMANDS)
+    assert {
+        "frontwatch extract",
+        "frontwatch eval",
+        "frontwatch geoparse",
+        "frontwatch schema",
+        "frontwatch gazetteer",
+        "frontwatch gazetteer build",
+    } <= set(COMMANDS)
 
 
 def test_docs_cli_reference_is_current() -> None:
@@ -197,9 +203,23 @@ FIELDS = [(m.__name__, name) for m in MODELS for name in m.model_fields]
 
 def test_docs_events_models_found() -> None:
     names = {m.__name__ for m in MODELS}
-    assert {"Event", "Actor", "Qualifier", "Location", "EventDate", "Quantity", "Attribution",
-            "Plover", "Acled", "TextSpan", "Mention", "DocumentResult", "Flag", "Source",
-            "Toponym"} <= names
+    assert {
+        "Event",
+        "Actor",
+        "Qualifier",
+        "Location",
+        "EventDate",
+        "Quantity",
+        "Attribution",
+        "Plover",
+        "Acled",
+        "TextSpan",
+        "Mention",
+        "DocumentResult",
+        "Flag",
+        "Source",
+        "Toponym",
+    } <= names
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
@@ -259,7 +279,6 @@ def test_docs_events_example_spans_point_into_the_sample() -> None:
 
 
 # -- taxonomy.md and lexicon.md ------------------------------------------------------------
-
 
 
 def _lexicon_json(name: str) -> dict[str, typing.Any]:

@@ -530,3 +530,27 @@ def test_feeds_watch_command_on_a_feed_file(
     assert result.exit_code == 0, result.output
     assert result.stderr == f"{SAMPLE_FEED.as_uri()}: ok, 3 new documents\n"
     assert [d.id for d in sink.documents] == SAMPLE_IDS
+
+
+def test_feeds_one_failing_entry_costs_only_itself(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frontwatch.ingest import feeds
+
+    real = feeds._page_document
+
+    def flaky(page: feeds.Response, doc_id: str, entry: object, settings: object) -> Document:
+        if page.url.endswith("belvara-shelling.html"):
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+        return real(page, doc_id, entry, settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds, "_page_document", flaky)
+    sink = Collector()
+    result = _watcher(site, ["wire.rss"], sink, tmp_path / "state.json").run_once()
+    [wire] = result.feeds
+    assert (wire.status, wire.documents) == ("ok", 1)
+    assert [e.split(" cannot be read: ")[1] for e in wire.errors] == [
+        "UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800' in position 0: "
+        "surrogates not allowed."
+    ]
+    assert [d.url.rsplit("/", 1)[1] for d in sink.documents if d.url] == ["highway-protest.html"]

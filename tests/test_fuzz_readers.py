@@ -167,6 +167,29 @@ def test_fuzz_readers_bombs(tmp_path: Path, small: Settings, suffix: str, data: 
     assert sum(len(r.text) for r in results if isinstance(r, Document)) <= MAX_CHARS
 
 
+@pytest.mark.parametrize(
+    ("suffix", "data", "code"),
+    [
+        (".json", b"[" * 100_000 + b"]" * 100_000, "E012"),
+        (".json", b'{"text": ' + b"{" * 100_000 + b"}" * 100_000 + b"}", "E012"),
+        (".jsonl", b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n", "E012"),
+        (".jsonl", b'{"text": "x", "n": ' + b"9" * 100_000 + b"}\n", "E012"),
+        (".json", b"[" * 100_000, "E012"),  # never closed
+    ],
+    ids=["deep-json-array", "deep-json-object", "deep-jsonl", "huge-int-jsonl", "unclosed"],
+)
+def test_fuzz_readers_json_bombs_at_default_settings(
+    tmp_path: Path, suffix: str, data: bytes, code: str
+) -> None:
+    # at the settings users run (max_chars 1,000,000): the reader's own limits stop these
+    path = tmp_path / f"bomb{suffix}"
+    path.write_bytes(data)
+    with alarm():
+        results = list(iter_documents([path], settings=load_settings()))
+    assert [r.code for r in results if isinstance(r, DocumentError)][:1] == [code]
+    assert not [r for r in results if isinstance(r, Document)]
+
+
 # -- the GeoNames dump importer -----------------------------------------------------------
 
 _GEONAMES_LINE = st.lists(

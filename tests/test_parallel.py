@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from frontwatch.errors import DocumentError, Errors
@@ -55,10 +60,10 @@ def expected(settings: Settings) -> list[DocumentResult | DocumentError]:
 
 
 class _Done:
-    def __init__(self, value: list[DocumentResult]) -> None:
+    def __init__(self, value: list[DocumentResult | DocumentError]) -> None:
         self.value = value
 
-    def result(self) -> list[DocumentResult]:
+    def result(self) -> list[DocumentResult | DocumentError]:
         return self.value
 
 
@@ -71,15 +76,22 @@ def test_parallel_ordered_keeps_input_order_and_errors(chunk_size: int, in_fligh
 
     def submit(docs: list[Document]) -> _Done:
         submitted.append(len(docs))
-        return _Done([DocumentResult(doc_id=d.id) for d in docs])
+        return _Done(
+            [  # a worker gives E014 for a document that failed in its pipeline
+                DocumentResult(doc_id=d.id)
+                if d.id != "d003"
+                else DocumentError(Errors.E014, doc_id=d.id, name=d.id, detail="ValueError: x")
+                for d in docs
+            ]
+        )
 
     out = list(_ordered(items, submit, chunk_size=chunk_size, in_flight=in_flight))  # type: ignore[arg-type]
-    assert [o.doc_id if isinstance(o, DocumentResult) else "E" for o in out] == [
+    assert [o.doc_id if isinstance(o, DocumentResult) else o.code for o in out] == [
         "d000",
         "d001",
-        "E",
+        "E004",
         "d002",
-        "d003",
+        "E014",
         "d004",
     ]
     assert max(submitted) <= chunk_size
@@ -195,3 +207,86 @@ def test_parallel_extractor_workers_option(
 ) -> None:
     got = list(Extractor(settings).extract_many(_documents(24), workers=workers))
     assert got == expected
+
+
+# -- workers stop with their parent (real processes) -----------------------------------------
+
+_PARENT = """
+import os, sys, time
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
+from frontwatch.pipeline.parallel import watch_parent
+
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(
+        2, mp_context=mp.get_context("spawn"), initializer=watch_parent, initargs=(os.getpid(),)
+    )
+    futures = [pool.submit(time.sleep, 120) for _ in range(4)]
+    while len(pool._processes) < 2:
+        time.sleep(0.05)
+    print("ready", flush=True)
+    time.sleep(120)
+"""
+
+
+def _descendants(pid: int, wanted: int, timeout: float = 120.0) -> list[psutil.Process]:
+    """The processes below ``pid`` once there are at least ``wanted`` of them."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = psutil.Process(pid).children(recursive=True)
+        if len(found) >= wanted:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {wanted} processes below {pid} after {timeout} s")
+
+
+def _all_gone(processes: list[psutil.Process], timeout: float = 15.0) -> list[str]:
+    _, alive = psutil.wait_procs(processes, timeout=timeout)
+    leftovers = [" ".join(p.cmdline()[:4]) for p in alive if p.is_running()]
+    for p in alive:
+        p.kill()
+    return leftovers
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_parallel_workers_stop_with_their_parent(tmp_path: Path, sig: signal.Signals) -> None:
+    script = tmp_path / "parent.py"
+    script.write_text(_PARENT)
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    try:
+        assert parent.stdout is not None and parent.stdout.readline() == "ready\n"
+        below = _descendants(parent.pid, 3)  # two workers and the resource tracker
+        parent.send_signal(sig)
+        parent.wait(timeout=30)
+        assert _all_gone(below) == []
+    finally:
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_parallel_extract_workers_stop_with_the_command(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    source = tmp_path / "many.jsonl"
+    with source.open("w") as fh:
+        for document in _documents(400):
+            fh.write(document.model_dump_json() + "\n")
+    frontwatch = str(Path(sys.executable).parent / "frontwatch")
+    command = [frontwatch, "extract", "--workers", "2", str(source)]
+    errors = tmp_path / "stderr.txt"
+    with errors.open("w") as err:
+        parent = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        below = _descendants(parent.pid, 3)
+        time.sleep(1.0)  # the workers are starting (loading the pipeline), or working
+        parent.send_signal(sig)
+        parent.wait(timeout=60)
+        assert _all_gone(below) == []
+        assert "Traceback" not in errors.read_text()
+    finally:
+        parent.kill()
+        parent.wait()

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 from collections.abc import Callable
 from typing import Any, cast
 
 import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
 
 import frontwatch
 from frontwatch import Extractor, pipeline
@@ -221,3 +224,78 @@ def test_pipeline_restore_maps_spans_and_recomputes_ids() -> None:
     assert original[41:49] == "attacked"
     assert original[31:57] == "Militants attacked a base."
     assert moved.id == event_id("gao", (41, 49), "ASSAULT") != event.id
+
+
+@Language.component("test_poison")
+def _poison(doc: Doc) -> Doc:
+    if "POISON" in doc.text:
+        raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+    return doc
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 16])
+def test_pipeline_one_failing_document_costs_only_itself(
+    extractor: Extractor, batch_size: int
+) -> None:
+    texts = [MENAKA, TWO_EVENTS, "POISON: " + MENAKA, MENAKA, TWO_EVENTS]
+    documents = [
+        as_document(text, published="2024-03-14", doc_id=f"d{n}") for n, text in enumerate(texts)
+    ]
+    documents[2] = documents[2].model_copy(update={"path": "news.jsonl"})
+    expected = {d.id: extractor.extract(d) for d in documents if d.id != "d2"}
+    poisoned = Extractor(extractor.settings.model_copy(update={"batch_size": batch_size}))
+    poisoned._nlp = extractor.nlp
+    extractor.nlp.add_pipe("test_poison", after="tok2vec")
+    try:
+        out = list(poisoned.extract_many(documents))
+    finally:
+        extractor.nlp.remove_pipe("test_poison")
+    assert [o.doc_id if isinstance(o, DocumentResult) else str(o) for o in out] == [
+        "d0",
+        "d1",
+        "[E014] Document d2 (news.jsonl) could not be processed and was skipped: "
+        "UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800' in position 0: "
+        "surrogates not allowed.",
+        "d3",
+        "d4",
+    ]
+    error = out[2]
+    assert isinstance(error, DocumentError) and error.doc_id == "d2"
+    assert [o for o in out if isinstance(o, DocumentResult)] == list(expected.values())
+
+
+def test_pipeline_failure_after_the_parse_is_e014(
+    extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frontwatch import assembly
+
+    real = assembly.assemble
+
+    def flaky(doc: Doc) -> DocumentResult:
+        if doc._.fw_doc_id == "bad":
+            raise KeyError("event id")
+        return real(doc)
+
+    monkeypatch.setattr(assembly, "assemble", flaky)
+    items = [as_document(MENAKA, doc_id=i, published="2024-03-14") for i in ("a", "bad", "c")]
+    out = list(extractor.extract_many(items))
+    assert [o.doc_id if isinstance(o, DocumentResult) else o.code for o in out] == [
+        "a",
+        "E014",
+        "c",
+    ]
+    assert str(out[1]).endswith("could not be processed and was skipped: KeyError: 'event id'.")
+
+
+def test_pipeline_document_error_pickles() -> None:
+    err = DocumentError(
+        frontwatch.errors.Errors.E014, doc_id="d{1}", name="d{1} (a.jsonl)", detail="ValueError: x"
+    )
+    back = pickle.loads(pickle.dumps(err))
+    assert (type(back), back.code, back.doc_id, str(back), back.details) == (
+        DocumentError,
+        "E014",
+        "d{1}",
+        str(err),
+        err.details,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 
@@ -15,10 +16,16 @@ from frontwatch.about import EXTRACTOR_VERSION
 from frontwatch.cli import cli
 from frontwatch.records import (
     SCHEMA_PATH,
+    Acled,
     Actor,
+    Attribution,
     DocumentResult,
     Event,
+    EventDate,
+    FlatEvent,
+    Location,
     Plover,
+    Quantity,
     TextSpan,
     event_json_schema,
 )
@@ -212,3 +219,51 @@ def test_records_event_defaults_are_unknown() -> None:
 def test_records_event_rejects_bad_values(changes: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         Event(**_event(**changes))  # type: ignore[arg-type]
+
+
+def test_records_flat_event_of_a_bare_event() -> None:
+    flat = FlatEvent.of(Event(**_event()))
+    assert (flat.id, flat.doc_id, flat.plover_type, flat.plover_mode) == (
+        "0123456789abcdef",
+        "d1",
+        "ASSAULT",
+        "kill",
+    )
+    assert (flat.acled_event_type, flat.actor1, flat.actor2_type, flat.place) == (None,) * 4
+    assert (flat.date_start, flat.date_inferred, flat.approximate) == (None, None, False)
+    assert (flat.trigger, flat.trigger_start, flat.trigger_end) == ("killed", 7, 13)
+    assert (flat.evidence_start, flat.evidence_end, flat.mentions) == (0, 22, 0)
+    assert (flat.fatalities, flat.injured) == (None, None)
+
+
+def test_records_flat_event_of_a_full_event() -> None:
+    event = Event(
+        **_event(
+            acled=Acled(event_type="Violence against civilians", sub_event_type="Attack"),
+            actor1=Actor(text="Gunmen", span=(0, 6)),
+            actor2=Actor(text="two men", span=(14, 21), name="Civilians", type="civilians"),
+            location=Location(text="the town", span=(30, 38), approximate=True),
+            date=EventDate(start=dt.date(2024, 3, 12), end=dt.date(2024, 3, 12), inferred=True),
+            attribution=Attribution(speaker="officials"),
+            quantities=[
+                Quantity(kind="killed", count=2, text="two", span=(14, 17)),
+                Quantity(kind="killed", low=3, high=5, text="three to five", span=(40, 53)),
+                Quantity(kind="injured", count=1, text="one", span=(60, 63)),
+            ],
+        )
+    )
+    flat = FlatEvent.of(event)
+    assert (flat.fatalities, flat.injured) == (2.0, 1.0)
+    assert (flat.acled_event_type, flat.acled_sub_event_type) == (
+        "Violence against civilians",
+        "Attack",
+    )
+    assert (flat.actor1, flat.actor1_name, flat.actor1_text) == ("Gunmen", None, "Gunmen")
+    assert (flat.actor2, flat.actor2_type) == ("Civilians", "civilians")
+    assert (flat.place, flat.location_name, flat.approximate) == ("the town", None, True)
+    assert (flat.date_start, flat.date_precision, flat.date_inferred) == (
+        dt.date(2024, 3, 12),
+        "unknown",
+        True,
+    )
+    assert (flat.attribution_source, flat.attribution_speaker) == (None, "officials")

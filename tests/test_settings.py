@@ -18,6 +18,7 @@ DEFAULTS = {
     "gazetteer": "",
     "relevance": "off",
     "workers": 0,
+    "trusted_proxies": [],
 }
 
 
@@ -50,6 +51,10 @@ def test_settings_defaults_file_and_model_agree() -> None:
         ('gazetteer = "/data/gaz.duckdb"\n', {"gazetteer": "/data/gaz.duckdb"}),
         ('relevance = "sentence"\n', {"relevance": "sentence"}),
         ('relevance = "document"\n', {"relevance": "document"}),
+        (
+            'trusted_proxies = ["127.0.0.1", "10.0.0.0/8"]\n',
+            {"trusted_proxies": ["127.0.0.1", "10.0.0.0/8"]},
+        ),
         ("relevance = true\n", {"relevance": "document"}),  # before sentence screening
         ("relevance = false\n", {"relevance": "off"}),
         ("", {}),
@@ -102,6 +107,8 @@ def test_settings_keyword_overrides_win(tmp_path: Path) -> None:
         ("actor_files = 'one.jsonl'\n", "actor_files"),
         ("relevance = 'paragraph'\n", "relevance"),
         ("relevance = 1\n", "relevance"),
+        ("trusted_proxies = ['proxy.example.org']\n", "trusted_proxies"),
+        ("trusted_proxies = '127.0.0.1'\n", "trusted_proxies"),
         ("max_chars = \n", "Invalid value"),  # not TOML
     ],
 )

@@ -597,3 +597,106 @@ def test_store_command_ingest_bad_date(tmp_path: Path, articles: Path) -> None:
     )
     assert result.exit_code == 2
     assert "[E009]" in result.output
+
+
+# -- one bad record costs only itself (issue 18) --------------------------------------------
+
+
+def _poisoned_extractor() -> Any:
+    """The real Extractor over a cheap pipeline whose last component fails on one text."""
+    import spacy
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    import frontwatch.components.events  # noqa: F401 - registers the Doc extensions
+    from frontwatch.pipeline import Extractor
+    from frontwatch.settings import load_settings
+
+    if "test_store_poison" not in Language.factories:
+
+        @Language.component("test_store_poison")
+        def poison(doc: Doc) -> Doc:
+            if "POISON" in doc.text:
+                raise ValueError("a component failed")
+            return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("test_store_poison")
+    return Extractor(load_settings(), nlp=nlp)
+
+
+def test_store_command_ingest_2001_lines_one_poisoned_of_each_kind(tmp_path: Path) -> None:
+    line = '{{"id": "d{n}", "text": "Rebels attacked in Kidal on day {n}."}}\n'
+    good = [line.format(n=n).encode() for n in range(1, 2001)]
+    poison = [
+        b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+        b'{"id": ' + b"7" * 4400 + b', "text": "Rebels attacked."}\n',
+        b'{"id": "s", "text": "Rebels \\ud800 attacked."}\n',
+        b'{"id": "\\udfff", "text": "Rebels attacked."}\n',
+        b'{"id": "u", "text": "Rebels \xff attacked."}\n',
+        b'{"id": "p", "text": "POISON for the pipeline."}\n',
+    ]
+    lines = list(good)
+    for n, bad in enumerate(poison):  # lines 301, 602, 903, ... of 2,006
+        lines.insert(300 * (n + 1) + n, bad)
+    source = tmp_path / "news.jsonl"
+    source.write_bytes(b"".join(lines))
+    db = tmp_path / "p.duckdb"
+    result = CliRunner().invoke(
+        commands.ingest, [str(source), "--db", str(db)], obj={"extractor": _poisoned_extractor()}
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    skipped = [x for x in result.output.splitlines() if x.startswith("skipped: ")]
+    assert [x.split("]")[0] for x in skipped] == [
+        "skipped: [E012",
+        "skipped: [E012",
+        "skipped: [E013",
+        "skipped: [E013",
+        "skipped: [E003",
+        "skipped: [E014",
+    ]
+    assert [f"{n * 301 + 301}" in x for n, x in enumerate(skipped[:5])] == [True] * 5
+    assert skipped[5] == (
+        f"skipped: [E014] Document p ({source}) could not be processed and was skipped: "
+        "ValueError: a component failed."
+    )
+    with Store.open(db, read_only=True) as store:
+        assert sorted(d.id for d in store.documents()) == sorted(f"d{n}" for n in range(1, 2001))
+
+
+def test_store_command_ingest_folder_loop_and_same_names(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    for rel in ("north/report.txt", "south/report.txt", "report.txt"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(f"Rebels attacked in Kidal, says {rel}.\n")
+    (folder / "north" / "back").symlink_to(folder, target_is_directory=True)
+    db = tmp_path / "f.duckdb"
+    result = _invoke(commands.ingest, [str(folder), "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    assert f"skipped: [E016] Link {folder / 'north' / 'back'} was not followed" in result.output
+    assert "documents: 3 new, 0 unchanged, 0 replaced, 1 skipped" in result.output
+    again = _invoke(commands.ingest, [str(folder), "--db", str(db)])
+    assert "documents: 0 new, 3 unchanged, 0 replaced, 1 skipped" in again.output
+    with Store.open(db, read_only=True) as store:
+        assert sorted(d.id for d in store.documents()) == ["north/report", "report", "south/report"]
+
+
+def test_store_ingest_replaces_documents_stored_under_their_former_id(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "north").mkdir(parents=True)
+    path = folder / "north" / "report.txt"
+    path.write_text(LONG_A)
+    db = tmp_path / "m.duckdb"
+    text = path.read_text()
+    with Store.open(db, clusterer=None) as store:  # as an earlier version stored it
+        store.ingest(pairs([doc("report", text, published=None, path=str(path))]))
+        store.ingest(pairs([doc("copy", text, published=None, path="elsewhere.txt")]))
+        assert store.duplicates() == {"copy": "report"}
+    result = _invoke(commands.ingest, [str(folder), "--db", str(db)])
+    assert "documents: 0 new, 0 unchanged, 1 replaced, 0 skipped" in result.output
+    with Store.open(db, read_only=True, clusterer=None) as store:
+        assert [d.id for d in store.documents()] == ["north/report", "copy"]
+        assert store.duplicates() == {"copy": "north/report"}
+        assert sorted(e.id for e in store.events()) == ["copy-e0", "north/report-e0"]

@@ -313,7 +313,9 @@ class Session:
 
 @pytest.fixture
 def session(browser: Any, base_url: str) -> Iterator[Session]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    # Playwright's wait_for_function evaluates its predicate with eval, which the page's policy
+    # refuses; the policy itself is checked by the *_under_the_content_security_policy tests
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(5000)
     dialogs: list[str] = []
@@ -475,3 +477,34 @@ def test_web_browser_hostile_article_shown_as_text(session: Session, tmp_path: P
     assert page.inner_text("#article mark.hl-trigger") == "gathered"
     page.screenshot(path=str(tmp_path / "hostile.png"))
     assert session.errors == []
+
+
+def _csp_reports(browser: Any, url: str, ready: str) -> tuple[list[str], Any]:
+    """Console messages and page errors about the Content-Security-Policy while ``url`` loads
+    (until ``ready`` is on the page), and the response."""
+    page = browser.new_page()
+    messages: list[str] = []
+    page.on("console", lambda msg: messages.append(f"{msg.type}: {msg.text}"))
+    page.on("pageerror", lambda exc: messages.append(f"pageerror: {exc}"))
+    try:
+        response = page.goto(url)
+        page.wait_for_selector(ready, timeout=15000)
+        page.wait_for_timeout(500)  # late violations (styles, images) are reported too
+        policy = response.headers.get("content-security-policy")
+    finally:
+        page.close()
+    return [m for m in messages if "Content Security Policy" in m or "pageerror" in m], policy
+
+
+def test_web_browser_map_under_the_content_security_policy(browser: Any, base_url: str) -> None:
+    reports, policy = _csp_reports(browser, base_url, "body[data-ready='true'] path.fw-marker")
+    assert policy and "script-src 'self'" in policy
+    assert reports == []
+
+
+def test_web_browser_api_docs_under_the_content_security_policy(
+    browser: Any, base_url: str
+) -> None:
+    reports, policy = _csp_reports(browser, base_url + "api/docs", ".swagger-ui .opblock")
+    assert policy and "script-src 'self'" in policy
+    assert reports == []

@@ -36,6 +36,17 @@ class Errors(StrEnum):
     E009 = "[E009] Date {value!r} is not a valid ISO date (YYYY-MM-DD)."
     E010 = "[E010] Unsupported input {name}: the extension {suffix!r} is not one of {supported}."
     E011 = "[E011] Line {line} of {name}: field {field!r} must be {expected}."
+    E012 = "[E012] Line {line} of {name} is over a reader limit: {detail}."
+    E013 = (
+        "[E013] {where}: field {field!r} is not valid Unicode "
+        "(a lone surrogate {escape} at character {position})."
+    )
+    E014 = "[E014] Document {name} could not be processed and was skipped: {detail}."
+    E015 = (
+        "[E015] Input {name} gives the document id {doc!r}, already given by {other}; "
+        "it was skipped."
+    )
+    E016 = "[E016] Link {name} was not followed: {detail}."
     # -- data files and settings (E1xx): fatal, nothing is processed
     E101 = "[E101] Data file {path} is invalid: {detail}."
     E102 = "[E102] Settings file {path} is invalid: {detail}."
@@ -73,4 +84,21 @@ class FrontwatchError(Exception):
 
 
 class DocumentError(FrontwatchError):
-    """A problem with one input document: it is skipped and the batch goes on."""
+    """A problem with one input document: it is skipped and the batch goes on.
+
+    ``doc_id`` is the id of the document that failed when it was read already (E014), so that
+    a caller pairing documents with results can let it go."""
+
+    def __init__(self, error: Errors, *, doc_id: str | None = None, **kwargs: Any) -> None:
+        super().__init__(error, **kwargs)
+        self.doc_id = doc_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled to and from worker processes: rebuilt from the code and the details
+        return (_rebuild_document_error, (self.error.name, self.doc_id, self.details))
+
+
+def _rebuild_document_error(
+    code: str, doc_id: str | None, details: dict[str, Any]
+) -> DocumentError:
+    return DocumentError(Errors[code], doc_id=doc_id, **details)

@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast, get_args
 
-from .records import MAX_EVENT_TOLL, Actor, Document, Event, EventDate
+from .records import MAX_EVENT_TOLL, Actor, Document, Event, EventDate, FlatEvent
 
 if TYPE_CHECKING:
     from .situation.records import EventCluster
@@ -599,31 +599,30 @@ def _write_plover(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> No
 
 def flat_row(item: _Item) -> dict[str, Any]:
     """The event as one flat row (:data:`FLAT_COLUMNS`), for GeoJSON and Parquet."""
-    event = item.event
-    loc, date = event.location, event.date
+    flat = FlatEvent.of(item.event)
     return {
-        "id": event.id,
+        "id": flat.id,
         "cluster": item.cluster,
-        "doc_id": event.doc_id,
-        "date": date.start if date else None,
-        "date_end": date.end if date else None,
-        "date_precision": date.precision if date else None,
-        "category": event.category,
-        "plover_type": event.plover.type if event.plover else None,
-        "plover_mode": event.plover.mode if event.plover else None,
-        "acled_event_type": event.acled.event_type if event.acled else None,
-        "acled_sub_event_type": event.acled.sub_event_type if event.acled else None,
-        "actor1": _actor_name(event.actor1) or None,
-        "actor1_type": event.actor1.type if event.actor1 else None,
-        "actor2": _actor_name(event.actor2) or None,
-        "actor2_type": event.actor2.type if event.actor2 else None,
-        "location": (loc.name or loc.text) if loc else None,
-        "geonameid": loc.geonameid if loc else None,
-        "country": loc.country if loc else None,
-        "admin1": loc.admin1 if loc else None,
-        "latitude": loc.lat if loc else None,
-        "longitude": loc.lon if loc else None,
-        "geo_precision": loc.precision if loc else None,
+        "doc_id": flat.doc_id,
+        "date": flat.date_start,
+        "date_end": flat.date_end,
+        "date_precision": flat.date_precision,
+        "category": flat.category,
+        "plover_type": flat.plover_type,
+        "plover_mode": flat.plover_mode,
+        "acled_event_type": flat.acled_event_type,
+        "acled_sub_event_type": flat.acled_sub_event_type,
+        "actor1": flat.actor1 or None,
+        "actor1_type": flat.actor1_type,
+        "actor2": flat.actor2 or None,
+        "actor2_type": flat.actor2_type,
+        "location": flat.place,
+        "geonameid": flat.geonameid,
+        "country": flat.country,
+        "admin1": flat.admin1,
+        "latitude": flat.latitude,
+        "longitude": flat.longitude,
+        "geo_precision": flat.geo_precision,
         "fatalities": fatalities(item)[0],
         "injured": _quantity(item, "injured"),
         "displaced": _quantity(item, "displaced"),
@@ -631,16 +630,16 @@ def flat_row(item: _Item) -> dict[str, Any]:
         "sources": item.sources,
         "outlets": "; ".join(item.outlets) or None,
         "fatalities_withheld": fatalities(item)[1],
-        "date_inferred": date.inferred if date else None,
-        "location_approximate": loc.approximate if loc else None,
-        "historical": event.historical,
-        "aggregate": event.aggregate,
-        "modality": event.modality,
-        "status": event.status,
-        "confidence": event.confidence,
-        "trigger": event.trigger.text,
-        "evidence": event.evidence.text,
-        "extractor_version": event.extractor_version,
+        "date_inferred": flat.date_inferred,
+        "location_approximate": flat.approximate if item.event.location else None,
+        "historical": flat.historical,
+        "aggregate": flat.aggregate,
+        "modality": flat.modality,
+        "status": flat.status,
+        "confidence": flat.confidence,
+        "trigger": flat.trigger,
+        "evidence": flat.evidence,
+        "extractor_version": flat.extractor_version,
     }
 
 
@@ -672,29 +671,41 @@ def _write_geojson(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> N
 # --------------------------------------------------------------------------- Parquet
 
 
+#: Rows inserted at a time into the Parquet export's table, and the memory DuckDB may use for
+#: it (the table lives in a temporary database file and spills there).
+PARQUET_BATCH = 2000
+PARQUET_MEMORY = "256MB"
+
+
 def _write_parquet(items: Iterable[_Item], out: Out, stats: ExportStats) -> None:
     import duckdb
 
-    rows = [flat_row(item) for item in items]
     columns = list(FLAT_COLUMNS)
+    insert = f"INSERT INTO events VALUES ({', '.join('?' for _ in columns)})"
     with tempfile.TemporaryDirectory(prefix="frontwatch-export-") as tmpdir:
         tmp = Path(tmpdir) / "events.parquet"
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(str(Path(tmpdir) / "rows.duckdb"))
         try:
+            con.execute(f"SET memory_limit = '{PARQUET_MEMORY}'")
+            con.execute("SET preserve_insertion_order = true")
             con.execute(
                 "CREATE TABLE events ("
                 + ", ".join(f'"{name}" {kind}' for name, kind in FLAT_COLUMNS.items())
                 + ")"
             )
-            if rows:
-                con.executemany(
-                    f"INSERT INTO events VALUES ({', '.join('?' for _ in columns)})",
-                    [[row[name] for name in columns] for row in rows],
-                )
+            batch: list[list[Any]] = []
+            for item in items:
+                row = flat_row(item)
+                batch.append([row[name] for name in columns])
+                stats.written += 1
+                if len(batch) >= PARQUET_BATCH:
+                    con.executemany(insert, batch)
+                    batch = []
+            if batch:
+                con.executemany(insert, batch)
             con.execute(f"COPY events TO '{_sql_path(tmp)}' (FORMAT parquet)")
         finally:
             con.close()
-        stats.written = len(rows)
         if isinstance(out, str | Path):
             target = Path(out)
             part = target.with_name(target.name + ".part")

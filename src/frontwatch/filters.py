@@ -1,6 +1,9 @@
 """Event filters shared by the store, queries, exports and the HTTP API.
 
-One typed object, validated once, so that every caller filters the same way:
+One typed object, validated once, so that every caller filters the same way. It is also one
+description: :meth:`EventFilter.conditions` lists its tests on an event's flattened fields,
+which the store compiles to SQL (``Store.events``) and the API's event index to numpy masks
+(``EventIndex.select``); :meth:`EventFilter.matches` applies the same tests to a record.
 
 >>> f = EventFilter(start="2014-07-01", country="iq", bbox=(38.0, 29.0, 49.0, 38.0))
 >>> f.start, f.country
@@ -13,8 +16,10 @@ import datetime as dt
 import difflib
 import math
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -113,6 +118,28 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
     return numbers[0], numbers[1], numbers[2], numbers[3]
 
 
+ConditionKind = Literal[
+    "dated",
+    "ends_on_or_after",
+    "starts_on_or_before",
+    "country",
+    "bbox",
+    "modality",
+    "not_background",
+    "type",
+    "min_sources",
+    "actor",
+]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test of an :class:`EventFilter` on an event's flattened fields."""
+
+    kind: ConditionKind
+    value: Any = None
+
+
 class EventFilter(BaseModel):
     """Which events to keep. Every field is optional; all given fields must hold.
 
@@ -168,6 +195,35 @@ class EventFilter(BaseModel):
         if self.start and self.end and self.start > self.end:
             raise ValueError("start is after end")
         return self
+
+    def conditions(self) -> list[Condition]:
+        """The filter's tests on an event's flattened fields, in this order: dated,
+        ``ends_on_or_after``, ``starts_on_or_before``, ``country``, ``bbox``, ``modality``,
+        ``not_background`` (background events left out), ``type`` (casefolded),
+        ``min_sources``, ``actor`` (casefolded). A backend compiles each one it can and leaves
+        the others to :meth:`matches`."""
+        out: list[Condition] = []
+        if self.start or self.end:
+            out.append(Condition("dated"))
+        if self.start:
+            out.append(Condition("ends_on_or_after", self.start))
+        if self.end:
+            out.append(Condition("starts_on_or_before", self.end))
+        if self.country:
+            out.append(Condition("country", self.country))
+        if self.bbox:
+            out.append(Condition("bbox", self.bbox))
+        if self.modality is not None:
+            out.append(Condition("modality", self.modality))
+        if not self.background:
+            out.append(Condition("not_background"))
+        if self.event_type:
+            out.append(Condition("type", self.event_type.casefold()))
+        if self.min_sources:
+            out.append(Condition("min_sources", self.min_sources))
+        if self.actor:
+            out.append(Condition("actor", self.actor.casefold()))
+        return out
 
     def matches(self, event: Event, sources: int | None = None) -> bool:
         """Whether ``event`` passes; ``sources`` is its number of independent sources."""

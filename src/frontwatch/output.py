@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, Literal, TextIO, get_args
 
-from .records import DocumentResult, Event
+from .records import DocumentResult, Event, FlatEvent
 
 FORMATS = ("jsonl", "json", "csv")
 
@@ -61,59 +61,17 @@ CSV_COLUMNS: list[str] = list(get_args(CsvColumn))
 
 
 def event_row(event: Event) -> dict[str, Any]:
-    """One flat CSV row; nested lists (quantities) are JSON strings."""
-    a1, a2, loc, date, attr = (
-        event.actor1,
-        event.actor2,
-        event.location,
-        event.date,
-        event.attribution,
+    """One flat CSV row: the :class:`~frontwatch.records.FlatEvent` columns of
+    :data:`CSV_COLUMNS`; dates as ISO text, the quantities as a JSON string."""
+    flat = FlatEvent.of(event)
+    row: dict[str, Any] = {name: getattr(flat, name, None) for name in CSV_COLUMNS}
+    row.update(
+        date_start=flat.date_start.isoformat() if flat.date_start else None,
+        date_end=flat.date_end.isoformat() if flat.date_end else None,
+        quantities=json.dumps([q.model_dump(mode="json") for q in event.quantities]),
+        location_approximate=flat.approximate if event.location else None,
     )
-    return {
-        "id": event.id,
-        "doc_id": event.doc_id,
-        "plover_type": event.plover.type if event.plover else None,
-        "plover_mode": event.plover.mode if event.plover else None,
-        "acled_event_type": event.acled.event_type if event.acled else None,
-        "acled_sub_event_type": event.acled.sub_event_type if event.acled else None,
-        "category": event.category,
-        "actor1_name": a1.name if a1 else None,
-        "actor1_text": a1.text if a1 else None,
-        "actor1_type": a1.type if a1 else None,
-        "actor1_country": a1.country if a1 else None,
-        "actor2_name": a2.name if a2 else None,
-        "actor2_text": a2.text if a2 else None,
-        "actor2_type": a2.type if a2 else None,
-        "actor2_country": a2.country if a2 else None,
-        "location_name": loc.name if loc else None,
-        "geonameid": loc.geonameid if loc else None,
-        "latitude": loc.lat if loc else None,
-        "longitude": loc.lon if loc else None,
-        "country": loc.country if loc else None,
-        "admin1": loc.admin1 if loc else None,
-        "geo_precision": loc.precision if loc else None,
-        "location_approximate": loc.approximate if loc else None,
-        "date_start": date.start.isoformat() if date and date.start else None,
-        "date_end": date.end.isoformat() if date and date.end else None,
-        "date_precision": date.precision if date else None,
-        "date_inferred": date.inferred if date else None,
-        "status": event.status,
-        "modality": event.modality,
-        "attribution_source": attr.source if attr else None,
-        "attribution_speaker": attr.speaker if attr else None,
-        "quantities": json.dumps([q.model_dump(mode="json") for q in event.quantities]),
-        "trigger": event.trigger.text,
-        "trigger_start": event.trigger.span[0],
-        "trigger_end": event.trigger.span[1],
-        "evidence": event.evidence.text,
-        "evidence_start": event.evidence.span[0],
-        "evidence_end": event.evidence.span[1],
-        "mentions": len(event.mentions),
-        "historical": event.historical,
-        "aggregate": event.aggregate,
-        "confidence": event.confidence,
-        "extractor_version": event.extractor_version,
-    }
+    return row
 
 
 class ResultWriter:

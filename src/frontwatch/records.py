@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -199,6 +200,134 @@ class Event(Record):
     )
     confidence: float = Field(ge=0.0, le=1.0)
     extractor_version: str
+
+
+def _stated_total(event: Event, kind: QuantityKind) -> float | None:
+    """The sum of the stated counts of ``kind`` (ranges without a count left out)."""
+    counts = [q.count for q in event.quantities if q.kind == kind and q.count is not None]
+    return float(sum(counts)) if counts else None
+
+
+@dataclass(frozen=True, slots=True)
+class FlatEvent:
+    """An :class:`Event` with its nested fields as flat scalars (``None`` where the event has
+    no such field): the one flattening of an event, read by the CSV output, the store's
+    columns, the exports' flat rows, the API's summaries and the query table. Each of those
+    picks and names its own columns; how it counts casualties is its own too (the store and
+    the API sum the stated counts, an export takes its cluster's).
+
+    >>> flat = FlatEvent.of(event)  # doctest: +SKIP
+    >>> flat.actor1  # the canonical name, else the text  # doctest: +SKIP
+    """
+
+    id: str
+    doc_id: str
+    plover_type: str | None
+    plover_mode: str | None
+    acled_event_type: str | None
+    acled_sub_event_type: str | None
+    category: Category
+    actor1: str | None  # the canonical name, else the text
+    actor1_name: str | None
+    actor1_text: str | None
+    actor1_type: ActorType | None
+    actor1_country: str | None
+    actor2: str | None
+    actor2_name: str | None
+    actor2_text: str | None
+    actor2_type: ActorType | None
+    actor2_country: str | None
+    place: str | None  # the gazetteer's name, else the text
+    location_name: str | None
+    geonameid: int | None
+    latitude: float | None
+    longitude: float | None
+    country: str | None
+    admin1: str | None
+    geo_precision: int | None
+    feature: str | None
+    approximate: bool
+    date_start: dt.date | None
+    date_end: dt.date | None
+    date_precision: DatePrecision | None
+    date_inferred: bool | None
+    status: Status | None
+    modality: Modality
+    attribution_source: str | None
+    attribution_speaker: str | None
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    mentions: int
+    fatalities: float | None  # the sum of the stated 'killed' counts
+    injured: float | None  # the sum of the stated 'injured' counts
+    historical: bool
+    aggregate: bool
+    confidence: float
+    extractor_version: str
+
+    @classmethod
+    def of(cls, event: Event) -> FlatEvent:
+        a1, a2, loc, date, attr = (
+            event.actor1,
+            event.actor2,
+            event.location,
+            event.date,
+            event.attribution,
+        )
+        return cls(
+            id=event.id,
+            doc_id=event.doc_id,
+            plover_type=event.plover.type if event.plover else None,
+            plover_mode=event.plover.mode if event.plover else None,
+            acled_event_type=event.acled.event_type if event.acled else None,
+            acled_sub_event_type=event.acled.sub_event_type if event.acled else None,
+            category=event.category,
+            actor1=(a1.name or a1.text) if a1 else None,
+            actor1_name=a1.name if a1 else None,
+            actor1_text=a1.text if a1 else None,
+            actor1_type=a1.type if a1 else None,
+            actor1_country=a1.country if a1 else None,
+            actor2=(a2.name or a2.text) if a2 else None,
+            actor2_name=a2.name if a2 else None,
+            actor2_text=a2.text if a2 else None,
+            actor2_type=a2.type if a2 else None,
+            actor2_country=a2.country if a2 else None,
+            place=(loc.name or loc.text) if loc else None,
+            location_name=loc.name if loc else None,
+            geonameid=loc.geonameid if loc else None,
+            latitude=loc.lat if loc else None,
+            longitude=loc.lon if loc else None,
+            country=loc.country if loc else None,
+            admin1=loc.admin1 if loc else None,
+            geo_precision=loc.precision if loc else None,
+            feature=loc.feature if loc else None,
+            approximate=loc.approximate if loc else False,
+            date_start=date.start if date else None,
+            date_end=date.end if date else None,
+            date_precision=date.precision if date else None,
+            date_inferred=date.inferred if date else None,
+            status=event.status,
+            modality=event.modality,
+            attribution_source=attr.source if attr else None,
+            attribution_speaker=attr.speaker if attr else None,
+            trigger=event.trigger.text,
+            trigger_start=event.trigger.span[0],
+            trigger_end=event.trigger.span[1],
+            evidence=event.evidence.text,
+            evidence_start=event.evidence.span[0],
+            evidence_end=event.evidence.span[1],
+            mentions=len(event.mentions),
+            fatalities=_stated_total(event, "killed"),
+            injured=_stated_total(event, "injured"),
+            historical=event.historical,
+            aggregate=event.aggregate,
+            confidence=event.confidence,
+            extractor_version=event.extractor_version,
+        )
 
 
 class Flag(Record):

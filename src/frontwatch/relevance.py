@@ -18,12 +18,12 @@ A document with no candidate sentence is not parsed: :class:`~frontwatch.pipelin
 returns an empty :class:`~frontwatch.records.DocumentResult` for it.
 
 Sentence screening (:meth:`RelevanceScreen.select`) goes further: a cheap splitter
-(:func:`split_sentences`, no model) cuts the text into sentences, each is marked a candidate by
-the same rules, and only the candidates, a window of context around each (the sentence before
-and after: "..., the ministry said", pronouns) and the document's lead (headline) are parsed;
-:mod:`frontwatch.offsets` maps the spans of the result back to the original text. The recall
-of both screens on the gold sets is measured in tests/test_relevance.py and
-docs/performance.md.
+(:func:`frontwatch.nlp.segment.split_sentences`, no model) cuts the text into sentences, each is
+marked a candidate by the same rules, and only the candidates, a window of context around each
+(the sentence before and after: "..., the ministry said", pronouns) and the document's lead
+(headline) are parsed; :mod:`frontwatch.offsets` maps the spans of the result back to the
+original text. The recall of both screens on the gold sets is measured in
+tests/test_relevance.py and docs/performance.md.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from typing import Any
 
 from .lexicon import read, words
 from .lexicon.events import OUT_OF_SCOPE
+from .nlp.segment import SENTENCE_RE, split_sentences
 from .records import Span
 
 logger = logging.getLogger(__name__)
@@ -46,13 +47,6 @@ LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 ACTORS_DIR = Path(__file__).parent / "data" / "actors"
 ACTOR_FILES = ("state_forces.jsonl", "groups.jsonl")
 WORD_RE = re.compile(r"[a-z]+(?:['-][a-z]+)*")
-SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
-# a sentence ends at a line break, or at . ! ? (and closing quotes or brackets) followed by
-# white space and a capital, a digit or an opening quote
-LINE_RE = re.compile(r"[^\n]+")
-BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
-# words before a full stop that do not end a sentence: titles, initials ("U.S."), months
-ABBREVIATIONS = words("text_words", "abbreviations")  # their full stop ends no sentence
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")  # "Haiti's" -> "Haiti", "s"
 VOWELS = frozenset("aeiou")
 # frame families of triggers that make a document a candidate on their own (triggers.json)
@@ -223,44 +217,6 @@ def load_vocabulary(
     return ScreenVocabulary.from_lexicon(
         triggers, actor_context_words(actors_dir, lexicon_dir), irregular
     )
-
-
-def _ends_sentence(text: str, stop: int) -> bool:
-    """False when the full stop at ``stop`` closes an abbreviation or an initial."""
-    if text[stop] != ".":
-        return True
-    start = stop
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
-        start -= 1
-    word = text[start:stop]
-    if not word:
-        return True
-    if "." in word or len(word) == 1:  # "U.S.", "J. Smith"
-        return not word.replace(".", "").isupper()
-    return word.lower() not in ABBREVIATIONS
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Sentence spans of ``text`` (without surrounding white space), by line breaks and end
-    punctuation; no model. Finer than spaCy's sentences rather than coarser: a line is never
-    joined to the next."""
-    spans: list[Span] = []
-    for line in LINE_RE.finditer(text):
-        start = line.start()
-        for boundary in BOUNDARY_RE.finditer(line.group()):
-            if _ends_sentence(line.group(), boundary.start()):
-                end = line.start() + boundary.end()
-                spans.append((start, end))
-                start = end
-        spans.append((start, line.end()))
-    out: list[Span] = []
-    for start, end in spans:
-        piece = text[start:end]
-        stripped = piece.strip()
-        if stripped:
-            left = start + len(piece) - len(piece.lstrip())
-            out.append((left, left + len(stripped)))
-    return out
 
 
 @dataclass(frozen=True)

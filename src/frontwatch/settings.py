@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
@@ -27,6 +28,16 @@ class Settings(BaseModel):
     gazetteer: str = ""
     relevance: RelevanceMode = "off"
     workers: int = Field(0, ge=0)
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: list[str]) -> list[str]:
+        """Each an IP address or network (``10.0.0.0/8``): the only peers whose
+        ``X-Forwarded-For`` the API believes."""
+        for item in value:
+            ipaddress.ip_network(item.strip(), strict=False)  # ValueError: a validation error
+        return value
 
     @field_validator("relevance", mode="before")
     @classmethod

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
@@ -27,7 +26,9 @@ from ..gazetteer.labels import PlaceLabels
 from ..settings import Settings
 from .backend import Backend, Drainer, ExtractFn, StoreLike
 from .errors import ApiCode, ApiError, install_handlers
-from .limits import ApiLimits, RateLimiter
+from .exports import ExportFlights
+from .headers import SECURITY_HEADERS, content_security_policy, parse_proxies
+from .limits import ApiLimits, RateLimiter, Slots
 from .reference import PlaceService
 from .reference import router as reference_router
 from .routes import router, writes
@@ -37,11 +38,6 @@ logger = logging.getLogger(__name__)
 
 WEB_STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
 MIN_TOKEN_LENGTH = 16
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 class ServeError(Exception):
@@ -135,16 +131,20 @@ def create_app(
     app.state.token = token
     app.state.tiles_url = tiles_url
     app.state.places = PlaceService(gazetteer)
+    app.state.proxies = parse_proxies(settings.trusted_proxies)
     app.state.read_limiter = RateLimiter(lim.read_rate) if lim.read_rate else None
     app.state.write_limiter = RateLimiter(lim.write_rate) if lim.write_rate else None
+    app.state.export_slots = Slots(lim.max_exports, lim.max_exports_per_client)
+    app.state.export_flights = ExportFlights(app.state.export_slots)
     install_handlers(app)
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": content_security_policy(tiles_url)}
 
     @app.middleware("http")
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         return response
 
@@ -198,13 +198,41 @@ def _install_docs(app: FastAPI) -> None:
                 '<p>The API is described by <a href="/openapi.json">/openapi.json</a>; '
                 "install swagger-ui-bundle-v2 for an interactive page.</p>"
             )
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="frontwatch API",
-            swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/api/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/api/docs-assets/favicon-32x32.png",
-        )
+        return HTMLResponse(_DOCS_PAGE)
+
+    @app.get("/api/docs/start.js", include_in_schema=False)
+    async def docs_script() -> PlainTextResponse:
+        # Swagger UI's start-up as a file: the Content-Security-Policy refuses inline scripts
+        return PlainTextResponse(_DOCS_SCRIPT, media_type="text/javascript")
+
+
+_DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>frontwatch API</title>
+<link rel="stylesheet" href="/api/docs-assets/swagger-ui.css">
+<link rel="icon" href="/api/docs-assets/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/api/docs-assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/start.js"></script>
+</body>
+</html>
+"""
+
+# the parameters FastAPI's own docs page gives Swagger UI
+_DOCS_SCRIPT = """window.ui = SwaggerUIBundle({
+  url: "/openapi.json",
+  dom_id: "#swagger-ui",
+  layout: "BaseLayout",
+  deepLinking: true,
+  showExtensions: true,
+  showCommonExtensions: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
+});
+"""
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

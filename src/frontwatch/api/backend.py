@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..errors import DocumentError
+from ..pipeline.local import failed
 from ..records import Document, DocumentResult
 from ..settings import Settings
 from ..situation import EventCluster
@@ -164,6 +165,9 @@ class Backend:
                     result = self.extract(document)
                 except DocumentError as err:
                     outcome.skipped.append((i, document.id, err))
+                    continue
+                except Exception as err:  # a failure on one document costs only that one
+                    outcome.skipped.append((i, document.id, failed(document, err)))
                     continue
                 pairs.append((document, result))
                 outcome.stored.append(document.id)

@@ -25,8 +25,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..filters import EventFilter
-from ..records import MAX_EVENT_TOLL, Actor, Document, DocumentResult, Event, is_background
+from ..filters import Condition, EventFilter
+from ..records import (
+    MAX_EVENT_TOLL,
+    Actor,
+    Document,
+    DocumentResult,
+    Event,
+    FlatEvent,
+    is_background,
+)
 from ..situation.dedup import stated_values
 from .schemas import (
     ActorEntry,
@@ -327,41 +335,42 @@ class EventIndex:
 
     @staticmethod
     def _summary(event: Event, info: ClusterInfo | None) -> EventSummary:
-        loc, date = event.location, event.date
+        flat = FlatEvent.of(event)
+        fatalities, withheld = _fatalities(event)  # counted once, huge tolls withheld
         return EventSummary(
-            id=event.id,
-            doc_id=event.doc_id,
-            category=event.category,
-            event_type=event.acled.event_type if event.acled else None,
-            sub_event_type=event.acled.sub_event_type if event.acled else None,
-            plover_type=event.plover.type if event.plover else None,
-            date_start=date.start if date else None,
-            date_end=date.end if date else None,
-            date_precision=date.precision if date else None,
-            place=(loc.name or loc.text) if loc else None,
-            geonameid=loc.geonameid if loc else None,
-            lat=loc.lat if loc else None,
-            lon=loc.lon if loc else None,
-            country=loc.country if loc else None,
-            admin1=loc.admin1 if loc else None,
-            geo_precision=loc.precision if loc else None,
-            approximate=loc.approximate if loc else False,
-            feature=loc.feature if loc else None,
-            actor1=_name(event.actor1),
-            actor1_type=event.actor1.type if event.actor1 else None,
-            actor2=_name(event.actor2),
-            actor2_type=event.actor2.type if event.actor2 else None,
-            fatalities=_fatalities(event)[0],
-            fatalities_withheld=_fatalities(event)[1],
+            id=flat.id,
+            doc_id=flat.doc_id,
+            category=flat.category,
+            event_type=flat.acled_event_type,
+            sub_event_type=flat.acled_sub_event_type,
+            plover_type=flat.plover_type,
+            date_start=flat.date_start,
+            date_end=flat.date_end,
+            date_precision=flat.date_precision,
+            place=flat.place,
+            geonameid=flat.geonameid,
+            lat=flat.latitude,
+            lon=flat.longitude,
+            country=flat.country,
+            admin1=flat.admin1,
+            geo_precision=flat.geo_precision,
+            approximate=flat.approximate,
+            feature=flat.feature,
+            actor1=flat.actor1,
+            actor1_type=flat.actor1_type,
+            actor2=flat.actor2,
+            actor2_type=flat.actor2_type,
+            fatalities=fatalities,
+            fatalities_withheld=withheld,
             injured=_sum(event, "injured"),
-            modality=event.modality,
-            status=event.status,
-            historical=event.historical,
-            aggregate=event.aggregate,
-            confidence=event.confidence,
+            modality=flat.modality,
+            status=flat.status,
+            historical=flat.historical,
+            aggregate=flat.aggregate,
+            confidence=flat.confidence,
             sources=info.sources if info else 1,
             cluster_id=info.id if info else None,
-            evidence=event.evidence.text,
+            evidence=flat.evidence,
         )
 
     def _aggregate_actors(self, events: Sequence[Event]) -> list[ActorEntry]:
@@ -446,36 +455,44 @@ class EventIndex:
         """Positions (in index order) of the events that pass ``flt``."""
         n = len(self.keys)
         mask = np.ones(n, dtype=bool)
-        if flt.start is not None or flt.end is not None:
-            mask &= self.start != UNDATED
-            if flt.start is not None:
-                mask &= self.end >= flt.start.toordinal()
-            if flt.end is not None:
-                mask &= self.start <= flt.end.toordinal()
-        if flt.country is not None:
-            code = self.countries.get(flt.country)
-            if code is None:
+        for condition in flt.conditions():  # the filter's one description (filters.py)
+            part = self._mask(condition, n)
+            if part is None:
                 return np.empty(0, dtype=np.int64)
-            mask &= self.country == code
-        if flt.bbox is not None:
-            min_lon, min_lat, max_lon, max_lat = flt.bbox
-            with np.errstate(invalid="ignore"):
-                mask &= (self.lon >= min_lon) & (self.lon <= max_lon)
-                mask &= (self.lat >= min_lat) & (self.lat <= max_lat)
-        if flt.modality is not None:
-            codes = [self.modalities[m] for m in flt.modality if m in self.modalities]
-            mask &= np.isin(self.modality, codes)
-        if not flt.background:
-            mask &= ~self.background
-        if flt.min_sources is not None:
-            mask &= self.sources >= flt.min_sources
-        if flt.event_type is not None:
-            mask &= self._posting_mask(self.types.get(flt.event_type.casefold()), n)
-        if flt.actor is not None:
-            needle = flt.actor.casefold()
-            hits = [p for text, p in self.actor_postings.items() if needle in text]
-            mask &= self._posting_mask(np.concatenate(hits) if hits else None, n)
+            mask &= part
         return np.flatnonzero(mask).astype(np.int64)
+
+    def _mask(self, condition: Condition, n: int) -> npt.NDArray[np.bool_] | None:
+        """The events that pass one condition (``None``: none can, an unknown country)."""
+        kind, value = condition.kind, condition.value
+        if kind == "dated":
+            dated: npt.NDArray[np.bool_] = self.start != UNDATED
+            return dated
+        if kind in ("ends_on_or_after", "starts_on_or_before"):
+            day: int = value.toordinal()
+            return self.end >= day if kind == "ends_on_or_after" else self.start <= day
+        if kind == "country":
+            code = self.countries.get(value)
+            return None if code is None else self.country == code
+        if kind == "bbox":
+            min_lon, min_lat, max_lon, max_lat = value
+            with np.errstate(invalid="ignore"):
+                inside: npt.NDArray[np.bool_] = (self.lon >= min_lon) & (self.lon <= max_lon)
+                inside &= (self.lat >= min_lat) & (self.lat <= max_lat)
+            return inside
+        if kind == "modality":
+            codes = [self.modalities[m] for m in value if m in self.modalities]
+            return np.isin(self.modality, codes)
+        if kind == "not_background":
+            factual: npt.NDArray[np.bool_] = ~self.background
+            return factual
+        if kind == "min_sources":
+            least: int = value
+            return self.sources >= least
+        if kind == "type":
+            return self._posting_mask(self.types.get(value), n)
+        hits = [p for text, p in self.actor_postings.items() if value in text]  # actor
+        return self._posting_mask(np.concatenate(hits) if hits else None, n)
 
     @staticmethod
     def _posting_mask(positions: Positions | None, n: int) -> npt.NDArray[np.bool_]:

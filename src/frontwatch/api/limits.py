@@ -41,6 +41,11 @@ class ApiLimits:
     max_body_bytes: int = MAX_BODY_BYTES
     max_documents: int = 100
     index_wait: float = 10.0  # seconds a POST waits for its documents to be readable
+    # exports being written at once, all clients together: writing is Python work under one
+    # interpreter lock, so more at once only makes each slower
+    max_exports: int = 2
+    max_exports_per_client: int = 1
+    export_retry_after: int = 5  # seconds, in the Retry-After of a refused export
     read_rate: Rate | None = field(default_factory=lambda: Rate(per_second=50.0, burst=200))
     write_rate: Rate | None = field(default_factory=lambda: Rate(per_second=0.5, burst=10))
 
@@ -49,6 +54,8 @@ class ApiLimits:
             raise ValueError("default_page must be between 1 and max_page")
         if self.max_body_bytes < 1 or self.max_documents < 1:
             raise ValueError("max_body_bytes and max_documents must be positive")
+        if not 1 <= self.max_exports_per_client <= self.max_exports:
+            raise ValueError("max_exports_per_client must be between 1 and max_exports")
 
 
 class RateLimiter:
@@ -89,3 +96,33 @@ class RateLimiter:
                 del self._buckets[client]
         while len(self._buckets) > self._max_clients:  # all busy: forget the oldest
             del self._buckets[min(self._buckets, key=lambda c: self._buckets[c][1])]
+
+
+class Slots:
+    """At most ``total`` holders at once, at most ``per_client`` of them one client's;
+    thread-safe. :meth:`take` says whether the client got a slot; :meth:`give_back` frees it."""
+
+    def __init__(self, total: int, per_client: int) -> None:
+        self.total = total
+        self.per_client = per_client
+        self._held: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> bool:
+        with self._lock:
+            if sum(self._held.values()) >= self.total:
+                return False
+            if self._held.get(client, 0) >= self.per_client:
+                return False
+            self._held[client] = self._held.get(client, 0) + 1
+            return True
+
+    def give_back(self, client: str) -> int:
+        """Free one of ``client``'s slots; the number of slots still held."""
+        with self._lock:
+            left = self._held.get(client, 0) - 1
+            if left > 0:
+                self._held[client] = left
+            else:
+                self._held.pop(client, None)
+            return sum(self._held.values())

@@ -8,8 +8,7 @@ import json
 import logging
 import math
 import re
-import shutil
-import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,6 +20,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from ..about import EXTRACTOR_VERSION, __version__
+from ..dates import parse_iso_date
 from ..filters import EventFilter, parse_modalities
 from ..filters import parse_bbox as bbox_numbers
 from ..pipeline import as_document
@@ -28,7 +28,9 @@ from ..records import MODALITIES, Document
 from ..situation import SituationReport, build_situation
 from .backend import Backend
 from .errors import ApiCode, ApiError
-from .index import CursorError, event_highlights
+from .exports import ExportFlights
+from .headers import client_address
+from .index import CursorError, EventIndex, event_highlights
 from .limits import ApiLimits, RateLimiter
 from .schemas import (
     ActorPage,
@@ -82,7 +84,7 @@ def limits(request: Request) -> ApiLimits:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request, getattr(request.app.state, "proxies", ()))
 
 
 def _take(limiter: RateLimiter | None, request: Request) -> None:
@@ -112,7 +114,7 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
     if not _DATE.fullmatch(value):
         raise _invalid(f"{name}: {value[:40]!r} is not a date (YYYY-MM-DD)")
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError as err:
         raise _invalid(f"{name}: {value!r} is not a valid date ({err})") from err
 
@@ -398,37 +400,67 @@ async def situation(
     response_class=Response,
     tags=["events"],
 )
-def export(
+async def export(
+    request: Request,
     store: BackendDep,
     flt: Filter,
     format: Annotated[ExportFormat, Query(description="file format")],
 ) -> FileResponse:
-    """Every event passing the filters, as a file download (no paging)."""
+    """Every event passing the filters, as a file download (no paging).
+
+    The same export asked for again while it is written or sent is written once
+    (:mod:`frontwatch.api.exports`). At most ``max_exports`` distinct exports are written at
+    once, ``max_exports_per_client`` of them for one client: past that the answer is 429 with
+    ``Retry-After``. Events are read from the index and written one at a time."""
     try:
         from ..export import write_export  # type: ignore[import-not-found,unused-ignore]
     except ImportError as err:
         raise ApiError(503, ApiCode.UNAVAILABLE, "the export module is not available") from err
+    flights: ExportFlights = request.app.state.export_flights
     index = store.index
-    events = list(index.events(index.select(flt)))
+    key = (format, flt.model_dump_json())
     media, suffix = EXPORTS[format]
-    folder = Path(tempfile.mkdtemp(prefix="frontwatch-export-"))
-    out = folder / f"frontwatch-events.{suffix}"
-    try:
-        outlets = {  # the exporter reads the outlet and the publication date of a document
-            doc_id: Document(id=meta.id, text="", outlet=meta.outlet, published=meta.published)
-            for doc_id in {e.doc_id for e in events}
-            if (meta := index.documents.get(doc_id)) is not None
-        }
-        write_export(format, events, out, clusters=store.clusters(), documents=outlets)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+    flight = flights.join(key, index)
+    if flight is None:
+
+        def write(path: Path) -> None:
+            events = index.events(index.select(flt))
+            write_export(format, events, path, clusters=index.clusters, documents=_Outlets(index))
+
+        name = f"frontwatch-events.{suffix}"
+        flight = flights.start(key, index, _client(request), name, write)
+        if flight is None:
+            raise ApiError(
+                429,
+                ApiCode.RATE_LIMITED,
+                "too many exports are being written; retry later",
+                headers={"Retry-After": str(limits(request).export_retry_after)},
+            )
+    await flights.wait(flight)
     return FileResponse(
-        out,
+        flight.path,
         media_type=media,
-        filename=out.name,
-        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+        filename=flight.path.name,
+        background=BackgroundTask(flights.sent, flight),
     )
+
+
+class _Outlets(Mapping[str, Document]):
+    """Document id -> a Document with the outlet and date only, made when the exporter asks
+    (it reads only the outlet of an event's document)."""
+
+    def __init__(self, index: EventIndex) -> None:
+        self._documents = index.documents
+
+    def __getitem__(self, doc_id: str) -> Document:
+        meta = self._documents[doc_id]
+        return Document(id=meta.id, text="", outlet=meta.outlet, published=meta.published)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._documents)
+
+    def __len__(self) -> int:
+        return len(self._documents)
 
 
 # -- writes ----------------------------------------------------------------------------------

@@ -485,7 +485,8 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
     if min(a.sent_index, b.sent_index) == 0 and same1 and (same_place or same2):
         return True  # the headline
     bare = not _dated(later.event.date)  # an elaboration adds no date of its own
-    return abs(a.sent_index - b.sent_index) == 1 and bare and same1 is not False
+    # (same1 is not False here: a conflict of actors returned above)
+    return abs(a.sent_index - b.sent_index) == 1 and bare
 
 
 def _merge(drafts: list[_Draft]) -> list[Event]:

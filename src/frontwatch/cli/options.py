@@ -19,6 +19,7 @@ import click
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from ..dates import parse_iso_date
 from ..filters import country_code, parse_bbox, parse_modalities
 from ..records import MODALITIES
 from ..settings import Settings, load_settings
@@ -195,7 +196,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        return parse_iso_date(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx, param) from None
 

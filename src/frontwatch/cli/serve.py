@@ -89,4 +89,7 @@ def serve(
             f"warning: listening on {host}: the API is reachable from other machines", err=True
         )
     click.echo(f"serving {db} at http://{host}:{port}/ (API docs: /api/docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # the client address comes from the app (trusted_proxies), never from uvicorn
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
+    )

@@ -11,6 +11,7 @@ import logging
 
 import click
 
+from ..dates import parse_iso_date
 from .options import EXIT_FATAL, country_callback, db_option, format_option
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a valid ISO date (YYYY-MM-DD)") from None
 

@@ -23,7 +23,8 @@ from pydantic import ValidationError
 from ..errors import DocumentError, FrontwatchError
 from ..export import BOM
 from ..filters import EventFilter, parse_bbox
-from ..records import Document, Event
+from ..records import Document, Event, FlatEvent
+from ..settings import Settings
 from ..situation import cluster_events
 from ..store.db import ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
 from .options import (
@@ -128,12 +129,7 @@ def ingest(
     from ..ingest import iter_documents
     from ..pipeline import parse_date
 
-    if bool(inputs) == bool(from_parquet):
-        raise click.UsageError("give INPUTS, or --from-parquet DIR without INPUTS")
-    if engine == "dask" and not scheduler:
-        raise click.UsageError("--engine dask needs --scheduler ADDRESS")
-    if to_parquet and from_parquet:
-        raise click.UsageError("--to-parquet and --from-parquet exclude each other")
+    _check_ingest_options(inputs, engine, scheduler, to_parquet, from_parquet)
     try:
         date = parse_date(published)
         config = settings(ctx)
@@ -149,16 +145,7 @@ def ingest(
             yield from parallel.read_parquet(Path(from_parquet))
             return
         documents = iter_documents(inputs, published=date, settings=config)
-        if engine == "dask":
-            out_dir = Path(to_parquet) if to_parquet else None
-            runner: Any = _Runner(
-                lambda items: parallel.extract_dask(items, config, scheduler, to_parquet=out_dir)
-            )
-        elif extractor is not None:
-            runner = extractor
-        else:
-            n = config.workers if workers is None else workers
-            runner = _Runner(lambda items: parallel.extract_parallel(items, config, workers=n))
+        runner = _runner(engine, extractor, config, workers, scheduler, to_parquet)
         if to_parquet and engine != "dask":
             yield from _local_to_parquet(extract_pairs(runner, documents), Path(to_parquet))
             return
@@ -215,6 +202,44 @@ def ingest(
             click.echo(stats.summary(), err=True)
     if skipped:
         ctx.exit(EXIT_SKIPPED)
+
+
+def _check_ingest_options(
+    inputs: tuple[str, ...],
+    engine: str,
+    scheduler: str | None,
+    to_parquet: str | None,
+    from_parquet: str | None,
+) -> None:
+    if bool(inputs) == bool(from_parquet):
+        raise click.UsageError("give INPUTS, or --from-parquet DIR without INPUTS")
+    if engine == "dask" and not scheduler:
+        raise click.UsageError("--engine dask needs --scheduler ADDRESS")
+    if to_parquet and from_parquet:
+        raise click.UsageError("--to-parquet and --from-parquet exclude each other")
+
+
+def _runner(
+    engine: str,
+    extractor: ExtractorLike | None,
+    config: Settings,
+    workers: int | None,
+    scheduler: str | None,
+    to_parquet: str | None,
+) -> ExtractorLike | _Runner:
+    """What extracts: the Dask engine, the extractor given in ``ctx.obj`` (tests), or local
+    worker processes."""
+    from ..pipeline import parallel
+
+    if engine == "dask":
+        out_dir = Path(to_parquet) if to_parquet else None
+        return _Runner(
+            lambda items: parallel.extract_dask(items, config, scheduler, to_parquet=out_dir)
+        )
+    if extractor is not None:
+        return extractor
+    n = config.workers if workers is None else workers
+    return _Runner(lambda items: parallel.extract_parallel(items, config, workers=n))
 
 
 class _Runner:
@@ -303,24 +328,22 @@ _TABLE_COLUMNS = (
 
 
 def _row(event: Event, sources: int | None) -> dict[str, Any]:
-    date = event.date
-    killed = [q.count for q in event.quantities if q.kind == "killed" and q.count is not None]
-    kind = (
-        event.acled.sub_event_type or event.acled.event_type
-        if event.acled
-        else (event.plover.type if event.plover else event.category)
-    )
+    flat = FlatEvent.of(event)
+    if flat.acled_event_type is not None:
+        kind = flat.acled_sub_event_type or flat.acled_event_type
+    else:
+        kind = flat.plover_type if flat.plover_type is not None else flat.category
     return {
-        "date": date.start.isoformat() if date and date.start else "",
-        "date_inferred": bool(date and date.start and date.inferred),
-        "event_id": event.id,
-        "doc_id": event.doc_id,
+        "date": flat.date_start.isoformat() if flat.date_start else "",
+        "date_inferred": bool(flat.date_start and flat.date_inferred),
+        "event_id": flat.id,
+        "doc_id": flat.doc_id,
         "type": kind,
-        "actor1": (event.actor1.name or event.actor1.text) if event.actor1 else "",
-        "actor2": (event.actor2.name or event.actor2.text) if event.actor2 else "",
-        "location": (event.location.name or event.location.text) if event.location else "",
-        "country": (event.location.country or "") if event.location else "",
-        "fatalities": _number(sum(killed)) if killed else "",
+        "actor1": flat.actor1 or "",
+        "actor2": flat.actor2 or "",
+        "location": flat.place or "",
+        "country": flat.country or "",
+        "fatalities": "" if flat.fatalities is None else _number(flat.fatalities),
         "sources": "" if sources is None else sources,
     }
 

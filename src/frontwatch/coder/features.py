@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +31,9 @@ import numpy.typing as npt
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 DIGIT = re.compile(r"\d")
 CHAR_SIZES = (3, 4, 5)
-BLOCKS = ("w", "c", "x", "r")
+#: The feature blocks: words and bigrams, character n-grams, context words, rule features.
+Block = Literal["w", "c", "x", "r"]
+BLOCKS: tuple[Block, ...] = get_args(Block)
 
 
 def words(text: str) -> list[str]:
@@ -54,7 +57,7 @@ def text_features(
     chars: Counter[str] = Counter()
     for tok in toks:
         chars.update(char_grams(tok))
-    blocks = {"w": word_block, "c": chars}
+    blocks: dict[str, Counter[str]] = {"w": word_block, "c": chars}
     if context:
         blocks["x"] = Counter("x:" + t for t in words(context))
     rule_block = Counter("r:" + r for r in rules)
@@ -92,7 +95,7 @@ class Vocabulary:
         names = sorted(f for f, n in df.items() if n >= min_df or f.startswith("r:"))
         total = len(documents)
         idf = np.array([math.log((1 + total) / (1 + df[f])) + 1.0 for f in names], np.float32)
-        weights = {"w": 1.0, "c": 1.0, "x": 0.4, "r": 0.6}
+        weights: dict[str, float] = {"w": 1.0, "c": 1.0, "x": 0.4, "r": 0.6}
         weights.update(block_weights or {})
         return cls({f: i for i, f in enumerate(names)}, idf, weights)
 
@@ -121,7 +124,7 @@ class Vocabulary:
         char_cols: list[int] = []
         for tok in toks:
             char_cols += self._char_columns(tok)
-        blocks = [("w", word_cols), ("c", char_cols)]
+        blocks: list[tuple[Block, list[int]]] = [("w", word_cols), ("c", char_cols)]
         if context:
             ctx = map(index.get, ["x:" + t for t in words(context)])
             blocks.append(("x", [c for c in ctx if c is not None]))

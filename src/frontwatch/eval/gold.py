@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from frontwatch import records
+from frontwatch.dates import parse_stamp as parse_published  # the gold format's stamps
 from frontwatch.errors import Errors, FrontwatchError
 from frontwatch.eval.case import case_labels
 
@@ -75,13 +76,6 @@ GoldQuantityKind = Literal[
 FACTUAL_MODALITIES: frozenset[str | None] = frozenset({*records.FACTUAL_MODALITIES, None})
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    )
-}
-_MONTH_DAY_YEAR = re.compile(r"\b([A-Z][a-z]{2})[a-z]*\.? (\d{1,2}),? (\d{4})\b")
 
 
 class AcledPair(BaseModel):
@@ -287,31 +281,6 @@ class GoldDocument(GoldRecord):
     @classmethod
     def _published(cls, value: Any) -> Any:
         return parse_published(value) if isinstance(value, str) else value
-
-
-def parse_published(value: str) -> dt.date | None:
-    """ISO date, or a 'Month D, YYYY' date inside a free-form stamp; ``None`` if neither.
-
-    Some sets (TR-News) write publication stamps such as ``"Wed Nov 23, 2016 | 3:02pm EST"``;
-    they are read leniently because the date is context, not a scored field.
-    """
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        pass
-    match = _MONTH_DAY_YEAR.search(value)
-    if match and match.group(1).casefold() in _MONTHS:
-        try:
-            return dt.date(
-                int(match.group(3)), _MONTHS[match.group(1).casefold()], int(match.group(2))
-            )
-        except ValueError:
-            return None
-    logger.debug("publication stamp %r has no readable date", value)
-    return None
 
 
 def read_gold(path: str | Path) -> list[GoldDocument]:

@@ -46,7 +46,13 @@ from ..about import __version__
 from ..errors import DocumentError, Errors, FrontwatchError
 from ..records import Document
 from ..settings import Settings, load_settings
-from .readers import html_document, plain_text, strip_html, with_title
+from .readers import (
+    html_document,
+    plain_text,
+    strip_html,
+    with_title,
+    without_surrogate_references,
+)
 from .screen import screen
 
 logger = logging.getLogger(__name__)
@@ -617,6 +623,14 @@ class Watcher:
                 result.errors.append(str(err))
                 done.append(entry.key)
                 continue
+            except Exception as err:  # one entry's failure costs only that entry
+                logger.debug("entry %s of %s failed", entry.key, feed.url, exc_info=True)
+                name, detail = entry.link or entry.key, f"{type(err).__name__}: {err}"
+                message = str(DocumentError(Errors.E008, name=name, detail=detail))
+                logger.warning("%s", message)
+                result.errors.append(message)
+                done.append(entry.key)
+                continue
             documents.append(document)
             done.append(entry.key)
         if documents:
@@ -639,7 +653,7 @@ class Watcher:
         return result
 
     def _document(self, entry: _Entry, outlet: str | None, feed_url: str) -> Document:
-        doc_id = hashlib.sha1(entry.key.encode("utf-8")).hexdigest()[:16]
+        doc_id = hashlib.sha1(entry.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         document: Document | None = None
         # a local feed is read offline: its entries' own text, pages only when local too
         if entry.link and (not is_local(feed_url) or is_local(entry.link)):
@@ -668,7 +682,7 @@ def _parse_feed(data: bytes, url: str) -> tuple[str | None, list[_Entry]]:
     import feedparser
 
     try:
-        parsed = feedparser.parse(data)
+        parsed = feedparser.parse(without_surrogate_references(data, url))
     except ValueError as err:  # feedparser raises on character references past U+10FFFF
         detail = f"the feed cannot be parsed ({err})"
         raise DocumentError(Errors.E008, name=url, detail=detail) from err

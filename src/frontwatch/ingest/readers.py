@@ -12,6 +12,7 @@ pipeline produces indexes into :attr:`Document.text`. Formats are described in d
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -26,9 +27,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO
 
+from ..dates import parse_timestamp
 from ..errors import DocumentError, Errors
 from ..records import Document
 from ..settings import Settings, load_settings
+from . import jsonread
 from .screen import screen
 
 logger = logging.getLogger(__name__)
@@ -86,10 +89,13 @@ class _LineReader(Protocol):
 
 @dataclass(frozen=True)
 class _Context:
-    """What every reader needs: the settings and the default publication date."""
+    """What every reader needs: the settings and the default publication date; and the ids
+    that files gave so far (id -> file), to report two files giving the same one (E015)."""
 
     settings: Settings
     published: dt.date | None
+    file_ids: dict[str, str] = dataclasses.field(default_factory=dict)
+    read_files: set[str] = dataclasses.field(default_factory=set)
 
     @property
     def max_bytes(self) -> int:
@@ -119,7 +125,7 @@ def iter_documents(
             results = _read_stdin(stdin if stdin is not None else sys.stdin, ctx)
         else:
             results = _read_input(Path(item), ctx)
-        for result in results:
+        for result in _guarded(results, str(item) if str(item) != STDIN else STDIN_NAME):
             if isinstance(result, Document):
                 try:
                     screen(result, ctx.settings)
@@ -129,13 +135,28 @@ def iter_documents(
             yield result
 
 
+def _guarded(
+    results: Iterator[Document | DocumentError], name: str
+) -> Iterator[Document | DocumentError]:
+    """``results``, with an unexpected exception of a reader turned into E008 for the rest of
+    that input: the other inputs are still read."""
+    try:
+        yield from results
+    except Exception as err:  # a reader's bug must not end the whole run
+        logger.debug("reading %s failed", name, exc_info=True)
+        yield DocumentError(Errors.E008, name=name, detail=f"{type(err).__name__}: {err}")
+
+
 def _read_input(path: Path, ctx: _Context) -> Iterator[Document | DocumentError]:
     if path.is_dir():
-        for found in _walk(path):
+        real_root = os.path.realpath(path)
+        for found in _walk(path, real_root, (real_root,), {real_root}):
             if isinstance(found, DocumentError):
                 yield found
             else:
-                yield from _read_file(found, SUPPORTED_SUFFIXES[found.suffix.lower()], ctx)
+                stem = found.relative_to(path).with_suffix("").as_posix()
+                found_kind = SUPPORTED_SUFFIXES[found.suffix.lower()]
+                yield from _read_file(found, found_kind, ctx, stem=stem)
         return
     if not path.exists():
         yield DocumentError(Errors.E008, name=str(path), detail="no such file or directory")
@@ -149,34 +170,103 @@ def _read_input(path: Path, ctx: _Context) -> Iterator[Document | DocumentError]
             supported=", ".join(sorted(SUPPORTED_SUFFIXES)),
         )
         return
-    yield from _read_file(path, kind, ctx)
+    yield from _read_file(path, kind, ctx, stem=path.stem)
 
 
-def _walk(root: Path) -> Iterator[Path | DocumentError]:
-    """Supported files under ``root``, recursively, in sorted order; hidden entries skipped."""
+def _walk(
+    folder: Path, real_root: str, ancestors: tuple[str, ...], walked: set[str]
+) -> Iterator[Path | DocumentError]:
+    """Supported files under ``folder``, recursively, in sorted order; hidden entries skipped.
+
+    Symbolic links are followed when they stay inside the input folder (``real_root``) and do
+    not lead back to a folder being walked (``ancestors``, real paths); others are reported
+    (E016) and skipped. A folder met twice (``walked``: real paths) is read the first time."""
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as err:
-        yield DocumentError(Errors.E008, name=str(root), detail=err.strerror or str(err))
+        yield DocumentError(Errors.E008, name=str(folder), detail=err.strerror or str(err))
         return
     for entry in entries:
         path = Path(entry.path)
-        if entry.name.startswith("."):
-            logger.debug("skipping hidden %s", path)
-        elif entry.is_dir(follow_symlinks=False):
-            yield from _walk(path)
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            logger.debug("skipping %s: unsupported extension", path)
-        elif entry.is_file():
-            yield path
-        else:
-            logger.debug("skipping %s: not a regular file", path)
+        supported = path.suffix.lower() in SUPPORTED_SUFFIXES
+        try:
+            if entry.name.startswith("."):
+                logger.debug("skipping hidden %s", path)
+            elif entry.is_symlink():
+                yield from _follow(path, supported, real_root, ancestors, walked)
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _subfolder(path, os.path.realpath(path), real_root, ancestors, walked)
+            elif not supported:
+                logger.debug("skipping %s: unsupported extension", path)
+            elif entry.is_file(follow_symlinks=False):
+                yield path
+            else:
+                logger.debug("skipping %s: not a regular file", path)
+        except OSError as err:
+            yield DocumentError(Errors.E008, name=str(path), detail=err.strerror or str(err))
+
+
+def _subfolder(
+    path: Path, real: str, real_root: str, ancestors: tuple[str, ...], walked: set[str]
+) -> Iterator[Path | DocumentError]:
+    if real in walked:
+        logger.info("skipping %s: the folder %s was read already", path, real)
+        return
+    walked.add(real)
+    yield from _walk(path, real_root, (*ancestors, real), walked)
+
+
+def _follow(
+    link: Path, supported: bool, real_root: str, ancestors: tuple[str, ...], walked: set[str]
+) -> Iterator[Path | DocumentError]:
+    """A symbolic link met in a folder: its files if it is safe to follow, else E016."""
+    target = os.path.realpath(link)
+    if target in ancestors:
+        detail = f"it leads back to {target}, a folder that contains it (a loop)"
+        yield DocumentError(Errors.E016, name=str(link), detail=detail)
+    elif not os.path.exists(target):
+        if supported:
+            yield DocumentError(Errors.E016, name=str(link), detail="it points nowhere")
+    elif target != real_root and not target.startswith(real_root + os.sep):
+        detail = f"it points outside the input folder {real_root} (to {target})"
+        yield DocumentError(Errors.E016, name=str(link), detail=detail)
+    elif os.path.isdir(target):
+        yield from _subfolder(link, target, real_root, ancestors, walked)
+    elif supported and os.path.isfile(target):
+        yield link
+    else:
+        logger.debug("skipping %s: not a supported regular file", link)
 
 
 # --------------------------------------------------------------------------- files
 
 
-def _read_file(path: Path, kind: str, ctx: _Context) -> Iterator[Document | DocumentError]:
+def _read_file(
+    path: Path, kind: str, ctx: _Context, *, stem: str
+) -> Iterator[Document | DocumentError]:
+    """The documents of one file; ``stem`` is what its ids are made of: the path relative to
+    the input folder without the extension (the file stem for a file named directly)."""
+    name = str(path)
+    try:
+        real = os.path.realpath(path)
+    except OSError:
+        real = name
+    if real in ctx.read_files:
+        logger.info("skipping %s: read already in this run", path)
+        return
+    ctx.read_files.add(real)
+    for result in _read_file_contents(path, kind, ctx, stem=stem):
+        if isinstance(result, Document) and result.id == stem and kind != "jsonl":
+            other = ctx.file_ids.setdefault(result.id, name)
+            if other != name:
+                yield DocumentError(Errors.E015, name=name, doc=result.id, other=other)
+                continue
+        yield result
+
+
+def _read_file_contents(
+    path: Path, kind: str, ctx: _Context, *, stem: str
+) -> Iterator[Document | DocumentError]:
     name = str(path)
     try:
         with path.open("rb") as fh:
@@ -188,7 +278,7 @@ def _read_file(path: Path, kind: str, ctx: _Context) -> Iterator[Document | Docu
                 return
             if kind == "jsonl":
                 fh.seek(0)
-                yield from _read_jsonl(fh, name=name, stem=path.stem, path=name, ctx=ctx)
+                yield from _read_jsonl(fh, name=name, stem=stem, path=name, ctx=ctx)
                 return
             if size > ctx.max_bytes:
                 yield _oversized(name, size, ctx)
@@ -202,7 +292,7 @@ def _read_file(path: Path, kind: str, ctx: _Context) -> Iterator[Document | Docu
     except DocumentError as err:
         yield err
         return
-    yield from _read_text(text, kind, name=name, stem=path.stem, path=name, ctx=ctx)
+    yield from _read_text(text, kind, name=name, stem=stem, path=name, ctx=ctx)
 
 
 def _read_text(
@@ -255,6 +345,18 @@ def decode(data: bytes, name: str, offset: int = 0) -> str:
         raise DocumentError(Errors.E003, name=name, position=offset + bom + err.start) from None
 
 
+def check_unicode(value: str, field: str, *, where: str) -> None:
+    """E013 if ``value`` holds a lone surrogate (a JSON ``\\ud800`` escape, or a character
+    reference to one), which no file can store and no text processing expects."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        escape = f"\\u{ord(value[err.start]):04x}"
+        raise DocumentError(
+            Errors.E013, where=where, field=field, escape=escape, position=err.start
+        ) from None
+
+
 def normalize_newlines(text: str) -> str:
     """The only change made to a text as read: ``\\r\\n`` becomes ``\\n``."""
     return text.replace("\r\n", "\n")
@@ -286,7 +388,7 @@ class _Prefixed:
 
 
 def _binary_stdin(stdin: TextIO) -> BinaryIO:
-    buffer = getattr(stdin, "buffer", None)
+    buffer: BinaryIO | None = getattr(stdin, "buffer", None)
     if buffer is not None:
         return buffer
     # an in-memory text stream: give back the bytes (undecodable input read with
@@ -352,63 +454,80 @@ def _read_jsonl(
         if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
             raw, start = raw[len(codecs.BOM_UTF8) :], start + len(codecs.BOM_UTF8)
         try:
-            line = decode(raw, name, offset=start)
-        except DocumentError as err:
-            yield err
-            continue
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line.rstrip("\r\n"))
-        except json.JSONDecodeError as err:
-            detail = f"{err.msg.removesuffix(' at')} at column {err.colno}"
-            yield DocumentError(Errors.E006, line=line_no, name=name, detail=detail)
-            continue
-        try:
-            yield _json_document(
-                obj, name=name, line=line_no, default_id=f"{stem}-{line_no}", path=path, ctx=ctx
-            )
-        except DocumentError as err:
-            yield err
+            yield from _jsonl_line(raw, start, line_no, name=name, stem=stem, path=path, ctx=ctx)
+        except Exception as err:  # one line's failure must not end the file
+            logger.debug("line %s of %s failed", line_no, name, exc_info=True)
+            detail = f"{type(err).__name__}: {err}"
+            yield DocumentError(Errors.E008, name=f"{name}, line {line_no}", detail=detail)
+
+
+def _jsonl_line(
+    raw: bytes, start: int, line_no: int, *, name: str, stem: str, path: str, ctx: _Context
+) -> Iterator[Document | DocumentError]:
+    """The document of one JSON Lines line (none for a blank line), or its error."""
+    try:
+        line = decode(raw, f"{name}, line {line_no},", offset=start)
+    except DocumentError as err:
+        yield err
+        return
+    if not line.strip():
+        return
+    try:
+        obj = jsonread.loads(line.rstrip("\r\n"))
+    except jsonread.JsonLimitError as err:
+        yield DocumentError(Errors.E012, line=line_no, name=name, detail=str(err))
+        return
+    except ValueError as err:
+        yield DocumentError(Errors.E006, line=line_no, name=name, detail=jsonread.error_detail(err))
+        return
+    try:
+        yield _json_document(
+            obj, name=name, line=line_no, default_id=f"{stem}-{line_no}", path=path, ctx=ctx
+        )
+    except DocumentError as err:
+        yield err
 
 
 def _read_json(
     text: str, *, name: str, stem: str, path: str, ctx: _Context
 ) -> Iterator[Document | DocumentError]:
-    """A ``.json`` file: one document object, or a list of them (ids ``<stem>-<n>``)."""
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as err:
-        detail = f"{err.msg.removesuffix(' at')} at column {err.colno}"
-        yield DocumentError(Errors.E006, line=err.lineno, name=name, detail=detail)
-        return
-    if not isinstance(obj, list):
+    """A ``.json`` file: one document object, or an array of them (ids ``<stem>-<n>``).
+
+    The items of an array are read one at a time (:func:`jsonread.iter_array`): a bad item is
+    reported with the line it starts on and the next one is read."""
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    if not text.startswith("[", start):
+        try:
+            obj = jsonread.loads(text)
+        except jsonread.JsonLimitError as err:
+            yield DocumentError(Errors.E012, line=1, name=name, detail=str(err))
+            return
+        except ValueError as err:
+            line = err.lineno if isinstance(err, json.JSONDecodeError) else 1
+            detail = jsonread.error_detail(err)
+            yield DocumentError(Errors.E006, line=line, name=name, detail=detail)
+            return
         try:
             yield _json_document(obj, name=name, line=1, default_id=stem, path=path, ctx=ctx)
         except DocumentError as err:
             yield err
         return
-    for n, (line, item) in enumerate(_json_array_items(text), start=1):
-        try:
-            yield _json_document(
-                item, name=name, line=line, default_id=f"{stem}-{n}", path=path, ctx=ctx
-            )
-        except DocumentError as err:
-            yield err
-
-
-def _json_array_items(text: str) -> Iterator[tuple[int, Any]]:
-    """The items of a (valid) top-level JSON array with the line each one starts on."""
-    decoder = json.JSONDecoder()
-    pos = text.index("[") + 1
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text) or text[pos] == "]":
-            return
-        item, end = decoder.raw_decode(text, pos)
-        yield text.count("\n", 0, pos) + 1, item
-        pos = end
+    items = jsonread.iter_array(text, start)
+    try:
+        for n, item in enumerate(items, start=1):
+            if item.error is not None:
+                code = Errors.E012 if item.limit else Errors.E006
+                yield DocumentError(code, line=item.line, name=name, detail=item.error)
+                continue
+            try:
+                yield _json_document(
+                    item.value, name=name, line=item.line, default_id=f"{stem}-{n}", path=path,
+                    ctx=ctx,
+                )  # fmt: skip
+            except DocumentError as err:
+                yield err
+    except jsonread.ArrayError as err:
+        yield DocumentError(Errors.E006, line=err.line, name=name, detail=err.detail)
 
 
 def _json_document(
@@ -416,6 +535,9 @@ def _json_document(
 ) -> Document:
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise DocumentError(Errors.E007, line=line, name=name)
+    for key, value in obj.items():  # the fields a Document is made of
+        if key in Document.model_fields and isinstance(value, str):
+            check_unicode(value, key, where=f"Line {line} of {name}")
     raw_id = obj.get("id")
     if raw_id is None:
         doc_id = default_id
@@ -429,7 +551,7 @@ def _json_document(
         )
     published = ctx.published
     if obj.get("published") is not None:
-        published = _parse_published(obj["published"])
+        published = parse_timestamp(obj["published"])
         if published is None:
             raise DocumentError(
                 Errors.E011,
@@ -451,19 +573,6 @@ def _json_document(
         path=path,
         **fields,
     )
-
-
-def _parse_published(value: object) -> dt.date | None:
-    """A date from ``YYYY-MM-DD`` or an ISO datetime (its calendar date), else ``None``."""
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-        return dt.datetime.fromisoformat(value).date()
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------- HTML
@@ -594,7 +703,7 @@ def _html_document(html: str, *, doc_id: str, path: str, ctx: _Context) -> Docum
         logger.debug("trafilatura found no main text in %s: stripping tags", path)
         stripped = strip_html(html)
         body, title = stripped.text, title or stripped.title
-    published = _parse_published(meta("date")) or ctx.published
+    published = parse_timestamp(meta("date")) or ctx.published
     return Document(
         id=doc_id,
         text=with_title(title, body),
@@ -615,7 +724,7 @@ def _read_feed(
     import feedparser
 
     try:
-        parsed = feedparser.parse(data)
+        parsed = feedparser.parse(without_surrogate_references(data, name))
     except ValueError as err:  # feedparser raises on character references past U+10FFFF
         yield DocumentError(Errors.E008, name=name, detail=f"the feed cannot be parsed ({err})")
         return
@@ -627,23 +736,68 @@ def _read_feed(
         return
     outlet = _plain(parsed.feed.get("title")) or None
     for n, entry in enumerate(parsed.entries, start=1):
-        content = entry.get("content") or []
-        body_html = content[0].get("value", "") if content else entry.get("summary", "")
-        body = strip_html(body_html or "").text
-        title = _plain(entry.get("title")) or None
-        link = entry.get("link") or None
-        key = entry.get("id") or link or f"{path}#{n}:{title}"
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = dt.date(*stamp[:3]) if stamp else ctx.published
-        yield Document(
-            id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
-            text=with_title(title, body),
-            published=published,
-            title=title,
-            url=link,
-            outlet=outlet,
-            path=path,
+        where = f"{name}, entry {n}"
+        try:
+            yield _feed_document(entry, n, outlet=outlet, where=where, path=path, ctx=ctx)
+        except DocumentError as err:
+            yield err
+        except Exception as err:  # one entry's failure must not end the feed
+            logger.debug("%s failed", where, exc_info=True)
+            yield DocumentError(Errors.E008, name=where, detail=f"{type(err).__name__}: {err}")
+
+
+def _feed_document(
+    entry: Any, n: int, *, outlet: str | None, where: str, path: str, ctx: _Context
+) -> Document:
+    content = entry.get("content") or []
+    body_html = content[0].get("value", "") if content else entry.get("summary", "")
+    body = strip_html(body_html or "").text
+    title = _plain(entry.get("title")) or None
+    link = entry.get("link") or None
+    key = entry.get("id") or link or f"{path}#{n}:{title}"
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    published = dt.date(*stamp[:3]) if stamp else ctx.published
+    text = with_title(title, body)
+    check_unicode(text, "text", where=where)
+    if link is not None:
+        check_unicode(link, "link", where=where)
+    return Document(
+        id=hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16],
+        text=text,
+        published=published,
+        title=title,
+        url=link,
+        outlet=outlet,
+        path=path,
+    )
+
+
+_CHAR_REFERENCE = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def without_surrogate_references(data: bytes, name: str) -> bytes:
+    """``data`` with XML character references to surrogates (``&#xD800;``, which no XML
+    document may hold and which make feedparser fail on the whole feed) replaced by
+    U+FFFD, the replacement character; logged as a warning."""
+    if b"&#" not in data:
+        return data
+    replaced = 0
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        nonlocal replaced
+        digits = match.group(1)
+        value = int(digits[1:], 16) if digits[:1] in b"xX" else int(digits)
+        if 0xD800 <= value <= 0xDFFF:
+            replaced += 1
+            return b"&#xFFFD;"
+        return match.group(0)
+
+    fixed = _CHAR_REFERENCE.sub(fix, data)
+    if replaced:
+        logger.warning(
+            "%s: %s character references to lone surrogates replaced by U+FFFD", name, replaced
         )
+    return fixed
 
 
 def plain_text(value: object) -> str:

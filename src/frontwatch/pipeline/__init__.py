@@ -12,8 +12,9 @@ module                  what
 
 from __future__ import annotations
 
+from ..dates import parse_date
 from .extractor import Extractor, extract
-from .local import LocalExtractor, Prepared, as_document, parse_date, restore
+from .local import LocalExtractor, Prepared, as_document, restore
 
 __all__ = [
     "Extractor",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +18,8 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..errors import DocumentError, Errors, FrontwatchError
+from ..dates import parse_date
+from ..errors import DocumentError, Errors
 from ..records import Document, DocumentResult
 from ..settings import Settings, load_settings
 
@@ -29,16 +29,6 @@ if TYPE_CHECKING:
     from ..relevance import RelevanceScreen
 
 logger = logging.getLogger(__name__)
-
-
-def parse_date(value: str | dt.date | None) -> dt.date | None:
-    """``YYYY-MM-DD`` (or a date) to a date; E009 otherwise."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError as err:
-        raise FrontwatchError(Errors.E009, value=value) from err
 
 
 def as_document(
@@ -191,25 +181,69 @@ class LocalExtractor:
         ``items`` are screened documents and errors, as :func:`frontwatch.ingest.iter_documents`
         yields them. Documents are parsed in batches of ``settings.batch_size``.
         """
-        # results in input order: ready items (errors, screened-out documents) wait behind the
-        # parsed documents (their Prepared) that precede them
-        queue: deque[DocumentResult | DocumentError | Prepared] = deque()
+        # results in input order, a batch of parsed documents at a time: ready items (errors,
+        # screened-out documents) wait behind the parsed documents that precede them
+        pending: list[DocumentResult | DocumentError | Prepared] = []
+        parsed = 0
+        for item in items:
+            if isinstance(item, DocumentError):
+                pending.append(item)
+                continue
+            try:
+                prepared = self.prepare(item)
+            except Exception as err:
+                pending.append(failed(item, err))
+                continue
+            if prepared is None:
+                pending.append(DocumentResult(doc_id=item.id))
+                continue
+            pending.append(prepared)
+            parsed += 1
+            if parsed >= self.settings.batch_size:
+                yield from self._run_batch(pending)
+                pending, parsed = [], 0
+        yield from self._run_batch(pending)
 
-        def docs() -> Iterator[Doc]:
-            for item in items:
-                if isinstance(item, DocumentError):
-                    queue.append(item)
-                elif (prepared := self.prepare(item)) is None:
-                    queue.append(DocumentResult(doc_id=item.id))
-                else:
-                    queue.append(prepared)
-                    yield self._make_doc(prepared.parsed)
+    def _run_batch(
+        self, pending: list[DocumentResult | DocumentError | Prepared]
+    ) -> Iterator[DocumentResult | DocumentError]:
+        """``pending`` in order, its prepared documents parsed together; when the batch fails,
+        they are parsed one by one, and a document that fails alone gives E014."""
+        prepared = [p for p in pending if isinstance(p, Prepared)]
+        results: list[DocumentResult | DocumentError] | None = None
+        if prepared:
+            try:
+                docs = list(
+                    self.nlp.pipe(
+                        (self._make_doc(p.parsed) for p in prepared), batch_size=len(prepared)
+                    )
+                )
+                results = [self._finish_one(doc, p) for doc, p in zip(docs, prepared, strict=True)]
+            except Exception:
+                logger.debug("a batch of %s documents failed: one by one", len(prepared))
+                results = [self._extract_one(p) for p in prepared]
+        done = iter(results or ())
+        for item in pending:
+            yield next(done) if isinstance(item, Prepared) else item
 
-        for doc in self.nlp.pipe(docs(), batch_size=self.settings.batch_size):
-            while not isinstance(ready := queue.popleft(), Prepared):
-                yield ready
-            yield self._finish(doc, ready)
-        while queue:
-            ready = queue.popleft()
-            if not isinstance(ready, Prepared):
-                yield ready
+    def _extract_one(self, prepared: Prepared) -> DocumentResult | DocumentError:
+        try:
+            doc = self.nlp(self._make_doc(prepared.parsed))
+        except Exception as err:
+            return failed(prepared.document, err)
+        return self._finish_one(doc, prepared)
+
+    def _finish_one(self, doc: Doc, prepared: Prepared) -> DocumentResult | DocumentError:
+        try:
+            return self._finish(doc, prepared)
+        except Exception as err:
+            return failed(prepared.document, err)
+
+
+def failed(document: Document, err: Exception) -> DocumentError:
+    """E014 for ``document``, which raised ``err`` somewhere in the pipeline (logged with its
+    traceback at debug level)."""
+    logger.debug("document %s failed", document.id, exc_info=err)
+    name = f"{document.id} ({document.path})" if document.path else document.id
+    detail = f"{type(err).__name__}: {err}"
+    return DocumentError(Errors.E014, doc_id=document.id, name=name, detail=detail)

@@ -9,7 +9,9 @@ a bounded number of chunks in flight, so memory does not grow with the input.
   :class:`~frontwatch.pipeline.local.LocalExtractor` from the settings (in its initializer)
   and keeps it.
   Inputs smaller than ``local_below`` documents are extracted in the calling process, so a
-  one-article command pays no worker start-up.
+  one-article command pays no worker start-up. Workers stop when the calling process stops,
+  however it stops (:func:`watch_parent`), and are terminated when the caller stops reading
+  or fails.
 - :func:`extract_dask`: the same over a ``distributed`` scheduler; each Dask worker caches one
   extractor per settings (a module global), documents travel in partitions, and a partition's
   results come back to the caller or are written by the worker as a Parquet file
@@ -18,9 +20,15 @@ a bounded number of chunks in flight, so memory does not grow with the input.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing as mp
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -58,14 +66,48 @@ def _worker_extractor(settings_json: str) -> LocalExtractor:
     return extractor
 
 
-def _init_worker(settings_json: str) -> None:
+#: Linux's prctl option: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+#: Seconds between two looks of a worker's watchdog at its parent.
+WATCH_INTERVAL = 0.5
+
+
+def watch_parent(parent_pid: int, *, interval: float = WATCH_INTERVAL) -> None:
+    """Make this process (a worker) end when ``parent_pid`` ends, by any signal, SIGKILL too.
+
+    On Linux the kernel sends SIGKILL to the worker when its parent dies
+    (``PR_SET_PDEATHSIG``); everywhere, a daemon thread checks every ``interval`` seconds that
+    the parent is still the same process and exits at once if not. The worker ignores SIGINT:
+    a Ctrl-C goes to the parent, which ends its workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no libc: the watchdog remains
+            logger.debug("prctl(PR_SET_PDEATHSIG) unavailable", exc_info=True)
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
+
+    def watchdog() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watchdog, name="frontwatch-parent-watchdog", daemon=True).start()
+
+
+def _init_worker(settings_json: str, parent_pid: int) -> None:
+    watch_parent(parent_pid)
     _worker_extractor(settings_json).nlp  # noqa: B018 - load the pipeline once, up front
 
 
-def _extract_chunk(settings_json: str, documents: list[Document]) -> list[DocumentResult]:
+def _extract_chunk(settings_json: str, documents: list[Document]) -> list[Output]:
+    """One result a document, in order: its DocumentResult, or the E014 of a document that
+    failed in the pipeline."""
     extractor = _worker_extractor(settings_json)
-    out = list(extractor.extract_many(documents))
-    return [r for r in out if isinstance(r, DocumentResult)]
+    return list(extractor.extract_many(documents))
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -76,13 +118,13 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def _ordered(
     items: Iterable[Item],
-    submit: Callable[[list[Document]], Future[list[DocumentResult]]],
+    submit: Callable[[list[Document]], Future[list[Output]]],
     *,
     chunk_size: int,
     in_flight: int,
 ) -> Iterator[Output]:
     """Submit chunks of documents, keep at most ``in_flight`` pending, yield in input order."""
-    pending: deque[tuple[list[Item], Future[list[DocumentResult]]]] = deque()
+    pending: deque[tuple[list[Item], Future[list[Output]]]] = deque()
 
     def drain_one() -> Iterator[Output]:
         chunk, future = pending.popleft()
@@ -124,15 +166,35 @@ def extract_parallel(
     settings_json = settings.model_dump_json()
     context = mp.get_context("spawn")
     logger.info("extracting with %s worker processes", workers)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(settings_json,)
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(settings_json, os.getpid()),
+    )
+    try:
         yield from _ordered(
             _chain(head, iterator),
             lambda docs: pool.submit(_extract_chunk, settings_json, docs),
             chunk_size=chunk_size,
             in_flight=IN_FLIGHT * workers,
         )
+    except BaseException:  # an error, Ctrl-C, or the caller stopped reading: stop now
+        terminate(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def terminate(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers now, without waiting for their chunks."""
+    workers = getattr(pool, "_processes", None)  # CPython's attribute: pid -> Process
+    processes = list(workers.values()) if isinstance(workers, dict) else []
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _chain(head: list[Item], rest: Iterator[Item]) -> Iterator[Item]:
@@ -145,15 +207,17 @@ def _chain(head: list[Item], rest: Iterator[Item]) -> Iterator[Item]:
 
 def _dask_partition(
     settings_json: str, documents: list[dict[str, Any]], parquet_path: str | None
-) -> list[dict[str, Any]] | int:
-    """On a Dask worker: extract a partition; return the results, or write them as Parquet
-    and return how many."""
+) -> list[dict[str, Any] | DocumentError | None]:
+    """On a Dask worker: extract a partition; one item a document: its result, or its
+    error (E014); with ``parquet_path`` the results are written there as Parquet and
+    ``None`` stands for each."""
     docs = [Document.model_validate(d) for d in documents]
-    results = _extract_chunk(settings_json, docs)
+    outputs = _extract_chunk(settings_json, docs)
     if parquet_path is not None:
-        write_parquet(Path(parquet_path), docs, results)
-        return len(results)
-    return [r.model_dump(mode="json") for r in results]
+        kept = [(d, r) for d, r in zip(docs, outputs, strict=True) if isinstance(r, DocumentResult)]
+        write_parquet(Path(parquet_path), [d for d, _ in kept], [r for _, r in kept])
+        return [r if isinstance(r, DocumentError) else None for r in outputs]
+    return [r if isinstance(r, DocumentError) else r.model_dump(mode="json") for r in outputs]
 
 
 def extract_dask(
@@ -179,12 +243,14 @@ def extract_dask(
     if to_parquet is not None:
         to_parquet.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1 << 62))
+    futures: deque[Any] = deque(maxlen=2 * IN_FLIGHT * workers)  # those possibly pending
 
-    def submit(documents: list[Document]) -> Future[list[DocumentResult]]:
+    def submit(documents: list[Document]) -> Future[list[Output]]:
         index = next(counter)
         path = str(to_parquet / f"part-{index:06d}.parquet") if to_parquet else None
         payload = [d.model_dump(mode="json") for d in documents]
         future = client.submit(_dask_partition, settings_json, payload, path, pure=False)
+        futures.append(future)
         return _DaskResult(future, path is not None)  # type: ignore[return-value]
 
     try:
@@ -193,6 +259,9 @@ def extract_dask(
         ):
             if isinstance(out, DocumentError) or to_parquet is None:
                 yield out
+    except BaseException:  # the caller failed or stopped reading: the cluster stops too
+        client.cancel([f for f in futures if not f.done()])
+        raise
     finally:
         if own:
             client.close()
@@ -205,11 +274,16 @@ class _DaskResult:
         self.future = future
         self.written = written
 
-    def result(self) -> list[DocumentResult]:
-        value = self.future.result()
-        if self.written:
-            return [DocumentResult(doc_id="")] * int(value)
-        return [DocumentResult.model_validate(r) for r in value]
+    def result(self) -> list[Output]:
+        value: list[dict[str, Any] | DocumentError | None] = self.future.result()
+        return [
+            r
+            if isinstance(r, DocumentError)
+            else DocumentResult(doc_id="")
+            if r is None  # written to Parquet by the worker
+            else DocumentResult.model_validate(r)
+            for r in value
+        ]
 
 
 # -- Parquet partitions -----------------------------------------------------------------------

@@ -91,7 +91,7 @@ def _noun(spread: ValueSpread, event: Event) -> str | None:
                 text = quote.text[start - quote.span[0] : end - quote.span[0]]
                 words = _WORD.findall(text)
                 if words:
-                    return words[-1]
+                    return str(words[-1])
     return None
 
 

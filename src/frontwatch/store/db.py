@@ -35,6 +35,8 @@ from ..filters import EventFilter
 from ..records import Document, DocumentResult, Event, Flag, Source, Toponym
 from . import neardup
 from .lock import WriterLock, read_spool, spool_dir, write_spool
+from .renames import former_ids
+from .rows import event_row, mention_rows, sql_conditions
 from .schema import SCHEMA_VERSION, SchemaTooNew, current_version, migrate
 
 logger = logging.getLogger(__name__)
@@ -127,6 +129,8 @@ def extract_pairs(
 
     for out in extractor.extract_many(feed()):
         if isinstance(out, DocumentError):
+            if out.doc_id is not None and waiting.get(out.doc_id):  # failed in the pipeline
+                waiting[out.doc_id].popleft()
             yield out
             continue
         queue = waiting.get(out.doc_id)
@@ -144,58 +148,6 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
-
-
-def _event_row(event: Event, ord_: int) -> tuple[Any, ...]:
-    date, loc, a1, a2 = event.date, event.location, event.actor1, event.actor2
-    killed = [
-        q.count if q.count is not None else q.low for q in event.quantities if q.kind == "killed"
-    ]
-    known = [k for k in killed if k is not None]
-    fatalities = sum(known) if known else None
-    return (
-        event.id,
-        event.doc_id,
-        ord_,
-        event.model_dump_json(),
-        date.start if date else None,
-        date.end if date else None,
-        date.precision if date else None,
-        loc.country if loc else None,
-        loc.admin1 if loc else None,
-        (loc.name or loc.text) if loc else None,
-        loc.geonameid if loc else None,
-        loc.lat if loc else None,
-        loc.lon if loc else None,
-        loc.precision if loc else None,
-        event.acled.event_type if event.acled else None,
-        event.acled.sub_event_type if event.acled else None,
-        event.plover.type if event.plover else None,
-        event.plover.mode if event.plover else None,
-        event.category,
-        event.modality,
-        event.status,
-        a1.text if a1 else None,
-        a1.name if a1 else None,
-        a1.type if a1 else None,
-        a1.country if a1 else None,
-        a2.text if a2 else None,
-        a2.name if a2 else None,
-        a2.type if a2 else None,
-        a2.country if a2 else None,
-        fatalities,
-        event.historical,
-        event.confidence,
-        event.extractor_version,
-    )
-
-
-def _mention_rows(event: Event) -> list[tuple[Any, ...]]:
-    pairs = [(m.trigger, m.evidence) for m in event.mentions] or [(event.trigger, event.evidence)]
-    return [
-        (event.id, event.doc_id, i, t.text, t.span[0], t.span[1], e.text, e.span[0], e.span[1])
-        for i, (t, e) in enumerate(pairs)
-    ]
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -236,6 +188,57 @@ class _Write:
 
 
 _DOC_TABLES = ("events", "mentions", "flags", "sources", "toponyms", "minhash_bands")
+
+
+def _plan_writes(
+    batch: Sequence[tuple[Document, DocumentResult, str | None]],
+    stored: dict[str, tuple[str, str, int]],
+    renamed: dict[str, tuple[str, str, int]],
+    next_seq: int,
+    force: bool,
+    stats: IngestStats,
+) -> dict[str, _Write]:
+    """What each document of ``batch`` needs: the documents to write, by id (a new one takes
+    the next ``seq``; one stored under its former id keeps its ``seq``), counted in ``stats``;
+    unchanged documents, and those already stored by a newer extractor, are left out."""
+    state = dict(stored)
+    writes: dict[str, _Write] = {}
+    for document, result, given in batch:
+        if result.doc_id != document.id:
+            raise StoreError(
+                f"result of document {result.doc_id} paired with document {document.id}"
+            )
+        version = given or (
+            result.events[0].extractor_version if result.events else EXTRACTOR_VERSION
+        )
+        sha = _sha256(document.text)
+        old = state.get(document.id)
+        if old is None and document.id in renamed:  # stored under its former id
+            seq = renamed[document.id][2]
+            stats.replaced += 1
+        elif old is None:
+            seq = next_seq
+            next_seq += 1
+            stats.new += 1
+        else:
+            old_sha, old_version, seq = old
+            if not force and old_sha == sha:
+                if old_version == version:
+                    stats.unchanged += 1
+                    continue
+                if is_older(version, old_version):
+                    logger.info(
+                        "%s: records by extractor %s kept over older %s",
+                        document.id,
+                        old_version,
+                        version,
+                    )
+                    stats.unchanged += 1
+                    continue
+            stats.replaced += 1
+        state[document.id] = (sha, version, seq)
+        writes[document.id] = _Write(document, result, version, sha, seq)
+    return writes
 
 
 class Store:
@@ -456,45 +459,13 @@ class Store:
             )
             for doc_id, sha, version, seq in con.execute(sql, ids).fetchall():
                 stored[doc_id] = (sha, version, seq)
-        state = dict(stored)
+        renamed = former_ids(con, [document for document, _, _ in batch], stored)
         top = con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()
-        next_seq = (top[0] if top else 0) + 1
-        writes: dict[str, _Write] = {}
-        for document, result, given in batch:
-            if result.doc_id != document.id:
-                raise StoreError(
-                    f"result of document {result.doc_id} paired with document {document.id}"
-                )
-            version = given or (
-                result.events[0].extractor_version if result.events else EXTRACTOR_VERSION
-            )
-            sha = _sha256(document.text)
-            old = state.get(document.id)
-            if old is None:
-                seq = next_seq
-                next_seq += 1
-                stats.new += 1
-            else:
-                old_sha, old_version, seq = old
-                if not force and old_sha == sha:
-                    if old_version == version:
-                        stats.unchanged += 1
-                        continue
-                    if is_older(version, old_version):
-                        logger.info(
-                            "%s: records by extractor %s kept over older %s",
-                            document.id,
-                            old_version,
-                            version,
-                        )
-                        stats.unchanged += 1
-                        continue
-                stats.replaced += 1
-            state[document.id] = (sha, version, seq)
-            writes[document.id] = _Write(document, result, version, sha, seq)
+        writes = _plan_writes(batch, stored, renamed, (top[0] if top else 0) + 1, force, stats)
         if not writes:
             return stats
-        gone = sorted(doc_id for doc_id in writes if doc_id in stored)
+        former = {renamed[i][0]: i for i in writes if i in renamed and i not in stored}
+        gone = sorted({*(doc_id for doc_id in writes if doc_id in stored), *former})
         if gone:
             for table in _DOC_TABLES:  # constant table names, never user input
                 con.execute(f"DELETE FROM {table} WHERE doc_id IN ({_marks(gone)})", gone)
@@ -510,8 +481,8 @@ class Store:
                  w.version, w.duplicate_of)
             )  # fmt: skip
             bands += [(d.id, band, bucket) for band, bucket in w.bands]
-            events += [_event_row(event, i) for i, event in enumerate(result.events)]
-            mentions += [row for event in result.events for row in _mention_rows(event)]
+            events += [event_row(event, i) for i, event in enumerate(result.events)]
+            mentions += [row for event in result.events for row in mention_rows(event)]
             flags += [
                 (d.id, i, f.kind, f.text, f.span[0], f.span[1], f.message)
                 for i, f in enumerate(result.flags)
@@ -536,8 +507,13 @@ class Store:
             ("toponyms", toponyms),
         ):
             _insert(con, table, rows)
+        for old_id, new_id in former.items():
+            relink = "UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?"
+            con.execute(relink, [new_id, old_id])
+            if renamed[new_id][1] != writes[new_id].sha:
+                self._relink_copies_of(new_id)
         for doc_id in gone:
-            if stored[doc_id][0] != writes[doc_id].sha:
+            if doc_id in writes and stored[doc_id][0] != writes[doc_id].sha:
                 self._relink_copies_of(doc_id)
         return stats
 
@@ -733,35 +709,10 @@ class Store:
         ``min_sources`` uses the stored clusters; an event in no cluster has one source.
         """
         flt = filter or EventFilter()
-        where: list[str] = []
-        params: list[Any] = []
-        if flt.start or flt.end:
-            where.append("date_start IS NOT NULL AND date_end IS NOT NULL")
-        if flt.start:
-            where.append("date_end >= ?")
-            params.append(flt.start)
-        if flt.end:
-            where.append("date_start <= ?")
-            params.append(flt.end)
-        if flt.country:
-            where.append("country = ?")
-            params.append(flt.country)
-        if flt.bbox:
-            where.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
-            min_lon, min_lat, max_lon, max_lat = flt.bbox
-            params += [min_lon, max_lon, min_lat, max_lat]
-        if flt.modality is not None:
-            if not flt.modality:
-                return []
-            wanted = sorted(flt.modality)
-            where.append(f"modality IN ({', '.join('?' * len(wanted))})")
-            params += wanted
-        if flt.event_type:
-            where.append(
-                "(lower(category) = ? OR lower(plover_type) = ? OR lower(acled_event_type) = ? "
-                "OR lower(acled_sub_event_type) = ?)"
-            )
-            params += [flt.event_type.casefold()] * 4
+        compiled = sql_conditions(flt.conditions())
+        if compiled is None:
+            return []
+        where, params = compiled
         sources: dict[str, int] = {}
         if flt.min_sources and self.has_clusters:
             sources = self.source_counts()

@@ -13,83 +13,28 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from ..errors import Errors, FrontwatchError
+from ..lexicon import DATA_DIR, LEXICON_DIR, load, read
+from ..records import MODALITIES
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-CORPUS_DIR = DATA / "training" / "corpus"
-TAXONOMY = DATA / "lexicon" / "taxonomy.json"
-CASE_LABELS = DATA / "lexicon" / "case2021_labels.json"
+CORPUS_DIR = DATA_DIR / "training" / "corpus"
+TAXONOMY = LEXICON_DIR / "taxonomy.json"
+CASE_LABELS = LEXICON_DIR / "case2021_labels.json"
 
+# the corpus record format (data/lexicon/corpus_labels.json)
+_LABELS = load("corpus_labels")
+NONE_KINDS = frozenset(_LABELS["none_kinds"])
+REGIONS = frozenset(_LABELS["regions"])
+REGISTERS = frozenset(_LABELS["registers"])
+FIELDS = frozenset(_LABELS["fields"])
+REQUIRED = frozenset(_LABELS["required"])
+#: the out-of-scope CASE labels and the PLOVER types each allows (None: any)
 OUT_OF_SCOPE: dict[str, set[str] | None] = {
-    "DIPLO": None,
-    "ATTRIB": {"ACCUSE"},
-    "ORG_CRIME": {"CRIME"},
-    "NATURAL_DISASTER": {"DISASTER"},
-    "MAN_MADE_DISASTER": {"ACCIDENT"},
+    label: None if plover is None else {plover}
+    for label, plover in _LABELS["out_of_scope_plover"].items()
 }
-MODALITIES = ("asserted", "reported", "negated", "hypothetical", "future")
-NONE_KINDS = {
-    "opinion",
-    "analysis",
-    "hypothetical",
-    "negated",
-    "threat_plan",
-    "historical",
-    "aggregate_toll",
-    "background",
-    "unrelated",
-}
-REGIONS = {
-    "Western Africa",
-    "Middle Africa",
-    "Eastern Africa",
-    "Southern Africa",
-    "Northern Africa",
-    "Middle East",
-    "South Asia",
-    "Southeast Asia",
-    "East Asia",
-    "Caucasus and Central Asia",
-    "Europe",
-    "South America",
-    "Central America",
-    "Caribbean",
-    "North America",
-    "Oceania",
-}
-REGISTERS = {
-    "wire",
-    "local_press",
-    "ngo_report",
-    "un_report",
-    "acled_note",
-    "government_statement",
-    "translated_press",
-    "headline",
-    "radio",
-    "social_media",
-    "analysis",
-}
-#: The fields of a corpus record (their names are schema).
-Field = Literal[
-    "id",
-    "text",
-    "label",
-    "acled",
-    "plover",
-    "plover_mode",
-    "modality",
-    "none_kind",
-    "country",
-    "region",
-    "register",
-    "pair",
-    "note",
-]
-FIELDS: frozenset[str] = frozenset(get_args(Field))
-REQUIRED = {"id", "text", "label", "modality", "country", "region", "register"}
 COUNTRY = re.compile(r"[A-Z]{2}")
 
 
@@ -112,8 +57,8 @@ class Taxonomy:
 
 
 def load_taxonomy(taxonomy: Path = TAXONOMY, case_labels: Path = CASE_LABELS) -> Taxonomy:
-    tax = json.loads(taxonomy.read_text(encoding="utf-8"))
-    case = json.loads(case_labels.read_text(encoding="utf-8"))
+    tax = read(taxonomy)
+    case = read(case_labels)
     return Taxonomy(
         acled_to_case=dict(case["acled_to_case"]),
         plover_modes={k: tuple(v["modes"]) for k, v in tax["plover"].items()},
@@ -133,6 +78,29 @@ def check_record(rec: dict[str, Any], tax: Taxonomy) -> list[str]:
     text = rec["text"]
     if not isinstance(text, str) or not 40 <= len(text) <= 700:
         errs.append(f"text length {len(text) if isinstance(text, str) else text!r}")
+    errs += _label_problems(rec, tax)
+    errs += _plover_problems(rec, tax)
+    if rec["modality"] not in MODALITIES:
+        errs.append(f"modality {rec['modality']!r}")
+    label = rec["label"]
+    if label == "NONE":
+        if rec.get("none_kind") not in NONE_KINDS:
+            errs.append(f"none_kind {rec.get('none_kind')!r}")
+    elif rec.get("none_kind") is not None:
+        errs.append("none_kind on a labelled event")
+    country = rec["country"]
+    if not (isinstance(country, str) and COUNTRY.fullmatch(country)):
+        errs.append(f"country {country!r}")
+    if rec["region"] not in REGIONS:
+        errs.append(f"region {rec['region']!r}")
+    if rec["register"] not in REGISTERS:
+        errs.append(f"register {rec['register']!r}")
+    return errs
+
+
+def _label_problems(rec: dict[str, Any], tax: Taxonomy) -> list[str]:
+    """The label against the record's ACLED type (and, out of scope, its PLOVER type)."""
+    errs: list[str] = []
     label = rec["label"]
     case_to_acled = tax.case_to_acled
     acled = rec.get("acled")
@@ -147,6 +115,12 @@ def check_record(rec: dict[str, Any], tax: Taxonomy) -> list[str]:
             errs.append(f"plover {rec.get('plover')!r} not in {sorted(allowed)} for {label}")
     else:
         errs.append(f"unknown label {label!r}")
+    return errs
+
+
+def _plover_problems(rec: dict[str, Any], tax: Taxonomy) -> list[str]:
+    """The PLOVER type and mode against the taxonomy."""
+    errs: list[str] = []
     ptype = rec.get("plover")
     mode = rec.get("plover_mode")
     if ptype is not None and ptype not in tax.plover_modes:
@@ -155,20 +129,6 @@ def check_record(rec: dict[str, Any], tax: Taxonomy) -> list[str]:
         errs.append(f"mode {mode!r} not a mode of {ptype}")
     elif ptype is None and mode is not None:
         errs.append("mode without plover type")
-    if rec["modality"] not in MODALITIES:
-        errs.append(f"modality {rec['modality']!r}")
-    if label == "NONE":
-        if rec.get("none_kind") not in NONE_KINDS:
-            errs.append(f"none_kind {rec.get('none_kind')!r}")
-    elif rec.get("none_kind") is not None:
-        errs.append("none_kind on a labelled event")
-    country = rec["country"]
-    if not (isinstance(country, str) and COUNTRY.fullmatch(country)):
-        errs.append(f"country {country!r}")
-    if rec["region"] not in REGIONS:
-        errs.append(f"region {rec['region']!r}")
-    if rec["register"] not in REGISTERS:
-        errs.append(f"register {rec['register']!r}")
     return errs
 
 

@@ -24,21 +24,24 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ..errors import Errors, FrontwatchError
+from ..lexicon import load
 from .corpus import Taxonomy, load_taxonomy
 
 NONE = "NONE"
 # the out-of-scope CASE labels' PLOVER types (taxonomy.json's frontwatch additions)
-OOS_PLOVER = {
-    "ATTRIB": "ACCUSE",
-    "ORG_CRIME": "CRIME",
-    "NATURAL_DISASTER": "DISASTER",
-    "MAN_MADE_DISASTER": "ACCIDENT",
+OOS_PLOVER: dict[str, str] = {
+    label: plover
+    for label, plover in load("corpus_labels")["out_of_scope_plover"].items()
+    if plover is not None
 }
 NEGATIVE_MODALITY = {"negated": "negated", "hypothetical": "hypothetical", "opinion": None}
-GOLD_SETS = ("case2021", "plover", "seed")
+#: The gold sets a trainer may read (at run time) and where an example comes from.
+GoldSet = Literal["case2021", "plover", "seed"]
+Source = Literal["corpus", "case2021", "plover", "seed"]
+GOLD_SETS: tuple[GoldSet, ...] = get_args(GoldSet)
 GOLD_FILES = {
     "case2021": "case2021-dev.gold.jsonl",
     "plover": "plover-dev.gold.jsonl",
@@ -50,7 +53,7 @@ GOLD_FILES = {
 class Example:
     id: str
     text: str
-    source: str  # "corpus" or a gold set's name
+    source: Source  # the written corpus or a gold set
     group: str  # examples of one group stay in one fold (a document; a corpus scene)
     label: str | None = None  # CASE 2021 label or NONE
     plover: str | None = None  # PLOVER type, NONE (no event), or None (unknown)

@@ -41,7 +41,7 @@ from .linear import (
 
 logger = logging.getLogger(__name__)
 
-#: The heads a coder is trained for (their names are schema).
+#: The coder's heads: CASE 2021 label, PLOVER type, PLOVER mode, modality.
 HeadName = Literal["case", "plover", "mode", "modality"]
 HEADS: tuple[HeadName, ...] = get_args(HeadName)
 
