@@ -64,6 +64,10 @@ class Errors(StrEnum):
     # -- warnings (W0xx): reported, processing goes on
     W001 = "[W001] Document {name}: publication date missing; relative dates stay unresolved."
     W002 = "[W002] Document {name}: {count} input lines were skipped; see the errors above."
+    W003 = (
+        "[W003] Line {line} of {name}: publication date {value!r} not read; the document is "
+        "read without it."
+    )
 
     @property
     def code(self) -> str:
