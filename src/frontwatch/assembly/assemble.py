@@ -35,7 +35,7 @@ from ..records import (
     Quantity,
     TextSpan,
 )
-from . import background, participants
+from . import background
 from .coding import Coding, code_event
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def _span_text(text: str, start: int, end: int) -> TextSpan:
     return TextSpan(text=text[start:end], span=(start, end))
 
 
-def _actor(doc: Doc, index: int | None, avoid: frozenset[int] = frozenset()) -> Actor | None:
+def _actor(doc: Doc, index: int | None) -> Actor | None:
     """The actor of an argument head; a named or actor-like phrase that the dictionary does not
     know still comes out, with its text, a guessed type and ``name: null``."""
     if index is None:
@@ -76,7 +76,7 @@ def _actor(doc: Doc, index: int | None, avoid: frozenset[int] = frozenset()) -> 
     leader = _leader_of(doc[index])
     if leader is not None:
         return _leader_actor(doc, leader)
-    actor = _actor_phrase(doc, index, avoid)
+    actor = _actor_phrase(doc, index)
     return _proper_name(doc, actor) if actor is not None else None
 
 
@@ -173,9 +173,9 @@ def _proper_name(doc: Doc, actor: Actor) -> Actor:
     )
 
 
-def _actor_phrase(doc: Doc, index: int, avoid: frozenset[int] = frozenset()) -> Actor | None:
+def _actor_phrase(doc: Doc, index: int) -> Actor | None:
     token = doc[index]
-    found = actors.actor_at(doc, token, avoid)
+    found = actors.actor_at(doc, token)
     if found is not None:
         return _with_modifiers(doc, token, found)
     if token.pos_ == "ADJ" and token.ent_type_ == "NORP":  # "Palestinian riots"
@@ -249,9 +249,8 @@ def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
     text = doc_text(doc)
     drafts: list[_Draft] = []
     place_tokens = actors.literal_places(doc)
-    victims = participants.victims(doc._.fw_events or [])
     for cand in doc._.fw_events or []:
-        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of, place_tokens, victims)
+        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of, place_tokens)
         if draft is not None:
             drafts.append(draft)
     events = _merge(drafts)
@@ -274,25 +273,25 @@ def _draft(
     sents: list[Span],
     sent_of: list[int],
     place_tokens: frozenset[int] = frozenset(),
-    victims: frozenset[int] = frozenset(),
 ) -> _Draft | None:
     trigger = cand.trigger(doc)
     sent_index = sent_of[cand.anchor]
     sent = sents[sent_index]
-    # who harms is never one harmed in the text before ("expel Christians, demanding that
-    # they ... face execution")
-    actor1 = _actor(doc, cand.arg1, victims if participants.harms(cand) else frozenset())
+    actor1 = _actor(doc, cand.arg1)
     actor2 = _actor(doc, cand.arg2)
-    # a place is where it happened, never who did it or to whom ("a base in Hawadley")
+    if actor1 is not None and actor2 is not None and actor1.span == actor2.span:
+        actor2 = None
+    # the coding and the confidence read the arguments as the sentence gives them
+    coded = (actor1, actor2)
+    coding = code_event(cand, actor1, actor2, lex)
+    # a place is where it happened, never who did it or to whom ("a base in Hawadley"): kept
+    # as a place target, after coding and confidence
     if cand.arg1 is not None and actors.place_usage(doc[cand.arg1], place_tokens):
         actor1 = None
     as_place = None
     if cand.arg2 is not None and actors.place_usage(doc[cand.arg2], place_tokens):
         as_place = actor2.model_copy(update={"role": "place"}) if actor2 is not None else None
         actor2 = None
-    if actor1 is not None and actor2 is not None and actor1.span == actor2.span:
-        actor2 = None
-    coding = code_event(cand, actor1, actor2, lex)
     location = places.event_location(doc, trigger)
     date = time.event_date(doc, trigger)
     if date is None:
@@ -323,8 +322,7 @@ def _draft(
         cand,
         coding,
         modality,
-        actor1,
-        actor2,
+        *coded,
         location,
         sent_index,
         historical or aggregate,

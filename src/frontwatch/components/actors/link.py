@@ -24,7 +24,7 @@ from .mentions import (
 )
 
 
-def actor_at(doc: Doc, token: Token, avoid: frozenset[int] = frozenset()) -> Actor | None:
+def actor_at(doc: Doc, token: Token) -> Actor | None:
     """The actor for an argument token: covering mention, governed mention, or antecedent.
 
     1. a mention whose root is ``token`` (the largest: a coordination over its first member);
@@ -33,9 +33,7 @@ def actor_at(doc: Doc, token: Token, avoid: frozenset[int] = frozenset()) -> Act
     4. else for a pronoun (it, its, they, them, their, ...) or a definite description without
        a name ("the group", "the militants"), the antecedent (see :func:`resolve_antecedent`),
        returned with its own ``text``/``span`` (the words that name the actor, not "its" or
-       "the group"); an unresolved pronoun is no actor (None); mentions
-       rooted at a token of ``avoid`` (the victims of harm, for the agent of an event) are no
-       antecedent.
+       "the group"); an unresolved pronoun is no actor (None).
     """
     mentions: list[ActorMention] = doc._.fw_actors or []
     best: ActorMention | None
@@ -75,7 +73,7 @@ def actor_at(doc: Doc, token: Token, avoid: frozenset[int] = frozenset()) -> Act
         return best.actor
     if best is None and not _is_pronoun(token):
         return None
-    antecedent = resolve_antecedent(doc, token, best, avoid=avoid)
+    antecedent = resolve_antecedent(doc, token, best)
     if antecedent is None:
         return best.actor if best else None
     return antecedent.actor  # the words that name it, not "its" or "the group"
@@ -141,7 +139,6 @@ def resolve_antecedent(
     token: Token,
     anaphor: ActorMention | None = None,
     *,
-    avoid: frozenset[int] = frozenset(),
     depth: int = 0,
 ) -> ActorMention | None:
     """The antecedent of a pronoun or definite description (simple, documented heuristic).
@@ -151,7 +148,7 @@ def resolve_antecedent(
     sentence, the last sentence of the paragraph before too), and the antecedents of the
     pronouns there that agree with it ("ISIS ... They captured ... allows them to ... they
     shell": one chain). A candidate is never a place (a mention the geoparser reads as a
-    place, in no agent's position: "including Baghdad"), nor a mention rooted in ``avoid``; it
+    place, in no agent's position: "including Baghdad"); it
     agrees in number ("it" singular or a group name; "they" plural or a group name; "the
     militants" the same guessed type or a named armed group). The nearest sentence wins; in an
     earlier sentence a subject is preferred, in the same sentence the nearest mention.
@@ -190,7 +187,7 @@ def resolve_antecedent(
         candidates.append((_head_match(doc, anaphor, m), *rank, m))
 
     for m in mentions:
-        if m.nested or m.end > start or m.is_place_like or m is anaphor or m.root in avoid:
+        if m.nested or m.end > start or m.is_place_like or m is anaphor:
             continue
         if m.actor.name is None and m.actor.type is None:
             continue
@@ -206,8 +203,8 @@ def resolve_antecedent(
             pron = doc[i]
             if pron.lower_ not in same or any(m.start <= i < m.end for m in mentions):
                 continue
-            found = resolve_antecedent(doc, pron, avoid=avoid, depth=depth + 1)
-            if found is not None and found.root not in avoid:
+            found = resolve_antecedent(doc, pron, depth=depth + 1)
+            if found is not None:
                 consider(found, pron)  # a pronoun of the chain stands for its antecedent
     if not candidates:
         return None
