@@ -84,7 +84,9 @@ def test_background_aggregates(
 @pytest.mark.parametrize(
     ("start", "end", "precision", "inferred", "expected"),
     [
-        ("2024-01-01", "2024-03-14", "range", False, True),  # "since January"
+        ("2023-01-01", "2024-03-14", "range", False, True),  # "since 2023"
+        ("2023-03-14", "2024-03-14", "range", False, True),  # "over the past year"
+        ("2023-12-01", "2024-03-14", "range", False, False),  # "since December": a figure
         ("2024-03-07", "2024-03-14", "range", False, False),  # "over the past week"
         ("2024-02-01", "2024-02-29", "month", False, False),  # "last month": one vague date
         ("2023-01-01", "2023-12-31", "year", False, False),  # "in 2023"

@@ -88,7 +88,7 @@ RIGHT: dict[str, list[Row]] = {
         # Ogossagou is not in the bundled gazetteer: the place is the country (precision 3)
         ("Mali", "ML", "Unidentified Armed Group", "Civilians", 30.0, 0.0),
         ("Mosul", "IQ", "Islamic State", "Military Forces of Iraq", 0.0, 12.0),
-        ("Nairobi", "KE", "Police", "people", 5.0, 0.0),
+        ("Nairobi", "KE", "Police Forces of Kenya", "people", 5.0, 0.0),
     ],
     # name, kind, documents
     "sources": [

@@ -24,8 +24,10 @@ from spacy.tokens import Span, Token
 from ..lexicon import words
 from ..records import EventDate, Location
 
-#: A stated period longer than this (in days) is not the date of one event.
-AGGREGATE_DAYS = 31
+#: A stated period longer than this (in days), a year, is not the date of one event: a count
+#: over it is a toll ("since 2019", "over the past year"). A shorter one is still a situation's
+#: figure ("900,000 have fled since December").
+AGGREGATE_DAYS = 366
 
 PERIOD_NOUNS = words("background", "period_nouns")
 PERIOD_PREPS = words("background", "period_preps")

@@ -260,13 +260,14 @@ def _displacer(
 ) -> str | None:
     """Who displaced them: the event's own armed actor1 (not the displaced themselves), else
     the armed actor1 of an event of the same document done to the same people ("expel
-    Christians from Mosul" for "over one thousand Christians are fleeing")."""
+    Christians from Mosul" for "over one thousand Christians are fleeing"), when the displaced
+    are a named group (not "people")."""
     event = cluster.event
     if combatant(event.actor1) and event.actor1 is not found.victims_actor:
         return actor_label(event.actor1)
     displaced = found.victims_actor
-    if displaced is None:
-        return None
+    if displaced is None or displaced.name is None:
+        return None  # "people" names no group: the same word is not the same people
     key = side(displaced)
     place = _place_key(event)
     for doc_id in dict.fromkeys(r.doc_id for r in cluster.reports):
