@@ -273,6 +273,36 @@ def test_export_acled_civilian_targeting() -> None:
     )
 
 
+def test_export_acled_actor_names_with_their_country() -> None:
+    # ACLED names unnamed crowds, civilians and armed groups with the country, so rows join
+    attack = KIDAL.model_copy(
+        update={
+            "acled": Acled(event_type="Violence against civilians", sub_event_type="Attack"),
+            "actor1": Actor(
+                text="gunmen", span=(0, 6), name="Unidentified Armed Group", type="rebel_group"
+            ),
+            "actor2": Actor(
+                text="Malian protesters",
+                span=(0, 9),
+                name="Protesters",
+                type="protesters",
+                country="ML",
+                members=[
+                    Actor(text="protesters", span=(0, 9), name="Protesters", country="ML"),
+                    Actor(text="students", span=(0, 9), name="Students"),
+                ],
+            ),
+        }
+    )
+    text, _ = _export("acled-csv", [attack])
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert (row["actor1"], row["actor2"], row["assoc_actor_2"]) == (
+        "Unidentified Armed Group (Mali)",  # the event's country
+        "Protesters (Mali)",  # the actor's own
+        "Students (Mali)",
+    )
+
+
 # -- PLOVER JSON -----------------------------------------------------------------------------
 
 

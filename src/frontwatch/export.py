@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast, get_args
 
+from .lexicon import words
 from .records import MAX_EVENT_TOLL, Actor, Document, Event, EventDate, FlatEvent
 
 if TYPE_CHECKING:
@@ -376,6 +377,21 @@ def _actor_name(actor: Actor | None) -> str:
     return actor.name or actor.text
 
 
+#: Actors ACLED names with their country: "Protesters (Kenya)", "Unidentified Armed Group
+#: (Mali)" (``actor_words.json``).
+ACLED_COUNTRY_NAMED = words("actor_words", "acled_country_named")
+
+
+def acled_actor_name(actor: Actor | None, country: str | None) -> str:
+    """The actor as ACLED names it: unnamed crowds, civilians and armed groups with the country
+    in parentheses (the actor's own, else the event's), so that rows join with ACLED's."""
+    name = _actor_name(actor)
+    if actor is None or actor.name not in ACLED_COUNTRY_NAMED:
+        return name
+    where = _country(actor.country).get("name") if actor.country else country
+    return f"{name} ({where})" if where else name
+
+
 def _main_and_associates(actor: Actor | None) -> tuple[Actor | None, list[Actor]]:
     """A coordinated actor ('troops and allied militia'): its first member and the others."""
     if actor is None or not actor.members:
@@ -460,6 +476,7 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
     date, precision = acled_date(event)
     loc = event.location
     country = _country(loc.country if loc else None)
+    place_country = country.get("name")
     killed = fatalities(item)[0]
 
     def number(value: float | None) -> str:
@@ -473,11 +490,11 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
         "disorder_type": disorder,
         "event_type": event.acled.event_type,
         "sub_event_type": event.acled.sub_event_type or "",
-        "actor1": _actor_name(main1),
-        "assoc_actor_1": "; ".join(_actor_name(a) for a in assoc1),
+        "actor1": acled_actor_name(main1, place_country),
+        "assoc_actor_1": "; ".join(acled_actor_name(a, place_country) for a in assoc1),
         "inter1": str(inter1 or ""),
-        "actor2": _actor_name(main2),
-        "assoc_actor_2": "; ".join(_actor_name(a) for a in assoc2),
+        "actor2": acled_actor_name(main2, place_country),
+        "assoc_actor_2": "; ".join(acled_actor_name(a, place_country) for a in assoc2),
         "inter2": str(inter2 or ""),
         "interaction": interaction,
         "civilian_targeting": "Civilian targeting" if civilian else "",
