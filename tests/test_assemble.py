@@ -393,3 +393,16 @@ def test_assemble_pronoun_resolved_to_its_name(extractor: Extractor) -> None:
 def test_assemble_unresolved_pronoun_is_no_actor(extractor: Extractor) -> None:
     found = _parties(extractor, "They burned the police station in the night.")
     assert [a for _, a, _ in found] == [None]
+
+
+def test_assemble_unknown_name_after_in_is_a_place(extractor: Extractor) -> None:
+    # a village the gazetteer lacks is still where it happened, and the militants killed later
+    # (the attackers' own side) do not become the target of the attack
+    text = (
+        "Al-Shabaab fighters attacked a military base in Dhagaxley on Friday. "
+        "The army said it repelled the attack and killed dozens of militants."
+    )
+    assert _parties(extractor, text) == [
+        ("attacked", ("Al-Shabaab fighters", "Al-Shabaab", "party"), ("Dhagaxley", None, "place")),
+        ("killed", ("army", None, "party"), ("militants", None, "party")),
+    ]

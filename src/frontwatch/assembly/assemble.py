@@ -289,7 +289,8 @@ def _draft(
     if cand.arg1 is not None and actors.place_usage(doc[cand.arg1], place_tokens):
         actor1 = None
     as_place = None
-    if cand.arg2 is not None and actors.place_usage(doc[cand.arg2], place_tokens):
+    unknown = actor2 is not None and actor2.name is None
+    if cand.arg2 is not None and actors.place_usage(doc[cand.arg2], place_tokens, unknown=unknown):
         as_place = actor2.model_copy(update={"role": "place"}) if actor2 is not None else None
         actor2 = None
     location = places.event_location(doc, trigger)
@@ -499,6 +500,12 @@ def _merge(drafts: list[_Draft]) -> list[Event]:
     return [_combine(group) for group in groups]
 
 
+def _own_side(actor1: Actor | None, other: Actor) -> bool:
+    """An unnamed actor of the agent's own type ("Al-Shabaab fighters attacked ... killed
+    dozens of militants"): no target taken from another mention."""
+    return actor1 is not None and other.name is None and other.type == actor1.type
+
+
 def _combine(group: list[_Draft]) -> Event:
     # the record is told by its best mention in the body; a headline only names the event
     group = sorted(group, key=lambda d: (d.headline, -d.event.confidence))
@@ -525,6 +532,7 @@ def _combine(group: list[_Draft]) -> Event:
                     and not (name == "attribution" and value.default)
                     and not (name.startswith("actor") and value.name in WILDCARD_ACTORS)
                     and not (name == "actor2" and value.role == "place")
+                    and not (name == "actor2" and _own_side(primary.actor1, value))
                 ):
                     update[name] = value
                     break

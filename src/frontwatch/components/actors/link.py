@@ -234,20 +234,23 @@ PARTY_NOUNS = (
 )
 
 
-def place_usage(token: Token, places: frozenset[int]) -> bool:
+def place_usage(token: Token, places: frozenset[int], *, unknown: bool = False) -> bool:
     """``token`` names a place as where something is, not a party: a mention the geoparser reads
     as a place, the object of a locative preposition ("a base in Hawadley", "marched through
     central Nairobi", "including Baghdad") or of "of" after a place noun ("residential areas of
     El Fasher"). A country or capital as subject, object or possessor stands for its
-    government ("Kenya withdrew", "attacked Kuwait") and is no place usage."""
-    if token.i not in places:
-        return False
+    government ("Kenya withdrew", "attacked Kuwait") and is no place usage. With ``unknown``
+    (the name is no actor the dictionary knows), a proper name the geoparser did not find is
+    a place too when a locative preposition other than "of" introduces it (a village the
+    gazetteer lacks)."""
     root = entity_root(token)
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head
     if root.dep_ != "pobj":
         return False
     prep = root.head
+    if token.i not in places:
+        return unknown and token.pos_ == "PROPN" and prep.lower_ in PLACE_ARGUMENT_PREPS
     if prep.lower_ == "of":  # "the outskirts of Tamar", not "the people of Tamar"
         owner = prep.head
         lemma = owner.lemma_.lower()
