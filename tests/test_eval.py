@@ -22,12 +22,20 @@ from frontwatch.eval import (
 )
 from frontwatch.eval.align import align_document, maximum_weight_matching
 from frontwatch.eval.case import load_case_mapping
-from frontwatch.eval.gold import ACLED_TYPES, GoldEvent, parse_acled, parse_published
+from frontwatch.eval.gold import (
+    ACLED_TYPES,
+    GoldEvent,
+    GoldLocation,
+    parse_acled,
+    parse_published,
+)
 from frontwatch.eval.score import (
+    LOCATION_SCORES,
     agreement,
     classification_scores,
     field_results,
     haversine_km,
+    location_outcomes,
 )
 from frontwatch.records import (
     Acled,
@@ -784,6 +792,65 @@ def test_eval_fields_location_by_name_only() -> None:
     assert field_results(gold, wrong)["location@161km"] is False
 
 
+@pytest.mark.parametrize(
+    ("gold", "predicted", "expected"),
+    [
+        # a village missing from the gazetteer located at its district (precision 2): right
+        (
+            {"lat": 35.81, "lon": 36.61, "tolerance_km": 50, "precision": 2, "in_gazetteer": False},
+            {"lat": 35.9, "lon": 36.6, "precision": 2},
+            {"within_tolerance": True, "within_161km": True, "abstained": False}
+            | {"over_1000km": False, "precision": True, "fallback": True},
+        ),
+        # the same point given as the town itself (precision 1): within reach, not a fallback
+        (
+            {"lat": 35.81, "lon": 36.61, "tolerance_km": 50, "precision": 2, "in_gazetteer": False},
+            {"lat": 35.9, "lon": 36.6, "precision": 1},
+            {"within_tolerance": True, "within_161km": True, "abstained": False}
+            | {"over_1000km": False, "precision": False, "fallback": False},
+        ),
+        # Nayrab read as Nairobi: more than 1,000 km off
+        (
+            {"lat": 36.18, "lon": 37.22, "precision": 1, "in_gazetteer": True},
+            {"lat": -1.28, "lon": 36.82, "precision": 1},
+            {"within_tolerance": False, "within_161km": False, "abstained": False}
+            | {"over_1000km": True, "precision": True, "fallback": None},
+        ),
+        # no location: wrong, not far off
+        (
+            {"lat": 36.18, "lon": 37.22, "precision": 1},
+            None,
+            {"within_tolerance": False, "within_161km": False, "abstained": True}
+            | {"over_1000km": False, "precision": False, "fallback": None},
+        ),
+        # no gold coordinates: nothing scored
+        ({"country": "SY"}, None, dict.fromkeys(LOCATION_SCORES)),
+    ],
+)
+def test_eval_location_outcomes(
+    gold: dict[str, Any], predicted: dict[str, Any] | None, expected: dict[str, bool | None]
+) -> None:
+    gold_location = GoldLocation.model_validate({"name": "x", **gold})
+    event = None
+    if predicted is not None:
+        event = make_event("x", "x", "x", location=location(text="x", span=(0, 1), **predicted))
+    assert location_outcomes(gold_location, event) == expected
+
+
+def test_eval_location_scores_count_missed_events(multi: GoldDocument) -> None:
+    gold = multi.model_copy(deep=True)
+    gold.events[0].location = GoldLocation(name="Kessa", lat=35.0, lon=38.0, precision=1)
+    result = DocumentResult(doc_id=multi.doc_id, events=[dorra_event(multi.text)])
+    report = evaluate([gold], [result])
+    # Kessa's event is missed: its location counts as wrong (of 1 gold event with coordinates)
+    assert (report.score("location.within_161km").n, report.value("location.within_161km")) == (
+        1,
+        0.0,
+    )
+    assert report.value("location.over_1000km") == 0.0
+    assert report.value("location.abstained") == 1.0
+
+
 def test_eval_fields_report_numbers(multi: GoldDocument) -> None:
     text = multi.text
     events = [
@@ -928,6 +995,7 @@ def test_eval_toponyms() -> None:
     assert report.value("toponyms.precision") == pytest.approx(2 / 3)
     assert report.value("toponyms.geonameid_exact") == 0.5
     assert report.value("toponyms.accuracy@161km") == 1.0
+    assert report.value("toponyms.over_1000km") == 0.0
     assert report.value("toponyms.median_error_km") == pytest.approx(one_degree / 2)
     assert report.value("toponyms.mean_error_km") == pytest.approx(one_degree / 2)
     assert report.value("detection.recall") is None

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from frontwatch.cli import cli
 from frontwatch.gazetteer import Gazetteer, fold_key, name_key, synthetic_id
-from frontwatch.gazetteer.build import PlaceRow, _centre, _clustered, write_index
+from frontwatch.gazetteer import build as build_module
+from frontwatch.gazetteer.build import PlaceRow, _admin1, _admin2, _centre, _clustered, write_index
 from frontwatch.gazetteer.geonames_dump import read_dump
 from frontwatch.gazetteer.index import INDEX_VERSION, data_fingerprint
 
@@ -106,6 +110,11 @@ def test_gazetteer_name_key(name: str, key: str) -> None:
         ("Deir ez-Zor", "Dayr az Zawr"),
         ("Deir ez-Zor", "Deir Ezzor"),
         ("Qamishli", "Kamishli"),
+        ("Nabatiyeh", "Nabatieh"),
+        ("Nabatiya", "An Nabatiyah"),
+        ("Hodeidah", "Al Hudaydah"),
+        ("Hawija", "Al Hawijah"),
+        ("al-Suwaida", "As Suwayda"),
     ],
 )
 def test_gazetteer_fold_key_joins_transliterations(a: str, b: str) -> None:
@@ -248,3 +257,110 @@ def test_gazetteer_fingerprint_covers_builder(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(Path, "read_bytes", patched)
     assert data_fingerprint() != before
+
+
+def _city(
+    gid: int, name: str, lat: float, lon: float, cc: str, a1: str, pop: int
+) -> dict[str, object]:
+    return {
+        "geonameid": gid,
+        "name": name,
+        "latitude": lat,
+        "longitude": lon,
+        "countrycode": cc,
+        "admin1code": a1,
+        "population": pop,
+        "alternatenames": [],
+    }
+
+
+def test_gazetteer_admin1_named_by_geonames_code() -> None:
+    cities = {
+        str(c["geonameid"]): c
+        for c in (
+            _city(1, "Tarim", 16.05, 48.99, "YE", "04", 50_000),
+            _city(2, "Sumy", 50.91, 34.80, "UA", "21", 260_000),
+            _city(3, "Makurdi", 7.73, 8.52, "NG", "26", 300_000),
+            _city(4, "Idlib", 35.93, 36.63, "SY", "12", 165_000),
+        )
+    }
+    rows = {(r.country, r.admin1): r for r in _admin1(cities)}
+    # names of the division codes, from GeoNames (the codes of the bundled places)
+    assert rows[("YE", "04")].name == "Muhafazat Hadramaout"
+    assert "Hadhramaut" in rows[("YE", "04")].names
+    assert rows[("UA", "21")].name == "Sumy"
+    assert rows[("NG", "26")].name == "Benue State"
+    assert "Benue" in rows[("NG", "26")].names
+    # a division with fewer than five places takes the ISO subdivision's centre
+    idlib = rows[("SY", "12")]
+    assert (idlib.fcode, idlib.approximate, idlib.lat, idlib.lon) == (
+        "ADM1",
+        True,
+        35.8702,
+        36.5482,
+    )
+    assert idlib.population == 165_000
+    # an ISO subdivision that no code of the bundled places matched: its ISO code, its centre
+    janub = [r for r in rows.values() if r.country == "LB" and r.admin1 == "LB-JA"]
+    assert janub == [] or janub[0].geonameid < 0
+    assert all(r.geonameid != 0 for r in rows.values())
+
+
+def test_gazetteer_admin2_rows_with_short_names() -> None:
+    rows = {(r.country, r.name): r for r in _admin2({("IQ", "15"): "Nineveh"})}
+    sinjar = rows[("IQ", "Sinjar")]
+    assert (sinjar.fcode, sinjar.fclass, sinjar.admin1, sinjar.admin1_name) == (
+        "ADM2",
+        "A",
+        "15",
+        "Nineveh",
+    )
+    assert sinjar.approximate and sinjar.geonameid < 0
+    kurram = rows[("PK", "Kurram District")]
+    assert kurram.names == ["Kurram District", "Kurram"]
+
+
+def test_gazetteer_division_ranks_by_a_third_of_its_population(tmp_path: Path) -> None:
+    path = tmp_path / "rank.sqlite"
+    write_index(
+        path,
+        [
+            PlaceRow(-1, "Cairo", 30.0, 31.3, "EG", "11", "Cairo", "A", "ADM1", 18_000_000),
+            PlaceRow(360630, "Cairo", 30.06, 31.25, "EG", "11", "Cairo", "P", "PPLC", 9_600_000),
+        ],
+    )
+    gz = Gazetteer.open(path)
+    assert [c.place.feature_code for c in gz.lookup("Cairo")] == ["PPLC", "ADM1"]
+
+
+def test_gazetteer_build_with_country_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `frontwatch gazetteer build --geonames IQ.zip --geonames SY.zip`: two country files in
+    # the official format (written for the tests), indexed beside the bundled data (here
+    # without the bundled towns, to keep the build small)
+    real = build_module._gnc_data()
+    gnc = tmp_path / "gnc"
+    gnc.mkdir()
+    for name in ("countries.json", "continents.json", "us_states.json"):
+        (gnc / name).write_bytes((real / name).read_bytes())
+    (gnc / "cities500.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(build_module, "_gnc_data", lambda: gnc)
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    files = []
+    for cc in ("IQ", "SY"):
+        path = tmp_path / f"{cc}.zip"
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr(f"{cc}.txt", "\n".join(x for x in lines if f"\t{cc}\t" in x) + "\n")
+        files += ["--geonames", str(path)]
+    out = tmp_path / "index.sqlite"
+    result = CliRunner().invoke(cli, ["gazetteer", "build", *files, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    gz = Gazetteer.open(out)
+    # the border post from IQ.zip beside the bundled supplement's crossing (synthetic id)
+    assert [(p.geonameid, p.source) for p in gz.candidates("Trebil") if p.geonameid > 0] == [
+        (9999001, "geonames dump")
+    ]
+    towns = [p.geonameid for p in gz.candidates("Dayr az-Zawr") if p.feature_class == "P"]
+    assert towns == [170794]  # the governorate's row is there too
+    assert [p.geonameid for p in gz.candidates("Mossoul")] == [99072]

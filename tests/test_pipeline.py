@@ -21,7 +21,9 @@ from frontwatch.assembly.assemble import event_id
 from frontwatch.errors import DocumentError, FrontwatchError
 from frontwatch.offsets import reduce_text
 from frontwatch.pipeline import Prepared, as_document, parse_date, restore
+from frontwatch.pipeline.local import Part
 from frontwatch.records import Document, DocumentResult, Event, Plover, TextSpan
+from frontwatch.settings import load_settings
 
 MENAKA = "Rebels captured the town of Menaka on Monday."
 TWO_EVENTS = (
@@ -196,10 +198,17 @@ def test_pipeline_as_document() -> None:
 
 
 def test_pipeline_prepare_without_screening_parses_the_document(extractor: Extractor) -> None:
-    assert extractor.settings.relevance == "off"
+    off = Extractor(load_settings(relevance="off"), nlp=extractor.nlp)
     document = as_document(TWO_EVENTS, doc_id="gao")
-    assert extractor.prepare(document) == Prepared(document, document, None)
-    assert extractor.relevant(document)
+    assert off.prepare(document) == Prepared(document, (Part(document),))
+    assert off.relevant(document)
+
+
+def test_pipeline_safe_screening_by_default(extractor: Extractor) -> None:
+    """Every sentence of a conflict report can hold an event or a place: parsed whole."""
+    assert extractor.settings.relevance == "safe"
+    document = as_document(TWO_EVENTS, doc_id="gao")
+    assert extractor.prepare(document) == Prepared(document, (Part(document),))
 
 
 def test_pipeline_restore_maps_spans_and_recomputes_ids() -> None:

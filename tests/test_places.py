@@ -45,6 +45,28 @@ SLICE = [
     _row(98182, "Baghdad", 33.34058, 44.40088, "IQ", "P", "PPLC", 7_200_000, []),
     _row(170794, "Deir ez-Zor", 35.33588, 40.14084, "SY", "P", "PPLA", 242_000, []),
     _row(4140963, "Washington", 38.89511, -77.03637, "US", "P", "PPLC", 690_000, []),
+    _row(-21, "Kesri", 37.1, 40.7, "TR", "P", "PPL", 2_000, []),  # written for the tests
+    _row(-22, "March", 37.2, 40.9, "TR", "P", "PPL", 2_000, []),
+    _row(-23, "Ordu Kesri", 37.0, 40.6, "TR", "A", "ADM2", 0, ["Kesri"], admin1="80"),
+    _row(108410, "Riyadh", 24.69, 46.72, "SA", "P", "PPLC", 4_200_000, ["Ar Riyad"]),
+    _row(-24, "Ar Riyad", 35.27, 43.91, "IQ", "P", "PPL", 0, []),
+    _row(1147290, "Mazar-e Sharif", 36.71, 67.11, "AF", "P", "PPLA", 690_000, []),
+    _row(-25, "Dorun", 37.4, 41.2, "TR", "P", "PPL", 3_000, []),
+    PlaceRow(
+        -26,
+        "Centre",
+        12.3,
+        -1.5,
+        "BF",
+        "03",
+        "Centre",
+        "A",
+        "ADM1",
+        1_500_000,
+        True,
+        "admin1",
+        ["Centre"],
+    ),
     _row(
         -11,
         "Deir ez-Zor Airport",
@@ -123,8 +145,12 @@ def _trigger(doc: spacy.tokens.Doc, word: str) -> spacy.tokens.Span:
             [("Homs", "literal", 169577), ("Mosul", "literal", 99072)],
         ),
         (
-            "Turkish drones struck a convoy outside Tikrit.",
-            [("Turkish", "demonym", 298795), ("Tikrit", "literal", 90150)],
+            "Turkish drones struck an Iraqi convoy outside Tikrit.",
+            [
+                ("Turkish", "demonym", 298795),
+                ("Iraqi", "demonym", 99237),
+                ("Tikrit", "literal", 90150),
+            ],
         ),
         (
             "Washington said the strike on Baghdad was a mistake.",
@@ -172,7 +198,7 @@ def test_places_relative_phrases(nlp: Language) -> None:
             1,
             True,
         ),
-        ("Turkish drones struck a convoy near Tikrit.", "struck", "Tikrit", 2, True),
+        ("Turkish drones struck an Iraqi convoy near Tikrit.", "struck", "Tikrit", 2, True),
         ("Clashes erupted in Iraq after the vote.", "erupted", "Iraq", 3, True),
         (
             "The army tried to retake the city of Tikrit. Soldiers entered the city on Friday.",
@@ -182,6 +208,8 @@ def test_places_relative_phrases(nlp: Language) -> None:
             False,
         ),
         ("Washington said the bombing of Baghdad had stopped.", "bombing", "Baghdad", 1, False),
+        # a reporting noun as the object of the event: where it happened
+        ("Protesters stormed the ministry in Baghdad on Friday.", "stormed", "Baghdad", 1, False),
     ],
 )
 def test_places_event_location(
@@ -192,6 +220,100 @@ def test_places_event_location(
     assert loc is not None
     assert (loc.name, loc.precision, loc.approximate) == (name, precision, approximate)
     assert doc.text[loc.span[0] : loc.span[1]] == loc.text
+
+
+def test_places_out_of_focus_small_place_needs_evidence(nlp: Language) -> None:
+    # the document is about Turkey (its drones); a small place of another country is taken
+    # only when the text gives evidence for that country (docs/geoparsing.md)
+    assert _places(nlp, "Turkish drones struck a convoy outside Tikrit.") == [
+        ("Turkish", "demonym", 298795),
+        ("Tikrit", "literal", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Turkish troops took the centre of Kesri on Friday.", [("Kesri", "literal", -21)]),
+        ("Turkish troops took control of Kesri on Friday.", [("Kesri", "literal", -21)]),
+        ("Turkish officials met the co-founder of Kesri on Friday.", []),
+        ("Turkish drones struck Kesri in March.", [("Kesri", "literal", -21)]),
+        ("Turkish drones struck Kesri on 18 March.", [("Kesri", "literal", -21)]),
+    ],
+)
+def test_places_in_focus_stand_where_a_place_stands(
+    nlp: Language, text: str, places: list[tuple[str, str, int]]
+) -> None:
+    # a name the model did not tag as a place is one in the focus (Turkey) where a place
+    # stands; "of" only after a noun of a place's parts or fate; never a month ("March" is a
+    # Turkish village here)
+    assert _places(nlp, text) == [("Turkish", "demonym", 298795), *places]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # no focus: a name all of whose readings lie in one country, where a place stands
+        ("Insurgents raided Kesri on Friday.", [("Kesri", "literal", -21)]),
+        # a division word after the name, and a division reading: the division
+        ("Gunmen killed two farmers in Kesri district on Friday.", [("Kesri", "literal", -23)]),
+    ],
+)
+def test_places_named_without_focus(
+    nlp: Language, text: str, places: list[tuple[str, str, int]]
+) -> None:
+    assert _places(nlp, text) == places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a village the gazetteer lacks, located at the district named by its main town
+        "Gunmen killed two farmers in Yenikoy, a village of the Dorun district, on Friday.",
+        # the district itself
+        "Gunmen killed two farmers in the Dorun district on Friday.",
+    ],
+)
+def test_places_district_named_by_its_town(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    loc = event_location(doc, _trigger(doc, "killed"))
+    assert loc is not None
+    assert (loc.name, loc.geonameid, loc.precision, loc.approximate) == ("Dorun", None, 2, True)
+
+
+def test_places_generic_division_name_is_no_evidence(nlp: Language) -> None:
+    # a division named by a generic word ("Centre") is not taken from a name on its own
+    doc = nlp("Researchers at the Wellcome Trust Centre for Mitochondrial Research said so.")
+    assert [m.text for m in doc._.fw_toponyms] == []
+
+
+def test_places_focus_from_a_well_known_town(nlp: Language) -> None:
+    # Baghdad's readings lie in Iraq alone: the note is about Iraq, and a Turkish village of
+    # the same name as the place north of it is a far-off guess; the place is located at
+    # Baghdad, the town the text names around it
+    doc = nlp("Gunmen attacked Kesri, north of Baghdad, on Friday.")
+    assert [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms] == [
+        ("Kesri", 98182),
+        ("Baghdad", 98182),
+    ]
+    loc = event_location(doc, _trigger(doc, "attacked"))
+    assert loc is not None
+    assert (loc.text, loc.name, loc.precision, loc.approximate) == ("Kesri", "Baghdad", 2, True)
+
+
+def test_places_focus_main_name_over_another_name_abroad(nlp: Language) -> None:
+    # "Ar Riyad" is the main name of an Iraqi village and another name of Riyadh: in a note
+    # about Iraq, the village
+    assert _places(nlp, "Gunmen killed three people in Ar Riyad, in Iraq, on Friday.") == [
+        ("Ar Riyad", "literal", -24),
+        ("Iraq", "literal", 99237),
+    ]
+
+
+def test_places_persian_ezafe_in_names(nlp: Language) -> None:
+    assert _places(nlp, "A bomb exploded at a mosque in Mazar-e Sharif on Friday.") == [
+        ("Mazar-e Sharif", "literal", 1147290)
+    ]
 
 
 def test_places_event_location_never_demonym(nlp: Language) -> None:
@@ -225,7 +347,7 @@ AMBIGUOUS = [
     _row(2077456, "Australia", -25.0, 135.0, "AU", "A", "PCLI", 25_000_000, []),
     _row(6252001, "United States", 39.76, -98.5, "US", "A", "PCLI", 327_000_000, []),
     _row(3017382, "France", 46.0, 2.0, "FR", "A", "PCLI", 67_000_000, []),
-    _admin(6065171, "Manitoba", 55.0, -97.0, "CA", "03", 3_600_000, "Man."),
+    _admin(6065171, "Manitoba", 55.0, -97.0, "CA", "03", 4_200_000, "Man."),  # ranks by pop/3
     _admin(4736286, "Texas", 31.25, -99.25, "US", "TX", 60_000_000),
     _admin(2152274, "Queensland", -20.0, 145.0, "AU", "04", 12_000_000),
     _admin(1809867, "Guangxi", 24.0, 109.0, "CN", "16", 30_000_000),

@@ -27,6 +27,7 @@ from frontwatch.relevance import (
 from frontwatch.settings import load_settings
 
 GOLD_DIR = Path(os.environ.get("FRONTWATCH_GOLD_DIR") or "/work/shared/gold")
+DEVSETS = Path(__file__).resolve().parent.parent / "devsets"
 
 TRIGGERS = {
     "frames": {
@@ -368,7 +369,7 @@ def test_relevance_sentence_mode_stream_keeps_order(
 
 # -- recall on the gold sets ------------------------------------------------------------------
 
-MODES = ("document", "sentence")
+MODES = ("document", "sentence", "safe")
 
 
 @dataclass
@@ -387,14 +388,22 @@ class GoldRun:
 
 
 @pytest.fixture(scope="module")
+def safe_extractor(extractors: tuple[Extractor, Extractor]) -> Extractor:
+    on, _ = extractors
+    return Extractor(load_settings(relevance="safe"), nlp=on.nlp)
+
+
+@pytest.fixture(scope="module")
 def gold_runs(
-    extractors: tuple[Extractor, Extractor], sentence_extractor: Extractor
+    extractors: tuple[Extractor, Extractor],
+    sentence_extractor: Extractor,
+    safe_extractor: Extractor,
 ) -> dict[str, GoldRun]:
     """Every gold set, extracted once per mode (document screening: the result without
     screening for a document that passes, asserted equal above, an empty one otherwise)."""
     on, off = extractors
     runs: dict[str, GoldRun] = {}
-    for path in sorted(GOLD_DIR.glob("*.gold.jsonl")):
+    for path in [*sorted(GOLD_DIR.glob("*.gold.jsonl")), *sorted(DEVSETS.glob("*.gold.jsonl"))]:
         gold = read_gold(path)
         docs = [Document(id=g.doc_id, text=g.text, published=g.published) for g in gold]
         without = [r for r in off.extract_many(docs) if isinstance(r, DocumentResult)]
@@ -405,7 +414,8 @@ def gold_runs(
         by_sentence = [
             r for r in sentence_extractor.extract_many(docs) if isinstance(r, DocumentResult)
         ]
-        results = {"off": without, "document": by_document, "sentence": by_sentence}
+        safe = [r for r in safe_extractor.extract_many(docs) if isinstance(r, DocumentResult)]
+        results = {"off": without, "document": by_document, "sentence": by_sentence, "safe": safe}
         runs[path.name] = GoldRun(gold, results)
     return runs
 
@@ -419,6 +429,29 @@ def test_relevance_recall_on_gold_sets(gold_runs: dict[str, GoldRun], mode: str)
         found = run.found("off")
         lost = found - run.found(mode)
         assert len(lost) <= 0.02 * len(found), (name, mode, sorted(lost), len(found))
+
+
+@pytest.mark.skipif(not GOLD_DIR.is_dir(), reason=f"gold sets not found at {GOLD_DIR}")
+def test_relevance_safe_keeps_the_unscreened_events_and_toponyms(
+    gold_runs: dict[str, GoldRun],
+) -> None:
+    """The default screen keeps at least 99.5% of the events (by trigger span) and of the
+    toponyms (by span) of the run without screening, on every gold set and dev set."""
+    assert "conflict-zones.gold.jsonl" in gold_runs
+    for name, run in gold_runs.items():
+        for field in ("events", "toponyms"):
+            found = {
+                (r.doc_id, _record_span(x)) for r in run.results["off"] for x in getattr(r, field)
+            }
+            kept = {
+                (r.doc_id, _record_span(x)) for r in run.results["safe"] for x in getattr(r, field)
+            }
+            assert len(found & kept) >= 0.995 * len(found), (name, field, sorted(found - kept))
+
+
+def _record_span(record: object) -> tuple[int, int]:
+    trigger = getattr(record, "trigger", None)
+    return trigger.span if trigger is not None else record.span  # type: ignore[attr-defined, no-any-return]
 
 
 def _span_pairs(value: object) -> Iterator[tuple[tuple[int, int], str | None, str]]:

@@ -16,8 +16,9 @@ DEFAULTS = {
     "batch_size": 16,
     "actor_files": [],
     "gazetteer": "",
-    "relevance": "off",
+    "relevance": "safe",
     "workers": 0,
+    "window_chars": 10_000,
     "trusted_proxies": [],
 }
 

@@ -635,7 +635,7 @@ def test_store_command_ingest_2001_lines_one_poisoned_of_each_kind(tmp_path: Pat
         b'{"id": "s", "text": "Rebels \\ud800 attacked."}\n',
         b'{"id": "\\udfff", "text": "Rebels attacked."}\n',
         b'{"id": "u", "text": "Rebels \xff attacked."}\n',
-        b'{"id": "p", "text": "POISON for the pipeline."}\n',
+        b'{"id": "p", "text": "Rebels attacked: POISON for the pipeline."}\n',
     ]
     lines = list(good)
     for n, bad in enumerate(poison):  # lines 301, 602, 903, ... of 2,006

@@ -31,11 +31,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .gazetteer.names import name_key
 from .lexicon import read, words
 from .lexicon.events import OUT_OF_SCOPE
 from .nlp.segment import SENTENCE_RE, split_sentences
@@ -48,6 +49,10 @@ ACTORS_DIR = Path(__file__).parent / "data" / "actors"
 ACTOR_FILES = ("state_forces.jsonl", "groups.jsonl")
 WORD_RE = re.compile(r"[a-z]+(?:['-][a-z]+)*")
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")  # "Haiti's" -> "Haiti", "s"
+# a run of capitalised words ("Deir ez-Zor" is cut at "ez": its parts are looked up too)
+NAME_RUN_RE = re.compile(r"[A-Z][\w'\u2019.-]*(?:[^\S\n]+[A-Z][\w'\u2019.-]*)*")
+NAME_WORDS = 4  # the longest place name looked up, in words
+POSSESSIVE_RE = re.compile(r"['\u2019]s?$")  # "Ontario's" -> "Ontario"
 VOWELS = frozenset("aeiou")
 # frame families of triggers that make a document a candidate on their own (triggers.json)
 CONFLICT_FAMILIES = words("event_words", "conflict_families")
@@ -237,13 +242,25 @@ class RelevanceScreen:
     """Decides, from words alone, whether a text may hold an event, and which sentences.
 
     ``window``: sentences of context kept before and after each candidate sentence;
-    ``lead``: sentences always kept at the start of a document with a candidate (headline).
+    ``lead``: sentences always kept at the start of a document with a candidate (headline);
+    ``known_places``: which of a list of name keys (:func:`~frontwatch.gazetteer.names.name_key`)
+    name a place (:meth:`~frontwatch.gazetteer.index.Gazetteer.known_keys`), for
+    :meth:`select_safe`.
     """
 
-    def __init__(self, vocabulary: ScreenVocabulary, *, window: int = 1, lead: int = 1) -> None:
+    def __init__(
+        self,
+        vocabulary: ScreenVocabulary,
+        *,
+        window: int = 1,
+        lead: int = 1,
+        known_places: Callable[[list[str]], set[str]] | None = None,
+    ) -> None:
         self.vocabulary = vocabulary
         self.window = window
         self.lead = lead
+        self.known_places = known_places
+        self._triggers = vocabulary.strong | vocabulary.weak
         # names of several words by their first word
         self._long_names: dict[str, list[tuple[str, ...]]] = {}
         for name in vocabulary.long_names:
@@ -276,6 +293,54 @@ class RelevanceScreen:
         keep = set(range(min(self.lead, len(sentences))))
         for i in candidates:
             keep.update(range(max(0, i - self.window), min(len(sentences), i + self.window + 1)))
+        kept = tuple(sentences[i] for i in sorted(keep))
+        return Selection(tuple(sentences), candidates, kept)
+
+    def has_trigger(self, sentence: str) -> bool:
+        """True when ``sentence`` holds any trigger form of the lexicon, strong or weak, or all
+        the words of a phrase: the words without which no event can be found in it."""
+        words = words_of(sentence)
+        if not words.isdisjoint(self._triggers):
+            return True
+        return any(
+            all(not words.isdisjoint(part) for part in phrase) for phrase in self.vocabulary.phrases
+        )
+
+    def select_safe(self, text: str) -> Selection | None:
+        """The sentences of ``text`` that can hold an event or a place: every sentence with a
+        trigger form (:meth:`has_trigger`, no participant needed: the event stage finds
+        participants among named persons too) and ``window`` sentences around it, every
+        sentence with a capitalised name that the gazetteer knows (``known_places``) or a
+        name of the participant vocabulary (country, demonym, acronym), and the ``lead``
+        sentences; ``None`` when no sentence is kept. ``candidates`` are the trigger
+        sentences."""
+        sentences = split_sentences(text)
+        candidates = tuple(
+            i for i, (start, end) in enumerate(sentences) if self.has_trigger(text[start:end])
+        )
+        keep: set[int] = set()
+        for i in candidates:
+            keep.update(range(max(0, i - self.window), min(len(sentences), i + self.window + 1)))
+        keys: list[list[str]] = [[] for _ in sentences]
+        names = self.vocabulary.names
+        for i, (start, end) in enumerate(sentences):
+            if i in keep:
+                continue
+            sentence = text[start:end]
+            if not names.isdisjoint(TOKEN_RE.findall(sentence)):
+                keep.add(i)
+                continue
+            for run in NAME_RUN_RE.finditer(sentence):
+                words = [POSSESSIVE_RE.sub("", word) for word in run.group().split()]
+                for a in range(len(words)):
+                    for b in range(a + 1, min(len(words), a + NAME_WORDS) + 1):
+                        keys[i].append(name_key(" ".join(words[a:b])))
+        if self.known_places is not None:
+            known = self.known_places([k for found in keys for k in found])
+            keep.update(i for i, found in enumerate(keys) if not known.isdisjoint(found))
+        if not keep:
+            return None
+        keep.update(range(min(self.lead, len(sentences))))
         kept = tuple(sentences[i] for i in sorted(keep))
         return Selection(tuple(sentences), candidates, kept)
 

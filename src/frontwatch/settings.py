@@ -14,7 +14,7 @@ from .errors import Errors, FrontwatchError
 
 DEFAULTS_PATH = Path(__file__).parent / "data" / "settings.toml"
 
-RelevanceMode = Literal["off", "document", "sentence"]
+RelevanceMode = Literal["off", "document", "sentence", "safe"]
 
 
 class Settings(BaseModel):
@@ -26,8 +26,9 @@ class Settings(BaseModel):
     batch_size: int = Field(16, gt=0)
     actor_files: list[str] = Field(default_factory=list)
     gazetteer: str = ""
-    relevance: RelevanceMode = "off"
+    relevance: RelevanceMode = "safe"
     workers: int = Field(0, ge=0)
+    window_chars: int = Field(10_000, ge=1_000)
     trusted_proxies: list[str] = Field(default_factory=list)
 
     @field_validator("trusted_proxies")

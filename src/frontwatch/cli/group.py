@@ -1,4 +1,9 @@
-"""The ``frontwatch`` group: global options, logging, and the commands of every module."""
+"""The ``frontwatch`` group: global options, logging, and the commands of every module.
+
+A command's module is imported when the command runs (or is listed for help): ``frontwatch
+extract`` does not import the store, the feeds or the API, and ``query``, ``situation``,
+``export`` and ``serve`` never import spaCy (tests/test_cli_imports.py).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,59 @@ import click
 
 from ..about import __version__
 from ..errors import FrontwatchError
-from . import eval as eval_commands
-from . import export, extract, gazetteer, serve, situation, store, watch
 from .options import EXIT_FATAL, obj
+
+#: the commands, each by the function that imports its module (imports written out, so that
+#: tests/test_architecture.py sees them)
+COMMANDS = (
+    "extract",
+    "eval",
+    "geoparse",
+    "gazetteer",
+    "schema",
+    "ingest",
+    "reprocess",
+    "query",
+    "situation",
+    "watch",
+    "export",
+    "serve",
+)
+
+
+def _load(name: str) -> click.Command:
+    """The command ``name`` of :data:`COMMANDS`, its module imported now."""
+    if name in ("extract", "geoparse", "schema"):
+        from . import extract
+
+        return {"extract": extract.extract, "geoparse": extract.geoparse}.get(name, extract.schema)
+    if name in ("ingest", "reprocess", "query"):
+        from . import store
+
+        return {"ingest": store.ingest, "reprocess": store.reprocess}.get(name, store.query)
+    if name == "eval":
+        from . import eval as eval_commands
+
+        return eval_commands.eval_
+    if name == "gazetteer":
+        from . import gazetteer
+
+        return gazetteer.gazetteer
+    if name == "situation":
+        from . import situation
+
+        return situation.situation
+    if name == "watch":
+        from . import watch
+
+        return watch.watch
+    if name == "export":
+        from . import export
+
+        return export.export
+    from . import serve
+
+    return serve.serve
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
@@ -27,7 +82,16 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 
 
 class _Group(click.Group):
-    """A :class:`~frontwatch.errors.FrontwatchError` out of any command exits 2."""
+    """A :class:`~frontwatch.errors.FrontwatchError` out of any command exits 2; commands are
+    imported from their module on first use (:data:`COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(_load(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -61,21 +125,11 @@ def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> No
     obj(ctx)["config"] = config
 
 
-for _command in (
-    extract.extract,
-    eval_commands.eval_,
-    extract.geoparse,
-    gazetteer.gazetteer,
-    extract.schema,
-    store.ingest,
-    store.reprocess,
-    store.query,
-    situation.situation,
-    watch.watch,
-    export.export,
-    serve.serve,
-):
-    cli.add_command(_command)
+def all_commands(group: click.Group) -> dict[str, click.Command]:
+    """Every command of ``group`` by name, each module imported (reference docs, tests)."""
+    ctx = click.Context(group)
+    found = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
 
 
 def main() -> None:

@@ -121,6 +121,12 @@ class GoldLocation(GoldRecord):
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
     tolerance_km: float | None = Field(None, gt=0)
+    precision: Literal[1, 2, 3] | None = Field(
+        None, description="ACLED geo-precision a correct system gives (frontwatch's dev sets)"
+    )
+    in_gazetteer: bool | None = Field(
+        None, description="false: the town is missing from the bundled gazetteer"
+    )
 
     @model_validator(mode="after")
     def _lat_lon_together(self) -> GoldLocation:

@@ -30,6 +30,7 @@ from frontwatch.eval.case import load_case_mapping
 from frontwatch.eval.gold import GoldDocument, read_gold
 from frontwatch.eval.score import (
     FIELDS,
+    LOCATION_SCORES,
     SetCounts,
     Situation,
     ToponymCounts,
@@ -37,6 +38,7 @@ from frontwatch.eval.score import (
     classification_scores,
     control_matches,
     field_results,
+    location_outcomes,
     materiel_matches,
     score_flags,
     score_set,
@@ -146,6 +148,9 @@ class _Tally:
     not_primary: int = 0
     unscored: int = 0
     fields: dict[str, list[int]] = field(default_factory=lambda: {f: [0, 0] for f in FIELDS})
+    locations: dict[str, list[int]] = field(
+        default_factory=lambda: {f: [0, 0] for f in LOCATION_SCORES}
+    )
     negatives: int = 0
     negatives_hit: int = 0
     case_pairs: list[tuple[str, str | None]] = field(default_factory=list)
@@ -219,6 +224,14 @@ class Scorer:
                 if outcome is not None:
                     tally.fields[name][0] += outcome
                     tally.fields[name][1] += 1
+        paired = {g: result.events[p] for p, g in alignment.pairs}
+        for g, gold_event in enumerate(gold.events):
+            if not gold_event.required and g not in paired:
+                continue
+            for name, outcome in location_outcomes(gold_event.location, paired.get(g)).items():
+                if outcome is not None:
+                    tally.locations[name][0] += outcome
+                    tally.locations[name][1] += 1
         tally.fn += len(alignment.missed)
         tally.duplicates += len(alignment.duplicates)
         tally.ignored += len(alignment.ignored)
@@ -312,6 +325,9 @@ class Scorer:
         for name in FIELDS:
             hits, n = t.fields[name]
             rate(f"field.{name}", hits, n)
+        for name in LOCATION_SCORES:
+            hits, n = t.locations[name]
+            rate(f"location.{name}", hits, n)
         rate("negatives.as_factual_events", t.negatives_hit, t.negatives)
 
         mapping = self.case_mapping
@@ -327,6 +343,7 @@ class Scorer:
         rate("toponyms.precision", top.matched, top.predicted)
         rate("toponyms.geonameid_exact", top.exact_id, top.with_id)
         rate("toponyms.accuracy@161km", top.within_161km, top.with_coordinates)
+        rate("toponyms.over_1000km", top.over_1000km, top.with_coordinates)
         errors = top.errors_km
         lines.append(
             ScoreLine(

@@ -36,6 +36,7 @@ P = TypeVar("P")
 EARTH_RADIUS_KM = 6371.0088
 DEFAULT_TOLERANCE_KM = 25.0
 WIDE_TOLERANCE_KM = 161.0
+FAR_KM = 1000.0  # a place this far off is a far-off guess (docs/eval.md)
 DATE_WIDENING_DAYS = 31
 APPROX_QUANTITY_SHARE = 0.10
 
@@ -151,6 +152,44 @@ def location_matches(gold: GoldLocation | None, event: Event, wide: bool = False
             return False
         return gold.admin1 is None or names_equal(gold.admin1, predicted.admin1)
     return names_equal(gold.name, predicted.name) or names_equal(gold.name, predicted.text)
+
+
+#: Event location outcomes over the gold events with coordinates, missed events included
+#: (docs/eval.md).
+LOCATION_SCORES: tuple[str, ...] = (
+    "within_tolerance",
+    "within_161km",
+    "abstained",
+    "over_1000km",
+    "precision",
+    "fallback",
+)
+
+
+def location_outcomes(gold: GoldLocation | None, event: Event | None) -> dict[str, bool | None]:
+    """Outcomes of one gold event's location against its paired prediction (``None``: missed):
+    ``within_tolerance`` (the gold ``tolerance_km``, default 25 km), ``within_161km`` (or the
+    larger tolerance), ``abstained`` (missed, or no predicted coordinates), ``over_1000km``,
+    ``precision`` (the predicted ACLED precision is the gold's ``precision``) and ``fallback``
+    (for a town missing from the gazetteer, ``in_gazetteer: false``: located within 161 km at
+    precision 2 or 3). ``None``: not scored for this event."""
+    if gold is None or gold.lat is None or gold.lon is None:
+        return dict.fromkeys(LOCATION_SCORES)
+    predicted = event.location if event is not None else None
+    distance = None
+    if predicted is not None and predicted.lat is not None and predicted.lon is not None:
+        distance = haversine_km(gold.lat, gold.lon, predicted.lat, predicted.lon)
+    tolerance = gold.tolerance_km or DEFAULT_TOLERANCE_KM
+    within = distance is not None and distance <= max(tolerance, WIDE_TOLERANCE_KM)
+    precision = predicted.precision if predicted is not None else None
+    return {
+        "within_tolerance": distance is not None and distance <= tolerance,
+        "within_161km": within,
+        "abstained": distance is None,
+        "over_1000km": distance is not None and distance > FAR_KM,
+        "precision": None if gold.precision is None else precision == gold.precision,
+        "fallback": None if gold.in_gazetteer is not False else within and precision in (2, 3),
+    }
 
 
 def date_matches(gold: GoldEvent, event: Event) -> bool | None:
@@ -321,6 +360,7 @@ class ToponymCounts:
     exact_id: int = 0
     with_coordinates: int = 0
     within_161km: int = 0
+    over_1000km: int = 0
     errors_km: list[float] = field(default_factory=list)
 
 
@@ -353,6 +393,7 @@ def score_toponyms(gold: GoldDocument, predicted: Sequence[Toponym], counts: Top
                 error = haversine_km(gt.lat, gt.lon, pt.lat, pt.lon)
                 counts.errors_km.append(error)
                 counts.within_161km += error <= WIDE_TOLERANCE_KM
+                counts.over_1000km += error > FAR_KM
 
 
 # -- flags and sources --------------------------------------------------------------------------

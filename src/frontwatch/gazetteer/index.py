@@ -86,6 +86,11 @@ def default_index_path() -> Path:
     return default_home() / INDEX_NAME
 
 
+# candidates come most populous first; a first-level division counts a third of the summed
+# population of its places, as in resolution (docs/geoparsing.md), so that "Cairo" lists the
+# city before the governorate of the same name
+_RANK = "(CASE WHEN p.fcode = 'ADM1' THEN p.population / 3 ELSE p.population END)"
+
 _COLUMNS = (
     "geonameid, name, lat, lon, country, admin1, admin1_name, fclass, fcode, population, "
     "approximate, source"
@@ -131,6 +136,7 @@ class Gazetteer:
         # the index is read-only: which keys name a place, and country rows, are remembered
         self._known: dict[str, bool] = {}
         self._countries: dict[str, Place] = {}
+        self._divisions: dict[str, list[Place]] = {}
 
     @classmethod
     def open(cls, path: Path | None = None) -> Gazetteer:
@@ -168,7 +174,7 @@ class Gazetteer:
         rows = self._query(
             f"SELECT n.prim, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
             "FROM names n JOIN places p ON p.geonameid = n.geonameid WHERE n.key = ? "
-            "ORDER BY p.population DESC LIMIT ?",
+            "ORDER BY " + _RANK + " DESC LIMIT ?",
             (key, limit),
         )
         found = [Candidate(_row_place(r[1:]), True, bool(r[0])) for r in rows]
@@ -178,7 +184,7 @@ class Gazetteer:
                 rows = self._query(
                     f"SELECT n.prim, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))}"
                     " FROM names n JOIN places p ON p.geonameid = n.geonameid WHERE n.fold = ?"
-                    " ORDER BY p.population DESC LIMIT ?",
+                    " ORDER BY " + _RANK + " DESC LIMIT ?",
                     (fk, limit),
                 )
                 found = [Candidate(_row_place(r[1:]), False, bool(r[0])) for r in rows]
@@ -186,6 +192,35 @@ class Gazetteer:
         for cand in found:
             prev = merged.get(cand.place.geonameid)
             if prev is None or (cand.primary and not prev.primary):
+                merged[cand.place.geonameid] = cand
+        result = list(merged.values())
+        if len(self._cache) > 20000:
+            self._cache.clear()
+        self._cache[cache_key] = result
+        return result
+
+    def lookup_fold(self, name: str, limit: int = 50) -> list[Candidate]:
+        """Places whose transliteration key is that of ``name``, whatever the normalised key
+        finds ("Hodeidah": the city Al Hudaydah, besides the airport called Hodeidah); all
+        ``exact=False`` unless their normalised key is ``name``'s too. Callers keep those in
+        the document's focus (docs/geoparsing.md)."""
+        key, fk = name_key(name), fold_key(name)
+        if not fk or len(fk.replace(" ", "")) < 2:  # "Hodeidah": "hd"
+            return []
+        cache_key = f"{key}|#fold|{limit}"
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        rows = self._query(
+            f"SELECT n.prim, n.key, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))}"
+            " FROM names n JOIN places p ON p.geonameid = n.geonameid WHERE n.fold = ?"
+            " ORDER BY " + _RANK + " DESC LIMIT ?",
+            (fk, limit),
+        )
+        merged: dict[int, Candidate] = {}
+        for r in rows:
+            cand = Candidate(_row_place(r[2:]), str(r[1]) == key, bool(r[0]))
+            prev = merged.get(cand.place.geonameid)
+            if prev is None or (cand.exact, cand.primary) > (prev.exact, prev.primary):
                 merged[cand.place.geonameid] = cand
         result = list(merged.values())
         if len(self._cache) > 20000:
@@ -242,6 +277,17 @@ class Gazetteer:
         if not rows:
             raise KeyError(f"{country}.{code}")
         return _row_place(rows[0])
+
+    def divisions(self, country: str) -> list[Place]:
+        """The first-level division rows of a country (remembered: the index is read-only)."""
+        cached = self._divisions.get(country)
+        if cached is None:
+            rows = self._query(
+                f"SELECT {_COLUMNS} FROM places WHERE country = ? AND fcode = 'ADM1'",
+                (country.upper(),),
+            )
+            cached = self._divisions[country] = [_row_place(r) for r in rows]
+        return cached
 
     def admin1_name(self, country: str | None, code: str | None) -> str | None:
         if not country or not code:

@@ -25,6 +25,8 @@ _ATTACHED_ARTICLE = re.compile(r"^[aeu](dh|sh|th|[dnrstz])\1(?=[a-z]{2})")
 _PUNCT = re.compile(r"[^a-z0-9]+")
 _VOWELS = re.compile(r"[aeiouwy]+")
 _FOLDS = tuple((a, b) for a, b in _TRANSLITERATION["folds"])
+# word endings written several ways ("Nabatiyeh", "Nabatieh", "Nabatiya"), longest first
+_ENDINGS = tuple((a, b) for a, b in _TRANSLITERATION["endings"])
 
 
 @lru_cache(maxsize=65_536)
@@ -49,7 +51,7 @@ def fold_key(name: str) -> str:
     """A looser key for transliteration variants: articles dropped, vowels folded.
 
     "Mosul", "Mawsil" and "al-Mawsil" share ``msl``; "Deir ez-Zor", "Dayr az Zawr" and
-    "Deir Ezzor" share ``dr zr``. Only used when the normalised key finds nothing.
+    "Deir Ezzor" share ``dr zr``; "Nabatiyeh", "Nabatieh" and "Nabatiya" share ``nbt``.
     """
     tokens = name_key(name).split()
     if not tokens:
@@ -59,6 +61,10 @@ def fold_key(name: str) -> str:
     for i, tok in enumerate(kept):
         if i > 0:
             tok = _ATTACHED_ARTICLE.sub(r"\1", tok)
+        for a, b in _ENDINGS:
+            if len(tok) > len(a) + 2 and tok.endswith(a):
+                tok = tok[: -len(a)] + b
+                break
         for a, b in _FOLDS:
             tok = tok.replace(a, b)
         head, rest = tok[:1], _VOWELS.sub("", tok[1:])

@@ -20,8 +20,11 @@ from spacy.tokens import Doc
 
 from ..dates import parse_date
 from ..errors import DocumentError, Errors
-from ..records import Document, DocumentResult
+from ..nlp.segment import split_sentences
+from ..offsets import reduce_text
+from ..records import Document, DocumentResult, Span
 from ..settings import Settings, load_settings
+from .windows import Window, merge_results, plan_windows
 
 if TYPE_CHECKING:
     from ..gazetteer.index import Gazetteer
@@ -44,13 +47,32 @@ def as_document(
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """A document ready for the parse: ``parsed`` is the document itself or, under sentence
-    screening, a copy holding only the kept sentences, whose spans ``offsets`` maps back."""
+class Part:
+    """One text to parse for a document: the document itself, or a copy holding pieces of it
+    (the sentences the relevance screen keeps, a window of a long document) whose spans
+    ``offsets`` maps back; ``window``: the range of the original whose records it keeps
+    (``None``: all)."""
 
-    document: Document
     parsed: Document
     offsets: OffsetMap | None = None
+    window: Window | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document ready for the parse: one part, or several windows of a long document."""
+
+    document: Document
+    parts: tuple[Part, ...]
+
+    @property
+    def parsed(self) -> Document:
+        """The text of the first part (the only one unless the document is long)."""
+        return self.parts[0].parsed
+
+    @property
+    def offsets(self) -> OffsetMap | None:
+        return self.parts[0].offsets
 
 
 def restore(result: DocumentResult, offsets: OffsetMap) -> DocumentResult:
@@ -102,7 +124,12 @@ class LocalExtractor:
         if self._screen is None:
             from ..relevance import RelevanceScreen, load_vocabulary
 
-            self._screen = RelevanceScreen(load_vocabulary(self.nlp))
+            nlp = self.nlp
+            known = None
+            if "fw_places" in nlp.pipe_names:
+                places = nlp.get_pipe("fw_places")
+                known = places.gazetteer.known_keys  # type: ignore[attr-defined]
+            self._screen = RelevanceScreen(load_vocabulary(nlp), known_places=known)
         return self._screen
 
     def relevant(self, document: Document) -> bool:
@@ -111,37 +138,59 @@ class LocalExtractor:
 
     def prepare(self, document: Document) -> Prepared | None:
         """What to parse of ``document`` under the ``relevance`` setting; ``None`` when the
-        screen finds that it cannot hold an event (it is not parsed)."""
+        screen finds that it cannot hold an event (it is not parsed). A document whose parsed
+        text is longer than ``settings.window_chars`` is cut into windows
+        (:mod:`frontwatch.pipeline.windows`)."""
         mode = self.settings.relevance
-        if mode == "off":
-            return Prepared(document, document)
+        text = document.text
+        kept: tuple[Span, ...] | None = None
         if mode == "document":
-            return Prepared(document, document) if self.screen.is_relevant(document.text) else None
-        selection = self.screen.select(document.text)
-        if selection is None:
-            return None
-        if len(selection.kept) == len(selection.sentences):
-            return Prepared(document, document)
-        from ..offsets import reduce_text
+            if not self.screen.is_relevant(text):
+                return None
+        elif mode != "off":
+            screen = self.screen
+            selection = screen.select(text) if mode == "sentence" else screen.select_safe(text)
+            if selection is None:
+                return None
+            if len(selection.kept) < len(selection.sentences):
+                kept = selection.kept
+                logger.debug(
+                    "document %s: %d of %d sentences parsed (%d of %d characters)",
+                    document.id,
+                    len(selection.kept),
+                    len(selection.sentences),
+                    selection.kept_chars,
+                    len(text),
+                )
+        size = self.settings.window_chars
+        if kept is None:
+            if len(text) <= size:
+                return Prepared(document, (Part(document),))
+            kept = tuple(split_sentences(text))
+        windows = plan_windows(text, kept, size)
+        parts = []
+        for window in windows:
+            reduced, offsets = reduce_text(text, window.pieces)
+            copy = document.model_copy(update={"text": reduced})
+            parts.append(Part(copy, offsets, window if len(windows) > 1 else None))
+        return Prepared(document, tuple(parts))
 
-        text, offsets = reduce_text(document.text, selection.kept)
-        logger.debug(
-            "document %s: %d of %d sentences parsed (%d of %d characters)",
-            document.id,
-            len(selection.kept),
-            len(selection.sentences),
-            len(text),
-            len(document.text),
-        )
-        return Prepared(document, document.model_copy(update={"text": text}), offsets)
-
-    def _finish(self, doc: Doc, prepared: Prepared) -> DocumentResult:
+    def _finish(self, doc: Doc, part: Part) -> DocumentResult:
         from ..assembly import assemble
 
         result = assemble(doc)
-        if prepared.offsets is None:
+        if part.offsets is None:
             return result
-        return restore(result, prepared.offsets)
+        return restore(result, part.offsets)
+
+    def _merge(self, prepared: Prepared, results: list[DocumentResult]) -> DocumentResult:
+        if len(results) == 1:
+            return results[0]
+        windows = [part.window for part in prepared.parts]
+        return merge_results(
+            prepared.document.id,
+            [(w, r) for w, r in zip(windows, results, strict=True) if w is not None],
+        )
 
     def _make_doc(self, document: Document) -> Doc:
         doc = self.nlp.make_doc(document.text)
@@ -170,8 +219,12 @@ class LocalExtractor:
         prepared = self.prepare(document)
         if prepared is None:
             return DocumentResult(doc_id=document.id)
-        doc = self.nlp(self._make_doc(prepared.parsed))
-        return self._finish(doc, prepared)
+        docs = [self._make_doc(part.parsed) for part in prepared.parts]
+        parsed = self.nlp.pipe(docs, batch_size=self.settings.batch_size)
+        results = [
+            self._finish(doc, part) for doc, part in zip(parsed, prepared.parts, strict=True)
+        ]
+        return self._merge(prepared, results)
 
     def extract_many(
         self, items: Iterable[Document | DocumentError]
@@ -182,9 +235,10 @@ class LocalExtractor:
         yields them. Documents are parsed in batches of ``settings.batch_size``.
         """
         # results in input order, a batch of parsed documents at a time: ready items (errors,
-        # screened-out documents) wait behind the parsed documents that precede them
+        # screened-out documents) wait behind the parsed documents that precede them; a long
+        # document's parts (windows) are parsed in the same stream and merged when all are done
         pending: list[DocumentResult | DocumentError | Prepared] = []
-        parsed = 0
+        parts = 0
         for item in items:
             if isinstance(item, DocumentError):
                 pending.append(item)
@@ -198,44 +252,56 @@ class LocalExtractor:
                 pending.append(DocumentResult(doc_id=item.id))
                 continue
             pending.append(prepared)
-            parsed += 1
-            if parsed >= self.settings.batch_size:
+            parts += len(prepared.parts)
+            if parts >= self.settings.batch_size:
                 yield from self._run_batch(pending)
-                pending, parsed = [], 0
+                pending, parts = [], 0
         yield from self._run_batch(pending)
 
     def _run_batch(
         self, pending: list[DocumentResult | DocumentError | Prepared]
     ) -> Iterator[DocumentResult | DocumentError]:
-        """``pending`` in order, its prepared documents parsed together; when the batch fails,
-        they are parsed one by one, and a document that fails alone gives E014."""
+        """``pending`` in order, the parts of its prepared documents parsed in one stream; when
+        the stream fails, documents are parsed one by one, and one that fails alone gives E014."""
         prepared = [p for p in pending if isinstance(p, Prepared)]
-        results: list[DocumentResult | DocumentError] | None = None
+        results: list[DocumentResult | DocumentError] = []
         if prepared:
+            jobs = [(p, part) for p in prepared for part in p.parts]
+            done: dict[int, list[DocumentResult]] = {id(p): [] for p in prepared}
+            errors: dict[int, DocumentError] = {}
             try:
-                docs = list(
-                    self.nlp.pipe(
-                        (self._make_doc(p.parsed) for p in prepared), batch_size=len(prepared)
-                    )
+                docs = self.nlp.pipe(
+                    (self._make_doc(part.parsed) for _, part in jobs),
+                    batch_size=self.settings.batch_size,
                 )
-                results = [self._finish_one(doc, p) for doc, p in zip(docs, prepared, strict=True)]
+                for doc, (p, part) in zip(docs, jobs, strict=True):
+                    if id(p) in errors:
+                        continue
+                    try:
+                        done[id(p)].append(self._finish(doc, part))
+                    except Exception as err:
+                        errors[id(p)] = failed(p.document, err)
+                results = [errors.get(id(p)) or self._merge_one(p, done[id(p)]) for p in prepared]
             except Exception:
                 logger.debug("a batch of %s documents failed: one by one", len(prepared))
                 results = [self._extract_one(p) for p in prepared]
-        done = iter(results or ())
+        out = iter(results)
         for item in pending:
-            yield next(done) if isinstance(item, Prepared) else item
+            yield next(out) if isinstance(item, Prepared) else item
 
     def _extract_one(self, prepared: Prepared) -> DocumentResult | DocumentError:
         try:
-            doc = self.nlp(self._make_doc(prepared.parsed))
+            docs = [self.nlp(self._make_doc(part.parsed)) for part in prepared.parts]
+            results = [self._finish(d, part) for d, part in zip(docs, prepared.parts, strict=True)]
         except Exception as err:
             return failed(prepared.document, err)
-        return self._finish_one(doc, prepared)
+        return self._merge_one(prepared, results)
 
-    def _finish_one(self, doc: Doc, prepared: Prepared) -> DocumentResult | DocumentError:
+    def _merge_one(
+        self, prepared: Prepared, results: list[DocumentResult]
+    ) -> DocumentResult | DocumentError:
         try:
-            return self._finish(doc, prepared)
+            return self._merge(prepared, results)
         except Exception as err:
             return failed(prepared.document, err)
 

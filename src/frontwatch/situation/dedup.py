@@ -14,7 +14,8 @@ Two event records are reports of the same event when (docs/situation.md):
 * their dates overlap, allowing one day around a stated day and six days around an inferred
   date (no date expression in the text); an absent date matches any;
 * and at least two of actor1, place and date are known on both sides and agree (named actors,
-  town-level places, dates): an absent value never contradicts, but alone it proves nothing.
+  town-level places or the same province, dates): an absent value never contradicts, but
+  alone it proves nothing.
 
 Clustering is greedy and complete-linkage: events are taken in date order, and an event joins
 the first cluster all of whose members it is compatible with. The result does not depend on
@@ -253,11 +254,14 @@ def _same_actor(a: Actor | None, b: Actor | None) -> bool:
 
 
 def _same_place(a: Location | None, b: Location | None) -> bool:
-    """Positive evidence: both places known at town level (compatible ones, already checked)."""
+    """Positive evidence: both places known at town level (compatible ones, already checked), or
+    both the same first-level division."""
     if a is None or b is None:
         return False
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return True
+    if _is_admin1(a) and _is_admin1(b):  # the same province (its row has no GeoNames id)
+        return _admin_key(a) is not None and _admin_key(a) == _admin_key(b)
     return (a.precision or 1) <= 2 and (b.precision or 1) <= 2
 
 

@@ -16,10 +16,12 @@ from frontwatch.nlp.extensions import doc_text
 from frontwatch.records import Location, Toponym
 
 from .mentions import (
+    _ADMIN_WORDS,
     _ANAPHORA,
     _ANAPHORA_DETERMINERS,
     _ATTACH_SKIP,
     _REPORTING_PREPS,
+    FEATURE_WORDS,
     PlaceMention,
     _covering,
 )
@@ -58,8 +60,16 @@ def _location(m: PlaceMention, near: bool = False) -> Location:
     assert p is not None
     if p.is_area:
         precision: Literal[1, 2, 3] = 3
-    elif m.relation or m.feature or near or m.fallback:
-        precision = 2  # also a district placed at the place it is part of
+    elif (
+        m.relation
+        or m.feature
+        or near
+        or m.fallback
+        or p.feature_code.startswith("ADM")
+        or _unit_named(m.text)
+    ):
+        precision = 2  # also a district ("Tuz Khurmatu district" at its town), or a place
+        # located at the district around it
     else:
         precision = 1
     return Location(
@@ -77,15 +87,28 @@ def _location(m: PlaceMention, near: bool = False) -> Location:
     )
 
 
+def _unit_named(text: str) -> bool:
+    """The mention's own words end with a unit word: "Tuz Khurmatu district"."""
+    words = text.lower().split()
+    last = words[-1] if len(words) > 1 else ""
+    return last in _ADMIN_WORDS or FEATURE_WORDS.get(last, "").startswith("ADM")
+
+
 def _literal(doc: Doc) -> list[PlaceMention]:
     """Literal resolved mentions; a name with no reading of its own that only took the
-    document's division ("Falcon Street" -> Ontario) is no event location."""
+    document's division ("Falcon Street" -> Ontario) is no event location, unless the text
+    names the unit around it ("al-Bara in the Ariha district") or calls it a settlement ("the
+    village of X")."""
     return [
         m
         for m in _mentions(doc)
         if m.role == "literal"
         and m.place is not None
-        and not (m.fallback and not m.county and m.district_of is None and not m.candidates)
+        and (
+            not (m.fallback and not m.county and m.district_of is None and not m.candidates)
+            or m.unit_level == "named"
+            or (m.unit_level is not None and m.settlement)
+        )
     ]
 
 
@@ -155,12 +178,20 @@ REPORTING_WORDS = speech_verbs("reporting_place") | words("place_words", "report
 
 def _reporting_place(doc: Doc, mention: PlaceMention) -> bool:
     """Where someone spoke, not where the event happened: "told reporters in Baghdad",
-    "a spokesman in Kabul said", "the ministry in Moscow"."""
+    "a spokesman in Kabul said", "the ministry in Moscow"; not where a reporting noun is the
+    object of another verb ("stormed the foreign ministry in Beirut", "killed an official in
+    Kandahar")."""
     root = doc[mention.start : mention.end].root
     if root.dep_ != "pobj" or root.head.lower_ not in _REPORTING_PREPS:
         return False
     governor = root.head.head
-    return governor.lemma_.lower() in REPORTING_WORDS
+    if governor.lemma_.lower() not in REPORTING_WORDS:
+        return False
+    return not (
+        governor.pos_ in {"NOUN", "PROPN"}
+        and governor.dep_ == "dobj"
+        and governor.head.lemma_.lower() not in REPORTING_WORDS
+    )
 
 
 def event_location(doc: Doc, trigger: Span) -> Location | None:

@@ -56,6 +56,20 @@ FEATURE_WORDS: dict[str, str] = table("place_words", "feature_words")
 _SHORT_NAMES = frozenset({"US", "UK", "U.S.", "U.K.", "UAE", "DRC", "CAR"})
 
 
+# "the village of X", "X village": a head noun that says the name is a settlement's
+_SETTLEMENT_WORDS = words("place_words", "settlement_words")
+
+
+# "in X", "near X", "the village of X": a name in the place of a place
+_LOCATIVE_PREPS = words("place_words", "locative_preps")
+_LOCATIVE_VERBS = words("place_words", "locative_verbs")  # "entered Timbuktu"
+
+
+# words that alone name no place ("Centre", "Southern District"): such a division is taken only
+# with a division word after it, or inside the document's focus
+_GENERIC_WORDS = words("place_words", "generic_place_words")
+
+
 _ARTICLE_WORDS = words("place_words", "transliterated_articles")
 
 
@@ -88,6 +102,12 @@ _METONYM_HEADS = words("place_words", "metonym_heads")
 
 
 _NEAR_OF_WORDS = words("place_words", "near_of_words")  # "on the outskirts of X"
+# nouns whose "of" names a place ("the centre of X", "control of X"), and calendar words that
+# are never a place's name ("in March")
+_OF_PLACE_HEADS = words("place_words", "of_place_heads")
+_CALENDAR_WORDS = frozenset(table("time_words", "months")) | frozenset(
+    table("time_words", "weekdays")
+)
 
 
 _RELATIVE_PREPS = words("place_words", "relative_preps")  # "east of X", "76 miles from X"
@@ -196,6 +216,11 @@ class PlaceMention:
     fallback: bool = False  # resolved to the document's division for want of a candidate
     # "Cairo's Abbasiya district": the place the district is part of
     district_of: PlaceMention | None = field(default=None, repr=False)
+    # a place the gazetteer lacks, located at the unit the text names around it ("al-Bara in
+    # the Ariha district"), or at the document's division or country (docs/geoparsing.md)
+    unit: PlaceMention | None = field(default=None, repr=False)
+    unit_level: Literal["named", "division", "country"] | None = None
+    settlement: bool = False  # "the village of X", "X village": the text says it is a place
 
     @property
     def approximate(self) -> bool:

@@ -15,11 +15,13 @@ from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers f
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.records import PlaceRole
 
+from .focus import Focus, _generic, document_focus
 from .mentions import (
     _ADMIN_WORDS,
     _AIRPORT_WORDS,
     _ARTICLE_WORDS,
     _BEARINGS,
+    _CALENDAR_WORDS,
     _COUNTY_WORDS,
     _DANGLING_ENDS,
     _DIST_UNITS,
@@ -29,14 +31,18 @@ from .mentions import (
     _GRAM_CONTINUATIONS,
     _INDEFINITE_ARTICLES,
     _LEADING_ARTICLES,
+    _LOCATIVE_PREPS,
+    _LOCATIVE_VERBS,
     _MAX_NGRAM,
     _METONYM_HEADS,
     _NEAR_OF_WORDS,
     _NEAR_WORDS,
     _NOT_PLACE_STARTS,
+    _OF_PLACE_HEADS,
     _QUALIFIERS,
     _RELATIVE_PREPS,
     _SAINT_WORDS,
+    _SETTLEMENT_WORDS,
     _SHORT_NAMES,
     _STRONG_POP,
     _TOWN_WORDS,
@@ -132,10 +138,13 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         self._gazetteer_matches(doc, gz, words, matched, spans, place_texts, state)
         self._entity_places(doc, gz, words, spans, state)
         self._untagged_demonyms(doc, words, state)
+        self._named_divisions(doc, state)
+        focus = document_focus(doc, state.found, self.demonyms, self._country_named)
         self._deferred_places(state, place_texts)
         self._conjunct_places(doc, state)
         self._bare_counties(doc, gz, words, state)
         self._places_in_divisions(state)
+        self._places_in_focus(doc, state, focus)
         found, taken = state.found, state.taken
         found.sort(key=lambda m: m.start)
         if self._districts(doc, found, taken, words):
@@ -144,6 +153,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             if m.role == "literal":
                 self._phrases(doc, m)
                 m.role = self._role(doc, m)
+                m.settlement = m.settlement or _settlement(doc, m)
         self._resolve(doc, found, words.text)
         return found
 
@@ -289,6 +299,10 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             while not cands and k < e - 1 and doc[k].lower_ in _QUALIFIERS:
                 k += 1  # "Far North Queensland" -> Queensland
                 cands = self._filter_fold(doc[k:e].text, gz.lookup(doc[k:e].text))
+            if not cands and e - s > 1 and doc[e - 1].lower_ in _SETTLEMENT_WORDS:
+                cands = self._filter_fold(doc[s : e - 1].text, gz.lookup(doc[s : e - 1].text))
+                if cands:  # "Ma'rib city" -> Ma'rib
+                    e -= 1
             county = False
             if not cands and e - s > 1 and doc[e - 1].lower_ in _ADMIN_WORDS:
                 name = doc[s : e - 1].text  # "Guangxi province" -> Guangxi (+ admin phrase)
@@ -376,6 +390,51 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             m.county = True
             taken.update(range(s, i + 1))
             found.append(m)
+
+    def _named_divisions(self, doc: Doc, state: _Found) -> None:
+        """Names the model missed or gave to persons or organisations, followed by a division
+        word and with an exact reading that is a division ("Lahij governorate", "Djugu
+        territory", "the Gao region"), or by a district word and with exact readings in one
+        country ("the Bankass cercle": the district of that town): the text says what they
+        are."""
+        for m in [*state.deferred, *state.weak]:
+            if m.end >= len(doc) or any(i in state.taken for i in range(m.start, m.end)):
+                continue
+            word = doc[m.end].lower_
+            district = FEATURE_WORDS.get(word, "").startswith("ADM")
+            if word not in _ADMIN_WORDS and not district:
+                continue
+            exact = [c for c in m.candidates if c.exact]
+            divisions = [c for c in exact if c.place.feature_class == "A"]
+            if not divisions and district and len({c.place.country for c in exact}) == 1:
+                divisions = exact  # a district named by its main town: "Bankass cercle"
+            if divisions and _whole_name(doc, m):
+                state.taken.update(range(m.start, m.end))
+                state.found.append(m)
+
+    def _places_in_focus(self, doc: Doc, state: _Found, focus: Focus) -> None:
+        """Names the model missed or gave to persons or organisations, in the place of a place
+        ("in Axum", "the town of Palmyra", "Balyun village"), with an exact reading in a
+        country of the document's focus; with no focus, when all their exact readings lie in
+        one country and no article comes before them ("raided Macomia"; docs/geoparsing.md)."""
+        for m in [*state.deferred, *state.weak]:
+            if any(i in state.taken for i in range(m.start, m.end)):
+                continue
+            if not _whole_name(doc, m):
+                continue
+            exact = [c for c in m.candidates if c.exact]
+            if focus:
+                inside = [
+                    c for c in exact if focus.holds(c.place) or self._near_focus(c.place, focus)
+                ]
+            elif m.start > 0 and doc[m.start - 1].lower_ in _LEADING_ARTICLES:
+                continue  # "visit The Crescent": a common noun's name, no town's
+            else:
+                inside = exact if len({c.place.country for c in exact}) == 1 else []
+            if inside and _locative(doc, m):
+                m.settlement = m.settlement or _settlement(doc, m)
+                state.taken.update(range(m.start, m.end))
+                state.found.append(m)
 
     def _places_in_divisions(self, state: _Found) -> None:
         """Small places kept inside a division the document names."""
@@ -549,6 +608,8 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             p = c.place
             if not c.exact:
                 continue
+            if p.is_admin1 and _generic(p.name):
+                continue  # "the Wellcome Trust Centre": no strength from Burkina's Centre
             if p.is_country or p.is_admin1 or p.source.startswith("supplement"):
                 return True
             if p.feature_code == "AIRP" and len(span) > 1 and span[-1].lower_ in _AIRPORT_WORDS:
@@ -682,6 +743,74 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             if e - s >= 2 and not (out and out[-1][1] > s):
                 out.append((s, e))
         return out
+
+
+def _whole_name(doc: Doc, m: PlaceMention) -> bool:
+    """The mention is a whole name: no month or weekday ("in March"), no word of a longer
+    entity ("on March 24", "Thanksgiving Day", "Wellcome Trust Centre") nor the head of a
+    longer name ("Secretary of State"). A name the model
+    gave a wrong label ("Turbat" as a date) is whole."""
+    if doc[m.start : m.end].text in _CALENDAR_WORDS:
+        return False
+    if m.end + 1 < len(doc) and doc[m.end].lower_ == "of" and doc[m.end + 1].text[:1].isupper():
+        return False  # "Secretary of State": the head of a longer name
+    for tok in doc[m.start : m.end]:
+        if tok.ent_type_:
+            start, end = _entity_of(doc, tok.i)
+            if start < m.start or end > m.end:
+                return False
+    return True
+
+
+def _entity_of(doc: Doc, i: int) -> tuple[int, int]:
+    """The token span of the entity token ``i`` is in, without leading articles."""
+    start = i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    while start < end and doc[start].lower_ in _LEADING_ARTICLES:
+        start += 1
+    return start, end
+
+
+def _locative(doc: Doc, m: PlaceMention) -> bool:
+    """The mention stands where a place stands: the object of a locative preposition ("in
+    Axum", "near Djibo"; "of" only after a bearing or a noun of a place's parts or fate:
+    "north of Mosul", "the centre of Telafer", "control of Lalibela") or of a verb of taking
+    or striking a place ("entered Timbuktu"), or named by a settlement word ("the town of
+    Palmyra", "Balyun village")."""
+    root = doc[m.start : m.end].root
+    if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
+        if root.head.lower_ != "of":
+            return True
+        of = root.head  # the noun "of" hangs on, or the word before it (a parse may hang it
+        # on the verb: "took control of X")
+        for before in {of.head.lower_, doc[of.i - 1].lower_ if of.i > 0 else ""}:
+            if before in _BEARINGS or before in _NEAR_OF_WORDS or before in _OF_PLACE_HEADS:
+                return True
+    if root.dep_ == "dobj" and root.head.lemma_.lower() in _LOCATIVE_VERBS:
+        return True  # "entered Timbuktu", "shelled Avdiivka"
+    return _settlement(doc, m)
+
+
+def _settlement(doc: Doc, m: PlaceMention) -> bool:
+    """ "the village of X", "X village", "X, a town": a settlement word names it."""
+    if (
+        m.start >= 2
+        and doc[m.start - 1].lower_ == "of"
+        and doc[m.start - 2].lower_ in (_SETTLEMENT_WORDS)
+    ):
+        return True
+    if m.end < len(doc) and doc[m.end].lower_ in _SETTLEMENT_WORDS:
+        return True
+    return (
+        m.end + 2 < len(doc)
+        and doc[m.end].text == ","
+        and doc[m.end + 1].lower_ in _INDEFINITE_ARTICLES
+        and doc[m.end + 2].lower_ in _SETTLEMENT_WORDS
+    )
 
 
 @Language.factory(

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
+from frontwatch.gazetteer.names import ARTICLES
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
 from frontwatch.nlp.extensions import doc_text
 
+from .focus import Focus, _generic, document_focus, well_known
 from .mentions import (
     _DATELINE_END,
     _NEIGHBOUR_READINGS,
@@ -26,10 +28,18 @@ from .mentions import (
     NEIGHBOUR,
     NEIGHBOUR_KM,
     AreaCodes,
+    Demonyms,
     PlaceMention,
+    _alike,
     _contains,
     _km,
 )
+
+FOCUS_COUNTRY = 1.0  # a reading in a country of the document's focus (docs/geoparsing.md)
+#: A reading outside the focus but this close to a division of a focus country is no far-off
+#: guess ("Djibo" in Burkina Faso, in a note about JNIM, a Malian group)
+FOCUS_REACH_KM = 400.0
+NEAR_FOCUS = 0.8  # a reading within that reach
 
 
 class PlaceResolution:
@@ -37,6 +47,7 @@ class PlaceResolution:
     :class:`PlaceRecognizer`, which gives it the gazetteer and the area codes."""
 
     area_codes: AreaCodes
+    demonyms: Demonyms
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -51,6 +62,9 @@ class PlaceResolution:
         reading ("London" five times is not evidence for England).
         """
         keys = [name_key(m.text) for m in mentions]
+        focus = document_focus(doc, mentions, self.demonyms, self._country_named)
+        near = _neighbours(keys, mentions)
+        self._focus_candidates(mentions, focus, near)
         evidence: list[tuple[str, str | None, str | None]] = []  # (key, country, admin1)
         for k, m in zip(keys, mentions, strict=True):
             if not m.candidates:
@@ -65,7 +79,6 @@ class PlaceResolution:
                 evidence.append((k, top.place.country, None))
         links = [self._links(doc, mentions, idx) for idx in range(len(mentions))]
         home = self._home(doc, mentions, links, doc_text(doc) if text is None else text)
-        near = _neighbours(keys, mentions)
         at_home: list[tuple[str, str | None, str | None]] = [
             ("#home", country, admin1) for country, admin1 in sorted(home)
         ]
@@ -111,6 +124,7 @@ class PlaceResolution:
                                 big and (c.place.country, c.place.admin1) not in outgrown,
                                 inner,
                                 home,
+                                focus,
                             )
                             + (NEIGHBOUR if (idx, c.place.geonameid) in near else 0.0),
                             c,
@@ -130,6 +144,110 @@ class PlaceResolution:
             ] + at_home
         self._one_sense(keys, mentions, links)
         self._fallback(mentions, links, home, _Context.of(evidence))
+        self._unit_fallback(doc, mentions, focus)
+
+    def _country_named(self, word: str) -> str | None:
+        """The country a word names ("Yemen"), for the outlet's name."""
+        for c in self.gazetteer.lookup(word, fold=False, limit=5):
+            if c.exact and c.place.is_country and c.place.country:
+                return c.place.country
+        return None
+
+    def _focus_candidates(
+        self, mentions: list[PlaceMention], focus: Focus, near: set[tuple[int, int]]
+    ) -> None:
+        """Readings within the document's focus (docs/geoparsing.md, "No far-off guesses"):
+        transliteration matches only inside it, also where the name has exact readings
+        ("Hodeidah": the city besides the airport); outside it, only well-known places; a
+        division with a generic name ("Centre", "Southern District") only inside it or with a
+        division word after it. A reading near a reading of another name of the document
+        (``near``, "Edmonton" beside "Enfield") is evidence enough."""
+        gz = self.gazetteer
+        for idx, m in enumerate(mentions):
+            if m.role == "demonym" or m.venue:
+                continue
+            bare = _article_free(m.text)
+            # with no focus, a small place is taken when its name has readings in one country
+            single = len({c.place.country for c in m.candidates if c.exact}) == 1
+            # a name that is the main name of a place in the focus: a place elsewhere that has it
+            # only as another name is no reading ("Ar Riyad" in a note about Kirkuk)
+            local = any(c.exact and c.primary and focus.holds(c.place) for c in m.candidates)
+            kept = []
+            for c in m.candidates:
+                if not c.exact and bare and bare == _article_free(c.place.name):
+                    c = Candidate(c.place, True, c.primary)  # "Qamishli": "Al Qamishli"
+                p = c.place
+                inside = focus.holds(p)
+                if not c.exact and not inside:
+                    continue  # no transliteration guesses outside the focus
+                if (
+                    (focus or not single)
+                    and not inside
+                    and not well_known(c)
+                    and not m.county
+                    and (idx, p.geonameid) not in near
+                    and not self._near_focus(p, focus)
+                ):
+                    continue
+                if p.feature_class == "A" and _generic(p.name) and not (inside or m.admin_phrase):
+                    continue
+                if local and not inside and not c.primary and (idx, p.geonameid) not in near:
+                    continue
+                kept.append(c)
+            if focus and m.role == "literal" and not m.county and m.district_of is None:
+                have = {c.place.geonameid for c in kept}
+                key = name_key(m.text)
+                for c in gz.lookup_fold(m.text):
+                    if (
+                        c.place.geonameid not in have
+                        and focus.holds(c.place)
+                        and (c.exact or _alike(key, c.place.name))
+                    ):
+                        kept.append(c)
+            m.candidates = kept
+
+    def _near_focus(self, place: Place, focus: Focus) -> bool:
+        """Within ``FOCUS_REACH_KM`` of a first-level division of a focus country."""
+        for country in focus.members():
+            for d in self.gazetteer.divisions(country):
+                if _km(place.lat, place.lon, d.lat, d.lon) <= FOCUS_REACH_KM:
+                    return True
+        return False
+
+    def _unit_fallback(self, doc: Doc, mentions: list[PlaceMention], focus: Focus) -> None:
+        """A place with no reading of its own is located at the smallest unit the text names
+        around it ("al-Bara in the Ariha district of Idlib province": the district, precision
+        2; "a village in Kaduna state": the state, precision 3), else at the document's one
+        division or country (precision 3), and marked approximate (docs/geoparsing.md,
+        "Fallback chain")."""
+        gz = self.gazetteer
+        for idx, m in enumerate(mentions):
+            if m.role != "literal" or m.candidates or m.venue or m.county:
+                continue
+            if m.district_of is not None:
+                continue
+            unit = _named_unit(doc, mentions, idx)
+            if unit is not None and unit.place is not None:
+                m.place, m.unit, m.unit_level = unit.place, unit, "named"
+                m.score, m.fallback = 0.5, True
+                continue
+            if not m.settlement:
+                continue  # a name the text does not call a place: no guess from the document
+            if m.place is not None:  # the document's division (:meth:`_fallback`)
+                m.unit_level = "division"
+                continue
+            division = focus.sole_division()
+            country = focus.sole_country()
+            try:
+                if division is not None:
+                    m.place, m.unit_level = gz.admin1(*division), "division"
+                elif country is not None:
+                    m.place, m.unit_level = gz.country(country), "country"
+                else:
+                    continue
+            except KeyError:
+                continue
+            m.score, m.fallback = 0.5, True
 
     @staticmethod
     def _venue_town(mentions: list[PlaceMention], idx: int, towns: Counter[int]) -> Place | None:
@@ -221,6 +339,15 @@ class PlaceResolution:
                 for c in m.candidates
                 if _km(c.place.lat, c.place.lon, op.lat, op.lon) <= DISTRICT_KM
             ]
+            reverse = [  # "the Riyadh neighbourhood of Khartoum": the first is the district
+                c
+                for c in owner.candidates
+                if m.place is not None
+                and _km(c.place.lat, c.place.lon, m.place.lat, m.place.lon) <= DISTRICT_KM
+            ]
+            if not near and reverse and m.place is not None:
+                owner.place, owner.score, m.district_of = reverse[0].place, 0.7, None
+                continue
             m.place, m.score, m.fallback = (near[0].place, 0.7, False) if near else (op, 0.5, True)
         town_counts = Counter(
             m.place.geonameid
@@ -316,6 +443,7 @@ class PlaceResolution:
         big_city: bool = False,
         inner: PlaceMention | None = None,
         home: set[tuple[str, str]] | None = None,
+        focus: Focus | None = None,
     ) -> float:
         p = c.place
         pop = p.population // 3 if p.is_admin1 else 0 if p.feature_code == "AIRP" else p.population
@@ -356,7 +484,17 @@ class PlaceResolution:
                     s += 1.0
         if inner is not None and (p.is_country or p.is_admin1) and _contains(p, inner):
             s += 2.0  # "Churchill, Man.": the division that has a Churchill
-        return s
+        return s + self._focus_bonus(p, focus)
+
+    def _focus_bonus(self, p: Place, focus: Focus | None) -> float:
+        """``FOCUS_COUNTRY`` for a reading in the focus (the divisions named count through the
+        document's ``admins`` already), ``NEAR_FOCUS`` for one within reach of it ("Gaya, a
+        town on the Benin border": Niger's, not India's)."""
+        if focus is not None and focus.holds(p):
+            return FOCUS_COUNTRY
+        if focus and not p.is_area and self._near_focus(p, focus):
+            return NEAR_FOCUS
+        return 0.0
 
 
 @dataclass
@@ -387,6 +525,62 @@ class _Context:
         if own is None:
             return self.countries, self.admins
         return self.countries - own[0], self.admins - own[1]
+
+
+def _article_free(name: str) -> str:
+    """The name key without Arabic articles: "Al Qamishli" and "Qamishli" are one name."""
+    return " ".join(t for t in name_key(name).split() if t not in ARTICLES)
+
+
+def _unit_rank(u: PlaceMention) -> int | None:
+    """How fine a unit a resolved mention is: 2 a district ("Ariha district", a second-level
+    division) or a town the text places it near ("south of Orikhiv"), 3 a first-level
+    division, 4 a country; ``None`` for a mention that is no unit."""
+    p = u.place
+    if p is None or u.role == "demonym" or u.unit_level is not None:
+        return None
+    if p.feature_code.startswith(("ADM2", "ADM3")) or (
+        u.feature is not None and FEATURE_WORDS.get(u.feature.split()[-1], "").startswith("ADM")
+    ):
+        return 2
+    if p.feature_class == "P" and u.relation is not None:
+        return 2
+    if p.is_admin1:
+        return 3
+    if p.is_country:
+        return 4
+    return None
+
+
+def _named_unit(doc: Doc, mentions: list[PlaceMention], idx: int) -> PlaceMention | None:
+    """The smallest unit named in the sentence of mention ``idx``, the nearest after it first
+    ("X, a village of Y district", "X (Y district, Z governorate)"), then before it."""
+    m = mentions[idx]
+    sent = doc[m.start].sent
+    best: tuple[int, int, int] | None = None
+    for j, u in enumerate(mentions):
+        if j == idx or not sent.start <= u.start < sent.end:
+            continue
+        rank = _unit_rank(u)
+        if rank is None:
+            continue
+        if u.start >= m.end:
+            gap = u.start - m.end
+            between = {t.lower_ for t in doc[m.end : u.start]}
+            # a province or country names the unit when it follows closely: "X in Y
+            # province", "X, Y", "X (Y)"; a settlement's unit may be anywhere in the sentence
+            if rank > 2 and not m.settlement and (gap > 8 or not between & _UNIT_LINKS):
+                continue
+        else:
+            if not m.settlement:
+                continue
+            gap = 1000 + m.start - u.end
+        if best is None or (rank, gap) < best[:2]:
+            best = (rank, gap, j)
+    return mentions[best[2]] if best is not None else None
+
+
+_UNIT_LINKS = frozenset({"in", "of", ",", "(", "near"})
 
 
 def _neighbours(keys: list[str], mentions: list[PlaceMention]) -> set[tuple[int, int]]:
