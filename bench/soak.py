@@ -8,9 +8,10 @@
    ``--articles`` generated English articles between them, a few at a time over the first 60%
    of the run, each entry linking to its article page.
 3. Starts the API server (a subprocess, as ``frontwatch serve`` makes it, reads not rate
-   limited, spool drained every second) and ``frontwatch watch --every 2s`` (a subprocess, with
-   a stub extractor: no spaCy, so that the run measures storage and serving, not NLP). The
-   server is the database's writer: watch's batches go through the spool.
+   limited, looking for changes every second) and ``frontwatch watch --every 2s`` (a
+   subprocess, with a stub extractor: no spaCy, so that the run measures storage and serving,
+   not NLP). Both share the store (docs/store.md): watch writes its batches itself, the server
+   refreshes its index from what changed.
 4. ``--workers`` threads send a mix of GET requests (events with filters and cursor pages,
    health, situation, actors, places, documents) for ``--minutes`` minutes.
 5. Stops watch (SIGTERM: the round in progress finishes), waits for the spool to drain, stops

@@ -291,7 +291,9 @@ def corpus() -> list[tuple[Document, DocumentResult]]:
 
 
 def fixed_clusters(
-    pairs: Sequence[tuple[Document, DocumentResult]], duplicates: Mapping[str, str] | None = None
+    pairs: Sequence[tuple[Document, DocumentResult]],
+    duplicates: Mapping[str, str] | None = None,
+    **constraints: Any,
 ) -> list[EventCluster]:
     """The capture reported by two outlets is one event; a deterministic stand-in clusterer."""
     events = {e.id: (d, e) for d, r in pairs for e in r.events}
@@ -389,6 +391,11 @@ def test_api_openapi_lists_every_route(client: TestClient) -> None:
         "/api/situation",
         "/api/export",
         "/api/documents",
+        "/api/review/queue",
+        "/api/events/{event_id}/reviews",
+        "/api/events/{event_id}/review",
+        "/api/review/merge",
+        "/api/review/split",
         "/api/gazetteer/labels",
         "/api/gazetteer/search",
         "/api/gazetteer/nearest",
@@ -505,6 +512,7 @@ def test_api_events_summary_fields(client: TestClient) -> None:
         "confidence": 0.8,
         "sources": 2,
         "cluster_id": "cl-kalvar",
+        "review": None,
         "evidence": "Rebels of the Northern Front seized the town of Kalvar on Friday, "
         "a spokesman said.",
     }
@@ -671,6 +679,7 @@ def test_api_event_detail(client: TestClient) -> None:
             "evidence": {"text": "Two soldiers were killed in the fighting.", "span": [84, 125]},
         }
     ]
+    assert event.pop("review") is None
     assert Event.model_validate(event).attribution is not None
 
 

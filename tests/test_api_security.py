@@ -21,8 +21,8 @@ from frontwatch.cli.serve import serve
 from frontwatch.errors import DocumentError, Errors
 from frontwatch.records import Document, DocumentResult, Event, TextSpan
 from frontwatch.settings import load_settings
-from frontwatch.store import Store, canonical_dump
-from frontwatch.store.lock import write_spool
+from frontwatch.store import Store, StoreError, canonical_dump
+from frontwatch.store.spool import write_spool
 from test_api import OPEN, build_store, fixed_clusters
 
 TOKEN = "s3cret-token-for-tests-only"
@@ -419,10 +419,50 @@ def test_api_security_drainer_thread_stores_spooled_batches(db: Path) -> None:
         assert client.get("/api/events/queued-e1").status_code == 200
 
 
-def test_api_security_serve_refuses_a_locked_database(db: Path) -> None:
-    # the first store stands for another process holding the writer lock
-    with Store.open(db), pytest.raises(ServeError, match="single writer"):
-        create_app(db, settings=load_settings())
+def test_api_security_serve_shares_the_store(db: Path) -> None:
+    # another store object stands for another process: both use the database in turn
+    with Store.open(db, clusterer=fixed_clusters) as other, make_client(db) as client:
+        other.ingest(
+            [
+                (
+                    Document(id="later", text="Gunmen raided a village."),
+                    DocumentResult(doc_id="later"),
+                )
+            ]
+        )
+        backend = client.app.state.backend  # type: ignore[attr-defined]
+        backend.maintain()
+        assert client.get("/api/health").json()["documents"] == 5
+
+
+def test_api_security_serve_drops_a_document_stored_again_under_its_new_id(db: Path) -> None:
+    """Another process stores a file under its path id (``north/report``) that an earlier
+    version stored under its stem (``report``): the store replaces it, and so does the
+    server's index (no stale copy left listed)."""
+    text = "Gunmen raided a village near the river crossing."
+
+    def pair(doc_id: str) -> tuple[Document, DocumentResult]:
+        document = Document(id=doc_id, text=text, path="in/north/report.txt")
+        return document, fake_extract(document)
+
+    with Store.open(db, clusterer=fixed_clusters) as other, make_client(db) as client:
+        backend = client.app.state.backend  # type: ignore[attr-defined]
+        other.ingest([pair("report")])
+        backend.maintain()
+        assert client.get("/api/documents/report").status_code == 200
+        assert other.ingest([pair("north/report")]).replaced == 1
+        backend.maintain()
+        assert client.get("/api/health").json()["documents"] == 5
+        assert client.get("/api/documents/report").status_code == 404
+        ids = [e["id"] for e in client.get("/api/events?limit=100").json()["items"]]
+        assert "north/report-e1" in ids and "report-e1" not in ids
+
+
+def test_api_security_serve_waits_for_a_busy_store_then_e301(db: Path) -> None:
+    with Store.open(db) as holder:
+        assert holder.connection  # held until closed, as a long transaction would
+        with pytest.raises(StoreError, match=r"^\[E301\] Database .* within 0.2 s"):
+            create_app(db, settings=load_settings(store_wait=0.2))
 
 
 @pytest.mark.parametrize(

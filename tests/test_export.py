@@ -165,7 +165,7 @@ def _export(fmt: str, events: list[Event] | None = None, **kw: Any) -> tuple[str
 def test_export_acled_csv_read_back() -> None:
     text, stats = _export("acled-csv")
     reader = csv.DictReader(io.StringIO(text))
-    assert tuple(reader.fieldnames or ()) == ACLED_COLUMNS
+    assert tuple(reader.fieldnames or ()) == (*ACLED_COLUMNS, "reviewed")
     rows = list(reader)
     assert (stats.written, stats.skipped) == (2, {"not ACLED-coded": 1})
     assert rows[0] == {
@@ -200,6 +200,7 @@ def test_export_acled_csv_read_back() -> None:
         "fatalities": "12",
         "tags": "modality=asserted; date precision=day",
         "timestamp": str(STAMP),
+        "reviewed": "",
     }
     bamako = rows[1]
     assert (bamako["disorder_type"], bamako["inter1"], bamako["interaction"]) == (
@@ -346,6 +347,7 @@ def test_export_plover_json() -> None:
         "trigger_span": [35, 41],
         "confidence": 0.9,
         "version": "0.1.0",
+        "reviewed": None,
     }
     kidal = records[0]
     assert kidal["actor"]["members"] == ["Rebels", "Tribal militia"]
@@ -727,4 +729,4 @@ def test_export_command_no_database(tmp_path: Path) -> None:
         export_command.export, ["--format", "geojson", "--db", str(missing)], obj={}
     )
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: no database at")
+    assert result.stderr.startswith("error: [E303] No database at")

@@ -57,6 +57,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
         drain_interval=None,
         allow_ingest=True,
         token=TOKEN,
+        review=True,
+        review_token=TOKEN,
         static_dir=static,
         limits=OPEN,
     )
@@ -114,19 +116,28 @@ def _write_operations(app: FastAPI) -> list[tuple[str, str]]:
     ]
 
 
+WRITE_BODIES: dict[str, Any] = {
+    "/api/documents": {"documents": [{"text": "Militias attacked a convoy near the border."}]},
+    "/api/events/{event_id}/review": {"action": "reject"},
+    "/api/review/merge": {"events": ["ev-capture", "ev-recap"]},
+    "/api/review/split": {"event": "ev-recap"},
+}
+
+
 def test_fuzz_api_every_write_needs_the_token(app: FastAPI, client: TestClient) -> None:
     operations = _write_operations(app)
-    assert operations == [("POST", "/api/documents")]
-    body = {"documents": [{"text": "Militias attacked a convoy near the border."}]}
+    assert operations == [("POST", path) for path in WRITE_BODIES]
     for method, path in operations:
+        wrong = 403 if path == "/api/documents" else 401  # ingest: 403 for a wrong token
         for headers, status in (
             ({}, 401),
             ({"Authorization": TOKEN}, 401),
             ({"Authorization": "Basic " + TOKEN}, 401),
-            ({"Authorization": "Bearer wrong-token-wrong-token"}, 403),
-            ({"Authorization": f"Bearer {TOKEN}x"}, 403),
+            ({"Authorization": "Bearer wrong-token-wrong-token"}, wrong),
+            ({"Authorization": f"Bearer {TOKEN}x"}, wrong),
         ):
-            response = client.request(method, path, json=body, headers=headers)
+            url = path.replace("{event_id}", "ev-threat")
+            response = client.request(method, url, json=WRITE_BODIES[path], headers=headers)
             assert response.status_code == status, (method, path, headers)
         assert app.openapi()["paths"][path][method.lower()]["security"] == [{"bearer": []}]
 

@@ -188,7 +188,7 @@ def test_ingest_jsonl_lines_and_errors(settings: Settings) -> None:
             "Unterminated string starting at column 26.",
         ),
         ("E007", f"[E007] Line 6 of {name} has no text field (expected 'text' as a string)."),
-        ("bad-date", "Rebels shelled the airport road."),  # read without its date (W003)
+        ("bad-date", "Rebels shelled the airport road."),  # read without its date (W007)
         ("E007", f"[E007] Line 8 of {name} has no text field (expected 'text' as a string)."),
         (
             "line9",
@@ -256,7 +256,7 @@ def test_ingest_jsonl_unread_publication_date_is_reported_not_fatal(
     assert isinstance(doc, Document) and (doc.id, doc.published) == ("d", None)
     shown = value.strip('"') if value.startswith('"') else value
     assert caplog.messages == [
-        f"[W003] Line 1 of {path}: publication date {shown!r} not read; "
+        f"[W007] Line 1 of {path}: publication date {shown!r} not read; "
         "the document is read without it."
     ]
 

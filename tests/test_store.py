@@ -29,9 +29,10 @@ from frontwatch.records import (
     TextSpan,
     Toponym,
 )
+from frontwatch.settings import load_settings
 from frontwatch.store import IngestStats, Store, StoreError, StoreLocked, canonical_dump
-from frontwatch.store.lock import spool_dir
 from frontwatch.store.schema import SCHEMA_VERSION
+from frontwatch.store.spool import spool_dir
 
 PLACES = {
     "Kharkiv": (50.0, 36.23, "UA"),
@@ -205,7 +206,7 @@ def test_store_ingest_extractor_version(
 def test_store_ingest_batch_rolls_back_on_error(store: Store) -> None:
     good = pairs([doc("a", LONG_A), doc("b", LONG_B)])
     bad = (doc("c", LONG_B), StubExtractor().result(doc("x", LONG_B)))  # mismatched pair
-    with pytest.raises(StoreError, match="paired with document c"):
+    with pytest.raises(ValueError, match="paired with document c"):
         store.ingest([*good, pairs([doc("d", LONG_A)])[0], bad], batch_size=2)
     assert [d.id for d in store.documents()] == ["a", "b"]
     assert store.connection.execute("SELECT count(*) FROM events").fetchone() == (2,)
@@ -365,7 +366,7 @@ def test_store_reprocess_keeps_rejected_documents(store: Store) -> None:
 
 
 def test_store_open_read_only_missing(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="no database at"):
+    with pytest.raises(StoreError, match=r"^\[E303\] No database at"):
         Store.open(tmp_path / "none.duckdb", read_only=True)
 
 
@@ -383,10 +384,10 @@ def test_store_second_writer_spools_and_holder_drains(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     with Store.open(db, clusterer=None) as holder:
         holder.ingest(pairs([doc("a", LONG_A)]))
-        second = Store.open(db, clusterer=None)
-        assert second.spooling
+        assert holder.connection  # held from now until close: another process must wait
+        second = Store.open(db, clusterer=None, wait=0.2)
         assert second.ingest(pairs([doc("b", LONG_B), doc("a", LONG_A)])) == IngestStats(queued=2)
-        with pytest.raises(StoreLocked, match="being written by another process"):
+        with pytest.raises(StoreLocked, match=r"^\[E301\] Database .* did not come free within"):
             second.documents()
         second.close()
         assert holder.spooled() == 1
@@ -401,8 +402,9 @@ def test_store_second_writer_spools_and_holder_drains(tmp_path: Path) -> None:
 def test_store_next_writer_drains_spool_on_open(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     holder = Store.open(db, clusterer=None)
-    with Store.open(db, clusterer=None) as second:
-        second.ingest(pairs([doc("b", LONG_B)]))
+    assert holder.connection
+    with Store.open(db, clusterer=None, wait=0.1) as second:
+        assert second.ingest(pairs([doc("b", LONG_B)])).queued == 1
     holder.close()
     with Store.open(db, clusterer=None) as store:
         assert [d.id for d in store.documents()] == ["b"]
@@ -422,7 +424,8 @@ def articles(tmp_path: Path) -> Path:
 
 
 def _invoke(command: Any, args: list[str], stub: StubExtractor | None = None) -> Any:
-    return CliRunner().invoke(command, args, obj={"extractor": stub or StubExtractor()})
+    obj = {"extractor": stub or StubExtractor(), "settings": load_settings(store_wait=0.2)}
+    return CliRunner().invoke(command, args, obj=obj)
 
 
 def test_store_command_ingest_and_query(tmp_path: Path, articles: Path) -> None:
@@ -462,10 +465,12 @@ def test_store_command_ingest_skipped_exit_1(tmp_path: Path, articles: Path) -> 
 def test_store_command_ingest_spools_when_locked(tmp_path: Path, articles: Path) -> None:
     db = tmp_path / "l.duckdb"
     with Store.open(db, clusterer=None) as holder:
+        assert holder.connection
         result = _invoke(commands.ingest, [str(articles), "--db", str(db)])
         assert result.exit_code == 0
-        assert f"queued 2 documents; they will be stored by the process holding {db}" in (
-            result.output
+        assert result.output.splitlines()[-1] == (
+            f"warning: [W003] Database {db} stayed busy for 0.2 s: 2 documents queued in "
+            f"{db}.spool; the next process that writes the database stores them."
         )
         assert holder.drain_spool().new == 2
 
@@ -553,7 +558,7 @@ def test_store_command_query_country_by_name(tmp_path: Path, articles: Path) -> 
 def test_store_command_query_missing_db(tmp_path: Path) -> None:
     result = _invoke(commands.query, ["--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
-    assert "no database at" in result.output
+    assert f"error: [E303] No database at {tmp_path / 'none.duckdb'}" in result.output
 
 
 def test_store_clusters_from_situation(tmp_path: Path) -> None:
@@ -584,7 +589,8 @@ def test_store_unreadable_spool_file_set_aside(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "00000000000000000001-1.jsonl").write_text('{"document": {"id": 1}}\n')
     with Store.open(db, clusterer=None) as store:
-        second = Store.open(db, clusterer=None)
+        assert store.connection
+        second = Store.open(db, clusterer=None, wait=0.1)
         second.ingest(pairs([doc("b", LONG_B)]))
         second.close()
         assert store.drain_spool().new == 1

@@ -378,9 +378,8 @@ def serve(
     app = create_app(
         path,
         settings=load_settings(),
-        drain_interval=None,
         gazetteer=gazetteer_path,
-        **options,
+        **{"drain_interval": None, **options},
     )
     strict_csp(app)
     port = _free_port()

@@ -52,12 +52,20 @@ class Errors(StrEnum):
     E102 = "[E102] Settings file {path} is invalid: {detail}."
     E103 = "[E103] The spaCy pipeline {model!r} is not installed; run the project's install step."
     # -- the store (E3xx)
-    E301 = "[E301] Database {path} is being written by another process (lock {lock})."
+    E301 = (
+        "[E301] Database {path} is in use by another process and did not come free within "
+        "{wait} s (lock {lock}); {what}."
+    )
     E302 = (
         "[E302] Database {path} has schema version {found}; "
         "this frontwatch reads up to {supported}."
     )
     E303 = "[E303] No database at {path}; ingest documents into it first."
+    E304 = (
+        "[E304] {path} is not a frontwatch database or is damaged ({detail}); it was not changed."
+    )
+    E305 = "[E305] No event {event_id} in database {path}."
+    E306 = "[E306] Review of event {event_id}: {detail}."
     # -- gold data and evaluation (E2xx)
     E201 = "[E201] Gold file {path}, line {line}: {detail}."
     E202 = "[E202] Gold document {doc_id}: evidence {evidence!r} is not a substring of its text."
@@ -65,7 +73,20 @@ class Errors(StrEnum):
     W001 = "[W001] Document {name}: publication date missing; relative dates stay unresolved."
     W002 = "[W002] Document {name}: {count} input lines were skipped; see the errors above."
     W003 = (
-        "[W003] Line {line} of {name}: publication date {value!r} not read; the document is "
+        "[W003] Database {path} stayed busy for {wait} s: {count} documents queued in {spool}; "
+        "the next process that writes the database stores them."
+    )
+    W004 = "[W004] Spool file {path} cannot be read ({detail}); it was moved to {bad}."
+    W005 = (
+        "[W005] Removed the unfinished spool file {path} ({size} bytes) of a process that "
+        "stopped while writing it; run that process's command again."
+    )
+    W006 = (
+        "[W006] {count} reviews no longer match an event of database {path} (re-extraction "
+        "changed the events); they are kept: frontwatch review history --orphaned."
+    )
+    W007 = (
+        "[W007] Line {line} of {name}: publication date {value!r} not read; the document is "
         "read without it."
     )
 

@@ -39,6 +39,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast, get_args
 
 from .lexicon import words
 from .records import MAX_EVENT_TOLL, Actor, Document, Event, EventDate, FlatEvent
+from .store.reviews import ACCEPTED, CORRECTED
 
 if TYPE_CHECKING:
     from .situation.records import EventCluster
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ExportFormat = Literal["acled-csv", "plover-json", "geojson", "parquet"]
-FORMATS: tuple[ExportFormat, ...] = ("acled-csv", "plover-json", "geojson", "parquet")
+FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 #: The formats that may start with a byte order mark.
 CSV_FORMATS: tuple[ExportFormat, ...] = ("acled-csv",)
 #: The UTF-8 byte order mark, as the first character of a text file.
@@ -87,6 +88,8 @@ AcledColumn = Literal[
     "timestamp",
 ]
 ACLED_COLUMNS: tuple[str, ...] = get_args(AcledColumn)
+#: frontwatch's column after ACLED's: the analyst's review of the row (docs/exports.md).
+REVIEW_COLUMN = "reviewed"
 
 #: ACLED actor type codes (``inter1``/``inter2``).
 INTER_CODES: dict[str, int] = {
@@ -153,6 +156,7 @@ FLAT_COLUMNS: dict[str, str] = {
     "trigger": "VARCHAR",
     "evidence": "VARCHAR",
     "extractor_version": "VARCHAR",
+    "reviewed": "VARCHAR",
 }
 
 Out = str | Path | IO[str] | IO[bytes]
@@ -185,6 +189,7 @@ class _Item:
     sources: int | None
     spreads: Mapping[str, float]  # quantity kind -> lowest value over sources
     dated_by_publication: bool = False  # no date in the text: the publication date taken
+    reviewed: str | None = None  # accepted, corrected, rejected: the analyst's review
 
 
 # --------------------------------------------------------------------------- entry point
@@ -199,6 +204,7 @@ def write_export(
     documents: Mapping[str, Document] | None = None,
     timestamp: int | None = None,
     bom: bool = False,
+    reviews: Mapping[str, str] | None = None,
 ) -> ExportStats:
     """Write ``events`` as ``fmt`` (one of :data:`FORMATS`) to ``out`` (a path or a stream).
 
@@ -206,15 +212,19 @@ def write_export(
     document) give the outlet of events outside any cluster and the publication date of
     undated events; ``timestamp`` is ACLED's ``timestamp`` column (default: now, in seconds
     since the epoch); ``bom`` starts the CSV with a UTF-8 byte order mark, for spreadsheet
-    programs that otherwise read it in a local code page (``acled-csv`` only). A path is
-    written to ``PATH.part`` and renamed at the end. Parquet needs a path or a binary stream.
+    programs that otherwise read it in a local code page (``acled-csv`` only); ``reviews``
+    (event id -> ``accepted``, ``corrected`` or ``rejected``) fill the ``reviewed`` column (a
+    cluster's row: ``corrected`` if any of its events was corrected, else ``accepted`` if any
+    was accepted). A path is written to ``PATH.part`` and renamed at the end. Parquet needs a
+    path or a binary stream.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if bom and fmt not in CSV_FORMATS:
         raise ValueError(f"a byte order mark is for CSV formats ({', '.join(CSV_FORMATS)})")
     stats = ExportStats(fmt)
-    items = _dated(_items(events, clusters, documents or {}, stats), documents or {}, stats)
+    docs = documents or {}
+    items = _dated(_items(events, clusters, docs, stats, reviews or {}), docs, stats)
     if fmt == "parquet":
         _write_parquet(items, out, stats)
     else:
@@ -237,6 +247,7 @@ def _items(
     clusters: Sequence[EventCluster] | None,
     documents: Mapping[str, Document],
     stats: ExportStats,
+    reviews: Mapping[str, str],
 ) -> Iterator[_Item]:
     by_member: dict[str, EventCluster] = {}
     for cluster in clusters or ():
@@ -250,7 +261,9 @@ def _items(
             outlet = document.outlet if document is not None else None
             if outlet is None and event.attribution is not None:
                 outlet = event.attribution.source
-            yield _Item(event, None, (outlet,) if outlet else (), None, {})
+            yield _Item(
+                event, None, (outlet,) if outlet else (), None, {}, reviewed=reviews.get(event.id)
+            )
             continue
         if found.id in done:
             stats.merged += 1
@@ -258,7 +271,9 @@ def _items(
         done.add(found.id)
         outlets = tuple(dict.fromkeys(r.outlet for r in found.reports if r.outlet))
         spreads = {key: spread.low for key, spread in found.conflicts.items()}
-        yield _Item(found.event, found.id, outlets, found.sources, spreads)
+        marks = {reviews.get(m) for m in (*found.members, found.event.id)}
+        reviewed = next((s for s in (CORRECTED, ACCEPTED) if s in marks), None)
+        yield _Item(found.event, found.id, outlets, found.sources, spreads, reviewed=reviewed)
 
 
 NO_DATE = "no date (none in the text, and no publication date)"
@@ -514,12 +529,13 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
         "fatalities": integer(killed or 0),
         "tags": "; ".join(trust_tags(item)),
         "timestamp": str(timestamp),
+        REVIEW_COLUMN: item.reviewed or "",
     }
     return row
 
 
 def _write_acled(items: Iterable[_Item], out: TextIO, stats: ExportStats, timestamp: int) -> None:
-    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=(*ACLED_COLUMNS, REVIEW_COLUMN), lineterminator="\n")
     writer.writeheader()
     for item in items:
         if item.event.acled is None:
@@ -596,6 +612,7 @@ def plover_record(item: _Item) -> dict[str, Any]:
         "trigger_span": list(event.trigger.span),
         "confidence": event.confidence,
         "version": event.extractor_version,
+        "reviewed": item.reviewed,
     }
 
 
@@ -657,6 +674,7 @@ def flat_row(item: _Item) -> dict[str, Any]:
         "trigger": flat.trigger,
         "evidence": flat.evidence,
         "extractor_version": flat.extractor_version,
+        "reviewed": item.reviewed,
     }
 
 

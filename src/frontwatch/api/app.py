@@ -2,15 +2,17 @@
 
 >>> app = create_app(Path("frontwatch.duckdb"), settings=load_settings())  # doctest: +SKIP
 
-The app opens the store for writing when it is created (it is the database's single writer,
-docs/api.md) and closes it at shutdown. Static files come only from fixed folders of the
-installed package (the web UI, the Swagger UI bundle): no route takes a file path from a user.
+The app shares the store with other processes (docs/store.md): it reads it into an index when
+it is created and keeps the index in step while it runs (:mod:`.backend`). Review writes are off
+unless ``review`` is set, and then need ``review_token`` (:mod:`.review`). Static files come
+only from fixed folders of the installed package (the web UI, the Swagger UI bundle): no route
+takes a file path from a user.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,10 @@ from fastapi.staticfiles import StaticFiles
 from ..about import __version__
 from ..gazetteer.labels import PlaceLabels
 from ..settings import Settings
-from .backend import Backend, Drainer, ExtractFn, StoreLike
+from ..situation import cluster_events
+from ..store import Store
+from . import review as review_routes
+from .backend import Backend, ExtractFn
 from .errors import ApiCode, ApiError, install_handlers
 from .exports import ExportFlights
 from .headers import SECURITY_HEADERS, content_security_policy, parse_proxies
@@ -53,19 +58,10 @@ def _swagger_assets() -> Path | None:
     return folder if (folder / "swagger-ui-bundle.js").is_file() else None
 
 
-def open_store(path: Path) -> StoreLike:
-    """Open ``path`` for writing; a database another process writes cannot be served."""
-    from ..situation import cluster_events
-    from ..store import Store
-
-    store = Store.open(path, clusterer=cluster_events)
-    if getattr(store, "spooling", False):
-        store.close()
-        raise ServeError(
-            f"database {path} is being written by another process (lock {path}.lock); "
-            "stop it first: the server must be the single writer"
-        )
-    return store
+def open_store(path: Path, settings: Settings) -> Store:
+    """The store at ``path``, shared with other processes (clusters by the situation's
+    ``cluster_events``)."""
+    return Store.open(path, clusterer=cluster_events, wait=settings.store_wait)
 
 
 def create_app(
@@ -77,41 +73,44 @@ def create_app(
     static_dir: Path | None = None,
     tiles_url: str | None = None,
     limits: ApiLimits | None = None,
-    store: StoreLike | None = None,
+    store: Store | None = None,
     extract: ExtractFn | None = None,
-    drain_interval: float | None = 5.0,
+    drain_interval: float | None = 1.0,
+    review: bool = False,
+    review_token: str | None = None,
+    hosts: Collection[str] | None = None,
     gazetteer: Path | PlaceLabels | None = None,
 ) -> FastAPI:
-    """The app over the store at ``store_path`` (or over ``store``, e.g. a test's fake).
+    """The app over the store at ``store_path`` (or over ``store``, opened by the caller).
 
     ``allow_ingest`` enables ``POST /api/documents``, which then needs ``token`` (at least
-    16 characters) as a bearer token. ``static_dir`` replaces the packaged web UI (tests);
-    ``extract`` replaces the extractor of POSTed documents (default: ``Extractor(settings)``,
-    loaded on the first POST). The spool is drained every ``drain_interval`` seconds
-    (``None``: never). ``gazetteer`` is the index that place labels and place search read
-    (default: the default index; tests give a small one).
+    16 characters) as a bearer token. ``review`` enables the review writes, which need
+    ``review_token`` (at least 16 characters) and, when ``hosts`` is given, a ``Host`` header
+    among them (``host:port`` values, compared without case). ``static_dir`` replaces the
+    packaged web UI (tests); ``extract`` replaces the extractor of POSTed documents (default:
+    ``Extractor(settings)``, loaded on the first POST). Every ``drain_interval`` seconds
+    (``None``: never, tests) the server looks for changes to the store, stores the spool
+    and refreshes its index. ``gazetteer`` is the index that place labels and place search
+    read (default: the default index; tests give a small one).
     """
     if allow_ingest and (token is None or len(token) < MIN_TOKEN_LENGTH):
         raise ServeError(f"--allow-ingest needs a token of at least {MIN_TOKEN_LENGTH} characters")
+    if review and (review_token is None or len(review_token) < MIN_TOKEN_LENGTH):
+        raise ServeError(f"--review needs a token of at least {MIN_TOKEN_LENGTH} characters")
     lim = limits or ApiLimits()
     backend_ref = Backend(
-        store if store is not None else open_store(Path(store_path)),
+        store if store is not None else open_store(Path(store_path), settings),
         extract=extract,
         settings=settings,
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        backend_ref.start()
-        drainer = None
-        if drain_interval is not None and hasattr(backend_ref.store, "drain_spool"):
-            drainer = Drainer(backend_ref, drain_interval)
-            drainer.start()
+        if drain_interval is not None:
+            backend_ref.start(drain_interval)
         try:
             yield
         finally:
-            if drainer is not None:
-                drainer.stop()
             backend_ref.close()
             app.state.places.close()
 
@@ -129,6 +128,9 @@ def create_app(
     app.state.settings = settings
     app.state.allow_ingest = allow_ingest
     app.state.token = token
+    app.state.review = review
+    app.state.review_token = review_token
+    app.state.review_hosts = None if hosts is None else frozenset(h.lower() for h in hosts)
     app.state.tiles_url = tiles_url
     app.state.places = PlaceService(gazetteer)
     app.state.proxies = parse_proxies(settings.trusted_proxies)
@@ -151,6 +153,8 @@ def create_app(
     app.include_router(router)
     app.include_router(reference_router)
     app.include_router(writes)
+    app.include_router(review_routes.reads)
+    app.include_router(review_routes.writes)
     _install_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
@@ -163,7 +167,13 @@ def create_app(
         allowed = sorted(
             {
                 method
-                for route in (*router.routes, *reference_router.routes, *writes.routes)
+                for route in (
+                    *router.routes,
+                    *reference_router.routes,
+                    *writes.routes,
+                    *review_routes.reads.routes,
+                    *review_routes.writes.routes,
+                )
                 if isinstance(route, APIRoute) and route.path_regex.match(request.url.path)
                 for method in route.methods or ()
             }
@@ -249,7 +259,12 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     schema.setdefault("components", {})["securitySchemes"] = {
         "bearer": {"type": "http", "scheme": "bearer"}
     }
-    post = schema["paths"]["/api/documents"]["post"]
-    post["security"] = [{"bearer": []}]
+    for path in (
+        "/api/documents",
+        "/api/events/{event_id}/review",
+        "/api/review/merge",
+        "/api/review/split",
+    ):
+        schema["paths"][path]["post"]["security"] = [{"bearer": []}]
     app.openapi_schema = schema
     return schema

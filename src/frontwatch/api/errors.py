@@ -29,6 +29,9 @@ class ApiCode(StrEnum):
     UNAUTHORIZED = "unauthorized"  # 401: no bearer token
     FORBIDDEN = "forbidden"  # 403: wrong token
     INGEST_DISABLED = "ingest_disabled"  # 403: the server runs without --allow-ingest
+    READ_ONLY = "read_only"  # 403: a review write to a server started without --review
+    CROSS_SITE = "cross_site"  # 403: a write from another site, or to a Host not of the server
+    INVALID_REVIEW = "invalid_review"  # 422: a review body that is not valid
     PAYLOAD_TOO_LARGE = "payload_too_large"  # 413
     RATE_LIMITED = "rate_limited"  # 429
     UNAVAILABLE = "unavailable"  # 503: a dependency of the route is missing

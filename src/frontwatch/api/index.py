@@ -1,10 +1,16 @@
-"""An in-memory, columnar index of the stored events, built once per store version.
+"""An in-memory, columnar index of the stored events, as reviewed, rebuilt as the store changes.
 
 The store is the truth; this index makes the event list fast enough for a map that redraws as a
 timeline moves (100,000 events: a filtered page in about a millisecond, docs/api.md). Filters
 select with numpy masks over per-event columns and inverted lists (types, actors), and give
 exactly what :meth:`frontwatch.filters.EventFilter.matches` gives (tested). Events are kept
 as their JSON (compact); the list endpoint joins pre-serialised summaries.
+
+Each event is prepared once (:class:`EventRecord`: its JSON, its filter columns, its summary)
+and kept by the server per document (:class:`DocEntry`), so that a new index after a change
+re-prepares only the documents that changed and the events whose reviews changed.
+
+Events an analyst rejected stay in the index, marked; listings leave them out unless asked.
 
 Order: by date (start of the event's date interval), undated events last, then by id; the same
 order as the store's ``events()``. A cursor is the key of the last item of a page.
@@ -16,10 +22,11 @@ import base64
 import binascii
 import bisect
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,6 +43,8 @@ from ..records import (
     is_background,
 )
 from ..situation.dedup import stated_values
+from ..store.reviews import ReviewBook, ReviewState
+from .highlights import document_highlights
 from .schemas import (
     ActorEntry,
     ClusterInfo,
@@ -97,109 +106,6 @@ def _fatalities(event: Event) -> tuple[float | None, float | None]:
     return killed, None
 
 
-def event_highlights(event: Event) -> Iterator[Highlight]:
-    """The span of every field of ``event``."""
-    eid = event.id
-    yield Highlight(
-        start=event.evidence.span[0], end=event.evidence.span[1], field="evidence", event_id=eid
-    )
-    yield Highlight(
-        start=event.trigger.span[0],
-        end=event.trigger.span[1],
-        field="trigger",
-        event_id=eid,
-        label=event.acled.event_type if event.acled else event.category,
-    )
-    for mention in event.mentions:
-        if mention.evidence.span != event.evidence.span:
-            yield Highlight(
-                start=mention.evidence.span[0],
-                end=mention.evidence.span[1],
-                field="mention_evidence",
-                event_id=eid,
-            )
-        if mention.trigger.span != event.trigger.span:
-            yield Highlight(
-                start=mention.trigger.span[0],
-                end=mention.trigger.span[1],
-                field="mention_trigger",
-                event_id=eid,
-            )
-    for field, actor in (("actor1", event.actor1), ("actor2", event.actor2)):
-        if actor is not None:
-            yield Highlight(
-                start=actor.span[0],
-                end=actor.span[1],
-                field=field,
-                event_id=eid,
-                label=_name(actor),
-            )
-    if event.location is not None:
-        loc = event.location
-        yield Highlight(
-            start=loc.span[0],
-            end=loc.span[1],
-            field="location",
-            event_id=eid,
-            label=loc.name or loc.text,
-        )
-    date = event.date
-    if date is not None and date.span is not None:
-        label = None
-        if date.start is not None:
-            label = date.start.isoformat()
-            if date.end is not None and date.end != date.start:
-                label += f"/{date.end.isoformat()}"
-        yield Highlight(
-            start=date.span[0], end=date.span[1], field="date", event_id=eid, label=label
-        )
-    for q in event.quantities:
-        count = q.count if q.count is not None else q.low
-        label = q.kind if count is None else f"{q.kind} {count:g}"
-        yield Highlight(start=q.span[0], end=q.span[1], field="quantity", event_id=eid, label=label)
-    attr = event.attribution
-    if attr is not None and not attr.default:
-        if attr.span is not None:
-            yield Highlight(
-                start=attr.span[0],
-                end=attr.span[1],
-                field="attribution",
-                event_id=eid,
-                label=attr.source or attr.speaker,
-            )
-        if attr.source_span is not None:
-            yield Highlight(
-                start=attr.source_span[0],
-                end=attr.source_span[1],
-                field="attribution_source",
-                event_id=eid,
-                label=attr.source,
-            )
-        if attr.speaker_span is not None:
-            yield Highlight(
-                start=attr.speaker_span[0],
-                end=attr.speaker_span[1],
-                field="attribution_speaker",
-                event_id=eid,
-                label=attr.speaker,
-            )
-
-
-def document_highlights(result: DocumentResult) -> Iterator[Highlight]:
-    """Spans of the document-level fields: named sources, toponyms, flags."""
-    for source in result.sources:
-        yield Highlight(start=source.span[0], end=source.span[1], field="source", label=source.name)
-    for toponym in result.toponyms:
-        yield Highlight(
-            start=toponym.span[0],
-            end=toponym.span[1],
-            field="toponym",
-            label=toponym.name or toponym.text,
-        )
-    for flag in result.flags:
-        yield Highlight(start=flag.span[0], end=flag.span[1], field="flag", label=flag.message)
-
-
 def _cluster_infos(clusters: Iterable[Any]) -> dict[str, ClusterInfo]:
     """Event id -> its cluster, from the situation package's ``EventCluster`` objects."""
     out: dict[str, ClusterInfo] = {}
@@ -224,120 +130,72 @@ def _cluster_infos(clusters: Iterable[Any]) -> dict[str, ClusterInfo]:
     return out
 
 
-class EventIndex:
-    """Immutable once built; a new store version gets a new index."""
+def _compact(value: Mapping[str, Any]) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
-    def __init__(
-        self,
-        results: Iterable[tuple[Document, DocumentResult]],
-        clusters: Sequence[Any] = (),
-    ) -> None:
-        self.clusters = list(clusters)
-        cluster_of = _cluster_infos(self.clusters)
-        events: list[Event] = []
-        self.documents: dict[str, DocumentMeta] = {}
-        self.doc_highlights: dict[str, tuple[Highlight, ...]] = {}
-        for document, result in results:
-            self.documents[document.id] = DocumentMeta(
-                id=document.id,
-                title=document.title,
-                url=document.url,
-                outlet=document.outlet,
-                published=document.published,
-            )
-            self.doc_highlights[document.id] = tuple(document_highlights(result))
-            events.extend(result.events)
-        events.sort(key=self._key)
-        n = len(events)
-        self.keys: list[tuple[int, str]] = [self._key(e) for e in events]
-        self.ids: dict[str, int] = {e.id: i for i, e in enumerate(events)}
-        self.doc_ids: list[str] = [e.doc_id for e in events]
-        self.doc_events: dict[str, list[int]] = defaultdict(list)
-        self.start = np.full(n, UNDATED, dtype=np.int64)
-        self.end = np.full(n, -1, dtype=np.int64)
-        self.lat = np.full(n, np.nan)
-        self.lon = np.full(n, np.nan)
-        self.sources = np.ones(n, dtype=np.int64)
-        countries: dict[str, int] = {}
-        modalities: dict[str, int] = {}
-        self.country = np.full(n, -1, dtype=np.int32)
-        self.modality = np.full(n, -1, dtype=np.int32)
-        self.background = np.zeros(n, dtype=bool)
-        types: dict[str, list[int]] = defaultdict(list)
-        actors: dict[str, list[int]] = defaultdict(list)
-        self.cluster_of: list[ClusterInfo | None] = []
-        self.summaries: list[bytes] = []
-        self.full: list[bytes] = []
-        for i, event in enumerate(events):
-            self.doc_events[event.doc_id].append(i)
-            date = event.date
-            if date is not None and date.start is not None and date.end is not None:
-                self.start[i] = date.start.toordinal()
-                self.end[i] = date.end.toordinal()
-            loc = event.location
-            if loc is not None:
-                if loc.lat is not None and loc.lon is not None:
-                    self.lat[i], self.lon[i] = loc.lat, loc.lon
-                if loc.country is not None:
-                    self.country[i] = countries.setdefault(loc.country, len(countries))
-            self.modality[i] = modalities.setdefault(event.modality, len(modalities))
-            self.background[i] = is_background(event)
-            for name in self._type_names(event):
-                types[name].append(i)
-            for text in self._actor_texts(event):
-                actors[text].append(i)
-            info = cluster_of.get(event.id)
-            self.cluster_of.append(info)
-            if info is not None:
-                self.sources[i] = info.sources
-            self.summaries.append(self._summary(event, info).model_dump_json().encode())
-            self.full.append(event.model_dump_json().encode())
-        self.countries = countries
-        self.modalities = modalities
-        self.types = {k: np.unique(np.asarray(v, dtype=np.int64)) for k, v in types.items()}
-        self.actor_postings = {
-            k: np.unique(np.asarray(v, dtype=np.int64)) for k, v in actors.items()
-        }
-        self.actors = self._aggregate_actors(events)
-        self.places = self._aggregate_places(events)
-        logger.info("indexed %s events of %s documents", n, len(self.documents))
 
-    def __len__(self) -> int:
-        return len(self.keys)
+@dataclass(eq=False)
+class EventRecord:
+    """One event prepared for the index: its JSON, filter columns, summary and aggregates."""
 
-    # -- building ------------------------------------------------------------------------
+    id: str
+    doc_id: str
+    key: tuple[int, str]
+    start: int
+    end: int
+    lat: float
+    lon: float
+    country: str | None
+    modality: str
+    confidence: float
+    background: bool  # historical, or an aggregate over a whole war (records.is_background)
+    types: frozenset[str]
+    actor_texts: frozenset[str]
+    actors: tuple[tuple[str, str | None, str | None], ...]  # (name, type, country), unique
+    place: tuple[tuple[int, str], dict[str, Any]] | None  # the key and the fields of a PlaceEntry
+    date: dt.date | None
+    full: bytes
+    base: dict[str, Any]  # the summary's JSON values, without sources, cluster and review
+    _summary: tuple[tuple[Any, ...], bytes] | None = field(default=None, repr=False)
 
-    @staticmethod
-    def _key(event: Event) -> tuple[int, str]:
-        date = event.date
-        if date is None or date.start is None or date.end is None:
-            return (UNDATED, event.id)
-        return (date.start.toordinal(), event.id)
-
-    @staticmethod
-    def _type_names(event: Event) -> set[str]:
+    @classmethod
+    def of(cls, event: Event) -> EventRecord:
+        date, loc = event.date, event.location
+        dated = date is not None and date.start is not None and date.end is not None
+        start = date.start.toordinal() if dated and date and date.start else UNDATED
+        end = date.end.toordinal() if dated and date and date.end else -1
+        has_point = loc is not None and loc.lat is not None and loc.lon is not None
         names = {event.category, event.plover.type if event.plover else None}
         if event.acled:
             names |= {event.acled.event_type, event.acled.sub_event_type}
-        return {n.casefold() for n in names if n is not None}
-
-    @staticmethod
-    def _actor_texts(event: Event) -> set[str]:
         texts: set[str] = set()
+        actors: dict[str, tuple[str, str | None, str | None]] = {}
         for actor in (event.actor1, event.actor2):
-            if actor is None:
-                continue
-            for one in (actor, *actor.members):
-                texts.add(one.text.casefold())
+            for one in (actor, *actor.members) if actor is not None else ():
+                if one.text:
+                    texts.add(one.text.casefold())
                 if one.name:
                     texts.add(one.name.casefold())
-        return texts
-
-    @staticmethod
-    def _summary(event: Event, info: ClusterInfo | None) -> EventSummary:
+                name = _name(one) or ""
+                if name and name.casefold() not in actors:
+                    actors[name.casefold()] = (name, one.type, one.country)
+        place = None
+        if loc is not None:
+            name = loc.name or loc.text
+            place = (
+                (loc.geonameid or 0, "" if loc.geonameid else name.casefold()),
+                {
+                    "name": name,
+                    "geonameid": loc.geonameid,
+                    "country": loc.country,
+                    "admin1": loc.admin1,
+                    "lat": loc.lat,
+                    "lon": loc.lon,
+                },
+            )
         flat = FlatEvent.of(event)
         fatalities, withheld = _fatalities(event)  # counted once, huge tolls withheld
-        return EventSummary(
+        summary = EventSummary(
             id=flat.id,
             doc_id=flat.doc_id,
             category=flat.category,
@@ -368,30 +226,189 @@ class EventIndex:
             historical=flat.historical,
             aggregate=flat.aggregate,
             confidence=flat.confidence,
-            sources=info.sources if info else 1,
-            cluster_id=info.id if info else None,
+            sources=1,
+            cluster_id=None,
+            review=None,
             evidence=flat.evidence,
         )
+        return cls(
+            id=event.id,
+            doc_id=event.doc_id,
+            key=(start, event.id),
+            start=start,
+            end=end,
+            lat=loc.lat if has_point and loc and loc.lat is not None else float("nan"),
+            lon=loc.lon if has_point and loc and loc.lon is not None else float("nan"),
+            country=loc.country if loc else None,
+            modality=event.modality,
+            confidence=event.confidence,
+            background=is_background(event),
+            types=frozenset(n.casefold() for n in names if n is not None),
+            actor_texts=frozenset(texts),
+            actors=tuple(actors.values()),
+            place=place,
+            date=date.start if date is not None else None,
+            full=event.model_dump_json().encode(),
+            base=summary.model_dump(mode="json"),
+        )
 
-    def _aggregate_actors(self, events: Sequence[Event]) -> list[ActorEntry]:
+    def summary(self, info: ClusterInfo | None, review: ReviewState | None) -> bytes:
+        """The summary's JSON with its cluster and review (kept until they change)."""
+        state = review.model_dump(mode="json") if review is not None else None
+        stamp = (info.id if info else None, info.sources if info else 1, json.dumps(state))
+        if self._summary is None or self._summary[0] != stamp:
+            values = dict(self.base)
+            values.update(sources=stamp[1], cluster_id=stamp[0], review=state)
+            self._summary = (stamp, _compact(values))
+        return self._summary[1]
+
+
+@dataclass(frozen=True)
+class DocEntry:
+    """What the index keeps of a document: its metadata, highlights and events as extracted."""
+
+    meta: DocumentMeta
+    highlights: tuple[Highlight, ...]
+    events: tuple[EventRecord, ...]
+
+    @classmethod
+    def of(cls, document: Document, result: DocumentResult) -> DocEntry:
+        return cls(
+            meta=DocumentMeta(
+                id=document.id,
+                title=document.title,
+                url=document.url,
+                outlet=document.outlet,
+                published=document.published,
+            ),
+            highlights=tuple(document_highlights(result)),
+            events=tuple(EventRecord.of(e) for e in result.events),
+        )
+
+
+class EventIndex:
+    """Immutable once built; a new store version gets a new index.
+
+    ``book`` is the review log: reviewed events are indexed with their corrections and their
+    review state; rejected ones are left out of :meth:`select` unless asked for.
+    """
+
+    def __init__(
+        self,
+        results: Iterable[tuple[Document, DocumentResult]] = (),
+        clusters: Sequence[Any] = (),
+        book: ReviewBook | None = None,
+        *,
+        docs: Mapping[str, DocEntry] | None = None,
+        previous: EventIndex | None = None,
+    ) -> None:
+        if docs is None:
+            docs = {d.id: DocEntry.of(d, r) for d, r in results}
+        self.docs = dict(docs)
+        self.book = book
+        self.clusters = list(clusters)
+        cluster_of = _cluster_infos(self.clusters)
+        self.documents: dict[str, DocumentMeta] = {k: v.meta for k, v in self.docs.items()}
+        self.doc_highlights = {k: v.highlights for k, v in self.docs.items()}
+        cache = previous.reviewed_records if previous is not None else {}
+        self.reviewed_records: dict[tuple[str, bytes, tuple[int, ...]], EventRecord] = {}
+        records: list[EventRecord] = []
+        states: dict[str, ReviewState] = dict(book.states) if book is not None else {}
+        for entry in self.docs.values():
+            for record in entry.events:
+                if book is not None and book.has(record.id):
+                    record = self._reviewed(record, book, cache)
+                records.append(record)
+        records.sort(key=lambda r: r.key)
+        n = len(records)
+        self.records = records
+        self.keys: list[tuple[int, str]] = [r.key for r in records]
+        self.ids: dict[str, int] = {r.id: i for i, r in enumerate(records)}
+        self.doc_ids: list[str] = [r.doc_id for r in records]
+        self.doc_events: dict[str, list[int]] = defaultdict(list)
+        for i, r in enumerate(records):
+            self.doc_events[r.doc_id].append(i)
+        self.start = np.fromiter((r.start for r in records), dtype=np.int64, count=n)
+        self.end = np.fromiter((r.end for r in records), dtype=np.int64, count=n)
+        self.lat = np.fromiter((r.lat for r in records), dtype=np.float64, count=n)
+        self.lon = np.fromiter((r.lon for r in records), dtype=np.float64, count=n)
+        countries: dict[str, int] = {}
+        modalities: dict[str, int] = {}
+        self.country = np.fromiter(
+            (countries.setdefault(r.country, len(countries)) if r.country else -1 for r in records),
+            dtype=np.int32,
+            count=n,
+        )
+        self.modality = np.fromiter(
+            (modalities.setdefault(r.modality, len(modalities)) for r in records),
+            dtype=np.int32,
+            count=n,
+        )
+        self.background = np.fromiter((r.background for r in records), dtype=bool, count=n)
+        self.countries = countries
+        self.modalities = modalities
+        self.review: list[ReviewState | None] = [states.get(r.id) for r in records]
+        self.rejected = np.fromiter(
+            (s is not None and s.rejected for s in self.review), dtype=bool, count=n
+        )
+        self.cluster_of: list[ClusterInfo | None] = [cluster_of.get(r.id) for r in records]
+        self.sources = np.fromiter(
+            (info.sources if info else 1 for info in self.cluster_of), dtype=np.int64, count=n
+        )
+        types: dict[str, list[int]] = defaultdict(list)
+        actors: dict[str, list[int]] = defaultdict(list)
+        for i, r in enumerate(records):
+            for name in r.types:
+                types[name].append(i)
+            for text in r.actor_texts:
+                actors[text].append(i)
+        self.types = {k: np.asarray(v, dtype=np.int64) for k, v in types.items()}
+        self.actor_postings = {k: np.asarray(v, dtype=np.int64) for k, v in actors.items()}
+        self.summaries: list[bytes] = [
+            r.summary(self.cluster_of[i], self.review[i]) for i, r in enumerate(records)
+        ]
+        kept = [r for r, out in zip(records, self.rejected, strict=True) if not out]
+        self.actors = self._aggregate_actors(kept)
+        self.places = self._aggregate_places(kept)
+        unreviewed = [i for i, s in enumerate(self.review) if s is None]
+        unreviewed.sort(key=lambda i: (records[i].confidence, records[i].id, records[i].doc_id))
+        self.queue = np.asarray(unreviewed, dtype=np.int64)
+        logger.info("indexed %s events of %s documents", n, len(self.documents))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _reviewed(
+        self,
+        record: EventRecord,
+        book: ReviewBook,
+        cache: Mapping[tuple[str, bytes, tuple[int, ...]], EventRecord],
+    ) -> EventRecord:
+        """The record of the event with its reviews applied (reused while they are the same)."""
+        key = (record.id, record.full, tuple(e.id for e in book.history(record.id)))
+        found = cache.get(key)
+        if found is None:
+            event, _ = book.apply(Event.model_validate_json(record.full))
+            found = EventRecord.of(event)
+        self.reviewed_records[key] = found
+        return found
+
+    @staticmethod
+    def _aggregate_actors(records: Sequence[EventRecord]) -> list[ActorEntry]:
         groups: dict[str, dict[str, Any]] = {}
-        for event in events:
-            seen: set[str] = set()
-            for actor in (event.actor1, event.actor2):
-                for one in (actor, *actor.members) if actor is not None else ():
-                    name = _name(one) or ""
-                    key = name.casefold()
-                    if not key or key in seen:
-                        continue
-                    seen.add(key)
-                    entry = groups.setdefault(
-                        key, {"name": name, "type": None, "country": None, "events": 0, "dates": []}
-                    )
-                    entry["events"] += 1
-                    entry["type"] = entry["type"] or one.type
-                    entry["country"] = entry["country"] or one.country
-                    if event.date is not None and event.date.start is not None:
-                        entry["dates"].append(event.date.start)
+        for record in records:
+            for name, kind, country in record.actors:
+                entry = groups.setdefault(
+                    name.casefold(),
+                    {"name": name, "type": None, "country": None, "events": 0, "dates": []},
+                )
+                entry["events"] += 1
+                entry["type"] = entry["type"] or kind
+                entry["country"] = entry["country"] or country
+                if record.date is not None:
+                    entry["dates"].append(record.date)
         return sorted(
             (
                 ActorEntry(
@@ -407,30 +424,17 @@ class EventIndex:
             key=lambda a: (-a.events, a.name.casefold()),
         )
 
-    def _aggregate_places(self, events: Sequence[Event]) -> list[PlaceEntry]:
+    @staticmethod
+    def _aggregate_places(records: Sequence[EventRecord]) -> list[PlaceEntry]:
         groups: dict[tuple[int, str], dict[str, Any]] = {}
-        for event in events:
-            loc = event.location
-            if loc is None:
+        for record in records:
+            if record.place is None:
                 continue
-            name = loc.name or loc.text
-            key = (loc.geonameid or 0, "" if loc.geonameid else name.casefold())
-            entry = groups.setdefault(
-                key,
-                {
-                    "name": name,
-                    "geonameid": loc.geonameid,
-                    "country": loc.country,
-                    "admin1": loc.admin1,
-                    "lat": loc.lat,
-                    "lon": loc.lon,
-                    "events": 0,
-                    "dates": [],
-                },
-            )
+            key, fields = record.place
+            entry = groups.setdefault(key, {**fields, "events": 0, "dates": []})
             entry["events"] += 1
-            if event.date is not None and event.date.start is not None:
-                entry["dates"].append(event.date.start)
+            if record.date is not None:
+                entry["dates"].append(record.date)
         return sorted(
             (
                 PlaceEntry(
@@ -451,10 +455,10 @@ class EventIndex:
 
     # -- queries -------------------------------------------------------------------------
 
-    def select(self, flt: EventFilter) -> Positions:
+    def select(self, flt: EventFilter, *, include_rejected: bool = False) -> Positions:
         """Positions (in index order) of the events that pass ``flt``."""
         n = len(self.keys)
-        mask = np.ones(n, dtype=bool)
+        mask = np.ones(n, dtype=bool) if include_rejected else ~self.rejected
         for condition in flt.conditions():  # the filter's one description (filters.py)
             part = self._mask(condition, n)
             if part is None:
@@ -502,10 +506,16 @@ class EventIndex:
         return mask
 
     def page(
-        self, flt: EventFilter, *, limit: int, offset: int = 0, cursor: str | None = None
+        self,
+        flt: EventFilter,
+        *,
+        limit: int,
+        offset: int = 0,
+        cursor: str | None = None,
+        include_rejected: bool = False,
     ) -> Page:
         """One page of the events that pass ``flt``; raises :class:`CursorError`."""
-        selected = self.select(flt)
+        selected = self.select(flt, include_rejected=include_rejected)
         if cursor is not None:
             first = bisect.bisect_right(self.keys, decode_cursor(cursor))
             begin = int(np.searchsorted(selected, first))
@@ -521,11 +531,19 @@ class EventIndex:
 
     def event(self, event_id: str) -> Event | None:
         i = self.ids.get(event_id)
-        return None if i is None else Event.model_validate_json(self.full[i])
+        return None if i is None else Event.model_validate_json(self.records[i].full)
 
     def events(self, positions: Iterable[int]) -> Iterator[Event]:
         for p in positions:
-            yield Event.model_validate_json(self.full[int(p)])
+            yield Event.model_validate_json(self.records[int(p)].full)
+
+    def review_of(self, event_id: str) -> ReviewState | None:
+        i = self.ids.get(event_id)
+        return None if i is None else self.review[i]
+
+    def reviews(self) -> dict[str, str]:
+        """Event id -> review status, for every reviewed event."""
+        return {r.id: s.status for r, s in zip(self.records, self.review, strict=True) if s}
 
     def sources_of(self, event_id: str) -> tuple[int, ClusterInfo | None]:
         i = self.ids[event_id]

@@ -9,6 +9,7 @@ import logging
 import math
 import re
 from collections.abc import Iterator, Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,13 +25,14 @@ from ..dates import parse_iso_date
 from ..filters import EventFilter, parse_modalities
 from ..filters import parse_bbox as bbox_numbers
 from ..pipeline import as_document
-from ..records import MODALITIES, Document
+from ..records import MODALITIES, Document, Event
 from ..situation import SituationReport, build_situation
 from .backend import Backend
 from .errors import ApiCode, ApiError
 from .exports import ExportFlights
 from .headers import client_address
-from .index import CursorError, EventIndex, event_highlights
+from .highlights import event_highlights
+from .index import CursorError, EventIndex
 from .limits import ApiLimits, RateLimiter
 from .schemas import (
     ActorPage,
@@ -44,9 +46,22 @@ from .schemas import (
     IngestRequest,
     IngestResponse,
     PlacePage,
+    ReviewedEvent,
 )
 
 logger = logging.getLogger(__name__)
+
+
+class Tag(StrEnum):
+    """The groups of operations of the OpenAPI document."""
+
+    META = "meta"
+    EVENTS = "events"
+    DOCUMENTS = "documents"
+    ENTITIES = "entities"
+    SITUATION = "situation"
+    REVIEW = "review"
+
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXPORTS: dict[str, tuple[str, str]] = {  # format -> (media type, file extension)
@@ -209,6 +224,9 @@ def page_limit(request: Request, limit: int | None) -> int:
 Limit = Annotated[int | None, Query(ge=1, description="page size (default 100, max 500)")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Filter = Annotated[EventFilter, Depends(event_filter)]
+IncludeRejected = Annotated[
+    bool, Query(description="keep the events an analyst rejected (left out by default)")
+]
 BackendDep = Annotated[Backend, Depends(backend)]
 
 router = APIRouter(prefix="/api", dependencies=[Depends(read_limit)])
@@ -221,7 +239,7 @@ def _json(model: BaseModel) -> Response:
 # -- reads -----------------------------------------------------------------------------------
 
 
-@router.get("/health", response_model=Health, tags=["meta"])
+@router.get("/health", response_model=Health, tags=[Tag.META])
 async def health(request: Request, store: BackendDep) -> Response:
     lim = limits(request)
     index = store.index
@@ -232,6 +250,7 @@ async def health(request: Request, store: BackendDep) -> Response:
             documents=len(index.documents),
             events=len(index),
             ingest=bool(request.app.state.allow_ingest),
+            review=bool(request.app.state.review),
             tiles_url=request.app.state.tiles_url,
             max_page=lim.max_page,
             max_body_bytes=lim.max_body_bytes,
@@ -239,7 +258,7 @@ async def health(request: Request, store: BackendDep) -> Response:
     )
 
 
-@router.get("/events", response_model=EventPage, responses=ERRORS, tags=["events"])
+@router.get("/events", response_model=EventPage, responses=ERRORS, tags=[Tag.EVENTS])
 async def list_events(
     request: Request,
     store: BackendDep,
@@ -249,14 +268,20 @@ async def list_events(
     cursor: Annotated[
         str | None, Query(description="the 'next' of the previous page", max_length=400)
     ] = None,
+    include_rejected: IncludeRejected = False,
 ) -> Response:
-    """Events passing every filter, ordered by date (undated last) then id; paginated."""
+    """Events passing every filter, ordered by date (undated last) then id; paginated.
+
+    Events are as reviewed (corrected values, a ``review`` object); rejected events are left
+    out unless ``include_rejected=true``."""
     size = page_limit(request, limit)
     if cursor is not None and offset:
         raise _invalid("give either offset or cursor, not both")
     index = store.index
     try:
-        page = index.page(flt, limit=size, offset=offset, cursor=cursor)
+        page = index.page(
+            flt, limit=size, offset=offset, cursor=cursor, include_rejected=include_rejected
+        )
     except CursorError as err:
         raise ApiError(400, ApiCode.INVALID_CURSOR, "cursor is not valid") from err
     head = (
@@ -272,7 +297,7 @@ async def list_events(
     "/events/{event_id}",
     response_model=EventDetail,
     responses={**ERRORS, **NOT_FOUND},
-    tags=["events"],
+    tags=[Tag.EVENTS],
 )
 async def get_event(
     store: BackendDep, event_id: Annotated[str, PathParam(max_length=400)]
@@ -282,14 +307,19 @@ async def get_event(
     event = index.event(event_id)
     if event is None:
         raise ApiError(404, ApiCode.NOT_FOUND, "no event with this id")
-    sources, cluster = index.sources_of(event_id)
-    return _json(
-        EventDetail(
-            event=event,
-            sources=sources,
-            cluster=cluster,
-            document=index.documents.get(event.doc_id),
-        )
+    return _json(detail(index, event))
+
+
+def detail(index: EventIndex, event: Event, review: Any = ...) -> EventDetail:
+    """The detail of ``event``: its sources, cluster and document from ``index``, and its
+    review (default: the index's)."""
+    sources, cluster = index.sources_of(event.id) if event.id in index.ids else (1, None)
+    state = index.review_of(event.id) if review is ... else review
+    return EventDetail(
+        event=ReviewedEvent(**dict(event), review=state),
+        sources=sources,
+        cluster=cluster,
+        document=index.documents.get(event.doc_id),
     )
 
 
@@ -297,7 +327,7 @@ async def get_event(
     "/documents/{doc_id}",
     response_model=DocumentView,
     responses={**ERRORS, **NOT_FOUND},
-    tags=["documents"],
+    tags=[Tag.DOCUMENTS],
 )
 def get_document(store: BackendDep, doc_id: Annotated[str, PathParam(max_length=400)]) -> Response:
     """A document's text and the span of every extracted field, for highlighting.
@@ -330,7 +360,7 @@ def get_document(store: BackendDep, doc_id: Annotated[str, PathParam(max_length=
     )
 
 
-@router.get("/actors", response_model=ActorPage, responses=ERRORS, tags=["entities"])
+@router.get("/actors", response_model=ActorPage, responses=ERRORS, tags=[Tag.ENTITIES])
 async def list_actors(
     request: Request,
     store: BackendDep,
@@ -351,7 +381,7 @@ async def list_actors(
     )
 
 
-@router.get("/places", response_model=PlacePage, responses=ERRORS, tags=["entities"])
+@router.get("/places", response_model=PlacePage, responses=ERRORS, tags=[Tag.ENTITIES])
 async def list_places(
     request: Request,
     store: BackendDep,
@@ -375,15 +405,18 @@ async def list_places(
     )
 
 
-@router.get("/situation", response_model=SituationReport, responses=ERRORS, tags=["situation"])
+@router.get("/situation", response_model=SituationReport, responses=ERRORS, tags=[Tag.SITUATION])
 async def situation(
     store: BackendDep,
     as_of: Annotated[str | None, Query(description="YYYY-MM-DD (default: everything)")] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    include_rejected: IncludeRejected = False,
 ) -> Response:
-    """Control of places, materiel, displacement, casualties and sources as of a date."""
+    """Control of places, materiel, displacement, casualties and sources as of a date, from the
+    events as reviewed (rejected events left out unless ``include_rejected=true``)."""
     date = parse_date(as_of, "as_of")
-    report = build_situation(store.clusters(), as_of=date, country=country)
+    clusters = await run_in_threadpool(store.situation_clusters, include_rejected=include_rejected)
+    report = build_situation(clusters, as_of=date, country=country)
     return _json(report)
 
 
@@ -398,34 +431,44 @@ async def situation(
         503: {"model": ErrorResponse},
     },
     response_class=Response,
-    tags=["events"],
+    tags=[Tag.EVENTS],
 )
 async def export(
     request: Request,
     store: BackendDep,
     flt: Filter,
     format: Annotated[ExportFormat, Query(description="file format")],
+    include_rejected: IncludeRejected = False,
 ) -> FileResponse:
-    """Every event passing the filters, as a file download (no paging).
+    """Every event passing the filters, as reviewed, as a file download (no paging); the
+    ``reviewed`` column says which were reviewed.
 
     The same export asked for again while it is written or sent is written once
-    (:mod:`frontwatch.api.exports`). At most ``max_exports`` distinct exports are written at
-    once, ``max_exports_per_client`` of them for one client: past that the answer is 429 with
-    ``Retry-After``. Events are read from the index and written one at a time."""
+    (:mod:`frontwatch.api.exports`); a review or new events make a new one. At most
+    ``max_exports`` distinct exports are written at once, ``max_exports_per_client`` of them
+    for one client: past that the answer is 429 with ``Retry-After``. Events are read from the
+    index and written one at a time."""
     try:
         from ..export import write_export  # type: ignore[import-not-found,unused-ignore]
     except ImportError as err:
         raise ApiError(503, ApiCode.UNAVAILABLE, "the export module is not available") from err
     flights: ExportFlights = request.app.state.export_flights
     index = store.index
-    key = (format, flt.model_dump_json())
+    key = (format, flt.model_dump_json(), include_rejected)
     media, suffix = EXPORTS[format]
     flight = flights.join(key, index)
     if flight is None:
 
         def write(path: Path) -> None:
-            events = index.events(index.select(flt))
-            write_export(format, events, path, clusters=index.clusters, documents=_Outlets(index))
+            events = index.events(index.select(flt, include_rejected=include_rejected))
+            write_export(
+                format,
+                events,
+                path,
+                clusters=index.clusters,
+                documents=_Outlets(index),
+                reviews=index.reviews(),
+            )
 
         name = f"frontwatch-events.{suffix}"
         flight = flights.start(key, index, _client(request), name, write)
@@ -531,7 +574,7 @@ writes = APIRouter(prefix="/api")
     response_model=IngestResponse,
     responses=INGEST_ERRORS,
     status_code=201,
-    tags=["documents"],
+    tags=[Tag.DOCUMENTS],
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -8,11 +8,12 @@ characters outside the Basic Multilingual Plane.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..records import Event
+from ..store.reviews import Action, ReviewState, Verdict
 
 
 class Schema(BaseModel):
@@ -73,6 +74,9 @@ class EventSummary(Schema):
     confidence: float
     sources: int = Field(description="independent sources reporting the event")
     cluster_id: str | None = None
+    review: ReviewState | None = Field(
+        None, description="the analysts' review: null, or its status, time, reviewer, note, fields"
+    )
     evidence: str = Field(description="the evidence sentence (plain text, not HTML)")
 
 
@@ -105,10 +109,16 @@ class DocumentMeta(Schema):
     published: dt.date | None = None
 
 
+class ReviewedEvent(Event):
+    """An event as reviewed (corrected values) with its review (null: not reviewed)."""
+
+    review: ReviewState | None = None
+
+
 class EventDetail(Schema):
     """One event with all its mentions, evidence spans and the reports of the same event."""
 
-    event: Event
+    event: ReviewedEvent
     sources: int
     cluster: ClusterInfo | None = None
     document: DocumentMeta | None = None
@@ -196,6 +206,7 @@ class Health(Schema):
     documents: int
     events: int
     ingest: bool = Field(description="whether POST /api/documents is enabled")
+    review: bool = Field(description="whether review writes are enabled (serve --review)")
     tiles_url: str | None = Field(None, description="optional online basemap (tile URL template)")
     max_page: int
     max_body_bytes: int
@@ -228,3 +239,59 @@ class IngestResponse(Schema):
     indexed: bool = Field(
         description="whether reads already see them (else within seconds: the index is rebuilt)"
     )
+
+
+# -- reviews ----------------------------------------------------------------------------------
+
+
+class ReviewRequest(Schema):
+    action: Verdict
+    changes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="field -> new value, for 'correct': acled.event_type, acled.sub_event_type, "
+        "plover.type, plover.mode, actor1.name, actor2.name, location (object: name, country, "
+        "geonameid, lat, lon, precision), date.start, date.end, quantities (list), modality, "
+        "status",
+    )
+    note: str | None = Field(None, max_length=2000)
+    by: str | None = Field(None, min_length=1, max_length=200)
+
+
+class MergeRequest(Schema):
+    events: list[str] = Field(min_length=2, max_length=100)
+    note: str | None = Field(None, max_length=2000)
+    by: str | None = Field(None, min_length=1, max_length=200)
+
+
+class SplitRequest(Schema):
+    event: str = Field(min_length=1, max_length=400)
+    note: str | None = Field(None, max_length=2000)
+    by: str | None = Field(None, min_length=1, max_length=200)
+
+
+class ReviewItem(Schema):
+    """One entry of the review log."""
+
+    id: int
+    at: dt.datetime
+    by: str
+    action: Action
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    note: str | None = None
+
+
+class ReviewHistory(Schema):
+    reviews: list[ReviewItem] = Field(description="oldest first")
+
+
+class ReviewQueue(Schema):
+    total: int = Field(description="events without a review")
+    events: list[EventSummary] = Field(description="least confident first")
+
+
+class ReviewDone(Schema):
+    """A merge or a split, recorded."""
+
+    review: ReviewItem
+    indexed: bool = Field(description="whether reads already show it (else within seconds)")

@@ -12,6 +12,8 @@ module             commands
 :mod:`.export`     ``export``
 :mod:`.watch`      ``watch``
 :mod:`.serve`      ``serve``
+:mod:`.review`     ``review queue``, ``show``, ``accept``, ``reject``, ``correct``, ``merge``,
+                   ``split``, ``history``, ``export``
 =================  ===================================================
 
 Exit codes: 0 success; 1 some inputs were skipped (each reported with its error code);

@@ -15,12 +15,13 @@ from pydantic import ValidationError
 
 from ..export import FORMATS
 from .options import (
-    EXIT_FATAL,
     bom_option,
     db_option,
     filter_error,
     filter_options,
     format_option,
+    include_rejected_option,
+    open_store,
     output_option,
 )
 
@@ -30,6 +31,7 @@ from .options import (
 @db_option("The DuckDB database file, opened read-only. A missing database is an error (exit 2).")
 @output_option
 @filter_options(checked=True)
+@include_rejected_option
 @click.option(
     "--merge/--no-merge",
     default=True,
@@ -55,14 +57,18 @@ def export(
     modality: frozenset[str] | None,
     background: bool,
     min_sources: int | None,
+    include_rejected: bool,
     merge: bool,
     bom: bool,
 ) -> None:
-    """Export the stored events that pass the filters."""
+    """Export the stored events that pass the filters.
+
+    Events are exported as reviewed (frontwatch review): corrected values, rejected events left
+    out unless --include-rejected; the reviewed column or field says which were.
+    """
     from ..export import CSV_FORMATS, write_export
     from ..filters import EventFilter
-    from ..situation import EventCluster, cluster_events
-    from ..store import Store, StoreError
+    from ..situation import EventCluster
 
     if bom and fmt not in CSV_FORMATS:
         raise click.UsageError(f"--bom is for CSV output ({', '.join(CSV_FORMATS)})", ctx)
@@ -80,18 +86,16 @@ def export(
         )
     except ValidationError as err:
         raise click.UsageError(filter_error(err), ctx) from None
-    try:
-        with Store.open(db, read_only=True, clusterer=cluster_events) as store:
-            events = store.events(event_filter)
-            clusters: list[Any] | None = store.clusters(EventCluster) if merge else None
-            documents = {doc.id: doc for doc in store.documents()}
-    except StoreError as err:
-        click.echo(f"error: {err}", err=True)
-        ctx.exit(EXIT_FATAL)
-        return
+    with open_store(ctx, db, read_only=True) as store:
+        events = store.events(event_filter, include_rejected=include_rejected)
+        clusters: list[Any] | None = store.clusters(EventCluster) if merge else None
+        documents = {doc.id: doc for doc in store.documents()}
+        reviews = {k: v.status for k, v in store.review_states().items()}
     if output is None or output == "-":
         target: Any = sys.stdout.buffer if fmt == "parquet" else sys.stdout
     else:
         target = output
-    stats = write_export(fmt, events, target, clusters=clusters, documents=documents, bom=bom)
+    stats = write_export(
+        fmt, events, target, clusters=clusters, documents=documents, bom=bom, reviews=reviews
+    )
     click.echo(stats.summary(), err=True)

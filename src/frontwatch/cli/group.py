@@ -32,6 +32,7 @@ COMMANDS = (
     "watch",
     "export",
     "serve",
+    "review",
 )
 
 
@@ -65,6 +66,10 @@ def _load(name: str) -> click.Command:
         from . import export
 
         return export.export
+    if name == "review":
+        from . import review
+
+        return review.review
     from . import serve
 
     return serve.serve

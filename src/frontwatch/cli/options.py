@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 from pydantic import ValidationError
@@ -23,6 +23,9 @@ from ..dates import parse_iso_date
 from ..filters import country_code, parse_bbox, parse_modalities
 from ..records import MODALITIES
 from ..settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 #: Some inputs were skipped (each reported with its error code); the others were processed.
 EXIT_SKIPPED = 1
@@ -56,6 +59,21 @@ def fail(ctx: click.Context, err: Exception | str) -> NoReturn:
     click.echo(f"error: {err}", err=True)
     ctx.exit(EXIT_FATAL)
     raise AssertionError("unreachable: ctx.exit raises")  # pragma: no cover
+
+
+def open_store(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
+    """The store at ``db`` for this command: clusters by ``frontwatch.situation``, the wait of
+    the ``store_wait`` setting; a store that cannot be used is reported (its E3xx code) and
+    ends the command with :data:`EXIT_FATAL`."""
+    from ..situation import cluster_events
+    from ..store import Store, StoreError
+
+    try:
+        return Store.open(
+            db, read_only=read_only, clusterer=cluster_events, wait=settings(ctx).store_wait
+        )
+    except StoreError as err:
+        fail(ctx, err)
 
 
 def show_progress(flag: bool | None) -> bool:
@@ -174,6 +192,14 @@ workers_option = click.option(
     "16, a bounded number at a time, and the output keeps the input order. 1, or an input of "
     "fewer than two chunks per worker, extracts in the command's own process. The output is "
     "the same for any N.",
+)
+
+
+include_rejected_option = click.option(
+    "--include-rejected",
+    is_flag=True,
+    help="Keep the events an analyst rejected (frontwatch review reject); by default they are "
+    "left out. Reviewed values are used either way.",
 )
 
 

@@ -12,7 +12,13 @@ import logging
 import click
 
 from ..dates import parse_iso_date
-from .options import EXIT_FATAL, country_callback, db_option, format_option
+from .options import (
+    country_callback,
+    db_option,
+    format_option,
+    include_rejected_option,
+    open_store,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,23 +51,27 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.
     help="Only events located in this country: an ISO 3166-1 alpha-2 code (SY, any case), an "
     "alpha-3 code (SYR) or an English name (Syria).",
 )
+@include_rejected_option
 @format_option(["table", "json"], default="table", help="Output format.")
 @click.pass_context
 def situation(
-    ctx: click.Context, db: str, as_of: dt.date | None, country: str | None, fmt: str
+    ctx: click.Context,
+    db: str,
+    as_of: dt.date | None,
+    country: str | None,
+    include_rejected: bool,
+    fmt: str,
 ) -> None:
-    """Control of places, materiel, displacement, casualties and sources, as of a date."""
-    from ..situation import build_situation, cluster_events, format_table
-    from ..store import Store, StoreError
+    """Control of places, materiel, displacement, casualties and sources, as of a date.
 
-    try:
-        with Store.open(db, read_only=True, clusterer=cluster_events) as store:
-            results = list(store.results())
-            duplicates = store.duplicates()
-    except (StoreError, OSError) as err:
-        click.echo(f"error: {err}", err=True)
-        ctx.exit(EXIT_FATAL)
-    clusters = cluster_events(results, duplicates)
+    Built from the events as reviewed (frontwatch review): corrected values, rejected events
+    left out unless --include-rejected, reports merged or split as the analysts said.
+    """
+    from ..situation import build_situation, cluster_events, format_table
+
+    with open_store(ctx, db, read_only=True) as store:
+        results, duplicates, constraints = store.cluster_inputs(include_rejected=include_rejected)
+    clusters = cluster_events(results, duplicates, **constraints)
     report = build_situation(clusters, as_of=as_of, country=country)
     logger.info("%s clusters from %s documents", len(clusters), len(results))
     if fmt == "json":

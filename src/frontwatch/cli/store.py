@@ -20,13 +20,13 @@ import click
 import duckdb
 from pydantic import ValidationError
 
-from ..errors import DocumentError, FrontwatchError
+from ..errors import DocumentError, Errors, FrontwatchError
 from ..export import BOM
 from ..filters import EventFilter, parse_bbox
 from ..records import Document, Event, FlatEvent
 from ..settings import Settings
-from ..situation import cluster_events
-from ..store.db import ExtractorLike, IngestStats, Pair, Store, StoreError, extract_pairs
+from ..store import IngestStats, ReviewState, Store, StoreError
+from ..store.db import ExtractorLike, Pair, extract_pairs
 from .options import (
     EXIT_SKIPPED,
     bom_option,
@@ -35,9 +35,11 @@ from .options import (
     filter_error,
     filter_options,
     format_option,
+    include_rejected_option,
     inputs_total,
     loading_line,
     obj,
+    open_store,
     progress_bar,
     progress_option,
     published_option,
@@ -55,11 +57,17 @@ def _extractor(ctx: click.Context) -> ExtractorLike:
     return Extractor(settings(ctx))
 
 
-def _open(ctx: click.Context, db: str, *, read_only: bool = False) -> Store:
-    try:
-        return Store.open(db, read_only=read_only, clusterer=cluster_events)
-    except StoreError as err:
-        fail(ctx, err)
+def report_ingest(store: Store, stats: IngestStats) -> None:
+    """The summary of an ingest on standard error, and W003 when documents wait in the spool."""
+    click.echo(stats.summary(), err=True)
+    if stats.queued and store.spooled():
+        click.echo(
+            "warning: "
+            + Errors.W003.format(
+                path=store.path, wait=f"{store.wait:g}", count=stats.queued, spool=store.spool
+            ),
+            err=True,
+        )
 
 
 @click.command()
@@ -166,7 +174,7 @@ def ingest(
             ctx.exit(EXIT_SKIPPED)
         return
 
-    store = _open(ctx, db)
+    store = open_store(ctx, db)
     total = None if from_parquet else inputs_total(progress, inputs)
     if not from_parquet:
         loading_line(progress)
@@ -193,13 +201,7 @@ def ingest(
             # a full disk or a failing device: the batch was rolled back, earlier batches stay
             fail(ctx, f"the database could not be written ({err}); committed batches are kept")
         stats.skipped += skipped
-        if store.spooling:
-            click.echo(
-                f"queued {stats.queued} documents; they will be stored by the process holding {db}",
-                err=True,
-            )
-        else:
-            click.echo(stats.summary(), err=True)
+        report_ingest(store, stats)
     if skipped:
         ctx.exit(EXIT_SKIPPED)
 
@@ -296,12 +298,12 @@ def reprocess(ctx: click.Context, db: str, everything: bool, progress: bool | No
         extractor = _extractor(ctx)
     except FrontwatchError as err:
         fail(ctx, err)
-    store = _open(ctx, db)
+    store = open_store(ctx, db)
     with store:
-        if store.spooling:
-            fail(ctx, StoreError(f"{db} is being written by another process; try again later"))
         try:
+            orphans = len(store.review_history(orphaned=True))
             stats: IngestStats = store.reprocess(extractor, everything=everything)
+            now = len(store.review_history(orphaned=True))
         except (StoreError, FrontwatchError) as err:
             fail(ctx, err)
         click.echo(
@@ -309,6 +311,10 @@ def reprocess(ctx: click.Context, db: str, everything: bool, progress: bool | No
             f"{stats.skipped} skipped",
             err=True,
         )
+        if stats.queued and store.spooled():
+            report_ingest(store, stats)
+        if now > orphans:
+            click.echo("warning: " + Errors.W006.format(count=now, path=db), err=True)
     if stats.skipped:
         ctx.exit(EXIT_SKIPPED)
 
@@ -324,10 +330,11 @@ _TABLE_COLUMNS = (
     "country",
     "fatalities",
     "sources",
+    "reviewed",
 )
 
 
-def _row(event: Event, sources: int | None) -> dict[str, Any]:
+def _row(event: Event, sources: int | None, review: ReviewState | None) -> dict[str, Any]:
     flat = FlatEvent.of(event)
     if flat.acled_event_type is not None:
         kind = flat.acled_sub_event_type or flat.acled_event_type
@@ -345,6 +352,7 @@ def _row(event: Event, sources: int | None) -> dict[str, Any]:
         "country": flat.country or "",
         "fatalities": "" if flat.fatalities is None else _number(flat.fatalities),
         "sources": "" if sources is None else sources,
+        "reviewed": review.status if review else "",
     }
 
 
@@ -379,6 +387,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 @click.command()
 @db_option("The DuckDB database file (opened read-only).")
 @filter_options(checked=False)
+@include_rejected_option
 @click.option(
     "--count",
     "count_only",
@@ -395,8 +404,8 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 @format_option(
     ["table", "json", "csv"],
     default="table",
-    help="table: aligned columns. json: the event records, each with its sources. csv: the "
-    "table's columns.",
+    help="table: aligned columns. json: the event records, each with its sources and its review "
+    "(null, or status, at, by, note, fields). csv: the table's columns.",
 )
 @bom_option
 @click.pass_context
@@ -412,12 +421,17 @@ def query(
     modality: frozenset[str] | None,
     background: bool,
     min_sources: int | None,
+    include_rejected: bool,
     count_only: bool,
     series: str | None,
     fmt: str,
     bom: bool,
 ) -> None:
-    """Stored events that pass the filters: a table, a count or a time series."""
+    """Stored events that pass the filters: a table, a count or a time series.
+
+    Events are shown as reviewed (frontwatch review): corrected values, rejected events left
+    out unless --include-rejected; the reviewed column says which were.
+    """
     if count_only and series:
         raise click.UsageError("--count and --series cannot be combined")
     if bom and (fmt != "csv" or count_only):
@@ -443,10 +457,11 @@ def query(
         raise click.UsageError(filter_error(err)) from None
     except ValueError as err:
         raise click.UsageError(f"invalid filter: {err}") from None
-    store = _open(ctx, db, read_only=True)
+    store = open_store(ctx, db, read_only=True)
     with store:
-        events = store.events(flt)
+        events = store.events(flt, include_rejected=include_rejected)
         counts = store.source_counts() if store.has_clusters else None
+        states = store.review_states()
     if count_only:
         click.echo(json.dumps({"count": len(events)}) if fmt == "json" else str(len(events)))
         return
@@ -470,10 +485,14 @@ def query(
         for event in events:
             data = event.model_dump(mode="json")
             data["sources"] = None if counts is None else counts.get(event.id, 1)
+            state = states.get(event.id)
+            data["review"] = state.model_dump(mode="json") if state else None
             out.append(data)
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    rows = [_row(e, None if counts is None else counts.get(e.id, 1)) for e in events]
+    rows = [
+        _row(e, None if counts is None else counts.get(e.id, 1), states.get(e.id)) for e in events
+    ]
     if fmt == "csv":
         click.echo(mark + _csv(rows, (*_TABLE_COLUMNS[:1], "date_inferred", *_TABLE_COLUMNS[1:])))
         return

@@ -24,15 +24,15 @@ import click
 from ..errors import DocumentError, FrontwatchError
 from ..ingest.feeds import DEFAULT_USER_AGENT, FeedsFile, Sink, Watcher, parse_duration
 from ..records import Document
-from .options import EXIT_FATAL, EXIT_SKIPPED, db_option, obj, settings
+from .options import EXIT_FATAL, EXIT_SKIPPED, db_option, obj, open_store, settings
 
 logger = logging.getLogger(__name__)
 
 
 def make_sink(ctx: click.Context, db: str) -> Sink:
     """Extract events from a batch of documents and store both in ``db``."""
-    from ..situation import cluster_events
-    from ..store import Store, extract_pairs
+    from ..store import extract_pairs
+    from .store import report_ingest
 
     state = obj(ctx)
     extractor = state.get("extractor")
@@ -52,16 +52,8 @@ def make_sink(ctx: click.Context, db: str) -> Sink:
                 else:
                     yield item
 
-        with Store.open(db, clusterer=cluster_events) as store:
-            stats = store.ingest(pairs())
-            if store.spooling:
-                click.echo(
-                    f"queued {stats.queued} documents; they will be stored by the process "
-                    f"holding {db}",
-                    err=True,
-                )
-            else:
-                click.echo(stats.summary(), err=True)
+        with open_store(ctx, db) as store:
+            report_ingest(store, store.ingest(pairs()))
 
     return sink
 
@@ -158,6 +150,7 @@ def watch(
         feeds = FeedsFile.load(feeds_file)
         config = settings(ctx)
         sink = make_sink(ctx, db)
+        open_store(ctx, db).close()  # a store that cannot be used stops it now (E3xx, exit 2)
     except FrontwatchError as err:
         click.echo(f"error: {err}", err=True)
         ctx.exit(EXIT_FATAL)

@@ -556,7 +556,7 @@ def _json_document(
     if raw is not None:
         own = parse_timestamp(raw)
         if own is None:  # in none of the formats read: reported, the document read without it
-            logger.warning("%s", Errors.W003.format(line=line, name=name, value=str(raw)[:80]))
+            logger.warning("%s", Errors.W007.format(line=line, name=name, value=str(raw)[:80]))
         else:
             published = own
     fields: dict[str, str | None] = {}

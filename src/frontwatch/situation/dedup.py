@@ -29,7 +29,7 @@ import hashlib
 import logging
 import math
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from frontwatch.lexicon import words
@@ -81,11 +81,17 @@ class _Item:
 def cluster_events(
     results: Sequence[tuple[Document, DocumentResult]],
     duplicates: Mapping[str, str] | None = None,
+    *,
+    together: Sequence[Sequence[str]] = (),
+    apart: Collection[str] = (),
 ) -> list[EventCluster]:
     """Merge the reports of the same real event across documents (see the module doc).
 
     ``duplicates`` maps a near-duplicate document id to the document it copies (the store's
     ``duplicates()``): such documents, and documents of the same outlet, count as one source.
+    An analyst's decisions come last and win: each event of ``apart`` is taken out of its
+    cluster into one of its own, then the clusters holding the events of each group of
+    ``together`` become one (event ids not among the results are ignored).
     Clusters come out in date order; their ids are hashes of their sorted member event ids.
     """
     items = _items(results)
@@ -104,12 +110,34 @@ def cluster_events(
             candidates.append([item])
         else:
             home.append(item)
-    clusters = [
-        _cluster(members, duplicates or {}) for block in blocks.values() for members in block
-    ]
+    groups = [members for block in blocks.values() for members in block]
+    if together or apart:
+        groups = _constrain(groups, together, apart)
+    clusters = [_cluster(members, duplicates or {}) for members in groups]
     clusters.sort(key=_cluster_key)
     logger.debug("%s events in %s clusters", len(items), len(clusters))
     return clusters
+
+
+def _constrain(
+    groups: list[list[_Item]], together: Sequence[Sequence[str]], apart: Collection[str]
+) -> list[list[_Item]]:
+    """The groups with the events of ``apart`` alone and each set of ``together`` joined."""
+    out: list[list[_Item]] = []
+    for members in groups:
+        alone = [m for m in members if m.event.id in apart]
+        rest = [m for m in members if m.event.id not in apart]
+        out.extend([m] for m in alone)
+        if rest:
+            out.append(rest)
+    for ids in together:
+        wanted = set(ids)
+        joined = [g for g in out if any(m.event.id in wanted for m in g)]
+        if len(joined) < 2:
+            continue
+        out = [g for g in out if not any(g is j for j in joined)]
+        out.append([m for g in joined for m in g])
+    return out
 
 
 # -- items -----------------------------------------------------------------------------------

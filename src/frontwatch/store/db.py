@@ -8,111 +8,74 @@ Ingest is idempotent: a document is identified by its id and the SHA-256 of its 
 document again changes nothing; the same id with another text, or extracted by another
 extractor version, replaces all of that document's rows. Every batch is one transaction, so a
 crash loses at most the batch in progress and a re-run completes the database exactly as a
-clean run would. One process writes a database at a time (:mod:`.lock`): the others spool their
-batches for it.
+clean run would.
+
+Many processes share one store (:mod:`.access`): each holds the database file only for one
+transaction (a writer) or one read, and a writer that cannot get it within ``wait`` seconds
+queues its batch in the spool (:mod:`.spool`), which the next writer stores. Reviews
+(:mod:`.reviews`) are kept apart from the extraction and applied when events are read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
+import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 import duckdb
-from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel
 
 from ..about import EXTRACTOR_VERSION
-from ..errors import DocumentError
+from ..errors import DocumentError, Errors
 from ..filters import EventFilter
-from ..records import Document, DocumentResult, Event, Flag, Source, Toponym
-from . import neardup
-from .lock import WriterLock, read_spool, spool_dir, write_spool
-from .renames import former_ids
-from .rows import event_row, mention_rows, sql_conditions
+from ..records import Document, DocumentResult, Event
+from . import reading
+from .access import (
+    DEFAULT_WAIT,
+    FileLock,
+    StoreBusy,
+    StoreError,
+    StoreMissing,
+    busy,
+    check_file,
+    connect,
+)
+from .reviewing import Reviewing
+from .reviews import ReviewBook, Vocabulary
 from .schema import SCHEMA_VERSION, SchemaTooNew, current_version, migrate
+from .spool import Spooled, clean_stale, read_spool_file, spool_dir, spool_files, write_spool
+from .writing import IngestStats, batched, is_older, rollback, write_batch
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = "frontwatch.duckdb"
 MEMORY = ":memory:"
 DEFAULT_BATCH_SIZE = 64
+#: At most this many seconds of waiting when a writer opens the store (the maintenance it does
+#: then: migrating, storing the spool, recomputing stale clusters, is also done later).
+OPEN_WAIT = 1.0
 
+Con = duckdb.DuckDBPyConnection
 Pair = tuple[Document, DocumentResult]
 #: Groups the stored results into situation clusters (``frontwatch.situation.cluster_events``),
-#: given the near-duplicate links; passed in by the caller.
-Clusterer = Callable[[Sequence[Pair], Mapping[str, str] | None], Sequence[Any]]
+#: given the near-duplicate links; passed in by the caller. When reviews merged or split
+#: reports it is called with the keywords ``together`` (lists of event ids to cluster
+#: together) and ``apart`` (event ids each in a cluster of its own).
+Clusterer = Callable[..., Sequence[Any]]
 ClusterT = TypeVar("ClusterT", bound=BaseModel)
-
-
-class StoreError(Exception):
-    """A store that cannot be opened or written (message meant for the user)."""
-
-
-class StoreLocked(StoreError):
-    """Another process holds the writer lock: only :meth:`Store.ingest` (spooled) works."""
 
 
 class ExtractorLike(Protocol):
     def extract_many(
         self, items: Iterable[Document | DocumentError]
     ) -> Iterator[DocumentResult | DocumentError]: ...
-
-
-@dataclass
-class IngestStats:
-    """What an ingest (or reprocess) did, in documents, and the events it wrote."""
-
-    new: int = 0
-    unchanged: int = 0
-    replaced: int = 0
-    skipped: int = 0
-    events: int = 0
-    duplicates: int = 0
-    queued: int = 0
-    drained: int = 0
-
-    def __iadd__(self, other: IngestStats) -> IngestStats:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-        return self
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.new or self.replaced)
-
-    def summary(self) -> str:
-        return (
-            f"documents: {self.new} new, {self.unchanged} unchanged, {self.replaced} replaced, "
-            f"{self.skipped} skipped; {self.events} events; "
-            f"{self.duplicates} near-duplicates linked"
-        )
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def version_key(version: str) -> Version | None:
-    try:
-        return Version(version)
-    except InvalidVersion:
-        return None
-
-
-def is_older(version: str, than: str) -> bool:
-    """``version < than`` as versions; unparsable versions are older when they differ."""
-    a, b = version_key(version), version_key(than)
-    if a is None or b is None:
-        return version != than
-    return a < b
 
 
 def extract_pairs(
@@ -135,129 +98,53 @@ def extract_pairs(
             continue
         queue = waiting.get(out.doc_id)
         if not queue:
-            raise StoreError(f"the extractor returned a result for unknown document {out.doc_id}")
+            raise ValueError(f"the extractor returned a result for unknown document {out.doc_id}")
         yield queue.popleft(), out
 
 
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+@dataclass(frozen=True)
+class Delta:
+    """What :meth:`Store.delta` read: the change counter now, the documents written since,
+    the review log (``None``: nothing changed), the clusters' stamp and, if they changed,
+    the clusters as JSON, whether they are stale, and the ids of all stored documents
+    (``None``: nothing changed; a document stored again under a new id leaves its former
+    one, docs/input.md)."""
+
+    changes: int
+    pairs: list[Pair]
+    book: ReviewBook | None
+    clusters_at: str | None
+    clusters: list[str] | None
+    stale: str | None
+    ids: frozenset[str] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.book is None
 
 
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back the open transaction, if any: a COMMIT that failed (a full disk) has already
-    ended it, and its error, not "no transaction is active", is the one to report."""
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.TransactionException as err:
-        logger.debug("nothing to roll back: %s", err)
-
-
-def _marks(values: Sequence[Any]) -> str:
-    """``?, ?, ...``: one placeholder a value (values are always bound, never formatted)."""
-    return ", ".join("?" * len(values))
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert rows in one statement: each column bound as a list and unnested."""
-    if not rows:
-        return
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    unnests = ", ".join(["unnest(?)"] * len(columns))
-    con.execute(f"INSERT INTO {table} SELECT {unnests}", columns)
-
-
-@dataclass
-class _Write:
-    """A document of the batch that will be written."""
-
-    document: Document
-    result: DocumentResult
-    version: str
-    sha: str
-    seq: int
-    grams: frozenset[str] = frozenset()
-    bands: list[tuple[int, int]] = field(default_factory=list)
-    duplicate_of: str | None = None
-
-
-_DOC_TABLES = ("events", "mentions", "flags", "sources", "toponyms", "minhash_bands")
-
-
-def _plan_writes(
-    batch: Sequence[tuple[Document, DocumentResult, str | None]],
-    stored: dict[str, tuple[str, str, int]],
-    renamed: dict[str, tuple[str, str, int]],
-    next_seq: int,
-    force: bool,
-    stats: IngestStats,
-) -> dict[str, _Write]:
-    """What each document of ``batch`` needs: the documents to write, by id (a new one takes
-    the next ``seq``; one stored under its former id keeps its ``seq``), counted in ``stats``;
-    unchanged documents, and those already stored by a newer extractor, are left out."""
-    state = dict(stored)
-    writes: dict[str, _Write] = {}
-    for document, result, given in batch:
-        if result.doc_id != document.id:
-            raise StoreError(
-                f"result of document {result.doc_id} paired with document {document.id}"
-            )
-        version = given or (
-            result.events[0].extractor_version if result.events else EXTRACTOR_VERSION
-        )
-        sha = _sha256(document.text)
-        old = state.get(document.id)
-        if old is None and document.id in renamed:  # stored under its former id
-            seq = renamed[document.id][2]
-            stats.replaced += 1
-        elif old is None:
-            seq = next_seq
-            next_seq += 1
-            stats.new += 1
-        else:
-            old_sha, old_version, seq = old
-            if not force and old_sha == sha:
-                if old_version == version:
-                    stats.unchanged += 1
-                    continue
-                if is_older(version, old_version):
-                    logger.info(
-                        "%s: records by extractor %s kept over older %s",
-                        document.id,
-                        old_version,
-                        version,
-                    )
-                    stats.unchanged += 1
-                    continue
-            stats.replaced += 1
-        state[document.id] = (sha, version, seq)
-        writes[document.id] = _Write(document, result, version, sha, seq)
-    return writes
-
-
-class Store:
-    """Documents, events and clusters in one DuckDB database. Open with :meth:`open`."""
+class Store(Reviewing):
+    """Documents, events, clusters and reviews in one DuckDB database. Open with :meth:`open`."""
 
     def __init__(
         self,
         path: Path | None,
-        con: duckdb.DuckDBPyConnection | None,
         *,
-        lock: WriterLock | None,
         read_only: bool,
         clusterer: Clusterer | None,
+        wait: float,
+        con: Con | None = None,
     ) -> None:
         self.path = path
-        self._con = con
-        self._lock = lock
         self.read_only = read_only
+        self.wait = wait
         self._clusterer = clusterer
+        self._con = con  # the connection of the session in progress, or a pinned one
+        self._pinned = ExitStack()
+        self._pinned_write = con is not None
+        self._drained = IngestStats()
+        self._depth = 0  # sessions open on this object (nested calls share the outer one)
+        self._vocabulary: Vocabulary | None = None
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -268,85 +155,55 @@ class Store:
         *,
         read_only: bool = False,
         clusterer: Clusterer | None = None,
+        wait: float = DEFAULT_WAIT,
     ) -> Store:
-        """Open (creating and migrating it if needed) the database at ``path``.
+        """The database at ``path`` (default ``frontwatch.duckdb``; ``":memory:"``: a private
+        in-memory database).
 
-        ``path`` defaults to ``frontwatch.duckdb`` in the current directory; ``":memory:"``
-        is a private in-memory database. A writer that cannot get the writer lock because
-        another process holds it gets a *spooling* store (:attr:`spooling`): its
-        :meth:`ingest` queues documents for the lock holder, and reads raise
-        :class:`StoreLocked`. ``clusterer`` groups the stored results into situation clusters
-        after each write (the commands and the API pass ``frontwatch.situation.cluster_events``);
-        without one the store keeps no clusters and reports no source counts.
+        A reader (``read_only``) holds the file, shared with other readers, from now until
+        :meth:`close`: open, read, close. A writer holds it only while it writes (each batch
+        of :meth:`ingest`, each review) and reads (each call). Both wait up to ``wait``
+        seconds for processes that hold it: then a writer's batch goes to the spool and any
+        other use raises :class:`~.access.StoreBusy` (E301). A missing database is E303 for
+        a reader; a file that is not a DuckDB database, E304; a newer schema, E302.
+
+        ``clusterer`` groups the stored results into situation clusters after each write (the
+        commands and the API pass ``frontwatch.situation.cluster_events``); without one the
+        store keeps no clusters and reports no source counts.
         """
         if str(path) == MEMORY:
             con = duckdb.connect(MEMORY)
-            store = cls(None, con, lock=None, read_only=False, clusterer=clusterer)
             migrate(con)
-            return store
+            return cls(None, read_only=False, clusterer=clusterer, wait=wait, con=con)
         db = Path(path if path is not None else DEFAULT_PATH)
+        check_file(db)
+        store = cls(db, read_only=read_only, clusterer=clusterer, wait=wait)
         if read_only:
             if not db.exists():
-                raise StoreError(f"no database at {db}; ingest documents into it first")
-            try:
-                con = duckdb.connect(str(db), read_only=True)
-            except duckdb.Error as err:
-                raise StoreLocked(f"database {db} cannot be read now: {err}") from err
-            found = current_version(con)
-            if found != SCHEMA_VERSION:
-                con.close()
-                raise StoreError(
-                    f"database {db} has schema version {found}, this frontwatch reads "
-                    f"{SCHEMA_VERSION}; open it for writing once (e.g. frontwatch reprocess) "
-                    "to migrate it"
-                )
-            return cls(db, con, lock=None, read_only=True, clusterer=clusterer)
+                raise StoreMissing(Errors.E303, path=db)
+            store._pin_reader()
+            return store
         db.parent.mkdir(parents=True, exist_ok=True)
-        lock = WriterLock(db)
-        if not lock.acquire():
-            logger.info("%s is locked by another process: spooling", db)
-            return cls(db, None, lock=None, read_only=False, clusterer=clusterer)
         try:
-            con = duckdb.connect(str(db))
-            migrate(con)
-        except SchemaTooNew as err:
-            lock.release()
-            raise StoreError(f"database {db}: {err}") from err
-        except BaseException:
-            lock.release()
-            raise
-        store = cls(db, con, lock=lock, read_only=False, clusterer=clusterer)
-        try:
-            store.drain_spool()
-            if store._meta("clusters_stale") == "1":
-                store._refresh_clusters()
-        except BaseException:
-            store.close()
-            raise
+            with store._session(write=True, wait=min(wait, OPEN_WAIT)):
+                pass  # migrate, store the spool
+            store._refresh_clusters()
+        except StoreBusy:
+            logger.info("%s is busy: maintenance left to the next write", db)
         return store
 
-    @property
-    def spooling(self) -> bool:
-        """Another process writes this database: :meth:`ingest` queues to its spool."""
-        return self._con is None
-
-    @property
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        """The DuckDB connection, for ad-hoc SQL over the tables of docs/store.md."""
-        if self._con is None:
-            raise StoreLocked(
-                f"database {self.path} is being written by another process "
-                f"(lock {self.path}.lock); it cannot be read from this process now"
-            )
-        return self._con
+    def _pin_reader(self) -> None:
+        try:
+            self._con = self._pinned.enter_context(self._read_session())
+        except BaseException:
+            self._pinned.close()
+            raise
 
     def close(self) -> None:
-        if self._con is not None:
+        self._pinned.close()
+        if self.path is None and self._con is not None:
             self._con.close()
-            self._con = None
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        self._con = None
 
     def __enter__(self) -> Store:
         return self
@@ -359,22 +216,144 @@ class Store:
     ) -> None:
         self.close()
 
-    def _writable(self) -> duckdb.DuckDBPyConnection:
-        con = self.connection
-        if self.read_only:
-            raise StoreError(f"database {self.path} was opened read-only")
-        return con
+    @property
+    def connection(self) -> Con:
+        """A DuckDB connection for ad-hoc SQL over the tables of docs/store.md. A writer's is
+        opened for writing and held, keeping other processes out, until :meth:`close`."""
+        if self._con is None:
+            self._con = self._pinned.enter_context(self._write_session(self.wait))
+            self._pinned_write = True
+        return self._con
 
-    def _meta(self, key: str) -> str | None:
-        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return None if row is None else row[0]
+    @contextmanager
+    def read(self) -> Iterator[Con]:
+        """A connection to read with, held for the ``with`` block (a consistent view)."""
+        with self._session(write=False) as con:
+            yield con
 
-    def _set_meta(self, key: str, value: str) -> None:
-        con = self._writable()
-        con.execute("DELETE FROM meta WHERE key = ?", [key])
-        con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
+    # ------------------------------------------------------------------ sessions
+
+    @contextmanager
+    def _session(self, *, write: bool, wait: float | None = None) -> Iterator[Con]:
+        """The database for one read or one write: the connection in use if there is one,
+        else the file's lock and a connection, both held for the ``with`` block."""
+        if self._con is not None:
+            if write and not self._pinned_write:
+                raise ValueError(f"database {self.path} was opened read-only")
+            if write and self._depth == 0:
+                self._drain(self._con)  # a pinned writer stores the spool too
+            self._depth += 1
+            try:
+                yield self._con
+            finally:
+                self._depth -= 1
+            return
+        if write and self.read_only:
+            raise ValueError(f"database {self.path} was opened read-only")
+        limit = self.wait if wait is None else wait
+        session = self._write_session(limit) if write else self._read_session(limit)
+        with session as con:
+            self._con, self._pinned_write = con, write
+            self._depth = 1
+            try:
+                yield con
+            finally:
+                self._con, self._pinned_write, self._depth = None, False, 0
+
+    @contextmanager
+    def _write_session(self, wait: float) -> Iterator[Con]:
+        assert self.path is not None
+        lock = FileLock(self.path)
+        deadline = time.monotonic() + wait
+        if not lock.acquire(exclusive=True, wait=wait):
+            raise busy(self.path, wait, "other frontwatch processes are using it")
+        try:
+            check_file(self.path)
+            con = connect(self.path, read_only=False, deadline=deadline, wait=wait)
+            try:
+                try:
+                    migrate(con)
+                except SchemaTooNew as err:
+                    raise StoreError(
+                        Errors.E302,
+                        path=self.path,
+                        found=err.args[0],
+                        supported=SCHEMA_VERSION,
+                    ) from err
+                clean_stale(self.path)
+                self._drain(con)
+                yield con
+            finally:
+                con.close()
+        finally:
+            lock.release()
+
+    @contextmanager
+    def _read_session(self, wait: float | None = None) -> Iterator[Con]:
+        """A read-only connection; a database of an older schema is migrated first, and a
+        database that does not exist yet is created (a writer's store)."""
+        assert self.path is not None
+        limit = self.wait if wait is None else wait
+        if not self.path.exists() and not self.read_only:
+            with self._write_session(limit):
+                pass
+        for attempt in range(2):
+            lock = FileLock(self.path)
+            deadline = time.monotonic() + limit
+            if not lock.acquire(exclusive=False, wait=limit):
+                raise busy(self.path, limit, "a writer kept it")
+            try:
+                con = connect(self.path, read_only=True, deadline=deadline, wait=limit)
+                try:
+                    found = current_version(con)
+                    if found == SCHEMA_VERSION:
+                        yield con
+                        return
+                finally:
+                    con.close()
+            finally:
+                lock.release()
+            if found > SCHEMA_VERSION or attempt:
+                raise StoreError(Errors.E302, path=self.path, found=found, supported=SCHEMA_VERSION)
+            logger.info("migrating %s from schema version %s", self.path, found)
+            with self._write_session(limit):  # an older schema: migrate it, then read
+                pass
 
     # ------------------------------------------------------------------ writing
+
+    def _write(self, con: Con, batch: Sequence[Spooled], *, force: bool) -> IngestStats:
+        """One batch in one transaction."""
+        con.execute("BEGIN TRANSACTION")
+        try:
+            change = reading.changes(con) + 1
+            stats = write_batch(con, batch, force=force, change=change)
+            if stats.changed:
+                reading.set_meta(con, "changes", str(change))
+                reading.set_meta(con, "clusters_stale", "1")
+            con.execute("COMMIT")
+        except BaseException:
+            rollback(con)
+            raise
+        return stats
+
+    def _drain(self, con: Con) -> None:
+        """Store the spool files, oldest first, one transaction each (inside a write session)."""
+        if self.path is None:
+            return
+        for path in spool_files(self.path):
+            spooled = read_spool_file(path)
+            if spooled is None:
+                continue
+            items, force = spooled
+            stats = self._write(con, items, force=force)
+            path.unlink(missing_ok=True)  # after the commit: a crash between re-stores it
+            stats.drained = len(items)
+            logger.info("stored %s spooled documents from %s", len(items), path.name)
+            self._drained += stats
+
+    def _take_drained(self) -> IngestStats:
+        stats, self._drained = self._drained, IngestStats()
+        return stats
 
     def ingest(
         self,
@@ -388,197 +367,58 @@ class Store:
 
         ``extractor_version`` is the version that produced the results (default: that of
         their events, else the installed :data:`~frontwatch.about.EXTRACTOR_VERSION`).
-        ``force`` replaces stored documents even when unchanged (reprocessing).
-        A spooling store writes the pairs to the spool instead (:attr:`IngestStats.queued`).
+        ``force`` replaces stored documents even when unchanged (reprocessing). A batch that
+        cannot get the database within the wait goes to the spool
+        (:attr:`IngestStats.queued`); the spool is stored by every write session, this
+        store's next batches included (:attr:`IngestStats.drained`). The situation clusters
+        are recomputed at the end.
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        if self.spooling:
-            assert self.path is not None
-            _, count = write_spool(self.path, items, version=extractor_version)
-            return IngestStats(queued=count)
+        if self.read_only:
+            raise ValueError(f"database {self.path} was opened read-only")
         stats = IngestStats()
-        for batch in _batched(items, batch_size):
-            stats += self._ingest_batch(
-                [(doc, res, extractor_version) for doc, res in batch], force=force
-            )
-        if stats.changed:  # after a crash, the stale mark makes the next writer do it
-            self._refresh_clusters()
+        for batch in batched(items, batch_size):
+            rows = [(doc, res, extractor_version) for doc, res in batch]
+            try:
+                with self._session(write=True) as con:
+                    stats += self._write(con, rows, force=force)
+            except StoreBusy:
+                if self.path is None:
+                    raise
+                _, count = write_spool(self.path, batch, version=extractor_version, force=force)
+                stats.queued += count
+                logger.info("%s: %s documents spooled", self.path, count)
+            stats += self._take_drained()
+        if stats.queued:  # the file may be free again: store what this run queued
+            self._try_drain()
+            stats += self._take_drained()
+        self._refresh_clusters()
         return stats
 
+    def _try_drain(self) -> None:
+        try:
+            with self._session(write=True, wait=min(self.wait, OPEN_WAIT)):
+                pass
+        except StoreBusy:
+            logger.info("%s still busy: its spool waits for the next writer", self.path)
+
     def drain_spool(self) -> IngestStats:
-        """Store the batches other processes queued, in order, one transaction a file."""
-        stats = IngestStats()
-        if self.path is None:
-            return stats
-        self._writable()
-        for path, items in read_spool(self.path):
-            done = self._ingest_batch(items, force=False)
-            path.unlink()
-            done.drained = len(items)
-            logger.info("stored %s spooled documents from %s", len(items), path.name)
-            stats += done
-        if stats.changed:
-            self._refresh_clusters()
+        """Store the batches queued in the spool now (and recompute the clusters)."""
+        with self._session(write=True):
+            pass
+        stats = self._take_drained()
+        self._refresh_clusters()
         return stats
 
     def spooled(self) -> int:
-        """Number of spool files waiting for the writer."""
-        if self.path is None:
-            return 0
-        folder = spool_dir(self.path)
-        return len(list(folder.glob("[!.]*.jsonl"))) if folder.is_dir() else 0
+        """Number of spool files waiting for a writer."""
+        return 0 if self.path is None else len(spool_files(self.path))
 
-    def _ingest_batch(
-        self, batch: Sequence[tuple[Document, DocumentResult, str | None]], *, force: bool
-    ) -> IngestStats:
-        con = self._writable()
-        con.execute("BEGIN TRANSACTION")
-        try:
-            stats = self._write_batch(batch, force=force)
-            if stats.changed:
-                self._set_meta("clusters_stale", "1")
-            con.execute("COMMIT")
-        except BaseException:
-            _rollback(con)
-            raise
-        return stats
-
-    def _write_batch(
-        self, batch: Sequence[tuple[Document, DocumentResult, str | None]], *, force: bool
-    ) -> IngestStats:
-        """Decide what each document needs, then write the batch with one insert a table."""
-        con = self._writable()
-        stats = IngestStats()
-        ids = sorted({document.id for document, _, _ in batch})
-        stored: dict[str, tuple[str, str, int]] = {}
-        if ids:
-            sql = (
-                "SELECT id, sha256, extractor_version, seq FROM documents "
-                f"WHERE id IN ({_marks(ids)})"
-            )
-            for doc_id, sha, version, seq in con.execute(sql, ids).fetchall():
-                stored[doc_id] = (sha, version, seq)
-        renamed = former_ids(con, [document for document, _, _ in batch], stored)
-        top = con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()
-        writes = _plan_writes(batch, stored, renamed, (top[0] if top else 0) + 1, force, stats)
-        if not writes:
-            return stats
-        former = {renamed[i][0]: i for i in writes if i in renamed and i not in stored}
-        gone = sorted({*(doc_id for doc_id in writes if doc_id in stored), *former})
-        if gone:
-            for table in _DOC_TABLES:  # constant table names, never user input
-                con.execute(f"DELETE FROM {table} WHERE doc_id IN ({_marks(gone)})", gone)
-            con.execute(f"DELETE FROM documents WHERE id IN ({_marks(gone)})", gone)
-        ordered = sorted(writes.values(), key=lambda w: w.seq)
-        stats.duplicates = self._link_batch(ordered)
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        documents, bands, events, mentions, flags, sources, toponyms = ([] for _ in range(7))
-        for w in ordered:
-            d, result = w.document, w.result
-            documents.append(
-                (d.id, w.seq, w.sha, d.text, d.published, d.title, d.url, d.outlet, d.path, now,
-                 w.version, w.duplicate_of)
-            )  # fmt: skip
-            bands += [(d.id, band, bucket) for band, bucket in w.bands]
-            events += [event_row(event, i) for i, event in enumerate(result.events)]
-            mentions += [row for event in result.events for row in mention_rows(event)]
-            flags += [
-                (d.id, i, f.kind, f.text, f.span[0], f.span[1], f.message)
-                for i, f in enumerate(result.flags)
-            ]
-            sources += [
-                (d.id, i, s.name, s.kind, s.text, s.span[0], s.span[1])
-                for i, s in enumerate(result.sources)
-            ]
-            toponyms += [
-                (d.id, i, t.model_dump_json(), t.text, t.span[0], t.span[1], t.role, t.geonameid,
-                 t.name, t.country, t.lat, t.lon)
-                for i, t in enumerate(result.toponyms)
-            ]  # fmt: skip
-            stats.events += len(result.events)
-        for table, rows in (
-            ("documents", documents),
-            ("minhash_bands", bands),
-            ("events", events),
-            ("mentions", mentions),
-            ("flags", flags),
-            ("sources", sources),
-            ("toponyms", toponyms),
-        ):
-            _insert(con, table, rows)
-        for old_id, new_id in former.items():
-            relink = "UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?"
-            con.execute(relink, [new_id, old_id])
-            if renamed[new_id][1] != writes[new_id].sha:
-                self._relink_copies_of(new_id)
-        for doc_id in gone:
-            if doc_id in writes and stored[doc_id][0] != writes[doc_id].sha:
-                self._relink_copies_of(doc_id)
-        return stats
-
-    def _link_batch(self, ordered: Sequence[_Write]) -> int:
-        """Set ``duplicate_of`` of the batch's documents (in seq order); returns how many."""
-        con = self._writable()
-        for w in ordered:
-            w.grams = neardup.shingles(w.document.text)
-            w.bands = neardup.bands(w.grams)
-        buckets = sorted({bucket for w in ordered for _, bucket in w.bands})
-        known: dict[tuple[int, int], list[tuple[int, str, str | None]]] = defaultdict(list)
-        if buckets:
-            sql = (
-                "SELECT b.band, b.bucket, d.seq, d.id, d.duplicate_of FROM minhash_bands b "
-                f"JOIN documents d ON d.id = b.doc_id WHERE b.bucket IN ({_marks(buckets)})"
-            )
-            for band, bucket, seq, doc_id, duplicate_of in con.execute(sql, buckets).fetchall():
-                known[(band, bucket)].append((seq, doc_id, duplicate_of))
-        in_batch = {w.document.id: w for w in ordered}
-        linked = 0
-        for w in ordered:
-            candidates = sorted({c for key in w.bands for c in known.get(key, ()) if c[0] < w.seq})
-            for _, doc_id, duplicate_of in candidates:
-                other = in_batch.get(doc_id)
-                grams = other.grams if other else neardup.shingles(self._text(doc_id))
-                if neardup.jaccard(w.grams, grams) >= neardup.THRESHOLD:
-                    w.duplicate_of = duplicate_of or doc_id
-                    linked += 1
-                    break
-            for key in w.bands:
-                known[key].append((w.seq, w.document.id, w.duplicate_of))
-        return linked
-
-    def _text(self, doc_id: str) -> str:
-        row = (
-            self._writable().execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
-        )
-        return "" if row is None else str(row[0])
-
-    def _find_original(self, grams: frozenset[str], seq: int) -> str | None:
-        """The earliest-ingested document before ``seq`` that ``grams`` nearly copies."""
-        bands = neardup.bands(grams)
-        if not bands:
-            return None
-        where = " OR ".join("(b.band = ? AND b.bucket = ?)" for _ in bands)
-        params: list[Any] = [value for pair in bands for value in pair]
-        sql = (
-            "SELECT DISTINCT d.id, d.seq, d.text, d.duplicate_of FROM minhash_bands b "
-            f"JOIN documents d ON d.id = b.doc_id WHERE d.seq < ? AND ({where}) ORDER BY d.seq"
-        )
-        rows = self._writable().execute(sql, [seq, *params]).fetchall()
-        for doc_id, _, text, duplicate_of in rows:
-            if neardup.jaccard(grams, neardup.shingles(text)) >= neardup.THRESHOLD:
-                return str(duplicate_of or doc_id)
-        return None
-
-    def _relink_copies_of(self, doc_id: str) -> None:
-        """After the text of ``doc_id`` changed, re-decide the documents linked to it."""
-        con = self._writable()
-        rows = con.execute(
-            "SELECT id, seq, text FROM documents WHERE duplicate_of = ? ORDER BY seq", [doc_id]
-        ).fetchall()
-        for other, seq, text in rows:
-            original = self._find_original(neardup.shingles(text), seq)
-            con.execute("UPDATE documents SET duplicate_of = ? WHERE id = ?", [original, other])
+    @property
+    def spool(self) -> Path | None:
+        """The spool folder of this database."""
+        return None if self.path is None else spool_dir(self.path)
 
     # ------------------------------------------------------------------ clusters
 
@@ -587,13 +427,35 @@ class Store:
         """Whether clusters (and so source counts) are computed for this store."""
         return self._clusterer is not None
 
-    def _refresh_clusters(self) -> None:
-        """Recompute the situation clusters over everything stored (one transaction)."""
-        con = self._writable()
-        clusterer = self._clusterer
-        clusters: Sequence[Any] = []
-        if clusterer is not None:
-            clusters = clusterer(list(self.results()), self.duplicates())
+    def _refresh_clusters(self, attempts: int = 3) -> bool:
+        """Recompute the situation clusters if a write made them stale; ``True`` when they
+        are current. Computed with the database closed; written only if nothing changed the
+        store meanwhile (else the process that changed it recomputes them)."""
+        if self._clusterer is None or self.read_only:
+            return False
+        for _ in range(attempts):
+            try:
+                with self._session(write=False) as con:
+                    if reading.get_meta(con, "clusters_stale") != "1":
+                        return True
+                    seen = reading.changes(con)
+                    book = self._book(con)
+                    results = self._reviewed(reading.results(con), book, include_rejected=False)
+                    dups = reading.duplicates(con)
+                together, apart = book.constraints()
+                extra = {"together": together, "apart": apart} if together or apart else {}
+                clusters = self._clusterer(results, dups, **extra)
+                with self._session(write=True) as con:
+                    if reading.changes(con) != seen:
+                        continue
+                    self._write_clusters(con, clusters)
+                    return True
+            except StoreBusy as err:
+                logger.info("clusters of %s left stale: %s", self.path, err)
+                return False
+        return False
+
+    def _write_clusters(self, con: Con, clusters: Sequence[Any]) -> None:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("DELETE FROM clusters")
@@ -613,120 +475,133 @@ class Store:
                 )
                 members.extend((cluster.id, r.event_id, r.doc_id) for r in cluster.reports)
             if rows:
-                con.executemany("INSERT INTO clusters VALUES (?, ?, ?, ?, ?, ?)", rows)
+                con.executemany("INSERT INTO clusters VALUES ($1, $2, $3, $4, $5, $6)", rows)
             if members:
-                con.executemany("INSERT INTO cluster_members VALUES (?, ?, ?)", members)
-            self._set_meta("clusters_stale", "0")
+                con.executemany("INSERT INTO cluster_members VALUES ($1, $2, $3)", members)
+            change = reading.changes(con) + 1
+            reading.set_meta(con, "clusters_stale", "0")
+            reading.set_meta(con, "changes", str(change))
+            reading.set_meta(con, "clusters_at", str(change))
             con.execute("COMMIT")
         except BaseException:
-            _rollback(con)
+            rollback(con)
             raise
 
     def clusters(self, model: type[ClusterT]) -> list[ClusterT]:
         """The stored situation clusters, in order, read as ``model``
         (``frontwatch.situation.EventCluster``: the store does not know the situation's types)."""
-        rows = self.connection.execute("SELECT data FROM clusters ORDER BY ord").fetchall()
-        return [model.model_validate_json(row[0]) for row in rows]
+        with self._session(write=False) as con:
+            return [model.model_validate_json(data) for data in reading.cluster_data(con)]
 
     def source_counts(self) -> dict[str, int]:
         """Event id -> independent sources of its cluster."""
-        rows = self.connection.execute(
-            "SELECT m.event_id, max(c.sources) FROM cluster_members m "
-            "JOIN clusters c ON c.id = m.cluster_id GROUP BY m.event_id"
-        ).fetchall()
-        return {event_id: int(count) for event_id, count in rows}
+        with self._session(write=False) as con:
+            return reading.source_counts(con)
 
     # ------------------------------------------------------------------ reading
 
     def documents(self) -> list[Document]:
         """Every stored document, in ingest order."""
-        rows = self.connection.execute(
-            "SELECT id, text, published, title, url, outlet, path FROM documents ORDER BY seq"
-        ).fetchall()
-        return [_document(row) for row in rows]
+        with self._session(write=False) as con:
+            return reading.documents(con)
 
     def document(self, doc_id: str) -> Document | None:
-        row = self.connection.execute(
-            "SELECT id, text, published, title, url, outlet, path FROM documents WHERE id = ?",
-            [doc_id],
-        ).fetchone()
-        return None if row is None else _document(row)
+        with self._session(write=False) as con:
+            return reading.document(con, doc_id)
 
     def document_versions(self) -> dict[str, str]:
         """Document id -> the extractor version of its stored records."""
-        rows = self.connection.execute("SELECT id, extractor_version FROM documents").fetchall()
-        return {doc_id: version for doc_id, version in rows}
+        with self._session(write=False) as con:
+            return reading.document_versions(con)
 
-    def results(self) -> Iterator[Pair]:
-        """Every document with its stored result, in ingest order."""
-        con = self.connection
-        events: dict[str, list[Event]] = defaultdict(list)
-        for doc_id, data in con.execute(
-            "SELECT doc_id, data FROM events ORDER BY doc_id, ord"
-        ).fetchall():
-            events[doc_id].append(Event.model_validate_json(data))
-        flags: dict[str, list[Flag]] = defaultdict(list)
-        for doc_id, kind, text, start, end, message in con.execute(
-            "SELECT doc_id, kind, text, span_start, span_end, message FROM flags "
-            "ORDER BY doc_id, ord"
-        ).fetchall():
-            flags[doc_id].append(Flag(kind=kind, text=text, span=(start, end), message=message))
-        sources: dict[str, list[Source]] = defaultdict(list)
-        for doc_id, name, kind, text, start, end in con.execute(
-            "SELECT doc_id, name, kind, text, span_start, span_end FROM sources "
-            "ORDER BY doc_id, ord"
-        ).fetchall():
-            sources[doc_id].append(Source(name=name, kind=kind, text=text, span=(start, end)))
-        toponyms: dict[str, list[Toponym]] = defaultdict(list)
-        for doc_id, data in con.execute(
-            "SELECT doc_id, data FROM toponyms ORDER BY doc_id, ord"
-        ).fetchall():
-            toponyms[doc_id].append(Toponym.model_validate_json(data))
-        for document in self.documents():
-            yield (
-                document,
-                DocumentResult(
-                    doc_id=document.id,
-                    events=events.get(document.id, []),
-                    flags=flags.get(document.id, []),
-                    sources=sources.get(document.id, []),
-                    toponyms=toponyms.get(document.id, []),
-                ),
-            )
+    def results(self, *, reviewed: bool = False, include_rejected: bool = False) -> list[Pair]:
+        """Every document with its stored result, in ingest order: as extracted, or with
+        ``reviewed`` the reviews applied (rejected events left out unless
+        ``include_rejected``)."""
+        with self._session(write=False) as con:
+            pairs = reading.results(con)
+            if not reviewed:
+                return pairs
+            return self._reviewed(pairs, self._book(con), include_rejected=include_rejected)
 
     def duplicates(self) -> dict[str, str]:
         """Near-duplicate document id -> the earliest-ingested document it copies."""
-        rows = self.connection.execute(
-            "SELECT id, duplicate_of FROM documents WHERE duplicate_of IS NOT NULL ORDER BY seq"
-        ).fetchall()
-        return {doc_id: original for doc_id, original in rows}
+        with self._session(write=False) as con:
+            return reading.duplicates(con)
 
-    def events(self, filter: EventFilter | None = None) -> list[Event]:
-        """Stored events that pass ``filter``, ordered by date (undated last), then id.
+    def events(
+        self, filter: EventFilter | None = None, *, include_rejected: bool = False
+    ) -> list[Event]:
+        """Events, with their reviews applied, that pass ``filter``, ordered by date (undated
+        last), then id; rejected events are left out unless ``include_rejected``.
 
-        The flattened columns are filtered in SQL (parameters only); the rest of
-        :meth:`EventFilter.matches` (actors and their members, types) runs in Python.
-        ``min_sources`` uses the stored clusters; an event in no cluster has one source.
+        The flattened columns of unreviewed events are filtered in SQL (parameters only);
+        the rest of :meth:`EventFilter.matches` (actors and their members, types), and every
+        reviewed event, in Python. ``min_sources`` uses the stored clusters; an event in no
+        cluster has one source.
         """
         flt = filter or EventFilter()
-        compiled = sql_conditions(flt.conditions())
-        if compiled is None:
-            return []
-        where, params = compiled
-        sources: dict[str, int] = {}
-        if flt.min_sources and self.has_clusters:
-            sources = self.source_counts()
-        sql = "SELECT data FROM events"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY date_start NULLS LAST, id, doc_id"
-        out = []
-        for (data,) in self.connection.execute(sql, params).fetchall():
-            event = Event.model_validate_json(data)
-            count = sources.get(event.id, 1) if flt.min_sources and self.has_clusters else None
-            if flt.matches(event, count):
-                out.append(event)
-        return out
+        with self._session(write=False) as con:
+            book = self._book(con)
+            reviewed = set(book.states)  # every correction is a verdict too
+            found = reading.events(con, flt, leave_out=reviewed)
+            for raw in reading.events_by_id(con, reviewed):
+                event, state = book.apply(raw)
+                if include_rejected or state is None or not state.rejected:
+                    found.append(event)
+            counts = reading.source_counts(con) if flt.min_sources and self.has_clusters else None
+        found.sort(key=_event_order)
+        return [e for e in found if flt.matches(e, None if counts is None else counts.get(e.id, 1))]
+
+    # ------------------------------------------------------------------ the server's reads
+
+    def delta(self, since: int | None, clusters_at: str | None) -> Delta:
+        """What changed after the change counter was ``since`` (``None``: everything), read at
+        once: the documents written since with their results, the review log, and the
+        clusters (as JSON) when they were recomputed after ``clusters_at``."""
+        with self._session(write=False) as con:
+            now = reading.changes(con)
+            stamp = reading.get_meta(con, "clusters_at")
+            if since is not None and now == since and stamp == clusters_at:
+                return Delta(now, [], None, stamp, None, None)
+            pairs = reading.results(con, changed_since=since)
+            clusters = reading.cluster_data(con) if stamp != clusters_at or since is None else None
+            return Delta(
+                now,
+                pairs,
+                self._book(con),
+                stamp,
+                clusters,
+                reading.get_meta(con, "clusters_stale"),
+                frozenset(reading.document_versions(con)),
+            )
+
+    def reader(self) -> Store:
+        """Another store object on the same file, for another thread (a store object is used
+        by one thread at a time)."""
+        if self.path is None:
+            return self
+        return Store(self.path, read_only=False, clusterer=self._clusterer, wait=self.wait)
+
+    def refresh_clusters(self) -> bool:
+        """Recompute the situation clusters if a write made them stale; ``True`` when they are
+        current."""
+        return self._refresh_clusters()
+
+    def cluster_inputs(
+        self, *, include_rejected: bool = False
+    ) -> tuple[list[Pair], dict[str, str], dict[str, list[Any]]]:
+        """What clustering needs, read at once: the reviewed results, the near-duplicate links
+        and the keywords of the analysts' merges and splits (``together``, ``apart``)."""
+        with self._session(write=False) as con:
+            book = self._book(con)
+            pairs = self._reviewed(reading.results(con), book, include_rejected=include_rejected)
+            dups = reading.duplicates(con)
+        together, apart = book.constraints()
+        extra: dict[str, list[Any]] = (
+            {"together": together, "apart": apart} if together or apart else {}
+        )
+        return pairs, dups, extra
 
     # ------------------------------------------------------------------ reprocessing
 
@@ -739,7 +614,7 @@ class Store:
         version: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> IngestStats:
-        """Re-extract stored documents and replace their records.
+        """Re-extract stored documents and replace their records (their reviews stay).
 
         Which documents: all of them with ``everything``; else those whose records were made
         by an extractor older than ``older_than``; else (the default) those whose extractor
@@ -747,16 +622,18 @@ class Store:
         :data:`~frontwatch.about.EXTRACTOR_VERSION`). Documents the extractor now rejects are
         counted as skipped and keep their old records.
         """
-        self._writable()
+        if self.read_only:
+            raise ValueError(f"database {self.path} was opened read-only")
         current = version or EXTRACTOR_VERSION
-        versions = self.document_versions()
-        if everything:
-            todo = set(versions)
-        elif older_than is not None:
-            todo = {d for d, v in versions.items() if is_older(v, older_than)}
-        else:
-            todo = {d for d, v in versions.items() if v != current}
-        documents = [d for d in self.documents() if d.id in todo]
+        with self._session(write=False) as con:
+            versions = reading.document_versions(con)
+            if everything:
+                todo = set(versions)
+            elif older_than is not None:
+                todo = {d for d, v in versions.items() if is_older(v, older_than)}
+            else:
+                todo = {d for d, v in versions.items() if v != current}
+            documents = [d for d in reading.documents(con) if d.id in todo]
         stats = IngestStats()
 
         def pairs() -> Iterator[Pair]:
@@ -771,35 +648,13 @@ class Store:
         return stats
 
 
-def _document(row: Sequence[Any]) -> Document:
-    doc_id, text, published, title, url, outlet, path = row
-    return Document(
-        id=doc_id, text=text, published=published, title=title, url=url, outlet=outlet, path=path
-    )
+def _event_order(event: Event) -> tuple[bool, dt.date, str, str]:
+    start = event.date.start if event.date is not None else None
+    return (start is None, start or dt.date.min, event.id, event.doc_id)
 
 
 def canonical_dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows, sorted, without ingest timestamps: equal for equal contents."""
-    con = store.connection
-    tables = [
-        row[0]
-        for row in con.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_type = 'BASE TABLE' ORDER BY table_name"
-        ).fetchall()
-    ]
-    dump: dict[str, list[tuple[Any, ...]]] = {}
-    for table in tables:
-        columns = [
-            row[0]
-            for row in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                "ORDER BY ordinal_position",
-                [table],
-            ).fetchall()
-            if row[0] != "ingested_at"
-        ]
-        cols = ", ".join(f'"{c}"' for c in columns)  # names from the catalogue, not input
-        rows = con.execute(f"SELECT {cols} FROM {table}").fetchall()
-        dump[table] = sorted(tuple(json.dumps(v, default=str) for v in r) for r in rows)
-    return dump
+    """Every table's rows, sorted, without timestamps and write counters: two stores with the
+    same contents dump equal."""
+    with store.read() as con:
+        return reading.canonical_dump(con)

@@ -148,8 +148,27 @@ CREATE VIEW places AS
     GROUP BY geonameid;
 """
 
+# version 2: the change counter of each document's last write (meta 'changes' counts every
+# write transaction), and the review log: append-only, applied when events are read
+_V2 = """
+ALTER TABLE documents ADD COLUMN changed BIGINT DEFAULT 0;
+CREATE TABLE reviews (
+    id BIGINT NOT NULL,               -- order of the log
+    event_id VARCHAR NOT NULL,        -- the event reviewed (a merge: its first event)
+    doc_id VARCHAR,                   -- the event's document and trigger span when reviewed:
+    trigger_start INTEGER,            -- the review follows the event when re-extraction
+    trigger_end INTEGER,              -- changes its id
+    action VARCHAR NOT NULL,          -- accept, reject, correct, merge, split
+    reviewed_at TIMESTAMP NOT NULL,   -- UTC
+    reviewer VARCHAR NOT NULL,
+    before JSON,                      -- the values the review changed, before and after it
+    after JSON,
+    note VARCHAR
+);
+"""
+
 #: version -> DDL that brings the previous version to it.
-MIGRATIONS: dict[int, str] = {1: _V1}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -158,13 +177,12 @@ class SchemaTooNew(Exception):
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The stored schema version; 0 for an empty database."""
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()
-    if not found or not found[0]:
+    """The stored schema version; 0 for an empty database (read from ``meta`` directly: a
+    query of the catalogue costs tens of milliseconds, and every write session asks)."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.CatalogException:
         return 0
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
 
 
