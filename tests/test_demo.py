@@ -32,12 +32,20 @@ IZIUM = (
 RIGHT: dict[str, list[Row]] = {
     # place, country, controller, status, since, inferred
     "control": [
+        ("Avdiyivka", "UA", "Military Forces of Ukraine", "lost", "2024-02-17", False),
         ("Bakhmut", "UA", "Military Forces of Ukraine", "contested", "2022-12-12", False),
         ("Izyum", "UA", "Military Forces of Ukraine", "held", "2022-09-10", False),
         ("Kherson", "UA", "Military Forces of Ukraine", "held", "2022-11-11", False),
     ],
     # place, date, controller, status, by
     "control over time": [
+        (
+            "Avdiyivka",
+            "2024-02-17",
+            "Military Forces of Ukraine",
+            "lost",
+            "Military Forces of Ukraine",
+        ),
         (
             "Bakhmut",
             "2022-12-12",
@@ -49,6 +57,7 @@ RIGHT: dict[str, list[Row]] = {
         ("Izyum", "2022-09-10", "Military Forces of Russia", "lost", "Military Forces of Russia"),
         ("Izyum", "2022-09-10", "Military Forces of Ukraine", "held", "Military Forces of Ukraine"),
         ("Kherson", "2022-03-02", "Military Forces of Russia", "held", "Military Forces of Russia"),
+        ("Kherson", "2022-11-09", "Military Forces of Russia", "lost", "Military Forces of Russia"),
         (
             "Kherson",
             "2022-11-11",
@@ -121,9 +130,15 @@ class Miss:
 MISSES = [
     Miss(
         "control over time",
-        ("Kherson", "2022-11-09", "Military Forces of Russia", "lost", "Military Forces of Russia"),
+        (
+            "Avdiyivka",
+            "2024-02-17",
+            "Military Forces of Russia",
+            "held",
+            "Military Forces of Russia",
+        ),
         None,
-        "'withdrawing from the city of Kherson' is placed on the Dnipro river",
+        "'Russian forces took control of the town' (Avdiivka) is not placed at the town",
     ),
     Miss(
         "materiel",

@@ -808,3 +808,22 @@ def test_situation_stated_values_restated_in_another_sentence_count_once() -> No
     headline = event.quantities[0].model_copy(update={"span": (12, 14)})
     stated = stated_values(event.model_copy(update={"quantities": [headline, again]}))
     assert (stated["killed"].value, stated["killed"].at_least) == (30.0, False)
+
+
+def test_situation_control_words_are_no_deeds() -> None:
+    """A statement or threat whose trigger is a gain's ("will take up new positions") moves no
+    control: with no ACLED coding, a verbal or claim event is no gain."""
+    held = make_event("e1", CAPTURE, "2016-06-10", ISLAMIC_STATE, location=MOSUL)
+    said = make_event("e2", ("take", "x", "x"), "2016-11-01", SOLDIERS, location=MOSUL)
+    said = said.model_copy(
+        update={"acled": None, "category": "verbal", "plover": Plover(type="THREATEN")}
+    )
+    assert states(clusters_of(held, said), "2016-11-30") == [
+        ("Mosul", "Islamic State", "held", "2016-06-10")
+    ]
+    deed = said.model_copy(
+        update={"category": "political_violence", "plover": Plover(type="FIGHT")}
+    )
+    assert states(clusters_of(held, deed), "2016-11-30") == [
+        ("Mosul", "Military Forces of Iraq", "held", "2016-11-01")
+    ]

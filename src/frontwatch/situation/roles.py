@@ -143,9 +143,15 @@ _ROLE_TYPES: dict[Role, tuple[str, ...]] = {
 }
 
 
+#: Categories of events that are words, not deeds: no trigger of theirs is a gain or a loss.
+_WORDS_ONLY = frozenset({"verbal", "claim"})
+
+
 def _fits(what: Role, event: Event) -> bool:
     """A trigger's role holds when the event's ACLED coding agrees ("took the lives": no gain)."""
     acled = event.acled
+    if acled is None and event.category in _WORDS_ONLY:
+        return False  # a statement or threat ("will take up new positions") moves nothing
     if acled is None or acled.sub_event_type in TERRITORY:
         return what is not Role.ATTACK or acled is None
     return acled.event_type in _ROLE_TYPES[what]
