@@ -210,6 +210,15 @@ def test_places_relative_phrases(nlp: Language) -> None:
         ("Washington said the bombing of Baghdad had stopped.", "bombing", "Baghdad", 1, False),
         # a reporting noun as the object of the event: where it happened
         ("Protesters stormed the ministry in Baghdad on Friday.", "stormed", "Baghdad", 1, False),
+        # "the city" is the town of the story, not the one where a spokesman spoke
+        (
+            "Troops pushed into Tikrit, an officer told reporters in Baghdad. Families fled to "
+            "villages outside the city.",
+            "fled",
+            "Tikrit",
+            1,
+            False,
+        ),
     ],
 )
 def test_places_event_location(
