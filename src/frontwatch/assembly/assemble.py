@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from frontwatch.nlp.extensions import doc_text, entity_of, entity_root
 
 from ..about import EXTRACTOR_VERSION
+from ..coder import Coder
 from ..components import actors, attribution, places, quantities, time
 from ..components.events import ACTOR_NOUNS, PEOPLE_NOUNS, EventCandidate
 from ..lexicon import words
@@ -37,6 +38,7 @@ from ..records import (
 )
 from . import background
 from .coding import Coding, code_event
+from .learned import DEFAULT_GATE, Candidate, CoderRow, Decision, Gate, coder_row, decide_all
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +241,36 @@ def event_id(doc_id: str, trigger: tuple[int, int], plover: str) -> str:
     return hashlib.sha1(key).hexdigest()[:16]
 
 
-def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
+@dataclass
+class _Coding:
+    """What codes the candidates: the learned coder (None: the rules alone) and its gate;
+    ``rows`` collects what the coder read of each candidate (for training)."""
+
+    coder: Coder | None = None
+    gate: Gate = DEFAULT_GATE
+    rows: list[tuple[CoderRow, Event]] | None = None
+
+
+def assemble(
+    doc: Doc,
+    lexicon: Lexicon | None = None,
+    coder: Coder | None = None,
+    gate: Gate = DEFAULT_GATE,
+) -> DocumentResult:
+    """The document's event records; with a ``coder``, the learned coder decides each
+    candidate's codes, whether it is an event and its confidence (:mod:`.learned`)."""
+    return _assemble(doc, lexicon, _Coding(coder, gate))
+
+
+def coder_rows(doc: Doc, lexicon: Lexicon | None = None) -> list[tuple[CoderRow, Event]]:
+    """What the learned coder reads of each candidate of ``doc``, with the rules' record of
+    it (before mentions are merged): the trainer's features of a text."""
+    how = _Coding(rows=[])
+    _assemble(doc, lexicon, how)
+    return how.rows or []
+
+
+def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult:
     lex = lexicon or load_lexicon()
     doc_id = doc._.fw_doc_id or "doc"
     sents = list(doc.sents)
@@ -249,10 +280,19 @@ def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
     text = doc_text(doc)
     drafts: list[_Draft] = []
     place_tokens = actors.literal_places(doc)
+    readings: list[Candidate] = []
     for cand in doc._.fw_events or []:
-        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of, place_tokens)
-        if draft is not None:
-            drafts.append(draft)
+        draft, reading = _draft(doc, text, doc_id, cand, lex, sents, sent_of, how, place_tokens)
+        drafts.append(draft)
+        if reading is not None:
+            readings.append(reading)
+    if how.coder is not None:
+        decisions = decide_all(how.coder, readings, lex, how.gate)
+        drafts = [
+            _recode(draft, decision, lex)
+            for draft, decision in zip(drafts, decisions, strict=True)
+            if not decision.drop
+        ]
     events = _merge(drafts)
     events.sort(key=lambda e: e.trigger.span[0])
     return DocumentResult(
@@ -272,8 +312,11 @@ def _draft(
     lex: Lexicon,
     sents: list[Span],
     sent_of: list[int],
+    how: _Coding,
     place_tokens: frozenset[int] = frozenset(),
-) -> _Draft | None:
+) -> tuple[_Draft, Candidate | None]:
+    """The rules' record of a candidate, and what the learned coder reads of it (None when
+    no coder is asked)."""
     trigger = cand.trigger(doc)
     sent_index = sent_of[cand.anchor]
     sent = sents[sent_index]
@@ -329,6 +372,9 @@ def _draft(
         historical or aggregate,
         position=cand.anchor - sent.start,
     )
+    row = None
+    if how.coder is not None or how.rows is not None:
+        row = coder_row(doc, sents, sent_index, cand, coding, *coded)
     if actor2 is None and as_place is not None:
         actor2 = as_place  # after coding and confidence, as a place target below
     if actor2 is None and cand.place_target is not None:
@@ -366,9 +412,34 @@ def _draft(
     )
     headline = sent_index == 0 and not evidence.text.rstrip("\"'”’)").endswith((".", "!", "?"))
     forces = cand.theme_lemma if cand.theme_lemma in PEOPLE_LEMMAS else None
-    return _Draft(
+    if how.rows is not None and row is not None:
+        how.rows.append((row, event))
+    reading = None
+    if row is not None:
+        lead = (cand.prominence, confidence)
+        reading = Candidate(row, coding, modality, cand.frame.family, lead)
+    draft = _Draft(
         event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric, headline, forces
     )
+    return draft, reading
+
+
+def _recode(draft: _Draft, decision: Decision, lex: Lexicon) -> _Draft:
+    """The draft with the learned coder's codes, modality and confidence."""
+    event, coding = draft.event, decision.coding
+    factual = decision.modality in FACTUAL_MODALITIES
+    draft.event = event.model_copy(
+        update={
+            "id": event_id(event.doc_id, event.trigger.span, coding.plover),
+            "plover": Plover(type=coding.plover, mode=coding.mode),
+            "acled": _acled(coding, lex),
+            "category": coding.category,
+            "modality": decision.modality,
+            "status": event.status if factual else None,
+            "confidence": decision.confidence,
+        }
+    )
+    return draft
 
 
 def _acled(coding: Coding, lex: Lexicon) -> Acled | None:
