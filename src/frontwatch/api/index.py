@@ -34,8 +34,17 @@ import numpy.typing as npt
 
 from ..export import ClusteredEvent
 from ..filters import Condition, EventFilter
-from ..records import Actor, Document, DocumentResult, Event, FlatEvent
+from ..records import (
+    MAX_EVENT_TOLL,
+    Actor,
+    Document,
+    DocumentResult,
+    Event,
+    FlatEvent,
+    is_background,
+)
 from ..situation import EventCluster
+from ..situation.dedup import stated_values
 from ..store.reviews import ReviewBook, ReviewState
 from .clusters import ClusterSet, cluster_set
 from .highlights import document_highlights
@@ -83,6 +92,22 @@ def _name(actor: Actor | None) -> str | None:
     return None if actor is None else (actor.name or actor.text)
 
 
+def _sum(event: Event, kind: str) -> float | None:
+    """The event's count of ``kind``: the quantities of one sentence add up, a count restated
+    in another sentence (headline and body) counts once (situation.dedup.stated_values)."""
+    counts = [s.value for key, s in stated_values(event).items() if key.split(":")[0] == kind]
+    return float(sum(counts)) if counts else None
+
+
+def _fatalities(event: Event) -> tuple[float | None, float | None]:
+    """(fatalities, withheld): a toll of MAX_EVENT_TOLL or more from one event is not summed
+    by the map; it is flagged for review instead."""
+    killed = _sum(event, "killed")
+    if killed is not None and killed >= MAX_EVENT_TOLL:
+        return None, killed
+    return killed, None
+
+
 def _compact(value: Mapping[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -107,6 +132,7 @@ class EventRecord:
     country: str | None
     modality: str
     confidence: float
+    background: bool  # historical, or an aggregate over a whole war (records.is_background)
     types: frozenset[str]
     actor_texts: frozenset[str]
     actors: tuple[tuple[str, str | None, str | None], ...]  # (name, type, country), unique
@@ -153,6 +179,7 @@ class EventRecord:
                 },
             )
         flat = FlatEvent.of(event)
+        fatalities, withheld = _fatalities(event)  # counted once, huge tolls withheld
         summary = EventSummary(
             id=flat.id,
             doc_id=flat.doc_id,
@@ -176,11 +203,13 @@ class EventRecord:
             actor1_type=flat.actor1_type,
             actor2=flat.actor2,
             actor2_type=flat.actor2_type,
-            fatalities=flat.fatalities,
-            injured=flat.injured,
+            fatalities=fatalities,
+            fatalities_withheld=withheld,
+            injured=_sum(event, "injured"),
             modality=flat.modality,
             status=flat.status,
             historical=flat.historical,
+            aggregate=flat.aggregate,
             confidence=flat.confidence,
             sources=PLAIN_STAMP[1],
             cluster_id=PLAIN_STAMP[0],
@@ -200,6 +229,7 @@ class EventRecord:
             country=loc.country if loc else None,
             modality=event.modality,
             confidence=event.confidence,
+            background=is_background(event),
             types=frozenset(n.casefold() for n in names if n is not None),
             actor_texts=frozenset(texts),
             actors=tuple(actors.values()),
@@ -303,6 +333,7 @@ class EventIndex:
             dtype=np.int32,
             count=n,
         )
+        self.background = np.fromiter((r.background for r in records), dtype=bool, count=n)
         self.countries = countries
         self.modalities = modalities
         self.review: list[ReviewState | None] = [states.get(r.id) for r in records]
@@ -449,6 +480,9 @@ class EventIndex:
         if kind == "modality":
             codes = [self.modalities[m] for m in value if m in self.modalities]
             return np.isin(self.modality, codes)
+        if kind == "not_background":
+            factual: npt.NDArray[np.bool_] = ~self.background
+            return factual
         if kind == "min_sources":
             least: int = value
             return self.sources >= least
