@@ -345,9 +345,16 @@ class _MentionFinder:
             return whole, whole.country, None
         noun_class = _noun_class(head)
         own = seed_at.get(head.i)
-        if own is not None and own.span.root.i == head.i and own.entry is not None:
-            return own.entry, own.entry.country, None
         inner = [s for s in seeds if s is not own and not any(t.i in q_tokens for t in s.span)]
+        # a generic head names no group when a named one modifies it ("Hamas gunmen")
+        named_inner = any(s.entry is not None and s.entry.kind != "generic" for s in inner)
+        if (
+            own is not None
+            and own.span.root.i == head.i
+            and own.entry is not None
+            and (own.entry.kind != "generic" or not named_inner)
+        ):
+            return own.entry, own.entry.country, None
         for seed in inner:
             if seed.entry is None:
                 continue

@@ -30,6 +30,9 @@ from .mentions import (
 #: How much each kind of evidence counts for a country (a division gets the same for itself).
 NAMED = 3  # the country is named ("in Syria"), or a dateline names one of its places
 DEMONYM = 2  # "Syrian", "Yemeni"
+#: a demonym of the one who acts ("Russian guided bombs hit ...", "Israeli jets struck ..."):
+#: forces act abroad as often as at home, so it is weak evidence for where
+DEMONYM_AGENT = 1
 ACTOR = 2  # an actor of that country ("the Houthis", "SDF fighters")
 DIVISION = 2  # a division of that country is named ("Idlib province", "(Al Hudaydah)")
 OUTLET = 2  # the outlet's name holds the country or its demonym ("Yemen Monitor")
@@ -143,7 +146,7 @@ def _mention_evidence(
     top = exact[0].place
     if m.role == "demonym":
         if top.is_country and top.country:
-            focus.countries[top.country] += DEMONYM
+            focus.countries[top.country] += DEMONYM_AGENT if _agent(doc, m) else DEMONYM
         return
     if top.is_country and top.country:
         focus.countries[top.country] += NAMED
@@ -245,6 +248,17 @@ def _actors(doc: Doc, mentions: list[PlaceMention]) -> list[str]:
             continue  # a name, not a common word ("male" is no Male)
         out.append(str(actor.country))
     return out
+
+
+def _agent(doc: Doc, m: PlaceMention) -> bool:
+    """The demonym describes the subject of a verb, or the agent of a passive one ("Russian
+    drones hit ...", "... were struck by Israeli jets")."""
+    head = doc[m.end - 1]
+    while head.dep_ in {"amod", "compound", "nmod"} and head.head is not head:
+        head = head.head
+    if head.dep_ == "nsubj":
+        return True
+    return head.dep_ == "pobj" and head.head.dep_ == "agent"
 
 
 def _in_parentheses(doc: Doc, m: PlaceMention) -> bool:

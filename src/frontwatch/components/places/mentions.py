@@ -51,6 +51,8 @@ _DIST_UNITS: dict[str, float] = table("place_words", "distance_units_km")
 
 # nouns that make "X <noun>" a feature phrase of the place X (docs/geoparsing.md)
 FEATURE_WORDS: dict[str, str] = table("place_words", "feature_words")
+# several words that stand for one feature word ("local government area": "lga"), longest first
+_FEATURE_PHRASES: dict[str, str] = table("place_words", "feature_phrases")
 
 
 _SHORT_NAMES = frozenset({"US", "UK", "U.S.", "U.K.", "UAE", "DRC", "CAR"})

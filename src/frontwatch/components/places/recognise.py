@@ -28,6 +28,7 @@ from .mentions import (
     _DISTRICT_WORDS,
     _ENTITY_LABELS,
     _FEATURE_MODIFIERS,
+    _FEATURE_PHRASES,
     _GRAM_CONTINUATIONS,
     _INDEFINITE_ARTICLES,
     _LEADING_ARTICLES,
@@ -657,8 +658,14 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         """Feature phrase after the mention, relative phrase before it."""
         j = m.end
         words: list[str] = []
+        for phrase, word in _FEATURE_PHRASES.items():  # "the X local government area": "lga"
+            size = len(phrase.split())
+            if " ".join(t.lower_ for t in doc[j : j + size]) == phrase:
+                words, j = [word], j + size
+                break
         while (
-            j < len(doc)
+            not words
+            and j < len(doc)
             and j < m.end + 3
             and doc[j].lower_ in FEATURE_WORDS.keys() | _FEATURE_MODIFIERS | _ADMIN_WORDS
         ):
