@@ -55,6 +55,16 @@ FEATURE_WORDS: dict[str, str] = table("place_words", "feature_words")
 _FEATURE_PHRASES: dict[str, str] = table("place_words", "feature_phrases")
 
 
+def feature_phrase(doc: Doc, j: int) -> tuple[str, int] | None:
+    """The feature word that the words from token ``j`` stand for, and how many they are
+    ("local government area": ``("lga", 3)``)."""
+    for phrase, word in _FEATURE_PHRASES.items():
+        size = len(phrase.split())
+        if " ".join(t.lower_ for t in doc[j : j + size]) == phrase:
+            return word, size
+    return None
+
+
 _SHORT_NAMES = frozenset({"US", "UK", "U.S.", "U.K.", "UAE", "DRC", "CAR"})
 
 

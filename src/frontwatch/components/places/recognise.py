@@ -28,7 +28,6 @@ from .mentions import (
     _DISTRICT_WORDS,
     _ENTITY_LABELS,
     _FEATURE_MODIFIERS,
-    _FEATURE_PHRASES,
     _GRAM_CONTINUATIONS,
     _INDEFINITE_ARTICLES,
     _LEADING_ARTICLES,
@@ -59,6 +58,7 @@ from .mentions import (
     _number,
     _town,
     _Words,
+    feature_phrase,
 )
 from .resolve import PlaceResolution
 
@@ -401,7 +401,8 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         for m in [*state.deferred, *state.weak]:
             if m.end >= len(doc) or any(i in state.taken for i in range(m.start, m.end)):
                 continue
-            word = doc[m.end].lower_
+            phrase = feature_phrase(doc, m.end)
+            word = phrase[0] if phrase is not None else doc[m.end].lower_
             district = FEATURE_WORDS.get(word, "").startswith("ADM")
             if word not in _ADMIN_WORDS and not district:
                 continue
@@ -658,11 +659,9 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         """Feature phrase after the mention, relative phrase before it."""
         j = m.end
         words: list[str] = []
-        for phrase, word in _FEATURE_PHRASES.items():  # "the X local government area": "lga"
-            size = len(phrase.split())
-            if " ".join(t.lower_ for t in doc[j : j + size]) == phrase:
-                words, j = [word], j + size
-                break
+        phrase = feature_phrase(doc, j)  # "the X local government area": "lga"
+        if phrase is not None:
+            words, j = [phrase[0]], j + phrase[1]
         while (
             not words
             and j < len(doc)
