@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from itertools import pairwise
 
 from spacy.tokens import Doc
@@ -24,6 +25,7 @@ from .mentions import (
     _GENERIC_WORDS,
     Demonyms,
     PlaceMention,
+    _article_free,
     _contains,
 )
 
@@ -280,3 +282,30 @@ def _dateline(doc: Doc, m: PlaceMention) -> bool:
         return False
     nxt = doc[m.end].text if m.end < len(doc) else ""
     return nxt in _DATELINE_END or nxt == ","
+
+
+#: how much a name's transliteration must resemble the place's name (article-free keys), and
+#: how close to the best resemblance among the readings
+LOOK_ALIKE = 0.6
+LOOK_ALIKE_MARGIN = 0.1
+
+
+def _look_alikes(text: str, readings: list[Candidate], focus: Focus) -> list[Candidate]:
+    """The transliteration readings of a name with no exact reading that may stand for it:
+    in the focus, the most alike ones (``LOOK_ALIKE``, within ``LOOK_ALIKE_MARGIN`` of the
+    best), and only when those are divisions or well-known towns ("Hodeidah": Al Hudaydah;
+    "Robotyne" is no Rybotyn, a hamlet whose consonants it shares)."""
+    key = _article_free(text)
+    alike = [
+        (SequenceMatcher(None, key, _article_free(c.place.name)).ratio(), c)
+        for c in readings
+        if focus.holds(c.place)
+    ]
+    alike = [(r, c) for r, c in alike if r >= LOOK_ALIKE]
+    if not alike:
+        return []
+    best = max(r for r, _ in alike)
+    kept = [c for r, c in alike if r >= best - LOOK_ALIKE_MARGIN]
+    if all(c.place.feature_class == "A" or c.place.population >= WELL_KNOWN_POP for c in kept):
+        return kept
+    return []

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
-from frontwatch.gazetteer.names import ARTICLES
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
 from frontwatch.nlp.extensions import doc_text
 
@@ -32,6 +31,7 @@ from .mentions import (
     Demonyms,
     PlaceMention,
     _alike,
+    _article_free,
     _contains,
     _km,
 )
@@ -100,10 +100,14 @@ class PlaceResolution:
                     continue
                 countries, admins = context.without(keys[idx])
                 container, inner = links[idx]
+                # exact readings, or transliterations when the name has only those ("Hodeidah")
+                spelt = any(c.exact for c in m.candidates)
                 cities = [
                     c.place
                     for c in m.candidates
-                    if c.exact and c.place.feature_class == "P" and c.place.population >= 500_000
+                    if (c.exact or not spelt)
+                    and c.place.feature_class == "P"
+                    and c.place.population >= 500_000
                 ]
                 big = bool(cities)
                 # "Montreal ... Quebec": a larger town of the division is named, so the name is
@@ -555,11 +559,6 @@ class _Context:
         if own is None:
             return self.countries, self.admins
         return self.countries - own[0], self.admins - own[1]
-
-
-def _article_free(name: str) -> str:
-    """The name key without Arabic articles: "Al Qamishli" and "Qamishli" are one name."""
-    return " ".join(t for t in name_key(name).split() if t not in ARTICLES)
 
 
 def _unit_rank(u: PlaceMention) -> int | None:
