@@ -57,6 +57,9 @@ SLICE = [
     _row(-27, "Rostov", 47.5, 40.5, "RU", "A", "ADM1", 4_000_000, [], admin1="61"),
     _row(563464, "Engels", 51.48389, 46.10528, "RU", "P", "PPL", 196_011, ["Pokrovsk"]),
     _row(704422, "Pokrovsk", 48.28014, 37.17706, "UA", "P", "PPL", 60_127, []),
+    _row(69543, "Yemen", 15.5, 47.5, "YE", "A", "PCLI", 28_000_000, []),
+    _row(79415, "Al Ḩudaydah", 14.79781, 42.95452, "YE", "P", "PPLA", 734_699, []),
+    _row(-28, "Rabtan", 15.1, 43.5, "YE", "P", "PPL", 900, []),  # written for the tests
     PlaceRow(
         -26,
         "Centre",
@@ -333,6 +336,27 @@ def test_places_main_name_in_reach_of_the_focus(nlp: Language) -> None:
         ("Pokrovsk", "literal", 704422),
         ("Russian", "demonym", 2017370),
     ]
+
+
+def test_places_transliteration_of_an_untagged_name(nlp: Language) -> None:
+    # a name with no exact reading, where a place stands, in a note about Yemen: its most
+    # alike transliteration when that is a well-known town
+    assert _places(nlp, "Yemen said militants shelled Hodeidah on Friday.") == [
+        ("Yemen", "metonym", 69543),
+        ("Hodeidah", "literal", 79415),
+    ]
+    # not a hamlet that only shares its consonants (Rabtan)
+    assert _places(nlp, "Militants shelled Rabotane on Friday, the Yemen army said.") == [
+        ("Yemen", "demonym", 69543)
+    ]
+
+
+def test_places_settlement_with_modifiers(nlp: Language) -> None:
+    # "X, a farming village of Y": the text calls X a settlement; located at the unit
+    doc = nlp("Gunmen killed two farmers in Yenikoy, a farming village of the Dorun district.")
+    loc = event_location(doc, _trigger(doc, "killed"))
+    assert loc is not None
+    assert (loc.text, loc.name, loc.precision) == ("Yenikoy", "Dorun", 2)
 
 
 def test_places_generic_division_name_is_no_evidence(nlp: Language) -> None:
