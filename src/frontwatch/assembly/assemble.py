@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from frontwatch.nlp.extensions import doc_text, entity_of, entity_root
 
 from ..about import EXTRACTOR_VERSION
+from ..coder import Coder
 from ..components import actors, attribution, places, quantities, time
 from ..components.events import ACTOR_NOUNS, PEOPLE_NOUNS, EventCandidate
 from ..lexicon import words
@@ -36,6 +37,7 @@ from ..records import (
     TextSpan,
 )
 from .coding import Coding, code_event
+from .learned import DEFAULT_GATE, Candidate, CoderRow, Decision, Gate, coder_row, decide_all
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +240,36 @@ def event_id(doc_id: str, trigger: tuple[int, int], plover: str) -> str:
     return hashlib.sha1(key).hexdigest()[:16]
 
 
-def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
+@dataclass
+class _Coding:
+    """What codes the candidates: the learned coder (None: the rules alone) and its gate;
+    ``rows`` collects what the coder read of each candidate (for training)."""
+
+    coder: Coder | None = None
+    gate: Gate = DEFAULT_GATE
+    rows: list[tuple[CoderRow, Event]] | None = None
+
+
+def assemble(
+    doc: Doc,
+    lexicon: Lexicon | None = None,
+    coder: Coder | None = None,
+    gate: Gate = DEFAULT_GATE,
+) -> DocumentResult:
+    """The document's event records; with a ``coder``, the learned coder decides each
+    candidate's codes, whether it is an event and its confidence (:mod:`.learned`)."""
+    return _assemble(doc, lexicon, _Coding(coder, gate))
+
+
+def coder_rows(doc: Doc, lexicon: Lexicon | None = None) -> list[tuple[CoderRow, Event]]:
+    """What the learned coder reads of each candidate of ``doc``, with the rules' record of
+    it (before mentions are merged): the trainer's features of a text."""
+    how = _Coding(rows=[])
+    _assemble(doc, lexicon, how)
+    return how.rows or []
+
+
+def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult:
     lex = lexicon or load_lexicon()
     doc_id = doc._.fw_doc_id or "doc"
     sents = list(doc.sents)
@@ -247,10 +278,19 @@ def assemble(doc: Doc, lexicon: Lexicon | None = None) -> DocumentResult:
         sent_of[sent.start : sent.end] = [index] * (sent.end - sent.start)
     text = doc_text(doc)
     drafts: list[_Draft] = []
+    readings: list[Candidate] = []
     for cand in doc._.fw_events or []:
-        draft = _draft(doc, text, doc_id, cand, lex, sents, sent_of)
-        if draft is not None:
-            drafts.append(draft)
+        draft, reading = _draft(doc, text, doc_id, cand, lex, sents, sent_of, how)
+        drafts.append(draft)
+        if reading is not None:
+            readings.append(reading)
+    if how.coder is not None:
+        decisions = decide_all(how.coder, readings, lex, how.gate)
+        drafts = [
+            _recode(draft, decision, lex)
+            for draft, decision in zip(drafts, decisions, strict=True)
+            if not decision.drop
+        ]
     events = _merge(drafts)
     events.sort(key=lambda e: e.trigger.span[0])
     return DocumentResult(
@@ -270,7 +310,10 @@ def _draft(
     lex: Lexicon,
     sents: list[Span],
     sent_of: list[int],
-) -> _Draft | None:
+    how: _Coding,
+) -> tuple[_Draft, Candidate | None]:
+    """The rules' record of a candidate, and what the learned coder reads of it (None when
+    no coder is asked)."""
     trigger = cand.trigger(doc)
     sent_index = sent_of[cand.anchor]
     sent = sents[sent_index]
@@ -311,6 +354,9 @@ def _draft(
         historical,
         position=cand.anchor - sent.start,
     )
+    row = None
+    if how.coder is not None or how.rows is not None:
+        row = coder_row(doc, sents, sent_index, cand, coding, actor1, actor2)
     if actor2 is None and cand.place_target is not None:
         # after coding and confidence: a place as target changes neither
         actor2 = _place_actor(doc, cand.place_target, actor1)
@@ -345,9 +391,34 @@ def _draft(
     )
     headline = sent_index == 0 and not evidence.text.rstrip("\"'”’)").endswith((".", "!", "?"))
     forces = cand.theme_lemma if cand.theme_lemma in PEOPLE_LEMMAS else None
-    return _Draft(
+    if how.rows is not None and row is not None:
+        how.rows.append((row, event))
+    reading = None
+    if row is not None:
+        lead = (cand.prominence, confidence)
+        reading = Candidate(row, coding, modality, cand.frame.family, lead)
+    draft = _Draft(
         event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric, headline, forces
     )
+    return draft, reading
+
+
+def _recode(draft: _Draft, decision: Decision, lex: Lexicon) -> _Draft:
+    """The draft with the learned coder's codes, modality and confidence."""
+    event, coding = draft.event, decision.coding
+    factual = decision.modality in FACTUAL_MODALITIES
+    draft.event = event.model_copy(
+        update={
+            "id": event_id(event.doc_id, event.trigger.span, coding.plover),
+            "plover": Plover(type=coding.plover, mode=coding.mode),
+            "acled": _acled(coding, lex),
+            "category": coding.category,
+            "modality": decision.modality,
+            "status": event.status if factual else None,
+            "confidence": decision.confidence,
+        }
+    )
+    return draft
 
 
 def _acled(coding: Coding, lex: Lexicon) -> Acled | None:
