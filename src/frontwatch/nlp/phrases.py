@@ -44,7 +44,7 @@ class TokenPhrases:
         for tokens in phrases:
             if not tokens:
                 continue
-            key = tuple(t.lower() for t in tokens) if lower else tuple(tokens)
+            key = tuple(map(str.lower, tokens)) if lower else tuple(tokens)
             self._phrases.add(key)
             lengths.setdefault(key[0], set()).add(len(key))
         self._lengths = {first: tuple(sorted(n)) for first, n in lengths.items()}
