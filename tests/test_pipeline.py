@@ -280,10 +280,10 @@ def test_pipeline_failure_after_the_parse_is_e014(
 
     real = assembly.assemble
 
-    def flaky(doc: Doc) -> DocumentResult:
+    def flaky(doc: Doc, **kwargs: Any) -> DocumentResult:
         if doc._.fw_doc_id == "bad":
             raise KeyError("event id")
-        return real(doc)
+        return real(doc, **kwargs)
 
     monkeypatch.setattr(assembly, "assemble", flaky)
     items = [as_document(MENAKA, doc_id=i, published="2024-03-14") for i in ("a", "bad", "c")]

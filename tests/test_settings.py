@@ -18,6 +18,7 @@ DEFAULTS = {
     "gazetteer": "",
     "relevance": "safe",
     "workers": 0,
+    "coder": "off",
     "store_wait": 30.0,
     "window_chars": 10_000,
     "trusted_proxies": [],

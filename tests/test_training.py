@@ -380,7 +380,9 @@ def tiny_corpus(tmp_path: Path) -> Path:
 
 def test_training_run_writes_model_and_card(tiny_corpus: Path, tmp_path: Path) -> None:
     pytest.importorskip("scipy", reason="training needs scipy (the `train` extra)")
-    config = TrainConfig(corpus_dir=tiny_corpus, folds=4, out=tmp_path / "model", command="test")
+    config = TrainConfig(
+        corpus_dir=tiny_corpus, folds=4, out=tmp_path / "model", command="test", features=[]
+    )
     lines: list[str] = []
     result = train(config, progress=lines.append, fit=centroid_fit)
     assert lines[0] == "24 examples: corpus 24"
@@ -427,6 +429,8 @@ def test_training_main_with_scikit_learn(tiny_corpus: Path, tmp_path: Path) -> N
                 str(out),
                 "--plot",
                 str(tmp_path / "r.svg"),
+                "--features",
+                "",
             ]
         )
         == 0

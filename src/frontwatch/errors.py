@@ -69,6 +69,12 @@ class Errors(StrEnum):
     # -- gold data and evaluation (E2xx)
     E201 = "[E201] Gold file {path}, line {line}: {detail}."
     E202 = "[E202] Gold document {doc_id}: evidence {evidence!r} is not a substring of its text."
+    E203 = (
+        "[E203] Gold file {path} is training data of the learned coder ({model}): a score on "
+        "it would be a score on the model's own training data. Quote the cross-validated "
+        'figures of {card} instead, or evaluate with settings coder = "off" (the rules) or '
+        "a model trained without it."
+    )
     # -- warnings (W0xx): reported, processing goes on
     W001 = "[W001] Document {name}: publication date missing; relative dates stay unresolved."
     W002 = "[W002] Document {name}: {count} input lines were skipped; see the errors above."
@@ -84,6 +90,10 @@ class Errors(StrEnum):
     W006 = (
         "[W006] {count} reviews no longer match an event of database {path} (re-extraction "
         "changed the events); they are kept: frontwatch review history --orphaned."
+    )
+    W007 = (
+        "[W007] Line {line} of {name}: publication date {value!r} not read; the document is "
+        "read without it."
     )
 
     @property

@@ -32,6 +32,7 @@ COMMANDS = (
     "watch",
     "export",
     "serve",
+    "train",
     "review",
 )
 
@@ -66,6 +67,10 @@ def _load(name: str) -> click.Command:
         from . import export
 
         return export.export
+    if name == "train":
+        from . import train
+
+        return train.train
     if name == "review":
         from . import review
 

@@ -12,7 +12,10 @@ Blocks (feature name prefixes):
 - ``c:`` character 3- to 5-grams inside word boundaries (``" kill"``, ``"lled "``), which
   carry morphology (``shell``/``shelling``/``shelled``) and survive unseen names;
 - ``x:`` words of the context (the headline or the sentence before), a weaker block;
-- ``r:`` rule features given by the caller (the trigger's frame, actor types, ...).
+- ``r:`` rule features given by the caller (the trigger's frame, actor types, ...);
+- ``a:`` abstractions of the text given by the caller, unigrams and bigrams: the parse's
+  lemmas with each named entity replaced by its type (``ORG kill CARDINAL``), which carry what
+  a sentence says beyond its surface words and names.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ import numpy.typing as npt
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 DIGIT = re.compile(r"\d")
 CHAR_SIZES = (3, 4, 5)
-#: The feature blocks: words and bigrams, character n-grams, context words, rule features.
-Block = Literal["w", "c", "x", "r"]
+#: The feature blocks: words and bigrams, character n-grams, context words, rule features,
+#: abstractions.
+Block = Literal["w", "c", "x", "r", "a"]
 BLOCKS: tuple[Block, ...] = get_args(Block)
 
 
@@ -47,8 +51,13 @@ def char_grams(word: str) -> list[str]:
     return ["c:" + padded[i : i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1)]
 
 
+def abstract_grams(tokens: Sequence[str]) -> list[str]:
+    """The ``a:`` features of an abstraction: its tokens and their bigrams."""
+    return ["a:" + t for t in tokens] + [f"a:{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
 def text_features(
-    text: str, context: str = "", rules: Iterable[str] = ()
+    text: str, context: str = "", rules: Iterable[str] = (), abstract: Sequence[str] = ()
 ) -> dict[str, Counter[str]]:
     """The raw feature counts of a text, by block (``w`` holds words and bigrams)."""
     toks = words(text)
@@ -63,6 +72,8 @@ def text_features(
     rule_block = Counter("r:" + r for r in rules)
     if rule_block:
         blocks["r"] = rule_block
+    if abstract:
+        blocks["a"] = Counter(abstract_grams(abstract))
     return blocks
 
 
@@ -95,7 +106,7 @@ class Vocabulary:
         names = sorted(f for f, n in df.items() if n >= min_df or f.startswith("r:"))
         total = len(documents)
         idf = np.array([math.log((1 + total) / (1 + df[f])) + 1.0 for f in names], np.float32)
-        weights: dict[str, float] = {"w": 1.0, "c": 1.0, "x": 0.4, "r": 0.6}
+        weights: dict[str, float] = {"w": 1.0, "c": 1.0, "x": 0.4, "r": 0.6, "a": 0.6}
         weights.update(block_weights or {})
         return cls({f: i for i, f in enumerate(names)}, idf, weights)
 
@@ -112,9 +123,13 @@ class Vocabulary:
         return cols
 
     def columns(
-        self, text: str, context: str = "", rules: Iterable[str] = ()
+        self,
+        text: str,
+        context: str = "",
+        rules: Iterable[str] = (),
+        abstract: Sequence[str] = (),
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-        """``transform_one(text_features(text, context, rules))`` without building the
+        """``transform_one(text_features(text, context, rules, abstract))`` without building the
         feature names of known words: each word's character n-gram columns are cached."""
         index = self.index
         toks = words(text)
@@ -131,6 +146,9 @@ class Vocabulary:
         if rules:
             found = map(index.get, ["r:" + r for r in rules])
             blocks.append(("r", [c for c in found if c is not None]))
+        if abstract:
+            grams = map(index.get, abstract_grams(abstract))
+            blocks.append(("a", [c for c in grams if c is not None]))
         cols: list[npt.NDArray[np.int32]] = []
         vals: list[npt.NDArray[np.float32]] = []
         for name, found_cols in blocks:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "coder"
 NONE = "NONE"
+#: The heads a model may have: CASE 2021 label, PLOVER type, PLOVER mode, modality.
+HeadName = Literal["case", "plover", "mode", "modality"]
+HEAD_NAMES: tuple[HeadName, ...] = get_args(HeadName)
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -45,12 +48,15 @@ class CoderInput:
 
     ``text``: the sentence that states the event (or a whole 1-4 sentence snippet);
     ``context``: weaker evidence, such as the headline or the sentence before;
-    ``rules``: optional rule features (``"frame=attack"``), as the model was trained with.
+    ``rules``: optional rule features (``"frame=attack"``), as the model was trained with;
+    ``abstract``: optional abstraction tokens of the text from its parse (``ORG kill
+    CARDINAL``: lemmas, entities replaced by their type).
     """
 
     text: str
     context: str = ""
     rules: tuple[str, ...] = ()
+    abstract: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,13 +113,18 @@ class Coder:
         """The gold sets this model was trained on (``frontwatch eval`` must not score them)."""
         return list(self.meta.get("training", {}).get("gold_sets", []))
 
+    def trained_on(self, name: str, sha256: str) -> bool:
+        """Whether a file of this name or content (sha256) is in the model's training data."""
+        files = self.meta.get("training", {}).get("files", [])
+        return name in self.training_sets or any(f.get("sha256") == sha256 for f in files)
+
     def predict(
         self, item: CoderInput | str, heads: Sequence[str] | None = None
     ) -> dict[str, Prediction]:
         """Each head's prediction for one input (a plain string is a text without context)."""
         if isinstance(item, str):
             item = CoderInput(item)
-        cols, vals = self.vocabulary.columns(item.text, item.context, item.rules)
+        cols, vals = self.vocabulary.columns(item.text, item.context, item.rules, item.abstract)
         z = vals @ self._weights[cols] + self._intercept
         out: dict[str, Prediction] = {}
         for name in heads or self.heads:

@@ -27,6 +27,7 @@ from ..settings import Settings, load_settings
 from .windows import Window, merge_results, plan_windows
 
 if TYPE_CHECKING:
+    from ..coder import Coder
     from ..gazetteer.index import Gazetteer
     from ..offsets import OffsetMap
     from ..relevance import RelevanceScreen
@@ -94,7 +95,9 @@ class LocalExtractor:
     Dependencies are passed in: ``settings`` (defaults plus the user's file), ``nlp`` (a built
     pipeline, e.g. shared between extractors) and ``gazetteer`` (tests pass a small slice).
     ``screen`` (a :class:`~frontwatch.relevance.RelevanceScreen`) replaces the bundled
-    relevance screen; it is used when ``settings.relevance`` is not ``"off"``.
+    relevance screen; it is used when ``settings.relevance`` is not ``"off"``. ``coder``
+    (a :class:`~frontwatch.coder.Coder`) replaces the learned coder that ``settings.coder``
+    names.
     """
 
     def __init__(
@@ -104,11 +107,31 @@ class LocalExtractor:
         nlp: Language | None = None,
         gazetteer: Gazetteer | None = None,
         screen: RelevanceScreen | None = None,
+        coder: Coder | None = None,
     ) -> None:
         self.settings = settings or load_settings()
         self._nlp = nlp
         self._gazetteer = gazetteer
         self._screen: RelevanceScreen | None = screen
+        self._coder = coder
+        self._coder_loaded = coder is not None
+
+    @property
+    def coder(self) -> Coder | None:
+        """The learned coder (``settings.coder``: empty for the shipped model, ``"off"`` for
+        the rules alone, or a model folder); loaded once."""
+        if not self._coder_loaded:
+            from ..coder import load_coder
+
+            name = self.settings.coder
+            self._coder = None if name == "off" else load_coder(name or None)
+            self._coder_loaded = True
+        return self._coder
+
+    @coder.setter
+    def coder(self, value: Coder | None) -> None:
+        self._coder = value
+        self._coder_loaded = True
 
     @property
     def nlp(self) -> Language:
@@ -178,7 +201,7 @@ class LocalExtractor:
     def _finish(self, doc: Doc, part: Part) -> DocumentResult:
         from ..assembly import assemble
 
-        result = assemble(doc)
+        result = assemble(doc, coder=self.coder)
         if part.offsets is None:
             return result
         return restore(result, part.offsets)
@@ -199,6 +222,12 @@ class LocalExtractor:
         doc._.fw_published = document.published
         doc._.fw_outlet = document.outlet
         return doc
+
+    def parse_many(self, documents: Iterable[Document]) -> Iterator[Doc]:
+        """The annotated Docs of ``documents`` (no screening, no assembly): what the trainer
+        of the learned coder reads."""
+        made = (self._make_doc(document) for document in documents)
+        yield from self.nlp.pipe(made, batch_size=self.settings.batch_size)
 
     def extract(
         self,

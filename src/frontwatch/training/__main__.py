@@ -4,6 +4,9 @@ python -m frontwatch.training --gold ../shared/gold            # corpus + case20
 python -m frontwatch.training --gold ../shared/gold --gold-sets case2021,plover,seed
 python -m frontwatch.training --extra reviews.jsonl --out /tmp/my-coder   # your own labels
 python -m frontwatch.training --check                           # validate the corpus only
+python -m frontwatch.training --gold ../shared/gold --pipeline-cv   # + the honest CV figures
+
+``frontwatch train`` runs the same.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from ..coder.model import MODEL_DIR
 from ..errors import FrontwatchError
 from .corpus import CORPUS_DIR, corpus_files, corpus_problems
 from .examples import GOLD_SETS
-from .train import HEADS, TrainConfig, train
+from .train import FEATURE_SETS, HEADS, TrainConfig, train
+
+PROG = "frontwatch train"
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="python -m frontwatch.training", description=(__doc__ or "").splitlines()[0]
-    )
+    ap = argparse.ArgumentParser(prog=PROG, description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="folder of corpus *.jsonl")
     ap.add_argument("--extra", type=Path, nargs="*", default=[], help="more corpus files")
     ap.add_argument("--gold", type=Path, help="folder of the dev gold sets (read, never copied)")
@@ -41,6 +44,17 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--no-cv", action="store_true", help="skip cross-validation (no scores)")
     ap.add_argument("--plot", type=Path, help="write the reliability diagram (SVG) here")
     ap.add_argument("--check", action="store_true", help="validate the corpus and stop")
+    ap.add_argument(
+        "--features",
+        default=",".join(FEATURE_SETS),
+        help="what the model reads besides the text: rules, abstract (comma-separated; "
+        "empty: the text only)",
+    )
+    ap.add_argument(
+        "--pipeline-cv",
+        action="store_true",
+        help="cross-validate through the whole pipeline on the gold sets (needs --gold)",
+    )
     return ap
 
 
@@ -72,15 +86,29 @@ def main(argv: list[str] | None = None) -> int:
         min_df=args.min_df,
         out=args.out,
         cv=not args.no_cv,
-        command=shlex.join(["python", "-m", "frontwatch.training", *(argv or sys.argv[1:])]),
+        command=f"{PROG} {shlex.join(argv or sys.argv[1:])}".strip(),
+        features=[f for f in args.features.split(",") if f],
     )
+    unknown = set(config.features) - set(FEATURE_SETS)
+    if unknown:
+        print(f"unknown feature sets: {sorted(unknown)}", file=sys.stderr)
+        return 2
+    if args.pipeline_cv and args.gold is None:
+        print("--pipeline-cv needs --gold", file=sys.stderr)
+        return 2
     from .card import model_card, reliability_svg
+    from .pipeline_cv import pipeline_cv
 
     try:
-        result = train(config, progress=print)
+        honest = pipeline_cv(config, progress=print) if args.pipeline_cv else None
+        held_out = (honest.heads, honest.temperatures) if honest else None
+        result = train(config, progress=print, held_out=held_out)
     except FrontwatchError as err:
         print(err, file=sys.stderr)
         return 1
+    if honest is not None:
+        result.coder.meta["pipeline_cv"] = honest.figures()
+        result.pipeline = honest
     result.coder.save(config.out)
     size = sum((config.out / n).stat().st_size for n in ("coder.json", "coder.npz"))
     (config.out / "MODEL_CARD.md").write_text(model_card(result, size), encoding="utf-8")

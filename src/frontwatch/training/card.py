@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from .cv import LabelScore
 from .train import TrainResult
@@ -27,6 +28,29 @@ def _label_table(scores: list[LabelScore]) -> list[str]:
             f"| `{s.label}` | {_fmt(s.precision)} | {_fmt(s.recall)} | {_fmt(s.f1)} | {s.support} |"
         )
     return lines
+
+
+def pipeline_section(figures: dict[str, Any] | None) -> list[str]:
+    """The card's table of the pipeline cross-validation (``coder.json`` ``pipeline_cv``)."""
+    if not figures:
+        return []
+    out = [
+        "",
+        "## Pipeline cross-validation",
+        "",
+        f"Each gold document extracted by the whole pipeline with the model of the fold "
+        f"({figures['folds']} folds) that did not train on it, scored by `frontwatch eval`'s "
+        "scorer; `corpus_only`: the model trained on the written corpus alone. These are the "
+        "figures to quote for the gold sets the model was trained on.",
+        "",
+        "| set | score | value |",
+        "|---|---|---:|",
+    ]
+    rows = [(k, v) for k, v in figures.items() if isinstance(v, dict) and k != "corpus_only"]
+    rows += [(f"{k} (corpus only)", v) for k, v in figures.get("corpus_only", {}).items()]
+    for name, scores in rows:
+        out += [f"| {name} | {score} | {_fmt(value)} |" for score, value in scores.items()]
+    return out
 
 
 def model_card(result: TrainResult, model_bytes: int) -> str:
@@ -106,6 +130,7 @@ def model_card(result: TrainResult, model_bytes: int) -> str:
             f"{_fmt(result.corpus_only['case2021.weighted_f1'])}, accuracy "
             f"{_fmt(result.corpus_only['case2021.accuracy'])}.",
         ]
+    out += pipeline_section(meta.get("pipeline_cv"))
     out += ["", "## Per label", ""]
     for name, report in result.reports.items():
         for source, scores in report.per_label.items():

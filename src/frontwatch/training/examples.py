@@ -59,6 +59,8 @@ class Example:
     plover: str | None = None  # PLOVER type, NONE (no event), or None (unknown)
     mode: str | None = None
     modality: str | None = None
+    rules: tuple[str, ...] = ()  # the pipeline's rule features of the text (.reading)
+    abstract: tuple[str, ...] = ()  # its abstraction (lemmas, entity types)
 
 
 def from_corpus(records: Iterable[dict[str, Any]]) -> list[Example]:

@@ -10,13 +10,14 @@ since the coder runs on news; on all examples otherwise).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, get_args
@@ -24,7 +25,7 @@ from typing import Any, Literal, Protocol, get_args
 import numpy as np
 
 from ..coder.features import Vocabulary, text_features
-from ..coder.model import MODEL_DIR, Coder, LinearHead, load_coder_from
+from ..coder.model import HEAD_NAMES, MODEL_DIR, Coder, CoderInput, LinearHead, load_coder_from
 from .corpus import CORPUS_DIR, corpus_files, load_taxonomy, read_corpus
 from .cv import LabelScore, accuracy, assign_folds, ece, per_label, reliability, weighted_f1
 from .examples import GOLD_FILES, Example, from_corpus, gold_examples
@@ -38,12 +39,15 @@ from .linear import (
     fit_temperature,
     softmax,
 )
+from .reading import CACHE_DIR, readings
 
 logger = logging.getLogger(__name__)
 
-#: The coder's heads: CASE 2021 label, PLOVER type, PLOVER mode, modality.
-HeadName = Literal["case", "plover", "mode", "modality"]
-HEADS: tuple[HeadName, ...] = get_args(HeadName)
+HEADS = HEAD_NAMES
+#: What the model reads besides the text's words and characters: the rules' features of the
+#: candidate (``rules``) and the parse's abstraction of the text (``abstract``).
+FeatureSet = Literal["rules", "abstract"]
+FEATURE_SETS: tuple[FeatureSet, ...] = get_args(FeatureSet)
 
 
 def head_label(head: str, ex: Example) -> str | None:
@@ -74,6 +78,8 @@ class TrainConfig:
     out: Path = MODEL_DIR
     cv: bool = True
     command: str = ""
+    features: list[str] = field(default_factory=lambda: list(FEATURE_SETS))
+    cache_dir: Path | None = CACHE_DIR
 
 
 @dataclass
@@ -99,6 +105,7 @@ class TrainResult:
     seconds: float
     seed_check: list[tuple[str, str, str, float]] = field(default_factory=list)
     quantised_changes: int = 0  # top labels that int8 weights change, over the gold texts
+    pipeline: Any = None  # the pipeline CV (.pipeline_cv.PipelineCV), when it was run
 
 
 def sha256(path: Path) -> str:
@@ -106,7 +113,33 @@ def sha256(path: Path) -> str:
 
 
 def featurize(examples: Sequence[Example]) -> list[Blocks]:
-    return [text_features(ex.text) for ex in examples]
+    return [text_features(ex.text, rules=ex.rules, abstract=ex.abstract) for ex in examples]
+
+
+def with_readings(
+    examples: list[Example],
+    config: TrainConfig,
+    progress: Callable[[str], None] = logger.info,
+) -> list[Example]:
+    """The examples with the pipeline's reading of their text (rule features, abstraction),
+    as ``config.features`` asks."""
+    wanted = set(config.features)
+    if not wanted & set(FEATURE_SETS):
+        return examples
+
+    def tick(done: int, total: int) -> None:
+        if done % 250 == 0 or done == total:
+            progress(f"parsed {done} of {total} new texts")
+
+    found = readings([e.text for e in examples], cache_dir=config.cache_dir, progress=tick)
+    return [
+        dataclasses.replace(
+            ex,
+            rules=r.rules if "rules" in wanted else (),
+            abstract=r.abstract if "abstract" in wanted else (),
+        )
+        for ex, r in zip(examples, found, strict=True)
+    ]
 
 
 class FitFunction(Protocol):
@@ -154,6 +187,35 @@ class HeadFitter:
         return model.logits(design_matrix(vocab, [self.blocks[i] for i in rows]))
 
 
+def fit_coder(
+    fitter: HeadFitter, rows: Iterable[int], temperatures: dict[str, float] | None = None
+) -> Coder:
+    """A coder fitted on ``rows`` of the fitter's examples: one vocabulary over them, each head
+    on those of them that teach it."""
+    config, examples, blocks = fitter.config, fitter.examples, fitter.blocks
+    rows = list(rows)
+    vocab = Vocabulary.fit([blocks[i] for i in rows], min_df=config.min_df)
+    x_all = design_matrix(vocab, [blocks[i] for i in rows])
+    heads: dict[str, LinearHead] = {}
+    for head in config.heads:
+        sub = [k for k, i in enumerate(rows) if head_label(head, examples[i]) is not None]
+        labels = [str(head_label(head, examples[rows[k]])) for k in sub]
+        own = [config.gold_weight if examples[rows[k]].source != "corpus" else 1.0 for k in sub]
+        if len(set(labels)) < 2:
+            continue
+        model = fitter.fit_function(
+            head, x_all[sub], labels, c=config.c, weights=balanced_weights(labels, own), seed=0
+        )
+        heads[head] = LinearHead(
+            head,
+            model.classes,
+            model.coef.T.astype(np.float32),
+            model.intercept.astype(np.float32),
+            (temperatures or {}).get(head, 1.0),
+        )
+    return Coder(vocab, heads, {})
+
+
 def cross_validate(
     fitter: HeadFitter, head: str, folds: Sequence[int], k: int
 ) -> tuple[HeadReport, dict[int, tuple[list[str], FloatArray]]]:
@@ -168,7 +230,19 @@ def cross_validate(
         vocab, model = fitter.fit(head, train)
         for i, z in zip(test, fitter.logits(vocab, model, test), strict=True):
             oof[i] = (model.classes, z)
-    report = HeadReport(head, len(rows))
+    return oof_report(head, examples, oof, folds, k, len(rows)), oof
+
+
+def oof_report(
+    head: str,
+    examples: Sequence[Example],
+    oof: dict[int, tuple[list[str], FloatArray]],
+    folds: Sequence[int],
+    k: int,
+    size: int,
+) -> HeadReport:
+    """The scores of one head's out-of-fold logits, and its temperature."""
+    report = HeadReport(head, size)
     # calibration: cross-fitted temperature (fold f's from the other folds' predictions)
     news = [i for i in oof if examples[i].source != "corpus"]
     calib_rows = news if len(news) >= 50 else list(oof)
@@ -196,7 +270,21 @@ def cross_validate(
     ok = np.array([predicted[i] == head_label(head, examples[i]) for i in idx])
     report.scores["calibration.ece"] = round(ece(c, ok), 4)
     report.reliability = reliability(c, ok)
-    return report, oof
+    return report
+
+
+def fold_temperature(
+    head: str,
+    examples: Sequence[Example],
+    oof: dict[int, tuple[list[str], FloatArray]],
+    folds: Sequence[int],
+    fold: int,
+) -> float:
+    """The temperature for fold ``fold``'s model, fitted on the other folds' held-out logits
+    (of the gold news texts when there are enough)."""
+    news = [i for i in oof if examples[i].source != "corpus"]
+    calib_rows = news if len(news) >= 50 else list(oof)
+    return _temperature(head, examples, oof, [i for i in calib_rows if folds[i] != fold])
 
 
 def _temperature(
@@ -231,7 +319,11 @@ def load_examples(config: TrainConfig) -> tuple[list[Example], list[tuple[str, s
     return corpus + gold, files
 
 
-def measure_speed(coder: Coder, texts: Sequence[str], limit: int = 400) -> float:
+def as_inputs(examples: Sequence[Example]) -> list[CoderInput]:
+    return [CoderInput(e.text, rules=e.rules, abstract=e.abstract) for e in examples]
+
+
+def measure_speed(coder: Coder, texts: Sequence[CoderInput | str], limit: int = 400) -> float:
     """Texts coded per second of CPU time (features and every head), one thread."""
     sample = list(texts[:limit])
     if not sample:
@@ -248,9 +340,13 @@ def train(
     config: TrainConfig,
     progress: Callable[[str], None] = logger.info,
     fit: FitFunction = fit_head,
+    held_out: tuple[dict[str, HeadReport], dict[str, float]] | None = None,
 ) -> TrainResult:
+    """Cross-validate (unless ``held_out`` gives the heads' held-out reports and temperatures,
+    as :func:`~.pipeline_cv.pipeline_cv` computes them) and fit the model on all examples."""
     started = time.process_time()
     examples, files = load_examples(config)
+    examples = with_readings(examples, config, progress)
     progress(
         f"{len(examples)} examples: "
         + ", ".join(f"{k} {n}" for k, n in sorted(Counter(e.source for e in examples).items()))
@@ -258,9 +354,9 @@ def train(
     blocks = featurize(examples)
     fitter = HeadFitter(examples, blocks, config, fit)
     folds = assign_folds(examples, config.folds, config.seed)
-    reports: dict[str, HeadReport] = {}
-    temperatures: dict[str, float] = {}
-    if config.cv:
+    reports: dict[str, HeadReport] = dict(held_out[0]) if held_out else {}
+    temperatures: dict[str, float] = dict(held_out[1]) if held_out else {}
+    if config.cv and not held_out:
         for head in config.heads:
             report, _ = cross_validate(fitter, head, folds, config.folds)
             reports[head] = report
@@ -269,7 +365,7 @@ def train(
     corpus_only: dict[str, Any] = {}
     corpus_rows = [i for i, e in enumerate(examples) if e.source == "corpus" and e.label]
     case_rows = [i for i, e in enumerate(examples) if e.source == "case2021"]
-    if config.cv and "case" in config.heads and corpus_rows and case_rows:
+    if config.cv and not held_out and "case" in config.heads and corpus_rows and case_rows:
         vocab, model = fitter.fit("case", corpus_rows)
         z = fitter.logits(vocab, model, case_rows)
         gold = [str(examples[i].label) for i in case_rows]
@@ -281,22 +377,7 @@ def train(
         }
         progress(f"corpus only -> case2021: {corpus_only['case2021.weighted_f1']}")
     # the shipped model: one vocabulary over every example, each head on its examples
-    everything = list(range(len(examples)))
-    vocab = Vocabulary.fit(blocks, min_df=config.min_df)
-    x_all = design_matrix(vocab, blocks)
-    heads: dict[str, LinearHead] = {}
-    for head in config.heads:
-        rows = [i for i in everything if head_label(head, examples[i]) is not None]
-        labels = [str(head_label(head, examples[i])) for i in rows]
-        own = [config.gold_weight if examples[i].source != "corpus" else 1.0 for i in rows]
-        model = fit(head, x_all[rows], labels, c=config.c, weights=balanced_weights(labels, own))
-        heads[head] = LinearHead(
-            head,
-            model.classes,
-            model.coef.T.astype(np.float32),
-            model.intercept.astype(np.float32),
-            temperatures.get(head, 1.0),
-        )
+    shipped = fit_coder(fitter, range(len(examples)), temperatures)
     meta = {
         "training": {
             "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -309,21 +390,19 @@ def train(
             "c": config.c,
             "gold_weight": config.gold_weight,
             "min_df": config.min_df,
+            "features": list(config.features),
         },
         "cv": {h: r.scores for h, r in reports.items()},
         "corpus_only": {k: v for k, v in corpus_only.items() if k != "per_label"},
     }
-    coder = Coder(vocab, heads, meta)
-    speed = measure_speed(
-        coder, [e.text for e in examples if e.source != "corpus"] or [e.text for e in examples]
-    )
+    coder = Coder(shipped.vocabulary, shipped.heads, meta)
+    news = as_inputs([e for e in examples if e.source != "corpus"])
+    speed = measure_speed(coder, news or as_inputs(examples))
     meta["speed_texts_per_s"] = speed
     result = TrainResult(
         coder, examples, files, reports, corpus_only, speed, 0.0, seed_check(coder, config)
     )
-    result.quantised_changes = quantisation_changes(
-        coder, [e.text for e in examples if e.source != "corpus"][:1000]
-    )
+    result.quantised_changes = quantisation_changes(coder, news[:1000])
     result.seconds = round(time.process_time() - started, 1)
     return result
 
@@ -345,7 +424,7 @@ def seed_check(coder: Coder, config: TrainConfig) -> list[tuple[str, str, str, f
     return out
 
 
-def quantisation_changes(coder: Coder, texts: Sequence[str]) -> int:
+def quantisation_changes(coder: Coder, texts: Sequence[CoderInput | str]) -> int:
     """How many top labels (texts x heads) the saved model's int8 weights change."""
     with tempfile.TemporaryDirectory() as tmp:
         coder.save(Path(tmp))

@@ -1,0 +1,388 @@
+"""The learned coder in assembly: what it reads of a candidate, and how its answer codes it.
+
+The rules find a candidate event, its spans and its arguments, and code it (:mod:`.coding`);
+the learned coder (:mod:`frontwatch.coder`) then reads
+
+* the text: a short document (a snippet of at most :data:`SNIPPET_SENTENCES` sentences) whole,
+  as the model was trained; otherwise the candidate's sentence;
+* the rules' features of the candidate (:func:`rule_features`): its frame, trigger lemma, the
+  rules' PLOVER type and ACLED sub-type, the types of its actors, its modality and status;
+* an abstraction of the text from the parse (:func:`abstraction`): lemmas with each named
+  entity replaced by its type, numbers by ``NUM`` (``ORG kill NUM``);
+
+and decides (:func:`decide`) the candidate's CASE label (an ACLED sub-type or an out-of-scope
+category), its PLOVER type and mode, whether it is an event at all (``NONE``), and its
+confidence, the calibrated probability of its label. A factual candidate that the model reads
+as no event takes the model's best non-factual modality when that one is probable, and is
+dropped only when the model is very sure (:class:`Gate`).
+
+Several candidates read the same text (a snippet, a sentence) and the model's label is that
+text's, so :func:`decide_all` shares it out: a candidate whose frame family (``triggers.json``)
+holds its best label takes it; when none does, the candidate the rules rank first (prominence,
+then the rules' confidence) takes it; every other candidate takes the best label of its own
+family, and keeps the rules' codes when its family holds less than :data:`FAMILY_SHARE` of the
+probability of an event; but when the family of the candidate the rules rank first holds at
+least :data:`LEAD_SHARE` of it, that candidate stays first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from ..coder import NONE, Coder, CoderInput, Prediction
+from ..components.events import EventCandidate
+from ..lexicon import load
+from ..lexicon.events import Lexicon
+from ..records import FACTUAL_MODALITIES, Actor
+from .coding import OOS_PLOVER, Coding
+
+#: A document of at most this many sentences is coded whole (as the training snippets were).
+SNIPPET_SENTENCES = 4
+#: A candidate that does not lead its text keeps the rules' codes when its frame family holds
+#: less than this share of the probability that the text states an event.
+FAMILY_SHARE = 0.1
+#: When several candidates read one text and the rules' first candidate's frame family holds
+#: at least this share of the probability of an event, that candidate stays the main event (it
+#: takes its family's best label and comes first): the main clause's event, as PLOVER codes a
+#: sentence. Below it, the candidate whose family holds the model's label leads, as CASE 2021
+#: codes a snippet. Chosen with the model trained on the corpus alone (no gold): plover-dev
+#: PLOVER type 0.673 -> 0.709, case2021-dev weighted F1 0.683 -> 0.677 (0.3: 0.733 / 0.664;
+#: 0.9: 0.679 / 0.685).
+LEAD_SHARE = 0.6
+NON_FACTUAL = ("negated", "hypothetical", "future")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """How the model's ``NONE`` acts on a factual candidate: from ``P(NONE) >= shift`` it takes
+    the modality head's best non-factual modality when that one has at least ``modality``
+    probability; from ``P(NONE) >= drop`` a candidate without one is dropped."""
+
+    shift: float = 0.6
+    modality: float = 0.25
+    drop: float = 0.95
+
+
+DEFAULT_GATE = Gate()
+
+
+@dataclass(frozen=True)
+class CoderRow:
+    """What the coder reads for one candidate."""
+
+    text: str
+    rules: tuple[str, ...]
+    abstract: tuple[str, ...]
+
+    def as_input(self) -> CoderInput:
+        return CoderInput(self.text, rules=self.rules, abstract=self.abstract)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate as the learned coder sees it: what it reads, the rules' codes and modality,
+    the frame family of its trigger, and its rank among the candidates of the same text
+    (prominence, the rules' confidence)."""
+
+    row: CoderRow
+    rules: Coding
+    modality: str
+    family: str
+    rank: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The codes, modality and confidence of a candidate; ``label``: the CASE label whose
+    probability the confidence is."""
+
+    coding: Coding
+    modality: str
+    confidence: float
+    drop: bool = False
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseLabels:
+    """The CASE 2021 labels (``case2021_labels.json``) as codes of a record."""
+
+    to_acled: dict[str, str]  # CASE code -> "Event type/Sub-event type"
+    to_case: dict[str, str]  # "Event type/Sub-event type" -> CASE code
+    to_category: dict[str, str]  # CASE code -> out-of-scope category
+    crime: dict[str, str]  # CASE code -> PLOVER type (ORG_CRIME -> CRIME)
+    attribution: str
+    attribution_plover: tuple[str, ...]
+    diplomacy: str
+    diplomacy_plover: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def case_labels() -> CaseLabels:
+    raw = load("case2021_labels")
+    return CaseLabels(
+        to_acled={v: k for k, v in raw["acled_to_case"].items()},
+        to_case=dict(raw["acled_to_case"]),
+        to_category={v: k for k, v in raw["category_to_case"].items()},
+        crime={v: k.upper() for k, v in raw["crime_plover"].items()},
+        attribution=raw["attribution"]["label"],
+        attribution_plover=tuple(p.upper() for p in raw["attribution"]["plover"]),
+        diplomacy=raw["diplomacy"]["label"],
+        diplomacy_plover=tuple(p.upper() for p in raw["diplomacy"]["plover"]),
+    )
+
+
+def _actor_type(actor: Actor | None) -> str:
+    if actor is None:
+        return "-"
+    return actor.type or ("named" if actor.name else "text")
+
+
+def rule_features(
+    doc: Doc, cand: EventCandidate, coding: Coding, actor1: Actor | None, actor2: Actor | None
+) -> tuple[str, ...]:
+    """The rules' reading of a candidate, as the coder's ``r:`` features."""
+    frame = cand.frame
+    feats = [
+        f"frame={frame.name}",
+        f"family={frame.family}",
+        f"trig={doc[cand.anchor].lemma_.lower()}",
+        f"plover={coding.plover}",
+        f"cat={coding.category}",
+        f"acled={coding.acled or '-'}",
+        f"a1={_actor_type(actor1)}",
+        f"a2={_actor_type(actor2)}",
+        f"mod={cand.modality}",
+        f"status={cand.status or '-'}",
+    ]
+    if coding.mode:
+        feats.append(f"mode={coding.plover}/{coding.mode}")
+    if cand.derived_from:
+        feats.append("derived")
+    if cand.prominence >= 1.0:
+        feats.append("main")
+    return tuple(feats)
+
+
+def abstraction(span: Span | Doc) -> tuple[str, ...]:
+    """The text's lemmas with each named entity replaced by its type and numbers by ``NUM``;
+    punctuation left out."""
+    out: list[str] = []
+    for tok in span:
+        if tok.is_punct or tok.is_space:
+            continue
+        if tok.ent_type_:
+            if tok.ent_iob_ == "B" or not out or out[-1] != tok.ent_type_:
+                out.append(tok.ent_type_)
+            continue
+        out.append("NUM" if tok.like_num else tok.lemma_.lower())
+    return tuple(out)
+
+
+def coder_span(doc: Doc, sents: list[Span], sent_index: int) -> Span | Doc:
+    """What the coder reads: the whole of a short document, else the candidate's sentence."""
+    return doc if len(sents) <= SNIPPET_SENTENCES else sents[sent_index]
+
+
+def coder_row(
+    doc: Doc,
+    sents: list[Span],
+    sent_index: int,
+    cand: EventCandidate,
+    coding: Coding,
+    actor1: Actor | None,
+    actor2: Actor | None,
+) -> CoderRow:
+    span = coder_span(doc, sents, sent_index)
+    return CoderRow(
+        span.text.strip(), rule_features(doc, cand, coding, actor1, actor2), abstraction(span)
+    )
+
+
+def _best(pred: Prediction, allowed: tuple[str, ...] | None = None) -> str | None:
+    items = [
+        (p, c)
+        for c, p in pred.probabilities.items()
+        if c != NONE and (allowed is None or c in allowed)
+    ]
+    return max(items)[1] if items else None
+
+
+def _mode(preds: dict[str, Prediction], plover: str) -> str | None:
+    """The ``mode`` head's best mode of ``plover`` (None without a mode head)."""
+    mode = preds.get("mode")
+    if mode is None:
+        return None
+    pairs = [(p, c) for c, p in mode.probabilities.items() if c.startswith(plover + "/")]
+    return max(pairs)[1].split("/", 1)[1] if pairs else None
+
+
+def learned_coding(label: str, preds: dict[str, Prediction], rules: Coding, lex: Lexicon) -> Coding:
+    """The record's codes for the CASE ``label`` the model chose."""
+    labels = case_labels()
+    acled = labels.to_acled.get(label)
+    margin = preds["case"].probabilities.get(label, 0.0)
+    if acled is not None:
+        if acled == rules.acled:
+            return Coding(acled, rules.plover, rules.mode, rules.category, margin)
+        plover, mode = lex.acled_to_plover.get(acled, (None, None))
+        plover = plover or rules.plover
+        mode = mode or _mode(preds, plover) or (rules.mode if plover == rules.plover else None)
+        return Coding(acled, plover, mode, lex.category_of(acled, plover), margin)
+    if label in labels.to_category:
+        category = labels.to_category[label]
+        plover = rules.plover if rules.category == category else OOS_PLOVER[category]
+        return Coding(None, plover, None, category, margin)
+    if label in labels.crime:
+        return Coding(None, labels.crime[label], None, "crime", margin)
+    allowed = labels.attribution_plover if label == labels.attribution else labels.diplomacy_plover
+    plover_head = preds.get("plover")
+    plover = (
+        rules.plover
+        if rules.plover in allowed
+        else (_best(plover_head, allowed) if plover_head is not None else None)
+    ) or allowed[0]
+    mode = rules.mode if plover == rules.plover else _mode(preds, plover)
+    category = lex.plover_categories.get(plover, "verbal")
+    if label == labels.attribution and rules.category == "claim":
+        category = "claim"
+    return Coding(None, plover, mode, category, margin)
+
+
+def family_labels(family: str, lex: Lexicon) -> tuple[str, ...]:
+    """The CASE labels a frame family may take: its ACLED sub-types, and for a family without
+    one (verbal, disaster, crime frames) the out-of-scope labels."""
+    labels = case_labels()
+    codes = tuple(labels.to_case[a] for a in lex.families.get(family, []) if a in labels.to_case)
+    if codes and family != "agreement":
+        return codes
+    return (*codes, *labels.to_category, *labels.crime, labels.attribution, labels.diplomacy)
+
+
+def rules_label(coding: Coding) -> str | None:
+    """The CASE label of the rules' codes."""
+    labels = case_labels()
+    if coding.acled is not None:
+        return labels.to_case.get(coding.acled)
+    for code, category in labels.to_category.items():
+        if category == coding.category:
+            return code
+    if coding.plover in labels.crime.values():
+        return next(c for c, p in labels.crime.items() if p == coding.plover)
+    if coding.category == "claim":
+        return labels.attribution
+    return labels.diplomacy if coding.category == "verbal" else None
+
+
+def _probability(p: float) -> float:
+    return round(min(0.99, max(0.01, p)), 3)
+
+
+def decide(
+    preds: dict[str, Prediction],
+    rules: Coding,
+    modality: str,
+    lex: Lexicon,
+    gate: Gate = DEFAULT_GATE,
+    allowed: tuple[str, ...] | None = None,
+) -> Decision:
+    """The candidate's codes, modality and confidence from the model's answer; ``allowed``:
+    the labels it may take when it does not lead its text (its frame family's)."""
+    case = preds["case"]
+    p_none = case.probabilities.get(NONE, 0.0)
+    label = _best(case, allowed)
+    share = case.probabilities.get(label, 0.0) if label is not None else 0.0
+    if label is None or (allowed is not None and share < FAMILY_SHARE * (1.0 - p_none)):
+        label = rules_label(rules)
+        p_own = case.probabilities.get(label, 0.0) if label is not None else 1.0 - p_none
+        coding, confidence = rules, _probability(p_own)
+    else:
+        coding = learned_coding(label, preds, rules, lex)
+        confidence = _probability(share)
+    drop = False
+    if modality in FACTUAL_MODALITIES and p_none >= gate.shift:
+        learned = preds.get("modality")
+        shifted = None
+        if learned is not None:
+            options = [(learned.probabilities.get(m, 0.0), m) for m in NON_FACTUAL]
+            p, best = max(options)
+            shifted = best if p >= gate.modality else None
+        if shifted is not None:
+            modality = shifted
+        elif p_none >= gate.drop:
+            drop = True
+    return Decision(coding, modality, confidence, drop, label)
+
+
+def decide_all(
+    coder: Coder, candidates: list[Candidate], lex: Lexicon, gate: Gate = DEFAULT_GATE
+) -> list[Decision]:
+    """Each candidate's decision; the candidates that read the same text share its label."""
+    preds = [coder.predict(c.row.as_input()) for c in candidates]
+    groups: dict[str, list[int]] = {}
+    for i, cand in enumerate(candidates):
+        groups.setdefault(cand.row.text, []).append(i)
+    out: list[Decision] = []
+    leads: set[int] = set()
+    firsts: dict[int, list[int]] = {}
+    for members in groups.values():
+        first = max(members, key=lambda i: (candidates[i].rank, -i))
+        if len(members) > 1 and _share(preds[first], _family(candidates[first], lex)) >= LEAD_SHARE:
+            firsts[first] = members  # the rules' first candidate stays the text's main event
+            continue
+        own = {i for i in members if _best(preds[i]["case"]) in _family(candidates[i], lex)}
+        leads |= own or {first}
+    for i, cand in enumerate(candidates):
+        allowed = None if i in leads else _family(cand, lex)
+        out.append(decide(preds[i], cand.rules, cand.modality, lex, gate, allowed))
+    for first, members in firsts.items():
+        _below(first, members, candidates, out)
+    for members in groups.values():
+        _keep_rules_order(members, candidates, out)
+    return out
+
+
+def _share(pred: dict[str, Prediction], labels: tuple[str, ...]) -> float:
+    """The share of ``labels`` in the probability that the text states an event."""
+    case = pred["case"].probabilities
+    return sum(case.get(label, 0.0) for label in labels) / max(1e-9, 1.0 - case.get(NONE, 0.0))
+
+
+def _below(
+    first: int, members: list[int], candidates: list[Candidate], out: list[Decision]
+) -> None:
+    """The other candidates of the text of the rules' ``first`` one come after it (those with
+    its label: :func:`_keep_rules_order`)."""
+    top = out[first].confidence
+    for i in members:
+        if i != first and out[i].label != out[first].label and out[i].confidence >= top:
+            ratio = min(1.0, candidates[i].rank[1] / max(candidates[first].rank[1], 1e-6))
+            out[i] = dataclasses.replace(out[i], confidence=_probability(top * ratio * 0.99))
+
+
+def _keep_rules_order(members: list[int], candidates: list[Candidate], out: list[Decision]) -> None:
+    """Candidates of one text whose confidence is the probability of the same label share it:
+    the one the rules rank first keeps it, each other one is scaled by its rules' confidence
+    relative to that one's (a negated mention of the same attack comes after the asserted one;
+    of three statements the model reads as diplomacy, the rules' first stays first)."""
+    same: dict[str | None, list[int]] = {}
+    for i in members:
+        same.setdefault(out[i].label, []).append(i)
+    for found in same.values():
+        if len(found) < 2:
+            continue
+        first = max(found, key=lambda i: (candidates[i].rank, -i))
+        top = max(candidates[first].rank[1], 1e-6)
+        for i in found:
+            if i != first:
+                ratio = min(1.0, candidates[i].rank[1] / top)
+                scaled = _probability(out[i].confidence * ratio)
+                out[i] = dataclasses.replace(out[i], confidence=scaled)
+
+
+def _family(cand: Candidate, lex: Lexicon) -> tuple[str, ...]:
+    return family_labels(cand.family, lex)

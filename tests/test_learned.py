@@ -1,0 +1,214 @@
+"""The learned coder in assembly (frontwatch.assembly.learned): what it decides from the
+model's answer, with hand-made probabilities."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from frontwatch.assembly.coding import Coding
+from frontwatch.assembly.learned import (
+    Candidate,
+    CoderRow,
+    Gate,
+    case_labels,
+    decide,
+    decide_all,
+    learned_coding,
+    rules_label,
+)
+from frontwatch.coder import Coder, Prediction
+from frontwatch.coder.features import Vocabulary, text_features
+from frontwatch.coder.model import LinearHead
+from frontwatch.errors import FrontwatchError
+from frontwatch.eval.runner import check_not_trained_on
+from frontwatch.lexicon.events import load_lexicon
+from frontwatch.pipeline import Extractor
+
+
+def _pred(probabilities: dict[str, float]) -> Prediction:
+    best = max(probabilities, key=probabilities.__getitem__)
+    return Prediction(best, probabilities[best], probabilities)
+
+
+RULES_CLASH = Coding("Battles/Armed clash", "FIGHT", "small-arms", "political_violence", 2.0)
+RULES_SAY = Coding(None, "DEMAND", None, "verbal", 1.0)
+
+
+def test_learned_case_labels_cover_the_30_labels() -> None:
+    labels = case_labels()
+    assert len(labels.to_acled) == 25
+    assert labels.to_acled["AIR_STRIKE"] == "Explosions/Remote violence/Air/drone strike"
+    assert labels.to_category == {
+        "NATURAL_DISASTER": "natural_disaster",
+        "MAN_MADE_DISASTER": "industrial_accident",
+    }
+    assert labels.crime == {"ORG_CRIME": "CRIME"}
+    assert (labels.attribution, labels.diplomacy) == ("ATTRIB", "DIPLO")
+
+
+def test_learned_sub_type_implies_plover() -> None:
+    preds = {"case": _pred({"AIR_STRIKE": 0.8, "ARMED_CLASH": 0.1, "NONE": 0.1})}
+    coding = learned_coding("AIR_STRIKE", preds, RULES_CLASH, load_lexicon())
+    assert coding == Coding(
+        "Explosions/Remote violence/Air/drone strike", "FIGHT", "aerial", "political_violence", 0.8
+    )
+
+
+def test_learned_same_sub_type_keeps_the_rules_codes() -> None:
+    preds = {"case": _pred({"ARMED_CLASH": 0.7, "NONE": 0.3})}
+    coding = learned_coding("ARMED_CLASH", preds, RULES_CLASH, load_lexicon())
+    assert coding == Coding("Battles/Armed clash", "FIGHT", "small-arms", "political_violence", 0.7)
+
+
+def test_learned_diplomacy_keeps_a_verbal_rules_type() -> None:
+    preds = {
+        "case": _pred({"DIPLO": 0.9, "NONE": 0.1}),
+        "plover": _pred({"DEMAND": 0.1, "REJECT": 0.8, "NONE": 0.1}),
+    }
+    coding = learned_coding("DIPLO", preds, RULES_SAY, load_lexicon())
+    assert (coding.acled, coding.plover, coding.category) == (None, "DEMAND", "verbal")
+    # the rules read a clash: the plover head's best diplomacy type
+    coding = learned_coding("DIPLO", preds, RULES_CLASH, load_lexicon())
+    assert (coding.acled, coding.plover, coding.category) == (None, "REJECT", "verbal")
+
+
+def test_learned_out_of_scope_labels() -> None:
+    lex = load_lexicon()
+    preds = {"case": _pred({"NATURAL_DISASTER": 0.9, "NONE": 0.1})}
+    coding = learned_coding("NATURAL_DISASTER", preds, RULES_CLASH, lex)
+    assert (coding.acled, coding.plover, coding.category) == (None, "DISASTER", "natural_disaster")
+    coding = learned_coding("ORG_CRIME", preds, RULES_CLASH, lex)
+    assert (coding.acled, coding.plover, coding.category) == (None, "CRIME", "crime")
+
+
+def test_learned_decide_confidence_and_none_gate() -> None:
+    lex = load_lexicon()
+    gate = Gate(shift=0.6, modality=0.25, drop=0.95)
+    sure = {"case": _pred({"ARMED_CLASH": 0.85, "NONE": 0.15})}
+    decision = decide(sure, RULES_CLASH, "asserted", lex, gate)
+    assert (decision.modality, decision.confidence, decision.drop) == ("asserted", 0.85, False)
+    # no event stated as having happened, and the model reads a hypothetical: shifted
+    maybe = {
+        "case": _pred({"ARMED_CLASH": 0.3, "NONE": 0.7}),
+        "modality": _pred({"asserted": 0.5, "hypothetical": 0.4, "negated": 0.1}),
+    }
+    decision = decide(maybe, RULES_CLASH, "asserted", lex, gate)
+    assert (decision.modality, decision.confidence, decision.drop) == ("hypothetical", 0.3, False)
+    # no non-factual reading: kept below the drop threshold, dropped above it
+    plain = {"case": maybe["case"], "modality": _pred({"asserted": 0.9, "future": 0.1})}
+    assert not decide(plain, RULES_CLASH, "asserted", lex, gate).drop
+    none = {"case": _pred({"ARMED_CLASH": 0.02, "NONE": 0.98}), "modality": plain["modality"]}
+    assert decide(none, RULES_CLASH, "asserted", lex, gate).drop
+    # a candidate the rules already read as non-factual is never dropped
+    assert not decide(none, RULES_CLASH, "negated", lex, gate).drop
+
+
+def _fixed_coder(case: dict[str, float], modality: dict[str, float] | None = None) -> Coder:
+    """A model that answers the same probabilities whatever it reads (zero weights; the
+    intercepts are the log-probabilities)."""
+    vocab = Vocabulary.fit([text_features("any text")], min_df=1)
+    heads = {}
+    for name, probs in (("case", case), ("modality", modality or {})):
+        if probs:
+            classes = sorted(probs)
+            intercept = np.log(np.array([probs[c] for c in classes], np.float32))
+            weights = np.zeros((vocab.size, len(classes)), np.float32)
+            heads[name] = LinearHead(name, classes, weights, intercept, 1.0)
+    digest = hashlib.sha256(b"{}\n").hexdigest()
+    meta = {"training": {"gold_sets": ["g.jsonl"], "files": [{"path": "x", "sha256": digest}]}}
+    return Coder(vocab, heads, meta)
+
+
+def _candidate(
+    rules: Coding, family: str, rank: tuple[float, float], modality: str = "asserted"
+) -> Candidate:
+    return Candidate(CoderRow("one text", (), ()), rules, modality, family, rank)
+
+
+RULES_ARREST = Coding("Strategic developments/Arrests", "COERCE", "arrest", "political_violence", 1)
+
+
+def test_learned_candidates_of_one_text_share_its_label_by_family() -> None:
+    lex = load_lexicon()
+    coder = _fixed_coder({"ARMED_CLASH": 0.7, "ARREST": 0.2, "NONE": 0.1})
+    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
+    arrest = _candidate(RULES_ARREST, "coercion", (0.5, 0.6))
+    said = _candidate(RULES_SAY, "none", (0.5, 0.4))
+    got = decide_all(coder, [clash, arrest, said], lex)
+    # the clash takes the text's label; the arrest the best of its family; the statement,
+    # whose family holds none of the probability, keeps the rules' codes
+    assert [(d.coding.acled, d.coding.plover, d.confidence) for d in got] == [
+        ("Battles/Armed clash", "FIGHT", 0.7),
+        ("Strategic developments/Arrests", "COERCE", 0.2),
+        (None, "DEMAND", 0.01),
+    ]
+
+
+def test_learned_the_rules_first_candidate_leads_when_no_family_holds_the_label() -> None:
+    lex = load_lexicon()
+    coder = _fixed_coder({"PEACE_PROTEST": 0.8, "ARMED_CLASH": 0.05, "NONE": 0.15})
+    first = _candidate(RULES_CLASH, "violence", (1.0, 0.9))
+    second = _candidate(RULES_ARREST, "coercion", (0.5, 0.6))
+    got = decide_all(coder, [second, first], lex)
+    assert [(d.coding.acled, d.confidence) for d in got] == [
+        ("Strategic developments/Arrests", 0.01),  # family share < 10 %: the rules' codes
+        ("Protests/Peaceful protest", 0.8),
+    ]
+
+
+def test_learned_same_codes_keep_the_rules_order() -> None:
+    lex = load_lexicon()
+    coder = _fixed_coder({"ARMED_CLASH": 0.8, "NONE": 0.2})
+    negated = _candidate(RULES_CLASH, "violence", (1.0, 0.4), "negated")
+    asserted = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
+    got = decide_all(coder, [negated, asserted], lex)
+    assert [(d.modality, d.confidence) for d in got] == [("negated", 0.4), ("asserted", 0.8)]
+
+
+def test_learned_rules_label() -> None:
+    assert rules_label(RULES_CLASH) == "ARMED_CLASH"
+    assert rules_label(RULES_SAY) == "DIPLO"
+    assert rules_label(Coding(None, "ACCUSE", None, "claim", 1.0)) == "ATTRIB"
+    assert rules_label(Coding(None, "CRIME", None, "crime", 1.0)) == "ORG_CRIME"
+    assert rules_label(Coding(None, "DISASTER", None, "natural_disaster", 1.0)) == (
+        "NATURAL_DISASTER"
+    )
+
+
+def test_learned_eval_refuses_the_model_training_data(tmp_path: Path) -> None:
+    gold = tmp_path / "g.jsonl"
+    gold.write_text("{}\n", encoding="utf-8")
+    extractor = Extractor(coder=_fixed_coder({"ARMED_CLASH": 0.9, "NONE": 0.1}))
+    with pytest.raises(FrontwatchError) as err:
+        check_not_trained_on(extractor, gold)  # by name
+    assert err.value.code == "E203"
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text("{}\n", encoding="utf-8")
+    with pytest.raises(FrontwatchError, match="E203"):
+        check_not_trained_on(extractor, copy)  # by content
+    other = tmp_path / "other.jsonl"
+    other.write_text("{}\n\n", encoding="utf-8")
+    check_not_trained_on(extractor, other)  # neither its name nor its content
+    extractor.coder = None
+    check_not_trained_on(extractor, gold)  # the rules alone learned from nothing
+
+
+def test_learned_the_rules_first_candidate_stays_first_when_its_family_is_probable() -> None:
+    lex = load_lexicon()
+    # "X complained to the UN over two air raids": the complaint is the sentence's main event
+    coder = _fixed_coder({"DIPLO": 0.6, "AIR_STRIKE": 0.35, "NONE": 0.05})
+    complained = _candidate(RULES_SAY, "none", (1.0, 0.7))
+    raids = _candidate(RULES_CLASH, "explosion", (0.5, 0.6))
+    got = decide_all(coder, [complained, raids], lex)
+    assert [(d.coding.acled, d.coding.plover, d.confidence) for d in got] == [
+        (None, "DEMAND", 0.6),
+        ("Explosions/Remote violence/Air/drone strike", "FIGHT", 0.35),
+    ]
+    # the air strike holds most of the probability: it leads, the statement keeps its own
+    coder = _fixed_coder({"DIPLO": 0.3, "AIR_STRIKE": 0.65, "NONE": 0.05})
+    got = decide_all(coder, [complained, raids], lex)
+    assert [(d.coding.plover, d.confidence) for d in got] == [("DEMAND", 0.3), ("FIGHT", 0.65)]
