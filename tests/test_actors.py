@@ -188,6 +188,21 @@ def test_actors_generic_actors(
     assert (actor.name, actor.type, actor.guessed) == (name, type_, False)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "text", "name", "country"),
+    [
+        ("Hamas gunmen attacked a kibbutz at dawn.", "Hamas gunmen", "Hamas", "PS"),
+        ("Unknown gunmen attacked a bus.", "Unknown gunmen", "Unidentified Armed Group", None),
+    ],
+)
+def test_actors_named_group_before_a_generic_head(
+    nlp: Language, sentence: str, text: str, name: str, country: str | None
+) -> None:
+    # a generic head ("gunmen") names no group when a named group modifies it
+    actor = find(nlp(sentence), text).actor
+    assert (actor.name, actor.country) == (name, country)
+
+
 def test_actors_country_as_place_is_marked(nlp: Language) -> None:
     doc = nlp("The United States sent advisers to bases in Iraq.")
     us = find(doc, "United States")

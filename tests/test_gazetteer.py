@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +16,13 @@ from frontwatch.gazetteer import Gazetteer, fold_key, name_key, synthetic_id
 from frontwatch.gazetteer import build as build_module
 from frontwatch.gazetteer.build import PlaceRow, _admin1, _admin2, _centre, _clustered, write_index
 from frontwatch.gazetteer.geonames_dump import read_dump
-from frontwatch.gazetteer.index import INDEX_VERSION, data_fingerprint
+from frontwatch.gazetteer.index import (
+    INDEX_VERSION,
+    data_fingerprint,
+    default_index_path,
+    prune_indexes,
+)
+from frontwatch.gazetteer.rows import STALE_SECONDS, TMP_PREFIX, remove_stale_builds
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gazetteer" / "sample_dump.txt"
 
@@ -256,7 +267,9 @@ def test_gazetteer_fingerprint_covers_builder(monkeypatch: pytest.MonkeyPatch) -
         return data + b"#changed" if self.name == "build.py" else data
 
     monkeypatch.setattr(Path, "read_bytes", patched)
+    data_fingerprint.cache_clear()  # computed once a process
     assert data_fingerprint() != before
+    data_fingerprint.cache_clear()
 
 
 def _city(
@@ -364,3 +377,79 @@ def test_gazetteer_build_with_country_files(
     towns = [p.geonameid for p in gz.candidates("Dayr az-Zawr") if p.feature_class == "P"]
     assert towns == [170794]  # the governorate's row is there too
     assert [p.geonameid for p in gz.candidates("Mossoul")] == [99072]
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_gazetteer_stale_builds_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTWATCH_HOME", str(tmp_path))
+    old = time.time() - 2 * STALE_SECONDS
+    dead = tmp_path / f"{TMP_PREFIX}{_dead_pid()}-abc.sqlite"
+    running = tmp_path / f"{TMP_PREFIX}{os.getpid()}-def.sqlite"
+    stalled = tmp_path / f"{TMP_PREFIX}{os.getpid()}-ghi.sqlite"
+    legacy_old, legacy_new = tmp_path / "tmpold.sqlite", tmp_path / "tmpnew.sqlite"
+    index = tmp_path / "gazetteer-v3.sqlite"
+    for path in (dead, running, stalled, legacy_old, legacy_new, index):
+        path.write_bytes(b"x")
+    for path in (stalled, legacy_old, index):
+        os.utime(path, (old, old))
+    removed = remove_stale_builds(tmp_path)
+    assert sorted(p.name for p in removed) == sorted([dead.name, stalled.name, legacy_old.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [running.name, legacy_new.name, index.name]
+    )
+
+
+def test_gazetteer_stale_builds_legacy_names_only_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRONTWATCH_HOME", str(tmp_path / "cache"))
+    mine = tmp_path / "tmpmine.sqlite"  # a user's own file beside an index they build
+    mine.write_bytes(b"x")
+    old = time.time() - 2 * STALE_SECONDS
+    os.utime(mine, (old, old))
+    assert remove_stale_builds(tmp_path) == []
+    assert mine.exists()
+
+
+def test_gazetteer_write_index_leaves_no_temp_file(tmp_path: Path) -> None:
+    def rows() -> Iterator[PlaceRow]:
+        yield PlaceRow(1, "Aleppo", 36.2, 37.16, "SY")
+        raise RuntimeError("source broke")
+
+    with pytest.raises(RuntimeError):
+        write_index(tmp_path / "g.sqlite", rows())
+    assert list(tmp_path.iterdir()) == []
+    assert write_index(tmp_path / "g.sqlite", rows_ok()) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["g.sqlite"]
+
+
+def rows_ok() -> Iterator[PlaceRow]:
+    yield PlaceRow(1, "Aleppo", 36.2, 37.16, "SY")
+
+
+def test_gazetteer_default_index_named_by_its_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two installs sharing a home keep an index each (the file name carries the data's
+    fingerprint); building keeps the three newest."""
+    monkeypatch.setenv("FRONTWATCH_HOME", str(tmp_path))
+    path = default_index_path()
+    assert path == tmp_path / f"gazetteer-v{INDEX_VERSION}-{data_fingerprint()[:12]}.sqlite"
+    names = ["gazetteer-v3.sqlite", *(f"gazetteer-v3-{x}.sqlite" for x in "abcd")]
+    for n, name in enumerate(names):
+        (tmp_path / name).write_bytes(b"")
+        os.utime(tmp_path / name, (1_000_000 + n, 1_000_000 + n))
+    (tmp_path / "other.sqlite").write_bytes(b"")
+    removed = prune_indexes(tmp_path)
+    assert sorted(p.name for p in removed) == ["gazetteer-v3-a.sqlite", "gazetteer-v3.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "gazetteer-v3-b.sqlite",
+        "gazetteer-v3-c.sqlite",
+        "gazetteer-v3-d.sqlite",
+        "other.sqlite",
+    ]

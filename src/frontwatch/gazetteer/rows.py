@@ -7,13 +7,15 @@ Rows come from the bundled data (:mod:`.build`) or from a GeoNames dump (:mod:`.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .index import INDEX_VERSION
+from .index import INDEX_VERSION, default_home
 from .names import fold_key, name_key
 
 
@@ -62,8 +64,64 @@ def write_index(
 ) -> int:
     """Write ``rows`` into a new SQLite index at ``out_path`` (atomically); returns the count."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".sqlite", dir=out_path.parent)
+    remove_stale_builds(out_path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=".sqlite", dir=out_path.parent
+    )
     os.close(fd)
+    try:
+        count = _write(tmp, rows, meta)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)  # an error or Ctrl-C leaves no half-written file
+        raise
+    return count
+
+
+#: A build writes into ``<dir>/gazetteer-build-<pid>-<random>.sqlite`` and renames it at the end.
+TMP_PREFIX = "gazetteer-build-"
+#: A temporary file not written to for this long belongs to a build that died.
+STALE_SECONDS = 3600.0
+_TMP_PID = re.compile(re.escape(TMP_PREFIX) + r"(\d+)-")
+
+
+def remove_stale_builds(directory: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files that killed builds left in ``directory``: those of a process
+    that no longer runs, and those not written to for ``STALE_SECONDS`` (also the ``tmp*.sqlite``
+    files of older versions, in the default cache directory only). A running build's file is
+    kept. Returns the files removed."""
+    now = time.time() if now is None else now
+    paths = list(directory.glob(f"{TMP_PREFIX}*.sqlite"))
+    if directory.resolve() == default_home().resolve():
+        paths += directory.glob("tmp*.sqlite")
+    removed: list[Path] = []
+    for path in paths:
+        try:
+            age = now - path.stat().st_mtime
+        except FileNotFoundError:
+            continue  # another process removed it
+        found = _TMP_PID.match(path.name)
+        dead = found is not None and not _running(int(found.group(1)))
+        if dead or age > STALE_SECONDS:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it runs, as another user
+    return True
+
+
+def _write(tmp: str, rows: Iterable[PlaceRow], meta: dict[str, str] | None) -> int:
     conn = sqlite3.connect(tmp)
     count = 0
     try:
@@ -113,6 +171,4 @@ def write_index(
         conn.execute("VACUUM")
     finally:
         conn.close()
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, out_path)
     return count

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from itertools import pairwise
 
 from spacy.tokens import Doc
@@ -24,12 +25,16 @@ from .mentions import (
     _GENERIC_WORDS,
     Demonyms,
     PlaceMention,
+    _article_free,
     _contains,
 )
 
 #: How much each kind of evidence counts for a country (a division gets the same for itself).
 NAMED = 3  # the country is named ("in Syria"), or a dateline names one of its places
 DEMONYM = 2  # "Syrian", "Yemeni"
+#: a demonym of the one who acts ("Russian guided bombs hit ...", "Israeli jets struck ..."):
+#: forces act abroad as often as at home, so it is weak evidence for where
+DEMONYM_AGENT = 1
 ACTOR = 2  # an actor of that country ("the Houthis", "SDF fighters")
 DIVISION = 2  # a division of that country is named ("Idlib province", "(Al Hudaydah)")
 OUTLET = 2  # the outlet's name holds the country or its demonym ("Yemen Monitor")
@@ -143,7 +148,7 @@ def _mention_evidence(
     top = exact[0].place
     if m.role == "demonym":
         if top.is_country and top.country:
-            focus.countries[top.country] += DEMONYM
+            focus.countries[top.country] += DEMONYM_AGENT if _agent(doc, m) else DEMONYM
         return
     if top.is_country and top.country:
         focus.countries[top.country] += NAMED
@@ -247,6 +252,17 @@ def _actors(doc: Doc, mentions: list[PlaceMention]) -> list[str]:
     return out
 
 
+def _agent(doc: Doc, m: PlaceMention) -> bool:
+    """The demonym describes the subject of a verb, or the agent of a passive one ("Russian
+    drones hit ...", "... were struck by Israeli jets")."""
+    head = doc[m.end - 1]
+    while head.dep_ in {"amod", "compound", "nmod"} and head.head is not head:
+        head = head.head
+    if head.dep_ == "nsubj":
+        return True
+    return head.dep_ == "pobj" and head.head.dep_ == "agent"
+
+
 def _in_parentheses(doc: Doc, m: PlaceMention) -> bool:
     """ "(Al Hudaydah)", "(Ariha district, Idlib governorate)": a unit in parentheses."""
     before = doc[m.start - 1].text if m.start > 0 else ""
@@ -266,3 +282,30 @@ def _dateline(doc: Doc, m: PlaceMention) -> bool:
         return False
     nxt = doc[m.end].text if m.end < len(doc) else ""
     return nxt in _DATELINE_END or nxt == ","
+
+
+#: how much a name's transliteration must resemble the place's name (article-free keys), and
+#: how close to the best resemblance among the readings
+LOOK_ALIKE = 0.6
+LOOK_ALIKE_MARGIN = 0.1
+
+
+def _look_alikes(text: str, readings: list[Candidate], focus: Focus) -> list[Candidate]:
+    """The transliteration readings of a name with no exact reading that may stand for it:
+    in the focus, the most alike ones (``LOOK_ALIKE``, within ``LOOK_ALIKE_MARGIN`` of the
+    best), and only when those are divisions or well-known towns ("Hodeidah": Al Hudaydah;
+    "Robotyne" is no Rybotyn, a hamlet whose consonants it shares)."""
+    key = _article_free(text)
+    alike = [
+        (SequenceMatcher(None, key, _article_free(c.place.name)).ratio(), c)
+        for c in readings
+        if focus.holds(c.place)
+    ]
+    alike = [(r, c) for r, c in alike if r >= LOOK_ALIKE]
+    if not alike:
+        return []
+    best = max(r for r, _ in alike)
+    kept = [c for r, c in alike if r >= best - LOOK_ALIKE_MARGIN]
+    if all(c.place.feature_class == "A" or c.place.population >= WELL_KNOWN_POP for c in kept):
+        return kept
+    return []

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Literal
 
 from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_STOP, LOWER, ORTH
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from frontwatch.gazetteer.index import Candidate, Place, name_key
+from frontwatch.gazetteer.names import ARTICLES
 from frontwatch.lexicon import DATA_DIR, read, table, words
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
 from frontwatch.nlp.extensions import doc_text
@@ -51,6 +52,18 @@ _DIST_UNITS: dict[str, float] = table("place_words", "distance_units_km")
 
 # nouns that make "X <noun>" a feature phrase of the place X (docs/geoparsing.md)
 FEATURE_WORDS: dict[str, str] = table("place_words", "feature_words")
+# several words that stand for one feature word ("local government area": "lga"), longest first
+_FEATURE_PHRASES: dict[str, str] = table("place_words", "feature_phrases")
+
+
+def feature_phrase(doc: Doc, j: int) -> tuple[str, int] | None:
+    """The feature word that the words from token ``j`` stand for, and how many they are
+    ("local government area": ``("lga", 3)``)."""
+    for phrase, word in _FEATURE_PHRASES.items():
+        size = len(phrase.split())
+        if " ".join(t.lower_ for t in doc[j : j + size]) == phrase:
+            return word, size
+    return None
 
 
 _SHORT_NAMES = frozenset({"US", "UK", "U.S.", "U.K.", "UAE", "DRC", "CAR"})
@@ -359,3 +372,24 @@ def _covering(mentions: Iterable[PlaceMention], i: int) -> PlaceMention | None:
         if m.start <= i < m.end:
             return m
     return None
+
+
+def _article_free(name: str) -> str:
+    """The name key without Arabic articles: "Al Qamishli" and "Qamishli" are one name."""
+    return " ".join(t for t in name_key(name).split() if t not in ARTICLES)
+
+
+#: entity labels that are never a place's name
+_NOT_PLACE_LABELS = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+)
+
+
+def _name_part(tok: Token) -> bool:
+    """A word of a name before its last: a capitalised proper noun, or an Arabic article
+    with its hyphen ("al-Suwaida")."""
+    if tok.text in {"-", "–"}:
+        return True
+    if tok.lower_ in _ARTICLE_WORDS:
+        return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text in {"-", "–"}
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.dep_ == "compound"

@@ -15,7 +15,7 @@ from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers f
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.records import PlaceRole
 
-from .focus import Focus, _generic, document_focus
+from .focus import Focus, _generic, _look_alikes, document_focus
 from .mentions import (
     _ADMIN_WORDS,
     _AIRPORT_WORDS,
@@ -37,6 +37,7 @@ from .mentions import (
     _METONYM_HEADS,
     _NEAR_OF_WORDS,
     _NEAR_WORDS,
+    _NOT_PLACE_LABELS,
     _NOT_PLACE_STARTS,
     _OF_PLACE_HEADS,
     _QUALIFIERS,
@@ -55,9 +56,11 @@ from .mentions import (
     _covering,
     _default_area_codes,
     _default_demonyms,
+    _name_part,
     _number,
     _town,
     _Words,
+    feature_phrase,
 )
 from .resolve import PlaceResolution
 
@@ -145,6 +148,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         self._bare_counties(doc, gz, words, state)
         self._places_in_divisions(state)
         self._places_in_focus(doc, state, focus)
+        self._transliterated_places(doc, gz, state, focus)
         found, taken = state.found, state.taken
         found.sort(key=lambda m: m.start)
         if self._districts(doc, found, taken, words):
@@ -400,7 +404,8 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         for m in [*state.deferred, *state.weak]:
             if m.end >= len(doc) or any(i in state.taken for i in range(m.start, m.end)):
                 continue
-            word = doc[m.end].lower_
+            phrase = feature_phrase(doc, m.end)
+            word = phrase[0] if phrase is not None else doc[m.end].lower_
             district = FEATURE_WORDS.get(word, "").startswith("ADM")
             if word not in _ADMIN_WORDS and not district:
                 continue
@@ -433,6 +438,31 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
                 inside = exact if len({c.place.country for c in exact}) == 1 else []
             if inside and _locative(doc, m):
                 m.settlement = m.settlement or _settlement(doc, m)
+                state.taken.update(range(m.start, m.end))
+                state.found.append(m)
+
+    def _transliterated_places(self, doc: Doc, gz: Gazetteer, state: _Found, focus: Focus) -> None:
+        """Names with no exact reading, in the place of a place, whose transliteration key
+        finds a place of the focus that still looks like them ("on the eastern edge of
+        Hodeidah", beside the Houthis: Al Hudaydah; docs/geoparsing.md)."""
+        if not focus:
+            return
+        for root in doc:
+            if root.pos_ != "PROPN" or not root.text[:1].isupper() or root.i in state.taken:
+                continue
+            if root.dep_ not in {"pobj", "dobj"} or root.ent_type_ in _NOT_PLACE_LABELS:
+                continue
+            start = root.i  # the name's words before it: "Deir Ezzor", "al-Suwaida"
+            while start > 0 and start - 1 not in state.taken and _name_part(doc[start - 1]):
+                start -= 1
+            m = self._mention(doc, start, root.i + 1, [])
+            if not _whole_name(doc, m) or not _locative(doc, m):
+                continue
+            if gz.lookup(m.text, fold=False) or _settlement(doc, m):
+                continue  # exact readings: no transliteration ("Matamoros"); a village: the
+                # unit the text names around it is safer than a look-alike (fallback chain)
+            m.candidates = _look_alikes(m.text, gz.lookup_fold(m.text), focus)
+            if m.candidates:
                 state.taken.update(range(m.start, m.end))
                 state.found.append(m)
 
@@ -657,8 +687,12 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         """Feature phrase after the mention, relative phrase before it."""
         j = m.end
         words: list[str] = []
+        phrase = feature_phrase(doc, j)  # "the X local government area": "lga"
+        if phrase is not None:
+            words, j = [phrase[0]], j + phrase[1]
         while (
-            j < len(doc)
+            not words
+            and j < len(doc)
             and j < m.end + 3
             and doc[j].lower_ in FEATURE_WORDS.keys() | _FEATURE_MODIFIERS | _ADMIN_WORDS
         ):
@@ -805,12 +839,17 @@ def _settlement(doc: Doc, m: PlaceMention) -> bool:
         return True
     if m.end < len(doc) and doc[m.end].lower_ in _SETTLEMENT_WORDS:
         return True
-    return (
-        m.end + 2 < len(doc)
-        and doc[m.end].text == ","
-        and doc[m.end + 1].lower_ in _INDEFINITE_ARTICLES
-        and doc[m.end + 2].lower_ in _SETTLEMENT_WORDS
-    )
+    if m.end + 2 >= len(doc) or doc[m.end].text != ",":
+        return False
+    if doc[m.end + 1].lower_ not in _INDEFINITE_ARTICLES:
+        return False
+    # "X, a village", "X, a farming village", "X, a small border town"
+    for tok in doc[m.end + 2 : m.end + 5]:
+        if tok.lower_ in _SETTLEMENT_WORDS:
+            return True
+        if tok.pos_ not in {"ADJ", "NOUN", "VERB"} or not tok.is_lower:
+            return False
+    return False
 
 
 @Language.factory(

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from frontwatch.gazetteer.index import Candidate, Gazetteer, Place, name_key
-from frontwatch.gazetteer.names import ARTICLES
 from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers fw_doc_id)
 from frontwatch.nlp.extensions import doc_text
 
 from .focus import Focus, _generic, document_focus, well_known
 from .mentions import (
     _DATELINE_END,
+    _NEAR_WORDS,
     _NEIGHBOUR_READINGS,
     _PHONE,
     ADMIN_CONTEXT,
@@ -31,6 +31,7 @@ from .mentions import (
     Demonyms,
     PlaceMention,
     _alike,
+    _article_free,
     _contains,
     _km,
 )
@@ -40,6 +41,9 @@ FOCUS_COUNTRY = 1.0  # a reading in a country of the document's focus (docs/geop
 #: guess ("Djibo" in Burkina Faso, in a note about JNIM, a Malian group)
 FOCUS_REACH_KM = 400.0
 NEAR_FOCUS = 0.8  # a reading within that reach
+#: A town this large under its main name, in or near the focus, is the reading of its name
+#: rather than a town that has the name only as another name (docs/geoparsing.md)
+MAIN_NAME_TOWN_POP = 15_000
 
 
 class PlaceResolution:
@@ -96,10 +100,14 @@ class PlaceResolution:
                     continue
                 countries, admins = context.without(keys[idx])
                 container, inner = links[idx]
+                # exact readings, or transliterations when the name has only those ("Hodeidah")
+                spelt = any(c.exact for c in m.candidates)
                 cities = [
                     c.place
                     for c in m.candidates
-                    if c.exact and c.place.feature_class == "P" and c.place.population >= 500_000
+                    if (c.exact or not spelt)
+                    and c.place.feature_class == "P"
+                    and c.place.population >= 500_000
                 ]
                 big = bool(cities)
                 # "Montreal ... Quebec": a larger town of the division is named, so the name is
@@ -220,7 +228,33 @@ class PlaceResolution:
                         and (c.exact or _alike(key, c.place.name))
                     ):
                         kept.append(c)
+            if focus:
+                kept = self._main_name_readings(idx, kept, focus, near)
             m.candidates = kept
+
+    def _main_name_readings(
+        self, idx: int, kept: list[Candidate], focus: Focus, near: set[tuple[int, int]]
+    ) -> list[Candidate]:
+        """A name that is the main name of a town of ``MAIN_NAME_TOWN_POP`` people in or near
+        the focus: a town that has it only as another name (often a former one: "Pokrovsk",
+        Engels's name until 1931) is no reading, unless it is a neighbour of another name."""
+        if not any(
+            c.exact
+            and c.primary
+            and c.place.feature_class == "P"
+            and c.place.population >= MAIN_NAME_TOWN_POP
+            and (focus.holds(c.place) or self._near_focus(c.place, focus))
+            for c in kept
+        ):
+            return kept
+        return [
+            c
+            for c in kept
+            if c.primary
+            or not c.exact
+            or c.place.feature_class != "P"
+            or (idx, c.place.geonameid) in near
+        ]
 
     def _near_focus(self, place: Place, focus: Focus) -> bool:
         """Within ``FOCUS_REACH_KM`` of a first-level division of a focus country."""
@@ -545,11 +579,6 @@ class _Context:
         return self.countries - own[0], self.admins - own[1]
 
 
-def _article_free(name: str) -> str:
-    """The name key without Arabic articles: "Al Qamishli" and "Qamishli" are one name."""
-    return " ".join(t for t in name_key(name).split() if t not in ARTICLES)
-
-
 def _unit_rank(u: PlaceMention) -> int | None:
     """How fine a unit a resolved mention is: 2 a district ("Ariha district", a second-level
     division) or a town the text places it near ("south of Orikhiv"), 3 a first-level
@@ -580,6 +609,8 @@ def _named_unit(doc: Doc, mentions: list[PlaceMention], idx: int) -> PlaceMentio
         if j == idx or not sent.start <= u.start < sent.end:
             continue
         rank = _unit_rank(u)
+        if rank is None and _town_link(doc, m, u):
+            rank = 2
         if rank is None:
             continue
         if u.start >= m.end:
@@ -599,6 +630,27 @@ def _named_unit(doc: Doc, mentions: list[PlaceMention], idx: int) -> PlaceMentio
 
 
 _UNIT_LINKS = frozenset({"in", "of", ",", "(", "near"})
+_TOWN_LINKS = _NEAR_WORDS | {"in", "of", "from"}
+
+
+def _town_link(doc: Doc, m: PlaceMention, u: PlaceMention) -> bool:
+    """A town that places the name before it: "X, Y" (not a list: "X, Y and Z"), or an
+    apposition ending at the town with no verb in it: "X, across the river from Y", "X, near
+    Y", "X, a suburb of Y" (docs/geoparsing.md, "Fallback chain")."""
+    p = u.place
+    if p is None or p.feature_class != "P" or u.role != "literal" or u.unit_level is not None:
+        return False
+    if u.start <= m.end or u.start - m.end > 8 or doc[m.end].text != ",":
+        return False
+    between = doc[m.end + 1 : u.start]
+    if any(t.pos_ in {"VERB", "AUX"} or t.is_punct for t in between):
+        return False
+    if len(between) == 0:
+        after = doc[u.end : u.end + 2]
+        listed = len(after) > 0 and after[0].lower_ in {"and", "or"}
+        listed = listed or (len(after) == 2 and after[0].text == "," and after[1].text.istitle())
+        return not listed
+    return between[-1].lower_ in _TOWN_LINKS
 
 
 def _neighbours(keys: list[str], mentions: list[PlaceMention]) -> set[tuple[int, int]]:
