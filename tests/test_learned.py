@@ -3,6 +3,7 @@ model's answer, with hand-made probabilities."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -212,3 +213,42 @@ def test_learned_the_rules_first_candidate_stays_first_when_its_family_is_probab
     coder = _fixed_coder({"DIPLO": 0.3, "AIR_STRIKE": 0.65, "NONE": 0.05})
     got = decide_all(coder, [complained, raids], lex)
     assert [(d.coding.plover, d.confidence) for d in got] == [("DEMAND", 0.3), ("FIGHT", 0.65)]
+
+
+def test_learned_scope_acled_keeps_the_rules_plover_codes() -> None:
+    lex = load_lexicon()
+    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
+    coder = _fixed_coder({"AIR_STRIKE": 0.7, "ARMED_CLASH": 0.1, "NONE": 0.2})
+    (got,) = decide_all(coder, [clash], lex, scope="acled")
+    # the model's sub-type, the rules' PLOVER type and mode
+    coding = got.coding
+    assert (coding.acled, coding.plover, coding.mode, coding.category, got.confidence) == (
+        "Explosions/Remote violence/Air/drone strike",
+        "FIGHT",
+        "small-arms",
+        "political_violence",
+        0.7,
+    )
+    # below gate.acled (0.5) the rules' codes stay, with the probability of their label
+    coder = _fixed_coder({"AIR_STRIKE": 0.4, "ARMED_CLASH": 0.15, "NONE": 0.45})
+    (got,) = decide_all(coder, [clash], lex, scope="acled")
+    assert (got.coding, got.confidence, got.label) == (RULES_CLASH, 0.15, "ARMED_CLASH")
+    (got,) = decide_all(coder, [clash], lex, Gate(acled=0.3), scope="acled")
+    assert got.coding.acled == "Explosions/Remote violence/Air/drone strike"
+
+
+def test_learned_scope_acled_out_of_scope_labels() -> None:
+    lex = load_lexicon()
+    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
+    # a natural disaster: no ACLED codes, its category; the rules' PLOVER type stays
+    (got,) = decide_all(
+        _fixed_coder({"NATURAL_DISASTER": 0.9, "NONE": 0.1}), [clash], lex, scope="acled"
+    )
+    assert dataclasses.replace(got.coding, margin=0) == Coding(
+        None, "FIGHT", "small-arms", "natural_disaster", 0
+    )
+    # diplomacy: no ACLED codes, the category of the rules' PLOVER type
+    (got,) = decide_all(_fixed_coder({"DIPLO": 0.9, "NONE": 0.1}), [clash], lex, scope="acled")
+    assert dataclasses.replace(got.coding, margin=0) == Coding(
+        None, "FIGHT", "small-arms", "political_violence", 0
+    )

@@ -40,6 +40,8 @@ from ..lexicon.events import Lexicon
 from ..records import FACTUAL_MODALITIES, Actor
 from .coding import OOS_PLOVER, Coding
 
+OOS_CATEGORIES = ("natural_disaster", "industrial_accident")
+
 #: A document of at most this many sentences is coded whole (as the training snippets were).
 SNIPPET_SENTENCES = 4
 #: A candidate that does not lead its text keeps the rules' codes when its frame family holds
@@ -54,20 +56,28 @@ FAMILY_SHARE = 0.1
 #: 0.9: 0.679 / 0.685).
 LEAD_SHARE = 0.6
 NON_FACTUAL = ("negated", "hypothetical", "future")
+#: What the model decides (the setting ``coder_fields``): ``"all"``, every code of a candidate
+#: and which candidate of a text leads; ``"acled"``, the ACLED type and sub-type (or the
+#: out-of-scope category) only, the rules keeping the PLOVER type and mode and the order of the
+#: candidates of one text.
+SCOPES = ("acled", "all")
 
 
 @dataclass(frozen=True)
 class Gate:
     """How the model's ``NONE`` acts on a factual candidate: from ``P(NONE) >= shift`` it takes
     the modality head's best non-factual modality when that one has at least ``modality``
-    probability; from ``P(NONE) >= drop`` a candidate without one is dropped."""
+    probability; from ``P(NONE) >= drop`` a candidate without one is dropped. With the scope
+    ``"acled"``, the model's label replaces the rules' ACLED codes from a probability of
+    ``acled``."""
 
     shift: float = 0.6
     modality: float = 0.25
     drop: float = 0.95
+    acled: float = 0.5
 
 
-DEFAULT_GATE = Gate()
+DEFAULT_GATE = Gate(acled=float(__import__("os").environ.get("FW_EXP_MIN", "0.5")))
 
 
 @dataclass(frozen=True)
@@ -319,9 +329,14 @@ def decide(
 
 
 def decide_all(
-    coder: Coder, candidates: list[Candidate], lex: Lexicon, gate: Gate = DEFAULT_GATE
+    coder: Coder,
+    candidates: list[Candidate],
+    lex: Lexicon,
+    gate: Gate = DEFAULT_GATE,
+    scope: str = "all",
 ) -> list[Decision]:
-    """Each candidate's decision; the candidates that read the same text share its label."""
+    """Each candidate's decision; the candidates that read the same text share its label.
+    ``scope`` (:data:`SCOPES`): what the model decides."""
     preds = [coder.predict(c.row.as_input()) for c in candidates]
     groups: dict[str, list[int]] = {}
     for i, cand in enumerate(candidates):
@@ -331,8 +346,11 @@ def decide_all(
     firsts: dict[int, list[int]] = {}
     for members in groups.values():
         first = max(members, key=lambda i: (candidates[i].rank, -i))
-        if len(members) > 1 and _share(preds[first], _family(candidates[first], lex)) >= LEAD_SHARE:
+        main = _share(preds[first], _family(candidates[first], lex)) >= LEAD_SHARE
+        if scope == "acled" or (len(members) > 1 and main):
             firsts[first] = members  # the rules' first candidate stays the text's main event
+            if scope == "acled" and not (EXP_FIRST_FAMILY and main) and not EXP_FR:
+                leads.add(first)
             continue
         own = {i for i in members if _best(preds[i]["case"]) in _family(candidates[i], lex)}
         leads |= own or {first}
@@ -343,7 +361,50 @@ def decide_all(
         _below(first, members, candidates, out)
     for members in groups.values():
         _keep_rules_order(members, candidates, out)
+    if scope == "acled":
+        out = [
+            _acled_decision(d, p, c.rules, lex, gate)
+            for d, p, c in zip(out, preds, candidates, strict=True)
+        ]
     return out
+
+
+def _acled_decision(
+    decision: Decision, pred: dict[str, Prediction], rules: Coding, lex: Lexicon, gate: Gate
+) -> Decision:
+    """Scope ``"acled"``: the model's ACLED codes when it gives its label at least
+    ``gate.acled``, else the rules'; the rules' PLOVER codes either way."""
+    case = pred["case"].probabilities
+    if decision.coding is not rules and case.get(decision.label or "", 0.0) < gate.acled:
+        label = rules_label(rules)
+        p_own = case.get(label, 0.0) if label is not None else 1.0 - case.get(NONE, 0.0)
+        return dataclasses.replace(
+            decision, coding=rules, confidence=_probability(p_own), label=label
+        )
+    return dataclasses.replace(decision, coding=acled_only(decision, rules, lex))
+
+
+EXP_FIRST_FAMILY = __import__("os").environ.get("FW_EXP_FF") == "1"
+EXP_OOS_PLOVER = __import__("os").environ.get("FW_EXP_OOS") == "1"
+EXP_FR = __import__("os").environ.get("FW_EXP_FR") == "1"
+
+
+def acled_only(decision: Decision, rules: Coding, lex: Lexicon) -> Coding:
+    """The model's ACLED type and sub-type (or out-of-scope category) with the rules' PLOVER
+    type and mode."""
+    learned = decision.coding
+    if learned is rules:
+        return rules
+    if learned.acled is not None:
+        category = lex.category_of(learned.acled, rules.plover)
+        return Coding(learned.acled, rules.plover, rules.mode, category, learned.margin)
+    if learned.category in OOS_CATEGORIES:
+        return Coding(None, rules.plover, rules.mode, learned.category, learned.margin)
+    category = rules.category if rules.acled is None else lex.category_of(None, rules.plover)
+    kept = Coding(None, rules.plover, rules.mode, category, learned.margin)
+    if EXP_OOS_PLOVER and rules_label(kept) != decision.label:
+        return learned
+    return kept
 
 
 def _share(pred: dict[str, Prediction], labels: tuple[str, ...]) -> float:
