@@ -252,3 +252,21 @@ def test_learned_scope_acled_out_of_scope_labels() -> None:
     assert dataclasses.replace(got.coding, margin=0) == Coding(
         None, "FIGHT", "small-arms", "political_violence", 0
     )
+
+
+def test_learned_scope_acled_keeps_the_rules_modality_and_order() -> None:
+    lex = load_lexicon()
+    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.6))
+    arrest = _candidate(RULES_ARREST, "coercion", (0.5, 0.9))
+    coder = _fixed_coder({"ARMED_CLASH": 0.7, "ARREST": 0.2, "NONE": 0.1})
+    got = decide_all(coder, [clash, arrest], lex, scope="acled")
+    # the rules' first candidate (factual, highest confidence) takes the text's label; the
+    # other one its family's, below the first in the rules' ratio (0.7 * 0.6 / 0.9)
+    assert [(d.coding.acled, d.coding.plover, d.confidence) for d in got] == [
+        ("Battles/Armed clash", "FIGHT", 0.467),
+        ("Battles/Armed clash", "COERCE", 0.7),
+    ]
+    # the NONE gate does not act: the rules decide what is an event and its modality
+    sure = _fixed_coder({"ARMED_CLASH": 0.01, "NONE": 0.99}, {"future": 0.9, "asserted": 0.1})
+    (got_one,) = decide_all(sure, [clash], lex, scope="acled")
+    assert (got_one.modality, got_one.drop, got_one.coding) == ("asserted", False, RULES_CLASH)

@@ -294,7 +294,7 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
         if how.scope == "acled":
             # the rules' codes decide which mentions are one event; the model's, its ACLED codes
             decided = {d.event.id: x for d, x in pairs}
-            drafts = [_gated(d, x) for d, x in pairs]
+            drafts = [d for d, _ in pairs]
         else:
             drafts = [_recode(d, x, lex) for d, x in pairs]
     events = _merge(drafts)
@@ -438,14 +438,6 @@ def _recode_acled(event: Event, decision: Decision, lex: Lexicon) -> Event:
     coding = decision.coding
     update = {"acled": _acled(coding, lex), "category": coding.category}
     return event.model_copy(update={**update, "confidence": decision.confidence})
-
-
-def _gated(draft: _Draft, decision: Decision) -> _Draft:
-    """The draft with the modality the model's ``NONE`` gate gave it, the rules' codes kept."""
-    if decision.modality != draft.event.modality:
-        update = {"modality": decision.modality, "status": None}
-        draft.event = draft.event.model_copy(update=update)
-    return draft
 
 
 def _acled(coding: Coding, lex: Lexicon) -> Acled | None:

@@ -28,6 +28,7 @@ least :data:`LEAD_SHARE` of it, that candidate stays first.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,7 +78,7 @@ class Gate:
     acled: float = 0.5
 
 
-DEFAULT_GATE = Gate(acled=float(__import__("os").environ.get("FW_EXP_MIN", "0.5")))
+DEFAULT_GATE = Gate()
 
 
 @dataclass(frozen=True)
@@ -341,16 +342,15 @@ def decide_all(
     groups: dict[str, list[int]] = {}
     for i, cand in enumerate(candidates):
         groups.setdefault(cand.row.text, []).append(i)
+    if scope == "acled":
+        return _decide_acled(preds, list(groups.values()), candidates, lex, gate)
     out: list[Decision] = []
     leads: set[int] = set()
     firsts: dict[int, list[int]] = {}
     for members in groups.values():
         first = max(members, key=lambda i: (candidates[i].rank, -i))
-        main = _share(preds[first], _family(candidates[first], lex)) >= LEAD_SHARE
-        if scope == "acled" or (len(members) > 1 and main):
+        if len(members) > 1 and _share(preds[first], _family(candidates[first], lex)) >= LEAD_SHARE:
             firsts[first] = members  # the rules' first candidate stays the text's main event
-            if scope == "acled" and not (EXP_FIRST_FAMILY and main) and not EXP_FR:
-                leads.add(first)
             continue
         own = {i for i in members if _best(preds[i]["case"]) in _family(candidates[i], lex)}
         leads |= own or {first}
@@ -361,12 +361,45 @@ def decide_all(
         _below(first, members, candidates, out)
     for members in groups.values():
         _keep_rules_order(members, candidates, out)
-    if scope == "acled":
-        out = [
-            _acled_decision(d, p, c.rules, lex, gate)
-            for d, p, c in zip(out, preds, candidates, strict=True)
-        ]
     return out
+
+
+def _decide_acled(
+    preds: list[dict[str, Prediction]],
+    groups: list[list[int]],
+    candidates: list[Candidate],
+    lex: Lexicon,
+    gate: Gate,
+) -> list[Decision]:
+    """Scope ``"acled"``: the text's label goes to the candidate the rules put first (the
+    factual one of highest confidence, as the trainer reads a text), each other candidate takes
+    the best label of its own family; the rules' PLOVER codes, modality and order stay."""
+    out: dict[int, Decision] = {}
+    for members in groups:
+        first = max(
+            members,
+            key=lambda i: (candidates[i].modality in FACTUAL_MODALITIES, candidates[i].rank[1], -i),
+        )
+        for i in members:
+            cand = candidates[i]
+            allowed = None if i == first else _family(cand, lex)
+            decision = decide(preds[i], cand.rules, cand.modality, lex, gate, allowed)
+            # the rules' modality: the NONE gate costs plover-dev's recall and gains nothing
+            decision = dataclasses.replace(decision, modality=cand.modality, drop=False)
+            out[i] = _acled_decision(decision, preds[i], cand.rules, lex, gate)
+        _rules_order(members, candidates, out)
+    return [out[i] for i in range(len(candidates))]
+
+
+def _rules_order(members: list[int], candidates: list[Candidate], out: dict[int, Decision]) -> None:
+    """The candidates of one text keep the rules' order of confidence: each one's confidence is
+    at most the one before's, scaled by their rules' confidences."""
+    ranked = sorted(members, key=lambda i: (-candidates[i].rank[1], i))
+    for before, i in itertools.pairwise(ranked):
+        ratio = candidates[i].rank[1] / max(candidates[before].rank[1], 1e-6)
+        cap = out[before].confidence * ratio
+        if out[i].confidence > cap:
+            out[i] = dataclasses.replace(out[i], confidence=_probability(cap))
 
 
 def _acled_decision(
@@ -384,11 +417,6 @@ def _acled_decision(
     return dataclasses.replace(decision, coding=acled_only(decision, rules, lex))
 
 
-EXP_FIRST_FAMILY = __import__("os").environ.get("FW_EXP_FF") == "1"
-EXP_OOS_PLOVER = __import__("os").environ.get("FW_EXP_OOS") == "1"
-EXP_FR = __import__("os").environ.get("FW_EXP_FR") == "1"
-
-
 def acled_only(decision: Decision, rules: Coding, lex: Lexicon) -> Coding:
     """The model's ACLED type and sub-type (or out-of-scope category) with the rules' PLOVER
     type and mode."""
@@ -401,10 +429,7 @@ def acled_only(decision: Decision, rules: Coding, lex: Lexicon) -> Coding:
     if learned.category in OOS_CATEGORIES:
         return Coding(None, rules.plover, rules.mode, learned.category, learned.margin)
     category = rules.category if rules.acled is None else lex.category_of(None, rules.plover)
-    kept = Coding(None, rules.plover, rules.mode, category, learned.margin)
-    if EXP_OOS_PLOVER and rules_label(kept) != decision.label:
-        return learned
-    return kept
+    return Coding(None, rules.plover, rules.mode, category, learned.margin)
 
 
 def _share(pred: dict[str, Prediction], labels: tuple[str, ...]) -> float:
