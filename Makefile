@@ -1,5 +1,6 @@
 # frontwatch: one command to install and run on the samples, one to install and test.
-#   make demo   install, then extract events from samples/articles into out/
+#   make demo   install, then extract the events of samples/articles into out/, print the
+#               situation they describe and say where to look
 #   make test   install with the development tools, then lint, type-check and test
 PYTHON ?= python3
 VENV ?= .venv
@@ -29,17 +30,27 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 	$(BIN)/frontwatch gazetteer build --if-needed >/dev/null
 
-# Extract the samples, store them, print the situation, then serve the map (when run from a
-# terminal; otherwise print the command that serves it).
+# Extract the samples, store them, print the situation, write the exports, say where to look,
+# then serve the map (when run from a terminal; otherwise print the command that serves it).
 demo: install
 	mkdir -p $(OUT)
 	$(BIN)/frontwatch extract samples/articles -o $(OUT)/events.jsonl --progress
-	@echo "events: $$(wc -l < $(OUT)/events.jsonl) in $(OUT)/events.jsonl"
-	$(BIN)/frontwatch ingest samples/articles --db $(OUT)/demo.duckdb --no-progress
-	$(BIN)/frontwatch situation --db $(OUT)/demo.duckdb
-	@if [ -t 0 ]; then echo "map: http://127.0.0.1:8000 (Ctrl-C to stop)"; \
+	$(BIN)/frontwatch ingest samples/articles --db $(OUT)/demo.duckdb --progress
+	$(BIN)/frontwatch situation --db $(OUT)/demo.duckdb | tee $(OUT)/situation.txt
+	$(BIN)/frontwatch situation --db $(OUT)/demo.duckdb --format json > $(OUT)/situation.json
+	$(BIN)/frontwatch export --db $(OUT)/demo.duckdb --format acled-csv -o $(OUT)/events.csv
+	@echo
+	@echo "where to look"
+	@echo "  the tables above       control (who holds each place, and how it changed), materiel,"
+	@echo "                         displacement, casualties, sources: also in $(OUT)/situation.txt"
+	@echo "  $(OUT)/situation.json     the same with the sentence behind every number (quotes)"
+	@echo "  $(OUT)/events.jsonl       every event, one a line, each field with its span of text"
+	@echo "  $(OUT)/events.csv         the events as ACLED CSV, for a spreadsheet"
+	@echo "  $(OUT)/demo.duckdb        the store: $(BIN)/frontwatch query --db $(OUT)/demo.duckdb"
+	@echo "  samples/articles/      the articles (README.md says what each one shows)"
+	@if [ -t 0 ]; then echo "  the map                http://127.0.0.1:8000 (Ctrl-C to stop)"; \
 	  $(BIN)/frontwatch serve --db $(OUT)/demo.duckdb; \
-	else echo "map: $(BIN)/frontwatch serve --db $(OUT)/demo.duckdb, then open http://127.0.0.1:8000"; fi
+	else echo "  the map                $(BIN)/frontwatch serve --db $(OUT)/demo.duckdb, then open http://127.0.0.1:8000"; fi
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench scripts

@@ -322,6 +322,9 @@ def fixed_clusters(
 
 
 ALL_IDS = ["ev-recap", "ev-capture", "ev-shelling", "ev-protest", "ev-threat"]
+#: the events of the default filter: factual ones (ev-threat is hypothetical)
+FACTUAL_IDS = ALL_IDS[:4]
+ALL = {"modality": "all"}
 OPEN = ApiLimits(read_rate=None, write_rate=None)
 
 
@@ -462,14 +465,20 @@ def test_api_method_not_allowed(client: TestClient, method: str, path: str, allo
 
 
 def test_api_events_all_in_date_order(client: TestClient) -> None:
-    response = client.get("/api/events")
+    response = client.get("/api/events", params=ALL)
     body = response.json()
     assert ids(response) == ALL_IDS
     assert (body["total"], body["limit"], body["offset"], body["next"]) == (5, 100, 0, None)
 
 
+def test_api_events_facts_by_default(client: TestClient) -> None:
+    """Asserted and reported events unless asked; background events only when asked."""
+    assert ids(client.get("/api/events")) == FACTUAL_IDS
+    assert client.get("/api/events").json()["total"] == 4
+
+
 def test_api_events_summary_fields(client: TestClient) -> None:
-    items = {i["id"]: i for i in client.get("/api/events").json()["items"]}
+    items = {i["id"]: i for i in client.get("/api/events", params=ALL).json()["items"]}
     assert items["ev-capture"] == {
         "id": "ev-capture",
         "doc_id": "north-1",
@@ -494,10 +503,12 @@ def test_api_events_summary_fields(client: TestClient) -> None:
         "actor2": None,
         "actor2_type": None,
         "fatalities": 2.0,
+        "fatalities_withheld": None,
         "injured": None,
         "modality": "reported",
         "status": None,
         "historical": False,
+        "aggregate": False,
         "confidence": 0.8,
         "sources": 2,
         "cluster_id": "cl-kalvar",
@@ -522,14 +533,16 @@ def test_api_events_summary_fields(client: TestClient) -> None:
         ({"country": "IQ"}, ["ev-recap", "ev-capture", "ev-shelling"]),
         ({"country": "FR"}, []),
         ({"actor": "northern"}, ["ev-recap", "ev-capture"]),
-        ({"actor": "STRIKERS"}, ["ev-threat"]),
+        ({"actor": "STRIKERS"}, []),
+        ({"actor": "STRIKERS", "modality": "all"}, ["ev-threat"]),
         ({"actor": "forces"}, ["ev-shelling"]),
         ({"actor": "nobody"}, []),
         ({"type": "Battles"}, []),
         ({"type": "shelling/artillery/missile attack"}, ["ev-shelling"]),
         ({"type": "SEIZE"}, ["ev-recap", "ev-capture"]),
         ({"type": "protest"}, ["ev-protest"]),
-        ({"type": "verbal"}, ["ev-threat"]),
+        ({"type": "verbal"}, []),
+        ({"type": "verbal", "modality": "hypothetical"}, ["ev-threat"]),
         ({"modality": "asserted"}, ["ev-shelling", "ev-protest"]),
         ({"modality": "reported,hypothetical"}, ["ev-recap", "ev-capture", "ev-threat"]),
         ({"min_sources": "2"}, ["ev-recap", "ev-capture"]),
@@ -546,28 +559,28 @@ def test_api_events_filters(
 
 
 def test_api_events_offset_pages(client: TestClient) -> None:
-    first = client.get("/api/events", params={"limit": 2}).json()
-    second = client.get("/api/events", params={"limit": 2, "offset": 2}).json()
-    last = client.get("/api/events", params={"limit": 2, "offset": 4}).json()
+    first = client.get("/api/events", params={"limit": 2, **ALL}).json()
+    second = client.get("/api/events", params={"limit": 2, "offset": 2, **ALL}).json()
+    last = client.get("/api/events", params={"limit": 2, "offset": 4, **ALL}).json()
     assert [i["id"] for i in first["items"]] == ALL_IDS[:2]
     assert [i["id"] for i in second["items"]] == ALL_IDS[2:4]
     assert [i["id"] for i in last["items"]] == ALL_IDS[4:]
     assert last["next"] is None and first["total"] == second["total"] == 5
-    beyond = client.get("/api/events", params={"offset": 50}).json()
+    beyond = client.get("/api/events", params={"offset": 50, **ALL}).json()
     assert (beyond["items"], beyond["total"], beyond["next"]) == ([], 5, None)
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 5])
 def test_api_events_cursor_pages(client: TestClient, limit: int) -> None:
     seen: list[str] = []
-    params: dict[str, Any] = {"limit": limit}
+    params: dict[str, Any] = {"limit": limit, **ALL}
     for _ in range(10):
         body = client.get("/api/events", params=params).json()
         assert body["total"] == 5
         seen += [i["id"] for i in body["items"]]
         if body["next"] is None:
             break
-        params = {"limit": limit, "cursor": body["next"]}
+        params = {"limit": limit, "cursor": body["next"], **ALL}
     assert seen == ALL_IDS
 
 
@@ -621,7 +634,7 @@ def test_api_events_page_too_large(client: TestClient, limit: int) -> None:
 
 
 def test_api_events_largest_page_allowed(client: TestClient) -> None:
-    assert ids(client.get("/api/events", params={"limit": 500})) == ALL_IDS
+    assert ids(client.get("/api/events", params={"limit": 500, **ALL})) == ALL_IDS
 
 
 @pytest.mark.parametrize("cursor", ["!!!", "bm90LWEtY3Vyc29y", "%27"])
@@ -866,3 +879,48 @@ def test_api_index_agrees_with_event_filter(flt: EventFilter) -> None:
         key=lambda e: index.keys[index.ids[e.id]],
     )
     assert [index.keys[int(p)][1] for p in index.select(flt)] == [e.id for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # headline and body restate one count: counted once
+        ([("Gunmen kill 30", "30", 30.0), ("At least 30 were killed.", "At least 30", 30.0)],
+         (30.0, None)),
+        # one sentence, two counts: they add up
+        ([("3 soldiers and 2 civilians died.", "3 soldiers", 3.0),
+          ("3 soldiers and 2 civilians died.", "2 civilians", 2.0)], (5.0, None)),
+        # one event's toll of 100,000 or more: withheld from the map's totals
+        ([("A war took a million lives.", "a million", 1_000_000.0)], (None, 1_000_000.0)),
+    ],
+)  # fmt: skip
+def test_api_summary_fatalities_counted_once_and_huge_tolls_withheld(
+    counts: list[tuple[str, str, float]], expected: tuple[float | None, float | None]
+) -> None:
+    from frontwatch.api.index import _fatalities
+
+    sentences = list(dict.fromkeys(sentence for sentence, _, _ in counts))
+    starts = {
+        sentence: sum(len(s) + 1 for s in sentences[:i]) for i, sentence in enumerate(sentences)
+    }
+    quantities = []
+    for sentence, text, count in counts:
+        at = starts[sentence] + sentence.index(text)
+        quantities.append(
+            Quantity(kind="killed", count=count, text=text, span=(at, at + len(text)))
+        )
+    first, *others = sentences
+    event = Event.model_validate(
+        {
+            "id": "e", "doc_id": "d", "category": "political_violence", "modality": "asserted",
+            "trigger": {"text": "k", "span": (0, 1)},
+            "evidence": {"text": first, "span": (0, len(first))},
+            "mentions": [
+                {"trigger": {"text": "k", "span": (starts[o], starts[o] + 1)},
+                 "evidence": {"text": o, "span": (starts[o], starts[o] + len(o))}}
+                for o in others
+            ],
+            "quantities": quantities, "confidence": 0.5, "extractor_version": "test",
+        }
+    )  # fmt: skip
+    assert _fatalities(event) == expected

@@ -69,7 +69,8 @@ def review(client: TestClient, event_id: str, body: dict[str, Any], **headers: s
 
 
 def ids(client: TestClient, **params: str) -> list[str]:
-    body = client.get("/api/events", params=params).json()
+    """The events listed, whatever their modality (the API lists facts only by default)."""
+    body = client.get("/api/events", params={"modality": "all", **params}).json()
     return [item["id"] for item in body["items"]]
 
 

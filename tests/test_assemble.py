@@ -346,3 +346,63 @@ def test_assemble_leader_keeps_the_dictionary_reading(extractor: Extractor) -> N
     event = extractor.extract(text, published=PUBLISHED).events[0]
     assert event.actor2 is not None
     assert (event.actor2.name, event.actor2.country) == ("Government of Zimbabwe", "ZW")
+
+
+# -- who took part: places are not parties, a pronoun is never an actor (issue 14) --------
+
+
+def _who(actor: Actor | None) -> tuple[str, str | None, str] | None:
+    return (actor.text, actor.name, actor.role) if actor is not None else None
+
+
+def _parties(extractor: Extractor, text: str) -> list[tuple[str, object, object]]:
+    result = extractor.extract(text, doc_id="t", published="2024-05-08")
+    return [(e.trigger.text, _who(e.actor1), _who(e.actor2)) for e in result.events]
+
+
+def test_assemble_place_is_no_party(extractor: Extractor) -> None:
+    # a place the verb's argument names is where it happened: kept as a place target
+    assert _parties(extractor, "Rebels shelled a market in Kherson on Sunday.") == [
+        ("shelled", ("Rebels", None, "party"), ("Kherson", None, "place")),
+    ]
+
+
+def test_assemble_victims_are_not_perpetrators(extractor: Extractor) -> None:
+    text = (
+        "Al-Shabaab fighters drove the villagers out of Bulo Burte on Tuesday, warning that they "
+        "would face execution if they returned."
+    )
+    found = _parties(extractor, text)
+    for _, actor1, _ in found:
+        assert actor1 is None or actor1[1] != "Civilians", found
+
+
+def test_assemble_pronoun_resolved_to_its_name(extractor: Extractor) -> None:
+    text = (
+        "The Malian army said on Monday that it had arrested four suspects. "
+        "The government condemned the attack."
+    )
+    # "it" is the army, named by its own words; "the government" is Mali's (its context)
+    assert _parties(extractor, text) == [
+        ("arrested", ("Malian army", "Military Forces of Mali", "party"), None),
+        ("condemned", ("government", "Government of Mali", "party"), None),
+        ("attack", None, None),
+    ]
+
+
+def test_assemble_unresolved_pronoun_is_no_actor(extractor: Extractor) -> None:
+    found = _parties(extractor, "They burned the police station in the night.")
+    assert [a for _, a, _ in found] == [None]
+
+
+def test_assemble_unknown_name_after_in_is_a_place(extractor: Extractor) -> None:
+    # a village the gazetteer lacks is still where it happened, and the militants killed later
+    # (the attackers' own side) do not become the target of the attack
+    text = (
+        "Al-Shabaab fighters attacked a military base in Dhagaxley on Friday. "
+        "The army said it repelled the attack and killed dozens of militants."
+    )
+    assert _parties(extractor, text) == [
+        ("attacked", ("Al-Shabaab fighters", "Al-Shabaab", "party"), ("Dhagaxley", None, "place")),
+        ("killed", ("army", None, "party"), ("militants", None, "party")),
+    ]

@@ -286,3 +286,33 @@ def test_cli_bad_settings_file_is_fatal(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"[E102] Settings file {config} is invalid" in result.stderr
     assert result.stdout == ""
+
+
+def test_cli_extract_progress_has_a_total_and_a_loading_line() -> None:
+    result = _run(["extract", str(SAMPLES / "wire"), "--progress", "-o", "-"])
+    assert result.exit_code == 0
+    lines = result.stderr.replace("\r", "\n").splitlines()
+    assert lines[0] == "loading the language model and the gazetteer..."
+    assert any("8/8 [" in line and "<00:00" in line for line in lines), lines
+
+
+def test_cli_extract_feed_dates_as_written_resolve_weekdays(tmp_path: Path) -> None:
+    # publication dates as real feeds write them: read whole, and "on Tuesday" resolves
+    lines = [
+        {"id": "a", "published": "Wed Nov 23, 2016 | 3:02pm EST", "text": "Rebels attacked "
+         "an army post near Kidal on Tuesday, officials said."},
+        {"id": "b", "published": "24 November 2016", "text": "Soldiers shelled rebel positions "
+         "near Gao on Tuesday, residents said."},
+        {"id": "c", "published": "2016 Oct 10", "text": "Police arrested twelve protesters in "
+         "Bamako on Sunday."},
+    ]  # fmt: skip
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = _run(["extract", str(path), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(e["doc_id"], e["date"]["start"], e["date"]["inferred"]) for e in events] == [
+        ("a", "2016-11-22", False),
+        ("b", "2016-11-22", False),
+        ("c", "2016-10-09", False),
+    ]

@@ -40,7 +40,17 @@ def test_dates_parse_date_error() -> None:
     [
         ("2024-03-14", dt.date(2024, 3, 14)),
         ("2024-03-14T23:30:00+02:00", dt.date(2024, 3, 14)),
-        ("14 March 2024", None),
+        ("2024-03-14T21:30:00Z", dt.date(2024, 3, 14)),
+        ("Thu, 14 Mar 2024 23:30:00 +0200", dt.date(2024, 3, 14)),  # RFC 2822, as written
+        ("14 March 2024", dt.date(2024, 3, 14)),
+        ("14th March, 2024", dt.date(2024, 3, 14)),
+        ("2024 Mar 14", dt.date(2024, 3, 14)),
+        ("Thu Mar 14, 2024 | 3:02pm EST", dt.date(2024, 3, 14)),
+        ("posted: March 14, 2024", dt.date(2024, 3, 14)),
+        ("14/03/2024", None),  # day and month in digits: which is which is not written
+        ("March 2024", None),
+        ("30 February 2024", None),
+        ("Foo 14, 2024", None),
         (20240314, None),
         (None, None),
     ],

@@ -398,7 +398,9 @@ def test_eval_detection_duplicates(multi: GoldDocument) -> None:
     events = [dorra_event(text), make_event(text, "hit a market in Dorra", "hit")]
     report = evaluate([multi], [DocumentResult(doc_id=multi.doc_id, events=events)])
     assert _counts(report) == (1, 0, 1, 1, 0, 0)
-    assert report.value("detection.precision") == 1.0
+    # counted apart from false positives, but a second record of one event is not a right one
+    assert report.value("detection.precision") == 0.5
+    assert report.value("detection.precision_spec") == 1.0
     (duplicate,) = [f for f in report.findings if f.kind == "duplicate"]
     assert duplicate.text == "hit a market in Dorra"
 
@@ -418,12 +420,73 @@ def test_eval_detection_best_agreement_wins(multi: GoldDocument) -> None:
         [multi], [DocumentResult(doc_id=multi.doc_id, events=[clash, kessa_event(text)])]
     )
     assert _counts(report) == (1, 0, 1, 0, 1, 0)
+    assert (report.value("detection.optional_right"), report.value("detection.optional_wrong")) == (
+        1,
+        0,
+    )
+    assert report.value("detection.precision") == 1.0
     assert report.score("field.acled_subtype").model_dump() == {
         "name": "field.acled_subtype",
         "n": 2,
         "value": 1.0,
         "kind": "rate",
     }
+
+
+@pytest.mark.parametrize(
+    ("fields", "wrong"),
+    [
+        ({"plover": Plover(type="PROTEST")}, "plover"),
+        ({"acled": Acled(event_type="Protests", sub_event_type="Peaceful protest")}, "acled_type"),
+        ({"actor1": actor("government troops")}, "actor1"),
+    ],
+)
+def test_eval_detection_optional_wrongly_coded_is_wrong(
+    multi: GoldDocument, fields: dict[str, Any], wrong: str
+) -> None:
+    """A prediction of an optional event that contradicts its coding is a wrong event."""
+    text = multi.text
+    coded: dict[str, Any] = {
+        "plover": Plover(type="FIGHT"),
+        "acled": Acled(event_type="Battles", sub_event_type="Armed clash"),
+        "actor1": actor("Northern Front", NF),
+        **fields,
+    }
+    clash = make_event(text, "two days of fighting", "fighting", **coded)
+    report = evaluate(
+        [multi], [DocumentResult(doc_id=multi.doc_id, events=[clash, kessa_event(text)])]
+    )
+    assert _counts(report) == (1, 0, 1, 0, 1, 0)
+    assert (report.value("detection.optional_right"), report.value("detection.optional_wrong")) == (
+        0,
+        1,
+    )
+    assert report.value("detection.precision") == 0.5  # one right event of two
+    assert report.value("detection.precision_spec") == 1.0
+    (finding,) = [f for f in report.findings if f.kind == "optional_wrong"]
+    assert (finding.text, finding.detail) == (
+        "two days of fighting",
+        f"trigger 'fighting': wrong {wrong}",
+    )
+
+
+def test_eval_detection_optional_without_actor_is_not_wrong(multi: GoldDocument) -> None:
+    """A missing actor1 is an abstention, not a contradiction."""
+    text = multi.text
+    clash = make_event(
+        text,
+        "two days of fighting",
+        "fighting",
+        plover=Plover(type="FIGHT"),
+        acled=Acled(event_type="Battles", sub_event_type="Armed clash"),
+    )
+    report = evaluate(
+        [multi], [DocumentResult(doc_id=multi.doc_id, events=[clash, kessa_event(text)])]
+    )
+    assert (report.value("detection.optional_right"), report.value("detection.optional_wrong")) == (
+        1,
+        0,
+    )
 
 
 def test_eval_detection_optional_is_not_false_positive(multi: GoldDocument) -> None:

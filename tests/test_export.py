@@ -145,13 +145,16 @@ EVENTS = [KIDAL, BAMAKO, TALKS]
 DOCUMENTS = {
     "doc-a": Document(id="doc-a", text=TEXT_A, outlet="Sahel Courier"),
     "doc-b": Document(id="doc-b", text=TEXT_B, outlet=None),
+    # the talks have no date in the text: they take the publication date
+    "doc-c": Document(id="doc-c", text=TEXT_C, published=dt.date(2024, 3, 15)),
 }
 
 
 def _export(fmt: str, events: list[Event] | None = None, **kw: Any) -> tuple[str, Any]:
     out = io.StringIO()
+    documents = kw.pop("documents", DOCUMENTS)
     stats = write_export(
-        fmt, EVENTS if events is None else events, out, documents=DOCUMENTS, timestamp=STAMP, **kw
+        fmt, EVENTS if events is None else events, out, documents=documents, timestamp=STAMP, **kw
     )
     return out.getvalue(), stats
 
@@ -195,7 +198,7 @@ def test_export_acled_csv_read_back() -> None:
         "source_scale": "",
         "notes": TEXT_A,
         "fatalities": "12",
-        "tags": "",
+        "tags": "modality=asserted; date precision=day",
         "timestamp": str(STAMP),
         "reviewed": "",
     }
@@ -211,6 +214,7 @@ def test_export_acled_csv_read_back() -> None:
         "0",
     )
     assert (bamako["latitude"], bamako["source"]) == ("", "")
+    assert bamako["tags"] == "modality=asserted; date precision=week"
 
 
 @pytest.mark.parametrize(
@@ -270,6 +274,36 @@ def test_export_acled_civilian_targeting() -> None:
     )
 
 
+def test_export_acled_actor_names_with_their_country() -> None:
+    # ACLED names unnamed crowds, civilians and armed groups with the country, so rows join
+    attack = KIDAL.model_copy(
+        update={
+            "acled": Acled(event_type="Violence against civilians", sub_event_type="Attack"),
+            "actor1": Actor(
+                text="gunmen", span=(0, 6), name="Unidentified Armed Group", type="rebel_group"
+            ),
+            "actor2": Actor(
+                text="Malian protesters",
+                span=(0, 9),
+                name="Protesters",
+                type="protesters",
+                country="ML",
+                members=[
+                    Actor(text="protesters", span=(0, 9), name="Protesters", country="ML"),
+                    Actor(text="students", span=(0, 9), name="Students"),
+                ],
+            ),
+        }
+    )
+    text, _ = _export("acled-csv", [attack])
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert (row["actor1"], row["actor2"], row["assoc_actor_2"]) == (
+        "Unidentified Armed Group (Mali)",  # the event's country
+        "Protesters (Mali)",  # the actor's own
+        "Students (Mali)",
+    )
+
+
 # -- PLOVER JSON -----------------------------------------------------------------------------
 
 
@@ -282,9 +316,10 @@ def test_export_plover_json() -> None:
         "id": "ev-talks",
         "cluster": None,
         "doc_id": "doc-c",
-        "date": None,
-        "date_end": None,
-        "date_precision": None,
+        "date": "2024-03-15",
+        "date_end": "2024-03-15",
+        "date_precision": "day",
+        "date_inferred": True,
         "event_type": "CONSULT",
         "mode": None,
         "context": [],
@@ -295,6 +330,9 @@ def test_export_plover_json() -> None:
         "quantities": [],
         "modality": "future",
         "status": None,
+        "historical": False,
+        "aggregate": False,
+        "fatalities_withheld": None,
         "source": ["Radio Sahel"],
         "sources": None,
         "attribution": {
@@ -322,7 +360,8 @@ def test_export_plover_json() -> None:
         "wikidata": None,
         "members": [],
     }
-    assert kidal["location"]["geonameid"] == 2455290
+    assert (kidal["location"]["geonameid"], kidal["location"]["approximate"]) == (2455290, False)
+    assert kidal["date_inferred"] is False
     assert kidal["quad"] == "material conflict"
 
 
@@ -415,7 +454,7 @@ def test_export_parquet_read_back(tmp_path: Path) -> None:
         ("ev-bamako", dt.date(2024, 3, 11), "Protests", "Students", None, None, None),
         ("ev-kidal", dt.date(2024, 3, 12), "Battles", "Rebels and allied tribal fighters",
          18.44111, 12.0, "Sahel Courier"),
-        ("ev-talks", None, None, None, None, None, "Radio Sahel"),
+        ("ev-talks", dt.date(2024, 3, 15), None, None, None, None, "Radio Sahel"),
     ]  # fmt: skip
 
 
@@ -479,6 +518,87 @@ def test_export_unknown_format() -> None:
         write_export("kml", EVENTS, io.StringIO())
 
 
+# -- issue 14: dates, tolls, numbers, what to trust, spreadsheets -----------------------------
+
+UNDATED = KIDAL.model_copy(update={"id": "ev-undated", "doc_id": "doc-u", "date": None})
+WAR = KIDAL.model_copy(
+    update={
+        "id": "ev-war",
+        "quantities": [
+            Quantity(kind="killed", count=1_000_000, low=1_000_000, text="a million", span=(0, 9))
+        ],
+        "location": KIDAL.location.model_copy(update={"approximate": True})
+        if KIDAL.location
+        else None,
+        "date": EventDate(start=dt.date(2024, 3, 11), end=dt.date(2024, 3, 17), precision="week",
+                          inferred=True),
+        "historical": True,
+    }
+)  # fmt: skip
+
+
+def test_export_every_row_has_a_date() -> None:
+    published = {"doc-u": Document(id="doc-u", text=TEXT_A, published=dt.date(2024, 3, 20))}
+    text, stats = _export("acled-csv", [UNDATED], documents=published)
+    (row,) = csv.DictReader(io.StringIO(text))
+    assert (row["event_date"], row["time_precision"], row["tags"]) == (
+        "2024-03-20",
+        "1",
+        "modality=asserted; date=publication date; date precision=day",
+    )
+    text, stats = _export("acled-csv", [UNDATED, KIDAL], documents={})
+    assert [r["event_id_cnty"] for r in csv.DictReader(io.StringIO(text))] == ["ev-kidal"]
+    assert stats.skipped == {"no date (none in the text, and no publication date)": 1}
+    assert stats.summary() == (
+        "1 records written (acled-csv); "
+        "1 skipped: no date (none in the text, and no publication date)"
+    )
+
+
+def test_export_huge_toll_withheld_and_tags_say_what_to_trust() -> None:
+    text, _ = _export("acled-csv", [WAR])
+    (row,) = csv.DictReader(io.StringIO(text))
+    assert (row["fatalities"], row["tags"]) == (
+        "0",
+        "modality=asserted; date=inferred; date precision=week; location=approximate; "
+        "background=historical; fatalities withheld=1000000 (one event's toll, to check)",
+    )
+    geojson, _ = _export("geojson", [WAR])
+    props = json.loads(geojson)["features"][0]["properties"]
+    assert {k: props[k] for k in (
+        "fatalities", "fatalities_withheld", "date_inferred", "location_approximate",
+        "historical", "aggregate", "modality", "date_precision", "geo_precision",
+    )} == {
+        "fatalities": None, "fatalities_withheld": 1_000_000.0, "date_inferred": True,
+        "location_approximate": True, "historical": True, "aggregate": False,
+        "modality": "asserted", "date_precision": "week", "geo_precision": 1,
+    }  # fmt: skip
+    plover, _ = _export("plover-json", [WAR])
+    (record,) = json.loads(plover)
+    assert (record["fatalities_withheld"], record["historical"]) == (1_000_000.0, True)
+
+
+@pytest.mark.parametrize(
+    ("count", "written"), [(12.0, "12"), (99_999.0, "99999"), (2.6, "3"), (1500.0, "1500")]
+)
+def test_export_fatalities_are_integers(count: float, written: str) -> None:
+    event = KIDAL.model_copy(
+        update={"quantities": [Quantity(kind="killed", count=count, text="x", span=(0, 1))]}
+    )
+    text, _ = _export("acled-csv", [event])
+    assert next(csv.DictReader(io.StringIO(text)))["fatalities"] == written
+
+
+def test_export_bom_for_spreadsheets() -> None:
+    text, _ = _export("acled-csv", [KIDAL], bom=True)
+    assert text.startswith("\ufeffevent_id_cnty,event_date,")
+    assert next(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))["event_id_cnty"] == (
+        "ev-kidal"
+    )
+    with pytest.raises(ValueError, match="a byte order mark is for CSV formats"):
+        write_export("geojson", [KIDAL], io.StringIO(), bom=True)
+
+
 # -- the export command ----------------------------------------------------------------------
 
 
@@ -489,7 +609,12 @@ def db(tmp_path: Path) -> Path:
     texts = {"doc-a": TEXT_A, "doc-b": TEXT_B, "doc-c": TEXT_C}
     pairs = [
         (
-            Document(id=doc_id, text=text, outlet="Sahel Courier" if doc_id == "doc-a" else None),
+            Document(
+                id=doc_id,
+                text=text,
+                outlet="Sahel Courier" if doc_id == "doc-a" else None,
+                published=DOCUMENTS[doc_id].published,
+            ),
             DocumentResult(doc_id=doc_id, events=[e for e in EVENTS if e.doc_id == doc_id]),
         )
         for doc_id, text in texts.items()
@@ -534,17 +659,59 @@ def test_export_command_formats_to_file(db: Path, tmp_path: Path, fmt: str) -> N
             count = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()
         finally:
             con.close()
-        assert count == (3,)
+        assert count == (2,)  # the talks are future: facts only by default
+
+
+@pytest.mark.parametrize(
+    ("args", "ids"),
+    [
+        ([], ["ev-bamako", "ev-kidal"]),
+        (["--modality", "all"], ["ev-bamako", "ev-kidal", "ev-talks"]),
+        (["--modality", "future"], ["ev-talks"]),
+        (["--modality", "asserted", "--modality", "future"], ["ev-bamako", "ev-kidal", "ev-talks"]),
+    ],
+)
+def test_export_command_facts_by_default(db: Path, args: list[str], ids: list[str]) -> None:
+    runner = CliRunner()
+    command = ["--format", "plover-json", "--db", str(db), "--no-merge", *args]
+    result = runner.invoke(export_command.export, command, obj={})
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == ids
+
+
+def test_export_command_background_only_when_asked(tmp_path: Path) -> None:
+    store_module = pytest.importorskip("frontwatch.store")
+    path = tmp_path / "b.duckdb"
+    war = WAR.model_copy(update={"doc_id": "doc-a"})
+    aggregate = KIDAL.model_copy(update={"id": "ev-aggregate", "aggregate": True})
+    pairs = [
+        (
+            DOCUMENTS["doc-a"],
+            DocumentResult(doc_id="doc-a", events=[KIDAL, war, aggregate]),
+        )
+    ]
+    with store_module.Store.open(path, clusterer=None) as store:
+        store.ingest(pairs)
+    base = ["--format", "acled-csv", "--db", str(path), "--no-merge"]
+    for extra, ids in (
+        ([], ["ev-kidal"]),
+        (["--background"], ["ev-war", "ev-aggregate", "ev-kidal"]),
+    ):
+        result = CliRunner().invoke(export_command.export, [*base, *extra], obj={})
+        assert result.exit_code == 0, result.output
+        rows = csv.DictReader(io.StringIO(result.stdout))
+        assert sorted(r["event_id_cnty"] for r in rows) == sorted(ids)
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["--modality", "maybe"], "unknown modality 'maybe'"),
         (["--start", "2024-13-01"], "is not a date YYYY-MM-DD"),
         (["--bbox", "1,2,3"], "expected four numbers"),
-        (["--bbox", "5,0,1,1"], "invalid filter: Value error, bbox must be"),
+        (["--bbox", "5,0,1,1"], "invalid filter: bbox: bbox must be"),
         (["--start", "2024-03-02", "--end", "2024-03-01"], "start is after end"),
-        (["--country", "Mali"], "invalid filter"),
+        (["--country", "Malli"], "'Malli' is not a country; give an ISO 3166-1 alpha-2 code"),
         (["--format", "kml"], "Invalid value for '--format'"),
     ],
 )

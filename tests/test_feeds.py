@@ -214,7 +214,8 @@ def test_feeds_file_toml(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "detail"),
     [
-        ("f.txt", "ftp://a.example/x\n", "is not an http(s) URL"),
+        ("f.txt", "ftp://a.example/x\n", "is not an http(s) URL, a file:// URL or a feed file"),
+        ("f.txt", "nowhere/feed.rss\n", "is not an http(s) URL, a file:// URL or an existing"),
         ("f.txt", "https://a.example/x | A | soon\n", "is not a duration"),
         ("f.txt", "# nothing\n", "no feeds listed"),
         ("f.txt", "https://a.example/x\nhttps://a.example/x\n", "feeds listed twice"),
@@ -479,6 +480,56 @@ def test_feeds_watch_into_the_store(site: Site, tmp_path: Path) -> None:
         ]
     )
     assert store.DEFAULT_PATH == cli_options.DEFAULT_DB
+
+
+# -- local feeds (issue 14) ------------------------------------------------------------------
+
+SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "articles" / "wire" / "feed.rss"
+SAMPLE_IDS = [_id("sample-houthi-ship"), _id("sample-dhaka-arrests"), _id("sample-haiti-mission")]
+
+
+def test_feeds_file_lists_local_feeds(tmp_path: Path) -> None:
+    local = tmp_path / "saved" / "wire.rss"
+    local.parent.mkdir()
+    local.write_bytes(SAMPLE_FEED.read_bytes())
+    path = tmp_path / "feeds.txt"
+    path.write_text(f"saved/wire.rss | Saved Wire\n{SAMPLE_FEED.as_uri()}\n", encoding="utf-8")
+    assert FeedsFile.load(path).feeds == (
+        Feed(local.resolve().as_uri(), "Saved Wire"),
+        Feed(SAMPLE_FEED.as_uri()),
+    )
+
+
+def test_feeds_file_that_is_a_feed_is_the_one_feed(tmp_path: Path) -> None:
+    assert FeedsFile.load(SAMPLE_FEED).feeds == (Feed(SAMPLE_FEED.as_uri()),)
+
+
+def test_feeds_local_feed_read_offline_then_not_modified(tmp_path: Path) -> None:
+    sink = Collector()
+    watcher = Watcher([Feed(SAMPLE_FEED.as_uri())], sink, state_path=tmp_path / "state.json")
+    first = watcher.run_once()
+    assert [(f.status, f.new, f.documents, f.errors) for f in first.feeds] == [("ok", 3, 3, [])]
+    assert [d.id for d in sink.documents] == SAMPLE_IDS  # the ids `frontwatch extract` gives
+    assert sink.documents[0].text.startswith("Houthi drone strikes ship in the Red Sea\n\n")
+    assert (sink.documents[0].outlet, sink.documents[0].published) == (
+        "Frontwatch Sample Feed",
+        dt.date(2024, 3, 12),
+    )
+    again = Watcher([Feed(SAMPLE_FEED.as_uri())], sink, state_path=tmp_path / "state.json")
+    assert [f.status for f in again.run_once().feeds] == ["not_modified"]
+    assert len(sink.documents) == 3
+
+
+def test_feeds_watch_command_on_a_feed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sink = Collector()
+    monkeypatch.setattr(watch_command, "make_sink", lambda ctx, db: sink)
+    args = [str(SAMPLE_FEED), "--db", str(tmp_path / "x.duckdb"), "--once"]
+    result = CliRunner().invoke(watch_command.watch, args, obj={})
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"{SAMPLE_FEED.as_uri()}: ok, 3 new documents\n"
+    assert [d.id for d in sink.documents] == SAMPLE_IDS
 
 
 def test_feeds_one_failing_entry_costs_only_itself(

@@ -110,7 +110,7 @@ BARE_JSON = (
     '"quantities": [], "status": null, "modality": "asserted", "attribution": null, '
     '"trigger": {"text": "shot", "span": [9, 13]}, '
     '"evidence": {"text": "Soldiers shot", "span": [0, 13]}, "mentions": [], '
-    '"historical": false, "confidence": 0.25, "extractor_version": "0.1.0"}'
+    '"historical": false, "aggregate": false, "confidence": 0.25, "extractor_version": "0.1.0"}'
 )
 
 
@@ -229,6 +229,7 @@ def test_output_csv_columns() -> None:
         "country",
         "admin1",
         "geo_precision",
+        "location_approximate",
         "date_start",
         "date_end",
         "date_precision",
@@ -246,6 +247,7 @@ def test_output_csv_columns() -> None:
         "evidence_end",
         "mentions",
         "historical",
+        "aggregate",
         "confidence",
         "extractor_version",
     ]
@@ -281,6 +283,7 @@ def test_output_csv_full_row(full_event: Event) -> None:
         "country": "ML",
         "admin1": "Gao",
         "geo_precision": "1",
+        "location_approximate": "False",
         "date_start": "2024-03-11",
         "date_end": "2024-03-11",
         "date_precision": "day",
@@ -300,6 +303,7 @@ def test_output_csv_full_row(full_event: Event) -> None:
         "evidence_end": "70",
         "mentions": "1",
         "historical": "False",
+        "aggregate": "False",
         "confidence": "0.9",
         "extractor_version": "0.1.0",
     }
@@ -308,8 +312,8 @@ def test_output_csv_full_row(full_event: Event) -> None:
 def test_output_csv_bare_row_has_empty_cells(bare_event: Event) -> None:
     text, _ = _write([DocumentResult(doc_id="gao-1", events=[bare_event])], "csv")
     assert text.split("\r\n")[1] == (
-        "0000000000000001,gao-1,,,,,other,,,,,,,,,,,,,,,,,,,,,asserted,,,[],shot,9,13,"
-        "Soldiers shot,0,13,0,False,0.25,0.1.0"
+        "0000000000000001,gao-1,,,,,other,,,,,,,,,,,,,,,,,,,,,,asserted,,,[],shot,9,13,"
+        "Soldiers shot,0,13,0,False,False,0.25,0.1.0"
     )
 
 

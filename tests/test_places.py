@@ -210,6 +210,15 @@ def test_places_relative_phrases(nlp: Language) -> None:
         ("Washington said the bombing of Baghdad had stopped.", "bombing", "Baghdad", 1, False),
         # a reporting noun as the object of the event: where it happened
         ("Protesters stormed the ministry in Baghdad on Friday.", "stormed", "Baghdad", 1, False),
+        # "the city" is the town of the story, not the one where a spokesman spoke
+        (
+            "Troops pushed into Tikrit, an officer told reporters in Baghdad. Families fled to "
+            "villages outside the city.",
+            "fled",
+            "Tikrit",
+            1,
+            False,
+        ),
     ],
 )
 def test_places_event_location(
@@ -620,4 +629,50 @@ def test_places_division_or_city(
     local_nlp: Language, text: str, expected: list[tuple[str, int]]
 ) -> None:
     doc = local_nlp(text)
+    assert [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms] == expected
+
+
+# written for the tests: a town that shares its oblast's name, with a population smaller than
+# the oblast's third (as in the bundled data), and a town of the focus country whose
+# transliteration key is the same consonants
+NAMESAKE = [
+    _row(2017370, "Russia", 60.0, 100.0, "RU", "A", "PCLI", 144_000_000, []),
+    _row(690791, "Ukraine", 49.0, 32.0, "UA", "A", "PCLI", 41_000_000, []),
+    _row(524901, "Moscow", 55.75, 37.62, "RU", "P", "PPLC", 10_400_000, [], admin1="48"),
+    _admin(-31, "Kherson", 46.7, 33.44, "UA", "08", 594_000),
+    _row(706448, "Kherson", 46.64, 32.61, "UA", "P", "PPL", 66_000, [], admin1="08"),
+    _row(548330, "Kirsanov", 52.65, 42.73, "RU", "P", "PPL", 18_000, [], admin1="74"),
+]
+
+
+@pytest.fixture(scope="module")
+def namesake_nlp(tmp_path_factory: pytest.TempPathFactory) -> Language:
+    path = tmp_path_factory.mktemp("places") / "namesake.sqlite"
+    write_index(path, NAMESAKE)
+    pipeline = spacy.load(MODEL)
+    add_places(pipeline, Gazetteer.open(path), Demonyms({"Russian": "RU"}, {}))
+    return pipeline
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the city of X": the town, not the oblast; a well-known oblast's namesake town is
+        # taken outside the focus (Russia: Moscow), and no transliteration guess in the focus
+        # (Kirsanov) replaces a name that exactly names a town
+        (
+            "Russian forces began withdrawing from the city of Kherson, officials in Moscow said.",
+            [("Russian", 2017370), ("Kherson", 706448), ("Moscow", 524901)],
+        ),
+        # without the settlement word, the oblast of that name stays a reading
+        (
+            "Russian officials in Moscow spoke of Kherson province.",
+            [("Russian", 2017370), ("Moscow", 524901), ("Kherson", -31)],
+        ),
+    ],
+)
+def test_places_namesake_town_of_a_division(
+    namesake_nlp: Language, text: str, expected: list[tuple[str, int]]
+) -> None:
+    doc = namesake_nlp(text)
     assert [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms] == expected

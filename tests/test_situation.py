@@ -22,6 +22,7 @@ from frontwatch.records import (
     Event,
     EventDate,
     Location,
+    Mention,
     Plover,
     Quantity,
     TextSpan,
@@ -392,7 +393,7 @@ def test_situation_command_table_and_json(database: Path) -> None:
     ("args", "message"),
     [
         (["--as-of", "2020-13-01"], "not a valid ISO date"),
-        (["--country", "Syria"], "not an ISO 3166-1 alpha-2 code"),
+        (["--country", "Sirya"], "'Sirya' is not a country; give an ISO 3166-1 alpha-2 code"),
         (["--format", "xml"], "Invalid value"),
     ],
 )
@@ -406,3 +407,423 @@ def test_situation_command_missing_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(situation_command, ["--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
     assert "error:" in result.output
+
+
+# -- issue 14: evidence, deployments, parts of places, people, dates -------------------------
+
+ISLAMIC_STATE = Actor(text="ISIS", span=(0, 4), name="Islamic State", type="rebel_group")
+CHRISTIANS = Actor(text="Christians", span=(0, 10), name="Christians", type="civilians")
+CIVILIANS = Actor(text="civilians", span=(0, 9), name="Civilians", type="civilians")
+GUNMEN = Actor(text="gunmen", span=(0, 6), name="Unidentified Armed Group", type="rebel_group")
+SOLDIERS = Actor(text="troops", span=(0, 6), name="Military Forces of Iraq", type="state_forces")
+MOSUL = Location(
+    text="Mosul", span=(0, 5), name="Mosul", geonameid=99072, lat=36.335, lon=43.11889,
+    country="IQ", admin1="Nineveh", feature="PPL", precision=1,
+)  # fmt: skip
+DEPLOY = ("sent", "Strategic developments", "Change to group/activity")
+
+
+def said(
+    event_id: str,
+    kind: tuple[str, str, str],
+    sentence: str,
+    counts: list[tuple[str, str, float, str | None]],
+    *,
+    actor1: Actor | None = None,
+    actor2: Actor | None = None,
+    location: Location | None = MOSUL,
+    day: str = "2016-11-01",
+    inferred: bool = False,
+    category: str = "political_violence",
+    doc_id: str = "doc",
+    offset: int = 0,
+    mention: str | None = None,
+    **fields: Any,
+) -> Event:
+    """An event stated by ``sentence`` (at ``offset`` in its document), with quantities
+    ``(kind, text, count, item)`` found in it (or in ``mention``, a second sentence)."""
+    trigger, event_type, sub = kind
+    text = mention or sentence
+    base = offset if mention is None else offset + len(sentence) + 1
+    quantities = []
+    for qkind, qtext, count, item in counts:
+        at = text.index(qtext) + base
+        quantities.append(
+            Quantity(kind=qkind, item=item, count=count, text=qtext, span=(at, at + len(qtext)))
+        )
+    evidence = TextSpan(text=sentence, span=(offset, offset + len(sentence)))
+    mentions = []
+    if mention is not None:
+        mentions.append(
+            Mention(
+                trigger=TextSpan(text=trigger, span=(base, base + len(trigger))),
+                evidence=TextSpan(text=mention, span=(base, base + len(mention))),
+            )
+        )
+    start = dt.date.fromisoformat(day)
+    at = sentence.find(trigger)
+    return Event(
+        id=event_id,
+        doc_id=doc_id,
+        plover=Plover(type="FIGHT"),
+        acled=Acled(event_type=event_type, sub_event_type=sub),
+        category=category,
+        actor1=actor1,
+        actor2=actor2,
+        location=location,
+        date=EventDate(start=start, end=start, precision="day", inferred=inferred),
+        quantities=quantities,
+        status="completed",
+        modality="asserted",
+        trigger=TextSpan(text=trigger, span=(offset + max(at, 0), offset + max(at, 0) + 7)),
+        evidence=evidence,
+        mentions=mentions,
+        confidence=fields.pop("confidence", 0.9),
+        extractor_version="test",
+        **fields,
+    )
+
+
+def one_document(*events: Event, published: str = "2016-11-02") -> list[EventCluster]:
+    doc_id = events[0].doc_id
+    document = Document(
+        id=doc_id, text="x", published=dt.date.fromisoformat(published), outlet="Wire"
+    )
+    return cluster_events([(document, DocumentResult(doc_id=doc_id, events=list(events)))])
+
+
+def test_situation_materiel_points_at_the_sentence_of_its_count() -> None:
+    capture = said(
+        "e1",
+        CAPTURE,
+        "ISIS is seizing large amounts of weaponry abandoned in the country.",
+        [
+            ("materiel", "1,500 Humvees", 1500, "Humvee"),
+            ("materiel", "52 M198 howitzers", 52, "M198 howitzer"),
+        ],
+        actor1=ISLAMIC_STATE,
+        mention="They have captured 1,500 Humvees and 52 M198 howitzers.",
+    )
+    report = build_situation(one_document(capture))
+    assert [
+        (m.actor, m.item, m.count, m.direction, m.evidence, [q.text for q in m.quotes])
+        for m in report.materiel
+    ] == [
+        (
+            "Islamic State",
+            "Humvee",
+            1500.0,
+            "gained",
+            ["e1"],
+            ["They have captured 1,500 Humvees and 52 M198 howitzers."],
+        ),
+        (
+            "Islamic State",
+            "M198 howitzer",
+            52.0,
+            "gained",
+            ["e1"],
+            ["They have captured 1,500 Humvees and 52 M198 howitzers."],
+        ),
+    ]
+    assert report.materiel[0].quotes[0].span == (68, 123)
+
+
+def test_situation_materiel_evidence_is_the_member_that_states_the_count() -> None:
+    # two records of one capture clustered together: the count is in the second one
+    first = said("e1", CAPTURE, "ISIS seized the crossing.", [], actor1=ISLAMIC_STATE)
+    second = said(
+        "e2",
+        CAPTURE,
+        "ISIS captured 30 tanks there.",
+        [("materiel", "30 tanks", 30, "tank")],
+        actor1=ISLAMIC_STATE,
+        offset=30,
+        confidence=0.5,
+    )
+    (cluster,) = one_document(first, second)
+    assert cluster.event.id == "e1"
+    (entry,) = build_situation([cluster]).materiel
+    assert (entry.evidence, [q.text for q in entry.quotes]) == (
+        ["e2"],
+        ["ISIS captured 30 tanks there."],
+    )
+
+
+def test_situation_materiel_deployments() -> None:
+    sent = said(
+        "e1",
+        DEPLOY,
+        "Two hundred troops and six Apache helicopters were sent to the airport.",
+        [
+            ("troops", "Two hundred troops", 200, None),
+            ("materiel", "six Apache helicopters", 6, "Apache helicopter"),
+        ],
+        location=TOWN,
+    )
+    rushed = said(
+        "e2",
+        DEPLOY,
+        "The US rushed six teams of special forces to Mosul.",
+        [("troops", "six teams", 6, "team")],
+        actor1=Actor(
+            text="US",
+            span=(4, 6),
+            name="Military Forces of the United States",
+            type="state_forces",
+            country="US",
+        ),
+        offset=80,
+    )
+    report = build_situation(one_document(sent, rushed))
+    assert [(m.actor, m.item, m.count, m.direction, m.place) for m in report.materiel] == [
+        ("Military Forces of the United States", "team", 6.0, "deployed", "Mosul"),
+        (None, "Apache helicopter", 6.0, "deployed", "Saraqib"),
+        (None, "troops", 200.0, "deployed", "Saraqib"),
+    ]
+    assert to_eval_situation(report).materiel == []  # the gold ledger: gains and losses
+
+
+def test_situation_control_part_of_a_town_is_contested_not_flipped() -> None:
+    district = MOSUL.model_copy(update={"text": "Gogjali neighbourhood", "precision": 2})
+    held = make_event("e1", CAPTURE, "2016-06-10", ISLAMIC_STATE, location=MOSUL)
+    part = make_event("e2", RETAKE, "2016-11-01", SOLDIERS, location=district)
+    assert states(clusters_of(held, part), "2016-11-30") == [
+        ("Mosul", "Islamic State", "contested", "2016-11-01")
+    ]
+    # the whole town taken: flipped
+    whole = make_event("e3", RETAKE, "2017-07-09", SOLDIERS, location=MOSUL)
+    assert states(clusters_of(held, part, whole), "2017-07-31") == [
+        ("Mosul", "Military Forces of Iraq", "held", "2017-07-09")
+    ]
+    # a place near a town ("near Mosul": the text names the town itself) is not part of it
+    near = MOSUL.model_copy(update={"precision": 2})
+    assert states(clusters_of(make_event("e4", RETAKE, "2016-11-01", SOLDIERS, location=near)),
+                  "2016-11-30") == []  # fmt: skip
+
+
+def test_situation_inferred_dates_are_marked_wherever_shown() -> None:
+    taken = said("e1", CAPTURE, "ISIS took the town.", [], actor1=ISLAMIC_STATE, inferred=True)
+    fled = said(
+        "e2",
+        ("fled", "Strategic developments", "Other"),
+        "Over one thousand Christians are fleeing Mosul.",
+        [("displaced", "Over one thousand Christians", 1000, None)],
+        actor1=CHRISTIANS,
+        inferred=True,
+        offset=40,
+    )
+    report = build_situation(one_document(taken, fled))
+    (place,) = report.control
+    assert (place.since_precision, place.since_inferred, place.timeline[0].inferred) == (
+        "day",
+        True,
+        True,
+    )
+    (moved,) = report.displacement
+    assert moved.inferred is True
+    table = format_table(report)
+    assert "  Mosul  IQ       Islamic State  held    2016-11-01 (inferred)  e1" in table
+    assert "2016-11-01 (inferred)  e2" in table
+
+
+@pytest.mark.parametrize(
+    ("as_of", "first_line"),
+    [
+        (None, "situation as of 2016-11-01 (the latest event)"),
+        ("2016-12-31", "situation as of 2016-12-31"),
+    ],
+)
+def test_situation_header_shows_its_actual_as_of_date(as_of: str | None, first_line: str) -> None:
+    clusters = one_document(said("e1", CAPTURE, "ISIS took Mosul.", [], actor1=ISLAMIC_STATE))
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    assert format_table(build_situation(clusters, as_of=day)).splitlines()[0] == first_line
+    assert format_table(build_situation([])).splitlines()[0] == "situation: no events"
+
+
+def test_situation_displacement_who_from_where_and_by_whom() -> None:
+    expel = said(
+        "e1",
+        ("expel", "Violence against civilians", "Attack"),
+        "ISIS forces have proceeded to expel Christians from Mosul.",
+        [],
+        actor1=ISLAMIC_STATE,
+        actor2=CHRISTIANS,
+    )
+    flee = said(
+        "e2",
+        ("fleeing", "Strategic developments", "Other"),
+        "Over one thousand Christians are reportedly fleeing the city.",
+        [("displaced", "Over one thousand Christians", 1000, None)],
+        actor1=CHRISTIANS,
+        offset=60,
+    )
+    flee.quantities[0] = flee.quantities[0].model_copy(update={"count": None, "low": 1000.0})
+    report = build_situation(one_document(expel, flee))
+    assert [
+        (d.who, d.place, d.country, d.by, d.count, d.at_least, d.evidence)
+        for d in report.displacement
+    ] == [("Christians", "Mosul", "IQ", "Islamic State", 1000.0, True, ["e2"])]
+    table = format_table(report)
+    assert (
+        "  Christians  Mosul  IQ       Islamic State  at least 1000  -      2016-11-01  e2" in table
+    )
+
+
+def test_situation_casualties_say_whose_dead_and_wounded_they_are() -> None:
+    retake = said(
+        "e1",
+        RETAKE,
+        "The troops recaptured the district. At least 12 soldiers were wounded.",
+        [("injured", "At least 12 soldiers", 12, None)],
+        actor1=SOLDIERS,
+        actor2=ISLAMIC_STATE,
+    )
+    shelled = said(
+        "e2",
+        ("shelled", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+        "ISIS shelled the market, killing 27 people.",
+        [("killed", "27 people", 27, None)],
+        actor1=ISLAMIC_STATE,
+        offset=80,
+    )
+    report = build_situation(one_document(retake, shelled))
+    assert [
+        (c.place, c.perpetrator, c.victims, c.killed, c.injured, c.evidence)
+        for c in report.casualties
+    ] == [
+        ("Mosul", "Islamic State", "Military Forces of Iraq", 0.0, 12.0, ["e1"]),
+        ("Mosul", "Islamic State", "people", 27.0, 0.0, ["e2"]),
+    ]
+    assert (
+        "  place  country  perpetrator    victims                  killed  injured  evidence"
+        in format_table(report)
+    )
+
+
+def test_situation_casualties_count_a_number_of_one_sentence_once() -> None:
+    sentence = "Gunmen attacked the village of Ogossagou, killing at least 30 civilians."
+    count = [("killed", "at least 30 civilians", 30, None)]
+    mali = Actor(text="Mali", span=(0, 4), name="Government of Mali", type="state_forces")
+    on_village = said("e1", ATTACK, sentence, count, actor1=GUNMEN, actor2=mali)
+    on_people = said("e2", ATTACK, sentence, count, actor1=GUNMEN, actor2=CIVILIANS)
+    clusters = one_document(on_village, on_people)
+    assert len(clusters) == 2  # two records, one number
+    report = build_situation(clusters)
+    assert [(c.perpetrator, c.victims, c.killed, c.evidence) for c in report.casualties] == [
+        ("Unidentified Armed Group", "Civilians", 30.0, ["e2"])
+    ]
+
+
+def test_situation_casualties_leave_out_disasters_crime_background_and_huge_tolls() -> None:
+    quake = said(
+        "e1",
+        ("struck", "", ""),
+        "An earthquake struck, killing more than 4,000 people.",
+        [("killed", "more than 4,000 people", 4000, None)],
+        category="natural_disaster",
+    ).model_copy(update={"acled": None})
+    robbery = said(
+        "e2",
+        ATTACK,
+        "Robbers shot dead 3 people.",
+        [("killed", "3 people", 3, None)],
+        category="crime",
+        offset=60,
+        day="2016-09-01",
+    )
+    war = said(
+        "e3",
+        ATTACK,
+        "A war that took the lives of 1,000,000 people.",
+        [("killed", "1,000,000 people", 1_000_000, None)],
+        aggregate=True,
+        offset=100,
+        day="2007-01-01",
+    )
+    toll = said(
+        "e4",
+        ATTACK,
+        "The shelling killed 150,000 people.",
+        [("killed", "150,000 people", 150_000, None)],
+        offset=160,
+    )
+    report = build_situation(one_document(quake, robbery, war, toll))
+    assert report.casualties == []
+    assert [(w.kind, w.value, w.evidence) for w in report.withheld] == [
+        ("killed", 150000.0, ["e4"])
+    ]
+    table = format_table(report)
+    assert "withheld from the totals (1)" in table
+    assert (
+        "  killed  150000  one event's toll of 100,000 or more: check it before counting it  e4"
+        in table
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # one sentence: the counts add up
+        ([("killed", "3 soldiers", 3, None), ("killed", "2 civilians", 2, None)], 5.0),
+        # a lower bound counts as its bound
+        ([("killed", "over 40 people", None, None)], 40.0),
+    ],
+)
+def test_situation_stated_values_in_one_sentence(
+    counts: list[tuple[str, str, float | None, str | None]], expected: float
+) -> None:
+    from frontwatch.situation.dedup import stated_values
+
+    event = said(
+        "e1", ATTACK, "Shelling killed 3 soldiers and 2 civilians; over 40 people died.", []
+    )
+    quantities = []
+    for kind, text, count, item in counts:
+        at = event.evidence.text.index(text)
+        low = 40.0 if count is None else None
+        span = (at, at + len(text))
+        quantities.append(
+            Quantity(kind=kind, item=item, count=count, low=low, text=text, span=span)
+        )
+    stated = stated_values(event.model_copy(update={"quantities": quantities}))
+    assert stated["killed"].value == expected
+
+
+def test_situation_stated_values_restated_in_another_sentence_count_once() -> None:
+    from frontwatch.situation.dedup import stated_values
+
+    event = said(
+        "e1",
+        ATTACK,
+        "Gunmen kill 30 in Mali",
+        [("killed", "30", 30, None)],
+        mention="Gunmen killed at least 30 civilians on Saturday.",
+    )
+    body = event.mentions[0].evidence
+    at = body.span[0] + body.text.index("at least 30 civilians")
+    again = Quantity(
+        kind="killed", count=30, low=30, text="at least 30 civilians", span=(at, at + 21)
+    )
+    headline = event.quantities[0].model_copy(update={"span": (12, 14)})
+    stated = stated_values(event.model_copy(update={"quantities": [headline, again]}))
+    assert (stated["killed"].value, stated["killed"].at_least) == (30.0, False)
+
+
+def test_situation_control_words_are_no_deeds() -> None:
+    """A statement or threat whose trigger is a gain's ("will take up new positions") moves no
+    control: with no ACLED coding, a verbal or claim event is no gain."""
+    held = make_event("e1", CAPTURE, "2016-06-10", ISLAMIC_STATE, location=MOSUL)
+    said = make_event("e2", ("take", "x", "x"), "2016-11-01", SOLDIERS, location=MOSUL)
+    said = said.model_copy(
+        update={"acled": None, "category": "verbal", "plover": Plover(type="THREATEN")}
+    )
+    assert states(clusters_of(held, said), "2016-11-30") == [
+        ("Mosul", "Islamic State", "held", "2016-06-10")
+    ]
+    deed = said.model_copy(
+        update={"category": "political_violence", "plover": Plover(type="FIGHT")}
+    )
+    assert states(clusters_of(held, deed), "2016-11-30") == [
+        ("Mosul", "Military Forces of Iraq", "held", "2016-11-01")
+    ]

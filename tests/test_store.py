@@ -79,7 +79,8 @@ class StubExtractor:
                     quantities=[Quantity(kind="killed", count=3, text="3", span=m.span(2))]
                     if verb == "shelled"
                     else [],
-                    modality="asserted",
+                    # "... could follow" in the sentence: a hypothetical event
+                    modality="hypothetical" if "could" in m.group(0) else "asserted",
                     trigger=TextSpan(text=verb, span=m.span(2)),
                     evidence=TextSpan(text=m.group(0), span=m.span(0)),
                     confidence=0.5,
@@ -494,6 +495,64 @@ def test_store_command_query_bad_filters(tmp_path: Path, args: list[str], messag
     result = _invoke(commands.query, ["--db", str(tmp_path / "x.duckdb"), *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_store_command_query_facts_by_default(tmp_path: Path, articles: Path) -> None:
+    (articles / "maybe.txt").write_text("Rebels attacked near Gao and more could follow.\n")
+    db = str(tmp_path / "m.duckdb")
+    _invoke(commands.ingest, [str(articles), "--db", db, "--published", "2024-03-04"])
+    for args, count in (
+        ([], "2\n"),
+        (["--modality", "all"], "3\n"),
+        (["--modality", "hypothetical"], "1\n"),
+        (["--modality", "asserted,hypothetical"], "3\n"),
+    ):
+        result = _invoke(commands.query, ["--db", db, "--count", *args])
+        assert (args, result.output) == (args, count)
+
+
+def test_store_command_query_marks_inferred_dates(tmp_path: Path) -> None:
+    db = tmp_path / "i.duckdb"
+    text = "Rebels attacked in Kidal on Monday."
+    stated = StubExtractor().result(doc("kidal", text, published="2024-03-05"))
+    event = stated.events[0]
+    inferred = event.model_copy(
+        update={
+            "id": "kidal-e1",
+            "date": event.date.model_copy(update={"inferred": True}) if event.date else None,
+        }
+    )
+    with Store.open(db, clusterer=None) as store:
+        store.ingest(
+            [
+                (
+                    doc("kidal", text, "2024-03-05"),
+                    stated.model_copy(update={"events": [event, inferred]}),
+                )
+            ]
+        )
+    table = _invoke(commands.query, ["--db", str(db)]).output.splitlines()
+    assert [line.split("  ")[0] for line in table[1:]] == ["2024-03-05", "2024-03-05 (inferred)"]
+    rows = _invoke(commands.query, ["--db", str(db), "--format", "csv"]).output.splitlines()
+    assert rows[0].startswith("date,date_inferred,event_id,")
+    assert [r.split(",")[:3] for r in rows[1:]] == [
+        ["2024-03-05", "False", "kidal-e0"],
+        ["2024-03-05", "True", "kidal-e1"],
+    ]
+
+
+def test_store_command_query_country_by_name(tmp_path: Path, articles: Path) -> None:
+    db = str(tmp_path / "c.duckdb")
+    _invoke(commands.ingest, [str(articles), "--db", db, "--published", "2024-03-04"])
+    for given in ("Mali", "mali", "MLI", "ml"):
+        assert _invoke(commands.query, ["--db", db, "--country", given, "--count"]).output == "2\n"
+    wrong = _invoke(commands.query, ["--db", db, "--country", "Malli"])
+    assert wrong.exit_code == 2
+    assert wrong.output.splitlines()[-1] == (
+        "Error: Invalid value for '--country': 'Malli' is not a country; give an ISO 3166-1 "
+        "alpha-2 code (IQ for Iraq) or a country's English name; did you mean ML (Mali)?"
+    )
+    assert "validation error" not in wrong.output
 
 
 def test_store_command_query_missing_db(tmp_path: Path) -> None:

@@ -506,8 +506,9 @@ def test_store_reviews_commands(db: Path) -> None:
     assert shown["review"]["fields"] == ["actor1.name", "location"]
     assert [h["action"] for h in shown["history"]] == ["correct"]
     table = run(store_commands.query, [*base, "--format", "csv"]).output.splitlines()
+    assert table[0].startswith("date,date_inferred,event_id,")
     assert table[0].endswith(",sources,reviewed")
-    assert [row.split(",")[1] for row in table[1:]] == [
+    assert [row.split(",")[2] for row in table[1:]] == [
         "a-attacked-1",
         "a-shelled-1",
         "c-attacked-1",

@@ -7,11 +7,11 @@ the text they give it, and each difference is named:
 * :func:`parse_date`: a date argument of the library and the command line (``--published``,
   ``Extractor.extract(published=...)``): the first ten characters of the stripped text, so
   that ``2024-03-14T10:00`` reads as 2024-03-14; E009 otherwise.
-* :func:`parse_timestamp`: the ``published`` field of an input document: ``YYYY-MM-DD`` or an
-  ISO datetime (its calendar date); ``None`` otherwise.
-* :func:`parse_stamp`: the publication stamp of a gold document: an ISO date at the start, or a
-  "Month D, YYYY" date inside a free-form stamp ("Wed Nov 23, 2016 | 3:02pm EST"), with the
-  month names of ``time_words.json``; ``None`` otherwise.
+* :func:`parse_timestamp`: the publication date of an input document (a ``published`` field,
+  an HTML meta date): ISO 8601 (with a time and a zone or not), RFC 2822, or a month name
+  with a day and a year ("Wed Nov 23, 2016 | 3:02pm EST", "24 November 2016", "2016 Oct
+  10"), with the month names of ``time_words.json``; ``None`` otherwise.
+* :func:`parse_stamp`: the publication stamp of a gold document, read the same way.
 * :func:`parse_iso_date` itself: the date filters of the command line and the API, which word
   their own errors (naming the option or the parameter).
 
@@ -22,6 +22,7 @@ Dates inside the text of an article ("last Tuesday") are the time component's
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import logging
 import re
 from functools import lru_cache
@@ -30,8 +31,6 @@ from .errors import Errors, FrontwatchError
 from .lexicon import load
 
 logger = logging.getLogger(__name__)
-
-_MONTH_DAY_YEAR = re.compile(r"\b([A-Z][a-z]{2})[a-z]*\.? (\d{1,2}),? (\d{4})\b")
 
 
 def parse_iso_date(text: str) -> dt.date:
@@ -50,45 +49,83 @@ def parse_date(value: str | dt.date | None) -> dt.date | None:
 
 
 def parse_timestamp(value: object) -> dt.date | None:
-    """A date from ``YYYY-MM-DD`` or an ISO datetime (its calendar date), else ``None``."""
+    """The publication date a document or a feed gives as text, in the formats real feeds
+    use; ``None`` when it holds none. The calendar date as written (a time zone is not
+    converted to UTC):
+
+    * ISO 8601: ``2016-11-23``, ``2016-11-23T15:02:00Z``, ``2016-11-23 15:02:00+05:00``;
+    * RFC 2822 (e-mail and RSS): ``Wed, 23 Nov 2016 15:02:00 -0500``;
+    * a month name with a day and a year, in any of the three usual orders, wherever it is in
+      the text: ``Wed Nov 23, 2016 | 3:02pm EST``, ``November 23rd, 2016``, ``24 November
+      2016``, ``2016 Oct 10`` (month names and their abbreviations: ``time_words.json``).
+    """
     if not isinstance(value, str):
         return None
     value = value.strip()
+    if not value:
+        return None
+    for read in (_iso, _rfc2822, _month_name):
+        found = read(value)
+        if found is not None:
+            return found
+    logger.debug("publication date %r has no readable date", value)
+    return None
+
+
+def _iso(value: str) -> dt.date | None:
     try:
         if len(value) == 10:
             return parse_iso_date(value)
         return dt.datetime.fromisoformat(value).date()
     except ValueError:
+        pass
+    try:
+        return parse_iso_date(value[:10])  # "2016-11-23 | 3:02pm"
+    except ValueError:
         return None
+
+
+def _rfc2822(value: str) -> dt.date | None:
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+# a month name (letters, an optional period) with a day (an optional ordinal suffix) and a year
+_MONTH = r"([A-Za-z]{3,9})\.?"
+_DAY = r"(\d{1,2})(?:[a-z]{2})?"
+_YEAR = r"(\d{4})"
+_ORDERS: tuple[tuple[re.Pattern[str], tuple[int, int, int]], ...] = (
+    # (pattern, positions of the year, month and day groups)
+    (re.compile(rf"\b{_MONTH} {_DAY},? {_YEAR}\b"), (3, 1, 2)),
+    (re.compile(rf"\b{_DAY} {_MONTH},? {_YEAR}\b"), (3, 2, 1)),
+    (re.compile(rf"\b{_YEAR},? {_MONTH} {_DAY}\b"), (1, 2, 3)),
+)
+
+
+def _month_name(value: str) -> dt.date | None:
+    months = _months()
+    for pattern, (y, m, d) in _ORDERS:
+        for match in pattern.finditer(value):
+            month = months.get(match.group(m).casefold())
+            if month is None:
+                continue
+            try:
+                return dt.date(int(match.group(y)), month, int(match.group(d)))
+            except ValueError:
+                continue
+    return None
 
 
 @lru_cache(maxsize=1)
-def _month_numbers() -> dict[str, int]:
-    """The first three letters of each month name of ``time_words.json``, in lower case."""
-    return {name[:3].lower(): number for name, number in load("time_words")["months"].items()}
+def _months() -> dict[str, int]:
+    """Month names and abbreviations of ``time_words.json``, in lower case."""
+    return {name.casefold(): number for name, number in load("time_words")["months"].items()}
 
 
 def parse_stamp(value: str) -> dt.date | None:
-    """ISO date, or a 'Month D, YYYY' date inside a free-form stamp; ``None`` if neither.
-
-    Some gold sets (TR-News) write publication stamps such as ``"Wed Nov 23, 2016 | 3:02pm
-    EST"``; they are read leniently because the date is context, not a scored field.
-    """
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return parse_iso_date(value[:10])
-    except ValueError:
-        pass
-    match = _MONTH_DAY_YEAR.search(value)
-    months = _month_numbers()
-    if match and match.group(1).casefold() in months:
-        try:
-            return dt.date(
-                int(match.group(3)), months[match.group(1).casefold()], int(match.group(2))
-            )
-        except ValueError:
-            return None
-    logger.debug("publication stamp %r has no readable date", value)
-    return None
+    """The publication stamp of a gold document (``"Wed Nov 23, 2016 | 3:02pm EST"`` in
+    TR-News): read as a document's :func:`parse_timestamp`; ``None`` if it holds no date (the
+    date is context, not a scored field)."""
+    return parse_timestamp(value)

@@ -91,6 +91,10 @@ class Errors(StrEnum):
         "[W006] {count} reviews no longer match an event of database {path} (re-extraction "
         "changed the events); they are kept: frontwatch review history --orphaned."
     )
+    W007 = (
+        "[W007] Line {line} of {name}: publication date {value!r} not read; the document is "
+        "read without it."
+    )
 
     @property
     def code(self) -> str:

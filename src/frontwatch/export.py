@@ -10,6 +10,13 @@ is written as the cluster's representative event, with the outlets of all its re
 number of independent sources and, for fatalities, the lowest count that a source gives
 (ACLED's conservative rule); the cluster's other events are counted in
 :attr:`ExportStats.merged`. Column and field mappings: docs/exports.md.
+
+Every row has a date: an event without one takes its document's publication date (precision
+day, marked inferred), else it is left out and counted (``skipped: no date``). Every row says
+how far to trust it: its modality, time and geo precision, whether the date is inferred and
+the place approximate (ACLED's ``tags`` column; columns of their own in the other formats).
+A toll of :data:`~frontwatch.records.MAX_EVENT_TOLL` or more from one event is not
+written as its fatalities (0, or null) but kept apart (``fatalities withheld``).
 """
 
 from __future__ import annotations
@@ -25,12 +32,13 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TextIO, cast, get_args
 
-from .records import Actor, Document, Event, FlatEvent
+from .lexicon import words
+from .records import MAX_EVENT_TOLL, Actor, Document, Event, EventDate, FlatEvent
 from .store.reviews import ACCEPTED, CORRECTED
 
 if TYPE_CHECKING:
@@ -40,9 +48,13 @@ logger = logging.getLogger(__name__)
 
 ExportFormat = Literal["acled-csv", "plover-json", "geojson", "parquet"]
 FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
+#: The formats that may start with a byte order mark.
+CSV_FORMATS: tuple[ExportFormat, ...] = ("acled-csv",)
+#: The UTF-8 byte order mark, as the first character of a text file.
+BOM = "\ufeff"
 
 #: ACLED's export columns, in their order.
-ACLED_COLUMNS: tuple[str, ...] = (
+AcledColumn = Literal[
     "event_id_cnty",
     "event_date",
     "year",
@@ -74,7 +86,8 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "fatalities",
     "tags",
     "timestamp",
-)
+]
+ACLED_COLUMNS: tuple[str, ...] = get_args(AcledColumn)
 #: frontwatch's column after ACLED's: the analyst's review of the row (docs/exports.md).
 REVIEW_COLUMN = "reviewed"
 
@@ -132,6 +145,11 @@ FLAT_COLUMNS: dict[str, str] = {
     "detained": "DOUBLE",
     "sources": "INTEGER",
     "outlets": "VARCHAR",
+    "fatalities_withheld": "DOUBLE",
+    "date_inferred": "BOOLEAN",
+    "location_approximate": "BOOLEAN",
+    "historical": "BOOLEAN",
+    "aggregate": "BOOLEAN",
     "modality": "VARCHAR",
     "status": "VARCHAR",
     "confidence": "DOUBLE",
@@ -170,6 +188,7 @@ class _Item:
     outlets: tuple[str, ...]
     sources: int | None
     spreads: Mapping[str, float]  # quantity kind -> lowest value over sources
+    dated_by_publication: bool = False  # no date in the text: the publication date taken
     reviewed: str | None = None  # accepted, corrected, rejected: the analyst's review
 
 
@@ -184,26 +203,34 @@ def write_export(
     clusters: Sequence[EventCluster] | None = None,
     documents: Mapping[str, Document] | None = None,
     timestamp: int | None = None,
+    bom: bool = False,
     reviews: Mapping[str, str] | None = None,
 ) -> ExportStats:
     """Write ``events`` as ``fmt`` (one of :data:`FORMATS`) to ``out`` (a path or a stream).
 
     ``clusters`` merge reports of the same event (see the module doc); ``documents`` (id ->
-    document) give the outlet of events outside any cluster; ``timestamp`` is ACLED's
-    ``timestamp`` column (default: now, in seconds since the epoch); ``reviews`` (event id ->
-    ``accepted``, ``corrected`` or ``rejected``) fill the ``reviewed`` column (a cluster's row:
-    ``corrected`` if any of its events was corrected, else ``accepted`` if any was accepted).
-    A path is written to ``PATH.part`` and renamed at the end. Parquet needs a path or a binary
-    stream.
+    document) give the outlet of events outside any cluster and the publication date of
+    undated events; ``timestamp`` is ACLED's ``timestamp`` column (default: now, in seconds
+    since the epoch); ``bom`` starts the CSV with a UTF-8 byte order mark, for spreadsheet
+    programs that otherwise read it in a local code page (``acled-csv`` only); ``reviews``
+    (event id -> ``accepted``, ``corrected`` or ``rejected``) fill the ``reviewed`` column (a
+    cluster's row: ``corrected`` if any of its events was corrected, else ``accepted`` if any
+    was accepted). A path is written to ``PATH.part`` and renamed at the end. Parquet needs a
+    path or a binary stream.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if bom and fmt not in CSV_FORMATS:
+        raise ValueError(f"a byte order mark is for CSV formats ({', '.join(CSV_FORMATS)})")
     stats = ExportStats(fmt)
-    items = _items(events, clusters, documents or {}, stats, reviews or {})
+    docs = documents or {}
+    items = _dated(_items(events, clusters, docs, stats, reviews or {}), docs, stats)
     if fmt == "parquet":
         _write_parquet(items, out, stats)
     else:
         with _text_output(out) as fh:
+            if bom:
+                fh.write(BOM)
             if fmt == "acled-csv":
                 stamp = int(time.time()) if timestamp is None else timestamp
                 _write_acled(items, fh, stats, stamp)
@@ -234,7 +261,9 @@ def _items(
             outlet = document.outlet if document is not None else None
             if outlet is None and event.attribution is not None:
                 outlet = event.attribution.source
-            yield _Item(event, None, (outlet,) if outlet else (), None, {}, reviews.get(event.id))
+            yield _Item(
+                event, None, (outlet,) if outlet else (), None, {}, reviewed=reviews.get(event.id)
+            )
             continue
         if found.id in done:
             stats.merged += 1
@@ -244,7 +273,40 @@ def _items(
         spreads = {key: spread.low for key, spread in found.conflicts.items()}
         marks = {reviews.get(m) for m in (*found.members, found.event.id)}
         reviewed = next((s for s in (CORRECTED, ACCEPTED) if s in marks), None)
-        yield _Item(found.event, found.id, outlets, found.sources, spreads, reviewed)
+        yield _Item(found.event, found.id, outlets, found.sources, spreads, reviewed=reviewed)
+
+
+NO_DATE = "no date (none in the text, and no publication date)"
+
+
+def _dated(
+    items: Iterable[_Item], documents: Mapping[str, Document], stats: ExportStats
+) -> Iterator[_Item]:
+    """Every item with a date: an undated event takes its document's publication date (day,
+    inferred); without one it is left out and counted."""
+    for item in items:
+        date = item.event.date
+        if date is not None and date.start is not None:
+            yield item
+            continue
+        document = documents.get(item.event.doc_id)
+        published = document.published if document is not None else None
+        if published is None:
+            _skip(stats, NO_DATE)
+            continue
+        dated = item.event.model_copy(
+            update={
+                "date": EventDate(
+                    text=date.text if date else None,
+                    span=date.span if date else None,
+                    start=published,
+                    end=published,
+                    precision="day",
+                    inferred=True,
+                )
+            }
+        )
+        yield replace(item, event=dated, dated_by_publication=True)
 
 
 def _skip(stats: ExportStats, why: str) -> None:
@@ -285,10 +347,64 @@ def _quantity(item: _Item, kind: str) -> float | None:
     return max((v for v in values if v is not None), default=None)
 
 
+def fatalities(item: _Item) -> tuple[float | None, float | None]:
+    """(fatalities written, fatalities withheld): a toll of :data:`MAX_EVENT_TOLL` or more
+    from one event is withheld, for an analyst to check, not written as the event's count."""
+    value = _quantity(item, "killed")
+    if value is not None and value >= MAX_EVENT_TOLL:
+        return None, value
+    return value, None
+
+
+def trust_tags(item: _Item) -> list[str]:
+    """What a reader needs to weigh a row: ``modality=...``, ``date=inferred`` or ``date=publication
+    date``, ``date precision=...``, ``location=approximate``, background, a withheld toll."""
+    event = item.event
+    tags = [f"modality={event.modality}"]
+    date = event.date
+    if item.dated_by_publication:
+        tags.append("date=publication date")
+    elif date is not None and date.inferred:
+        tags.append("date=inferred")
+    if date is not None:
+        tags.append(f"date precision={date.precision}")
+    location = event.location
+    if location is not None and location.approximate:
+        tags.append("location=approximate")
+    if event.historical:
+        tags.append("background=historical")
+    if event.aggregate:
+        tags.append("background=aggregate")
+    withheld = fatalities(item)[1]
+    if withheld is not None:
+        tags.append(f"fatalities withheld={integer(withheld)} (one event's toll, to check)")
+    return tags
+
+
+def integer(value: float) -> str:
+    """A count as a whole number ('1000000', never '1e+06')."""
+    return str(round(value))
+
+
 def _actor_name(actor: Actor | None) -> str:
     if actor is None:
         return ""
     return actor.name or actor.text
+
+
+#: Actors ACLED names with their country: "Protesters (Kenya)", "Unidentified Armed Group
+#: (Mali)" (``actor_words.json``).
+ACLED_COUNTRY_NAMED = words("actor_words", "acled_country_named")
+
+
+def acled_actor_name(actor: Actor | None, country: str | None) -> str:
+    """The actor as ACLED names it: unnamed crowds, civilians and armed groups with the country
+    in parentheses (the actor's own, else the event's), so that rows join with ACLED's."""
+    name = _actor_name(actor)
+    if actor is None or actor.name not in ACLED_COUNTRY_NAMED:
+        return name
+    where = _country(actor.country).get("name") if actor.country else country
+    return f"{name} ({where})" if where else name
 
 
 def _main_and_associates(actor: Actor | None) -> tuple[Actor | None, list[Actor]]:
@@ -375,7 +491,8 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
     date, precision = acled_date(event)
     loc = event.location
     country = _country(loc.country if loc else None)
-    fatalities = _quantity(item, "killed")
+    place_country = country.get("name")
+    killed = fatalities(item)[0]
 
     def number(value: float | None) -> str:
         return "" if value is None else f"{value:g}"
@@ -388,11 +505,11 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
         "disorder_type": disorder,
         "event_type": event.acled.event_type,
         "sub_event_type": event.acled.sub_event_type or "",
-        "actor1": _actor_name(main1),
-        "assoc_actor_1": "; ".join(_actor_name(a) for a in assoc1),
+        "actor1": acled_actor_name(main1, place_country),
+        "assoc_actor_1": "; ".join(acled_actor_name(a, place_country) for a in assoc1),
         "inter1": str(inter1 or ""),
-        "actor2": _actor_name(main2),
-        "assoc_actor_2": "; ".join(_actor_name(a) for a in assoc2),
+        "actor2": acled_actor_name(main2, place_country),
+        "assoc_actor_2": "; ".join(acled_actor_name(a, place_country) for a in assoc2),
         "inter2": str(inter2 or ""),
         "interaction": interaction,
         "civilian_targeting": "Civilian targeting" if civilian else "",
@@ -409,8 +526,8 @@ def acled_row(item: _Item, timestamp: int) -> dict[str, str]:
         "source": "; ".join(item.outlets),
         "source_scale": "",
         "notes": event.evidence.text,
-        "fatalities": number(fatalities or 0),
-        "tags": "",
+        "fatalities": integer(killed or 0),
+        "tags": "; ".join(trust_tags(item)),
         "timestamp": str(timestamp),
         REVIEW_COLUMN: item.reviewed or "",
     }
@@ -457,6 +574,7 @@ def plover_record(item: _Item) -> dict[str, Any]:
         "date": _iso_date(date.start) if date else None,
         "date_end": _iso_date(date.end) if date else None,
         "date_precision": date.precision if date else None,
+        "date_inferred": date.inferred if date else None,
         "event_type": event.plover.type,
         "mode": event.plover.mode,
         "context": [],
@@ -475,10 +593,14 @@ def plover_record(item: _Item) -> dict[str, Any]:
             "admin1": loc.admin1,
             "feature_code": loc.feature,
             "precision": loc.precision,
+            "approximate": loc.approximate,
         },
         "quantities": [q.model_dump(mode="json", exclude_none=True) for q in event.quantities],
         "modality": event.modality,
         "status": event.status,
+        "historical": event.historical,
+        "aggregate": event.aggregate,
+        "fatalities_withheld": fatalities(item)[1],
         "source": list(item.outlets),
         "sources": item.sources,
         "attribution": event.attribution.model_dump(mode="json", exclude_none=True)
@@ -535,12 +657,17 @@ def flat_row(item: _Item) -> dict[str, Any]:
         "latitude": flat.latitude,
         "longitude": flat.longitude,
         "geo_precision": flat.geo_precision,
-        "fatalities": _quantity(item, "killed"),
+        "fatalities": fatalities(item)[0],
         "injured": _quantity(item, "injured"),
         "displaced": _quantity(item, "displaced"),
         "detained": _quantity(item, "detained"),
         "sources": item.sources,
         "outlets": "; ".join(item.outlets) or None,
+        "fatalities_withheld": fatalities(item)[1],
+        "date_inferred": flat.date_inferred,
+        "location_approximate": flat.approximate if item.event.location else None,
+        "historical": flat.historical,
+        "aggregate": flat.aggregate,
         "modality": flat.modality,
         "status": flat.status,
         "confidence": flat.confidence,

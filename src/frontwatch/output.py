@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO, get_args
 
 from .records import DocumentResult, Event, FlatEvent
 
 FORMATS = ("jsonl", "json", "csv")
 
-CSV_COLUMNS = [
+#: The columns of the flat CSV (their names are schema).
+CsvColumn = Literal[
     "id",
     "doc_id",
     "plover_type",
@@ -34,6 +35,7 @@ CSV_COLUMNS = [
     "country",
     "admin1",
     "geo_precision",
+    "location_approximate",
     "date_start",
     "date_end",
     "date_precision",
@@ -51,9 +53,11 @@ CSV_COLUMNS = [
     "evidence_end",
     "mentions",
     "historical",
+    "aggregate",
     "confidence",
     "extractor_version",
 ]
+CSV_COLUMNS: list[str] = list(get_args(CsvColumn))
 
 
 def event_row(event: Event) -> dict[str, Any]:
@@ -65,6 +69,7 @@ def event_row(event: Event) -> dict[str, Any]:
         date_start=flat.date_start.isoformat() if flat.date_start else None,
         date_end=flat.date_end.isoformat() if flat.date_end else None,
         quantities=json.dumps([q.model_dump(mode="json") for q in event.quantities]),
+        location_approximate=flat.approximate if event.location else None,
     )
     return row
 

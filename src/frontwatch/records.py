@@ -191,6 +191,13 @@ class Event(Record):
     evidence: TextSpan
     mentions: list[Mention] = Field(default_factory=list)
     historical: bool = Field(False, description="background: well before publication")
+    aggregate: bool = Field(
+        False,
+        description=(
+            "not one event: a toll or count over a multi-year span, a whole war or campaign "
+            "('a war that took over a million lives')"
+        ),
+    )
     confidence: float = Field(ge=0.0, le=1.0)
     extractor_version: str
 
@@ -258,6 +265,7 @@ class FlatEvent:
     fatalities: float | None  # the sum of the stated 'killed' counts
     injured: float | None  # the sum of the stated 'injured' counts
     historical: bool
+    aggregate: bool
     confidence: float
     extractor_version: str
 
@@ -316,6 +324,7 @@ class FlatEvent:
             fatalities=_stated_total(event, "killed"),
             injured=_stated_total(event, "injured"),
             historical=event.historical,
+            aggregate=event.aggregate,
             confidence=event.confidence,
             extractor_version=event.extractor_version,
         )
@@ -376,6 +385,18 @@ class DocumentResult(Record):
     flags: list[Flag] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     toponyms: list[Toponym] = Field(default_factory=list)
+
+
+#: No single event's toll of this size or more enters a casualty total or an export's
+#: fatalities: it is withheld and flagged, for an analyst to check ("a war that took the lives
+#: of over a million people" is not one event's toll).
+MAX_EVENT_TOLL = 100_000
+
+
+def is_background(event: Event) -> bool:
+    """Background, not news: a historical event or an aggregate over many events. Such
+    records stay out of casualty totals, exports and the map's totals unless asked for."""
+    return event.historical or event.aggregate
 
 
 def event_json_schema() -> dict[str, object]:

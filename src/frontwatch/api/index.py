@@ -33,7 +33,16 @@ import numpy as np
 import numpy.typing as npt
 
 from ..filters import Condition, EventFilter
-from ..records import Actor, Document, DocumentResult, Event, FlatEvent
+from ..records import (
+    MAX_EVENT_TOLL,
+    Actor,
+    Document,
+    DocumentResult,
+    Event,
+    FlatEvent,
+    is_background,
+)
+from ..situation.dedup import stated_values
 from ..store.reviews import ReviewBook, ReviewState
 from .highlights import document_highlights
 from .schemas import (
@@ -81,6 +90,22 @@ def _name(actor: Actor | None) -> str | None:
     return None if actor is None else (actor.name or actor.text)
 
 
+def _sum(event: Event, kind: str) -> float | None:
+    """The event's count of ``kind``: the quantities of one sentence add up, a count restated
+    in another sentence (headline and body) counts once (situation.dedup.stated_values)."""
+    counts = [s.value for key, s in stated_values(event).items() if key.split(":")[0] == kind]
+    return float(sum(counts)) if counts else None
+
+
+def _fatalities(event: Event) -> tuple[float | None, float | None]:
+    """(fatalities, withheld): a toll of MAX_EVENT_TOLL or more from one event is not summed
+    by the map; it is flagged for review instead."""
+    killed = _sum(event, "killed")
+    if killed is not None and killed >= MAX_EVENT_TOLL:
+        return None, killed
+    return killed, None
+
+
 def _cluster_infos(clusters: Iterable[Any]) -> dict[str, ClusterInfo]:
     """Event id -> its cluster, from the situation package's ``EventCluster`` objects."""
     out: dict[str, ClusterInfo] = {}
@@ -123,6 +148,7 @@ class EventRecord:
     country: str | None
     modality: str
     confidence: float
+    background: bool  # historical, or an aggregate over a whole war (records.is_background)
     types: frozenset[str]
     actor_texts: frozenset[str]
     actors: tuple[tuple[str, str | None, str | None], ...]  # (name, type, country), unique
@@ -168,6 +194,7 @@ class EventRecord:
                 },
             )
         flat = FlatEvent.of(event)
+        fatalities, withheld = _fatalities(event)  # counted once, huge tolls withheld
         summary = EventSummary(
             id=flat.id,
             doc_id=flat.doc_id,
@@ -191,11 +218,13 @@ class EventRecord:
             actor1_type=flat.actor1_type,
             actor2=flat.actor2,
             actor2_type=flat.actor2_type,
-            fatalities=flat.fatalities,
-            injured=flat.injured,
+            fatalities=fatalities,
+            fatalities_withheld=withheld,
+            injured=_sum(event, "injured"),
             modality=flat.modality,
             status=flat.status,
             historical=flat.historical,
+            aggregate=flat.aggregate,
             confidence=flat.confidence,
             sources=1,
             cluster_id=None,
@@ -213,6 +242,7 @@ class EventRecord:
             country=loc.country if loc else None,
             modality=event.modality,
             confidence=event.confidence,
+            background=is_background(event),
             types=frozenset(n.casefold() for n in names if n is not None),
             actor_texts=frozenset(texts),
             actors=tuple(actors.values()),
@@ -314,6 +344,7 @@ class EventIndex:
             dtype=np.int32,
             count=n,
         )
+        self.background = np.fromiter((r.background for r in records), dtype=bool, count=n)
         self.countries = countries
         self.modalities = modalities
         self.review: list[ReviewState | None] = [states.get(r.id) for r in records]
@@ -456,6 +487,9 @@ class EventIndex:
         if kind == "modality":
             codes = [self.modalities[m] for m in value if m in self.modalities]
             return np.isin(self.modality, codes)
+        if kind == "not_background":
+            factual: npt.NDArray[np.bool_] = ~self.background
+            return factual
         if kind == "min_sources":
             least: int = value
             return self.sources >= least

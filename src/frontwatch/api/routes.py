@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..about import EXTRACTOR_VERSION, __version__
 from ..dates import parse_iso_date
-from ..filters import EventFilter
+from ..filters import EventFilter, parse_modalities
 from ..filters import parse_bbox as bbox_numbers
 from ..pipeline import as_document
 from ..records import MODALITIES, Document, Event
@@ -144,13 +144,14 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
 
 
 def parse_modality(value: str | None) -> frozenset[str] | None:
-    if value is None:
-        return None
-    wanted = frozenset(p.strip() for p in value.split(",") if p.strip())
-    unknown = sorted(wanted - set(MODALITIES))
-    if not wanted or unknown:
-        raise _invalid(f"modality: expected a comma-separated list of {', '.join(MODALITIES)}")
-    return wanted
+    """None (not given): the factual modalities; ``all``: any; else a comma-separated list."""
+    message = f"modality: expected all or a comma-separated list of {', '.join(MODALITIES)}"
+    if value is not None and not value.strip():
+        raise _invalid(message)
+    try:
+        return parse_modalities(value)
+    except ValueError:
+        raise _invalid(message) from None
 
 
 def event_filter(
@@ -177,8 +178,16 @@ def event_filter(
         ),
     ] = None,
     modality: Annotated[
-        str | None, Query(description="comma-separated modalities", max_length=200)
+        str | None,
+        Query(
+            description="comma-separated modalities, or all (default: asserted,reported)",
+            max_length=200,
+        ),
     ] = None,
+    background: Annotated[
+        bool,
+        Query(description="also background events: historical ones and aggregates"),
+    ] = False,
     min_sources: Annotated[int | None, Query(ge=1, le=1000)] = None,
 ) -> EventFilter:
     try:
@@ -190,6 +199,7 @@ def event_filter(
             actor=actor,
             event_type=type,
             modality=parse_modality(modality),
+            background=background,
             min_sources=min_sources,
         )
     except ValidationError as err:

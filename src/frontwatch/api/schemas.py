@@ -58,11 +58,19 @@ class EventSummary(Schema):
     actor1_type: str | None = None
     actor2: str | None = None
     actor2_type: str | None = None
-    fatalities: float | None = Field(None, description="sum of the 'killed' counts")
-    injured: float | None = Field(None, description="sum of the 'injured' counts")
+    fatalities: float | None = Field(
+        None,
+        description="the 'killed' count (counts of one sentence summed, a restated count once); "
+        "null when withheld",
+    )
+    fatalities_withheld: float | None = Field(
+        None, description="a toll of 100,000 or more from one event, kept out of the totals"
+    )
+    injured: float | None = Field(None, description="the 'injured' count, as fatalities")
     modality: str
     status: str | None = None
     historical: bool = False
+    aggregate: bool = False
     confidence: float
     sources: int = Field(description="independent sources reporting the event")
     cluster_id: str | None = None

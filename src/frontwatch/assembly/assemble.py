@@ -36,6 +36,7 @@ from ..records import (
     Quantity,
     TextSpan,
 )
+from . import background
 from .coding import Coding, code_event
 from .learned import DEFAULT_GATE, Candidate, CoderRow, Decision, Gate, coder_row, decide_all
 
@@ -281,9 +282,10 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
         sent_of[sent.start : sent.end] = [index] * (sent.end - sent.start)
     text = doc_text(doc)
     drafts: list[_Draft] = []
+    place_tokens = actors.literal_places(doc)
     readings: list[Candidate] = []
     for cand in doc._.fw_events or []:
-        draft, reading = _draft(doc, text, doc_id, cand, lex, sents, sent_of, how)
+        draft, reading = _draft(doc, text, doc_id, cand, lex, sents, sent_of, how, place_tokens)
         drafts.append(draft)
         if reading is not None:
             readings.append(reading)
@@ -319,6 +321,7 @@ def _draft(
     sents: list[Span],
     sent_of: list[int],
     how: _Coding,
+    place_tokens: frozenset[int] = frozenset(),
 ) -> tuple[_Draft, Candidate | None]:
     """The rules' record of a candidate, and what the learned coder reads of it (None when
     no coder is asked)."""
@@ -329,7 +332,18 @@ def _draft(
     actor2 = _actor(doc, cand.arg2)
     if actor1 is not None and actor2 is not None and actor1.span == actor2.span:
         actor2 = None
+    # the coding and the confidence read the arguments as the sentence gives them
+    coded = (actor1, actor2)
     coding = code_event(cand, actor1, actor2, lex)
+    # a place is where it happened, never who did it or to whom ("a base in Hawadley"): kept
+    # as a place target, after coding and confidence
+    if cand.arg1 is not None and actors.place_usage(doc[cand.arg1], place_tokens):
+        actor1 = None
+    as_place = None
+    unknown = actor2 is not None and actor2.name is None
+    if cand.arg2 is not None and actors.place_usage(doc[cand.arg2], place_tokens, unknown=unknown):
+        as_place = actor2.model_copy(update={"role": "place"}) if actor2 is not None else None
+        actor2 = None
     location = places.event_location(doc, trigger)
     date = time.event_date(doc, trigger)
     if date is None:
@@ -346,6 +360,11 @@ def _draft(
     if attr is None:
         attr = attribution.default_attribution(doc)
     historical = bool(date is not None and time.is_historical(date, doc._.fw_published))
+    aggregate = background.is_aggregate(trigger, date)
+    if historical or aggregate:
+        # one event out of many, or long past: only what its own sentence states
+        location = background.own_location(location, sent)
+        date = background.own_date(date)
     trig = _span_text(text, trigger.start_char, trigger.end_char)
     evidence = _span_text(text, sent.start_char, sent.end_char)
     strip = len(evidence.text) - len(evidence.text.rstrip())
@@ -355,16 +374,17 @@ def _draft(
         cand,
         coding,
         modality,
-        actor1,
-        actor2,
+        *coded,
         location,
         sent_index,
-        historical,
+        historical or aggregate,
         position=cand.anchor - sent.start,
     )
     row = None
     if how.coder is not None or how.rows is not None:
-        row = coder_row(doc, sents, sent_index, cand, coding, actor1, actor2)
+        row = coder_row(doc, sents, sent_index, cand, coding, *coded)
+    if actor2 is None and as_place is not None:
+        actor2 = as_place  # after coding and confidence, as a place target below
     if actor2 is None and cand.place_target is not None:
         # after coding and confidence: a place as target changes neither
         actor2 = _place_actor(doc, cand.place_target, actor1)
@@ -386,6 +406,7 @@ def _draft(
         evidence=evidence,
         mentions=[],
         historical=historical,
+        aggregate=aggregate,
         confidence=confidence,
         extractor_version=EXTRACTOR_VERSION,
     )
@@ -528,6 +549,8 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
     factual = (x.modality in FACTUAL_MODALITIES, y.modality in FACTUAL_MODALITIES)
     if factual[0] != factual[1] or not _types_compatible(x, y):
         return False
+    if x.aggregate != y.aggregate:
+        return False  # a war's toll is not one of its events
     later = a if a.sent_index > b.sent_index else b
     if later.anaphoric and a.sent_index != b.sent_index:
         return True  # "the government condemned the massacre": the one told before
@@ -567,6 +590,12 @@ def _merge(drafts: list[_Draft]) -> list[Event]:
     return [_combine(group) for group in groups]
 
 
+def _own_side(actor1: Actor | None, other: Actor) -> bool:
+    """An unnamed actor of the agent's own type ("Al-Shabaab fighters attacked ... killed
+    dozens of militants"): no target taken from another mention."""
+    return actor1 is not None and other.name is None and other.type == actor1.type
+
+
 def _combine(group: list[_Draft]) -> Event:
     # the record is told by its best mention in the body; a headline only names the event
     group = sorted(group, key=lambda d: (d.headline, -d.event.confidence))
@@ -593,6 +622,7 @@ def _combine(group: list[_Draft]) -> Event:
                     and not (name == "attribution" and value.default)
                     and not (name.startswith("actor") and value.name in WILDCARD_ACTORS)
                     and not (name == "actor2" and value.role == "place")
+                    and not (name == "actor2" and _own_side(primary.actor1, value))
                 ):
                     update[name] = value
                     break

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .options import progress_bar, progress_option, settings
+from .options import loading_line, progress_bar, progress_option, settings
 
 
 @click.command(name="eval")
@@ -31,6 +31,7 @@ def eval_(
     from ..eval.runner import evaluate_extractor
     from ..pipeline import Extractor
 
+    loading_line(progress)
     extractor = Extractor(settings(ctx))
     with progress_bar(progress, "eval", "doc") as bar:
 

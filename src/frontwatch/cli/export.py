@@ -15,7 +15,9 @@ from pydantic import ValidationError
 
 from ..export import FORMATS
 from .options import (
+    bom_option,
     db_option,
+    filter_error,
     filter_options,
     format_option,
     include_rejected_option,
@@ -39,6 +41,7 @@ from .options import (
     "every outlet and the number of independent sources. --no-merge: one record per event of "
     "each document.",
 )
+@bom_option
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -51,19 +54,24 @@ def export(
     actor: str | None,
     event_type: str | None,
     bbox: tuple[float, float, float, float] | None,
+    modality: frozenset[str] | None,
+    background: bool,
     min_sources: int | None,
     include_rejected: bool,
     merge: bool,
+    bom: bool,
 ) -> None:
     """Export the stored events that pass the filters.
 
     Events are exported as reviewed (frontwatch review): corrected values, rejected events left
     out unless --include-rejected; the reviewed column or field says which were.
     """
-    from ..export import write_export
+    from ..export import CSV_FORMATS, write_export
     from ..filters import EventFilter
     from ..situation import EventCluster
 
+    if bom and fmt not in CSV_FORMATS:
+        raise click.UsageError(f"--bom is for CSV output ({', '.join(CSV_FORMATS)})", ctx)
     try:
         event_filter = EventFilter(
             start=start,
@@ -72,11 +80,12 @@ def export(
             actor=actor,
             event_type=event_type,
             bbox=bbox,
+            modality=modality,
+            background=background,
             min_sources=min_sources,
         )
     except ValidationError as err:
-        problems = "; ".join(str(e["msg"]) for e in err.errors())
-        raise click.UsageError(f"invalid filter: {problems}", ctx) from None
+        raise click.UsageError(filter_error(err), ctx) from None
     with open_store(ctx, db, read_only=True) as store:
         events = store.events(event_filter, include_rejected=include_rejected)
         clusters: list[Any] | None = store.clusters(EventCluster) if merge else None
@@ -87,6 +96,6 @@ def export(
     else:
         target = output
     stats = write_export(
-        fmt, events, target, clusters=clusters, documents=documents, reviews=reviews
+        fmt, events, target, clusters=clusters, documents=documents, bom=bom, reviews=reviews
     )
     click.echo(stats.summary(), err=True)

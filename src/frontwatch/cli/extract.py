@@ -8,10 +8,14 @@ import logging
 import click
 
 from ..errors import DocumentError
+from ..export import BOM
 from ..output import FORMATS
 from .options import (
     EXIT_SKIPPED,
+    bom_option,
     format_option,
+    inputs_total,
+    loading_line,
     output_file,
     output_option,
     progress_bar,
@@ -43,6 +47,7 @@ logger = logging.getLogger("frontwatch")
 )
 @progress_option
 @workers_option
+@bom_option
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -53,6 +58,7 @@ def extract(
     with_flags: bool,
     progress: bool | None,
     workers: int | None,
+    bom: bool,
 ) -> None:
     """Extract events from INPUTS: .txt, .html, .jsonl, .json, feeds, folders, or - (stdin)."""
     from ..ingest import iter_documents
@@ -60,22 +66,31 @@ def extract(
     from ..pipeline import parse_date
     from ..pipeline.parallel import extract_parallel
 
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for CSV output (--format csv)", ctx)
     config = settings(ctx)
     date = parse_date(published)
     skipped = 0
-    with output_file(output) as out, progress_bar(progress, "extract", "doc") as bar:
+    total = inputs_total(progress, inputs)
+    loading_line(progress)
+    with (
+        output_file(output) as out,
+        progress_bar(progress, "extract", "doc", total=total) as bar,
+    ):
+        if bom:
+            out.write(BOM)
         writer = ResultWriter(out, fmt, documents=with_flags)
         for item in extract_parallel(
             iter_documents(inputs, published=date, settings=config),
             config,
             workers=config.workers if workers is None else workers,
         ):
+            bar.update(1)
             if isinstance(item, DocumentError):
                 skipped += 1
                 click.echo(f"skipped: {item}", err=True)
                 continue
             writer.write(item)
-            bar.update(1)
             bar.set_postfix(events=writer.count)
         writer.close()
     logger.info(
@@ -106,19 +121,24 @@ def geoparse(
     from ..pipeline import Extractor, parse_date
 
     config = settings(ctx)
+    total = inputs_total(progress, inputs)
+    loading_line(progress)
     extractor = Extractor(config)
     skipped = 0
-    with output_file(output) as out, progress_bar(progress, "geoparse", "doc") as bar:
+    with (
+        output_file(output) as out,
+        progress_bar(progress, "geoparse", "doc", total=total) as bar,
+    ):
         for item in extractor.extract_many(
             iter_documents(inputs, published=parse_date(published), settings=config)
         ):
+            bar.update(1)
             if isinstance(item, DocumentError):
                 skipped += 1
                 click.echo(f"skipped: {item}", err=True)
                 continue
             for toponym in item.toponyms:
                 out.write(json.dumps(toponym.model_dump(mode="json"), ensure_ascii=False) + "\n")
-            bar.update(1)
     if skipped:
         ctx.exit(EXIT_SKIPPED)
 

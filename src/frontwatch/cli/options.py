@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
+from pydantic import ValidationError
 from tqdm import tqdm
 
 from ..dates import parse_iso_date
-from ..filters import parse_bbox
-from ..records import Modality
+from ..filters import country_code, parse_bbox, parse_modalities
+from ..records import MODALITIES
 from ..settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -84,7 +84,8 @@ def show_progress(flag: bool | None) -> bool:
 def progress_bar(
     flag: bool | None, desc: str, unit: str, *, total: int | None = None, leave: bool = False
 ) -> tqdm:
-    """A progress bar on standard error, shown as :func:`show_progress` says."""
+    """A progress bar on standard error, shown as :func:`show_progress` says; with a
+    ``total`` it shows the share done and the time left."""
     return tqdm(
         total=total,
         desc=desc,
@@ -93,6 +94,23 @@ def progress_bar(
         file=sys.stderr,
         leave=leave,
     )
+
+
+def inputs_total(flag: bool | None, inputs: tuple[str, ...]) -> int | None:
+    """The number of documents in ``inputs`` when a bar is shown and it can be known
+    beforehand (:func:`frontwatch.ingest.count.count_documents`), for the bar's total."""
+    if not show_progress(flag):
+        return None
+    from ..ingest.count import count_documents
+
+    return count_documents(inputs)
+
+
+def loading_line(flag: bool | None) -> None:
+    """One line on standard error while the pipeline loads (seconds before the first document
+    moves the bar), shown with the bar."""
+    if show_progress(flag):
+        click.echo("loading the language model and the gazetteer...", err=True)
 
 
 @contextmanager
@@ -131,7 +149,9 @@ progress_option = click.option(
     "progress",
     default=None,
     show_default="a bar when standard error is a terminal",
-    help="Show or hide the progress bar.",
+    help="Show or hide the progress bar on standard error: a line while the model loads, "
+    "then the documents done, with the total and the time left when the inputs can be counted "
+    "beforehand (files and folders; not standard input).",
 )
 
 output_option = click.option(
@@ -153,6 +173,13 @@ published_option = click.option(
     'without "published"). Relative dates ("on Saturday", "last week") are resolved against '
     "it; without any date they keep their text and span but their start and end are null. A "
     "bad date is E009 (exit 2).",
+)
+
+bom_option = click.option(
+    "--bom",
+    is_flag=True,
+    help="Start the CSV with a UTF-8 byte order mark, so that spreadsheet programs (Excel) read "
+    "it as UTF-8 rather than in a local code page. CSV output only.",
 )
 
 workers_option = click.option(
@@ -200,6 +227,36 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx, param) from None
 
 
+def _modalities(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> frozenset[str] | None:
+    try:
+        return parse_modalities(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
+
+
+def country_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--country``: an ISO 3166-1 alpha-2 code, an alpha-3 code or an English name, to the
+    alpha-2 code; a usage error that says which code to use otherwise."""
+    if value is None:
+        return None
+    try:
+        return country_code(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
+
+
+def filter_error(err: ValidationError) -> str:
+    """A filter's validation errors as a person reads them: ``field: message; ...``."""
+    problems = []
+    for error in err.errors():
+        where = ".".join(str(part) for part in error.get("loc", ()))
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}" if where else message)
+    return "invalid filter: " + "; ".join(problems)
+
+
 def _bbox(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> tuple[float, float, float, float] | None:
@@ -213,10 +270,11 @@ def _bbox(
         ) from None
 
 
-def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]:
+def filter_options(*, checked: bool) -> Callable[[F], F]:
     """The event filters of :class:`frontwatch.filters.EventFilter`: ``--start``, ``--end``,
     ``--country``, ``--actor``, ``--type`` (parameter ``event_type``), ``--bbox``,
-    ``--min-sources``, and ``--modality`` when ``modality``.
+    ``--modality`` (a frozenset, or None for all; default the factual modalities),
+    ``--background/--no-background`` and ``--min-sources``.
 
     ``checked``: ``--start``, ``--end`` and ``--bbox`` are parsed by the options (a bad value is
     a usage error naming the option: ``export``); otherwise the command gets the strings and
@@ -241,8 +299,10 @@ def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]
         click.option(
             "--country",
             default=None,
-            metavar="XX",
-            help="ISO 3166-1 alpha-2 code of the event location (any case).",
+            metavar="COUNTRY",
+            callback=country_callback,
+            help="The country of the event location: an ISO 3166-1 alpha-2 code (IQ, any case), "
+            "an alpha-3 code (IRQ) or an English name (Iraq).",
         ),
         click.option(
             "--actor",
@@ -264,16 +324,25 @@ def filter_options(*, checked: bool, modality: bool = False) -> Callable[[F], F]
             **box,
         ),
     ]
-    if modality:
-        options.append(
-            click.option(
-                "--modality",
-                multiple=True,
-                type=click.Choice(typing.get_args(Modality)),
-                show_default="any",
-                help="Allowed modality; repeat for several.",
-            )
-        )
+    options += [
+        click.option(
+            "--modality",
+            multiple=True,
+            callback=_modalities,
+            metavar="MODALITIES",
+            show_default="asserted,reported",
+            help="The modalities of the events: comma-separated or repeated "
+            f"({', '.join(MODALITIES)}), or all. Default: the factual ones, asserted and "
+            "reported.",
+        ),
+        click.option(
+            "--background/--no-background",
+            default=False,
+            show_default=True,
+            help="Also background events: historical ones (well before the publication) and "
+            "aggregates (a toll over a whole war); they are left out by default.",
+        ),
+    ]
     options.append(
         click.option(
             "--min-sources",

@@ -12,7 +12,13 @@ import logging
 import click
 
 from ..dates import parse_iso_date
-from .options import db_option, format_option, include_rejected_option, open_store
+from .options import (
+    country_callback,
+    db_option,
+    format_option,
+    include_rejected_option,
+    open_store,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -24,14 +30,6 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.
         return parse_iso_date(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a valid ISO date (YYYY-MM-DD)") from None
-
-
-def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    if len(value) != 2 or not value.isalpha():
-        raise click.BadParameter(f"{value!r} is not an ISO 3166-1 alpha-2 code (e.g. SY)")
-    return value.upper()
 
 
 @click.command()
@@ -48,9 +46,10 @@ def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option(
     "--country",
     default=None,
-    metavar="XX",
-    callback=_country,
-    help="Only events located in this country (ISO 3166-1 alpha-2, any case).",
+    metavar="COUNTRY",
+    callback=country_callback,
+    help="Only events located in this country: an ISO 3166-1 alpha-2 code (SY, any case), an "
+    "alpha-3 code (SYR) or an English name (Syria).",
 )
 @include_rejected_option
 @format_option(["table", "json"], default="table", help="Output format.")

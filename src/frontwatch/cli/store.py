@@ -21,6 +21,7 @@ import duckdb
 from pydantic import ValidationError
 
 from ..errors import DocumentError, Errors, FrontwatchError
+from ..export import BOM
 from ..filters import EventFilter, parse_bbox
 from ..records import Document, Event, FlatEvent
 from ..settings import Settings
@@ -28,11 +29,15 @@ from ..store import IngestStats, ReviewState, Store, StoreError
 from ..store.db import ExtractorLike, Pair, extract_pairs
 from .options import (
     EXIT_SKIPPED,
+    bom_option,
     db_option,
     fail,
+    filter_error,
     filter_options,
     format_option,
     include_rejected_option,
+    inputs_total,
+    loading_line,
     obj,
     open_store,
     progress_bar,
@@ -132,12 +137,7 @@ def ingest(
     from ..ingest import iter_documents
     from ..pipeline import parse_date
 
-    if bool(inputs) == bool(from_parquet):
-        raise click.UsageError("give INPUTS, or --from-parquet DIR without INPUTS")
-    if engine == "dask" and not scheduler:
-        raise click.UsageError("--engine dask needs --scheduler ADDRESS")
-    if to_parquet and from_parquet:
-        raise click.UsageError("--to-parquet and --from-parquet exclude each other")
+    _check_ingest_options(inputs, engine, scheduler, to_parquet, from_parquet)
     try:
         date = parse_date(published)
         config = settings(ctx)
@@ -175,19 +175,22 @@ def ingest(
         return
 
     store = open_store(ctx, db)
+    total = None if from_parquet else inputs_total(progress, inputs)
+    if not from_parquet:
+        loading_line(progress)
     with (
         store,
-        progress_bar(progress, "ingest", "doc", leave=True) as bar,
+        progress_bar(progress, "ingest", "doc", total=total, leave=True) as bar,
     ):
 
         def pairs() -> Iterator[Pair]:
             nonlocal skipped
             for item in outputs():
+                bar.update(1)
                 if isinstance(item, DocumentError):
                     skipped += 1
                     click.echo(f"skipped: {item}", err=True)
                     continue
-                bar.update(1)
                 yield item
 
         try:
@@ -201,6 +204,21 @@ def ingest(
         report_ingest(store, stats)
     if skipped:
         ctx.exit(EXIT_SKIPPED)
+
+
+def _check_ingest_options(
+    inputs: tuple[str, ...],
+    engine: str,
+    scheduler: str | None,
+    to_parquet: str | None,
+    from_parquet: str | None,
+) -> None:
+    if bool(inputs) == bool(from_parquet):
+        raise click.UsageError("give INPUTS, or --from-parquet DIR without INPUTS")
+    if engine == "dask" and not scheduler:
+        raise click.UsageError("--engine dask needs --scheduler ADDRESS")
+    if to_parquet and from_parquet:
+        raise click.UsageError("--to-parquet and --from-parquet exclude each other")
 
 
 def _runner(
@@ -324,6 +342,7 @@ def _row(event: Event, sources: int | None, review: ReviewState | None) -> dict[
         kind = flat.plover_type if flat.plover_type is not None else flat.category
     return {
         "date": flat.date_start.isoformat() if flat.date_start else "",
+        "date_inferred": bool(flat.date_start and flat.date_inferred),
         "event_id": flat.id,
         "doc_id": flat.doc_id,
         "type": kind,
@@ -367,7 +386,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 
 @click.command()
 @db_option("The DuckDB database file (opened read-only).")
-@filter_options(checked=False, modality=True)
+@filter_options(checked=False)
 @include_rejected_option
 @click.option(
     "--count",
@@ -388,6 +407,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     help="table: aligned columns. json: the event records, each with its sources and its review "
     "(null, or status, at, by, note, fields). csv: the table's columns.",
 )
+@bom_option
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -398,12 +418,14 @@ def query(
     actor: str | None,
     event_type: str | None,
     bbox: str | None,
-    modality: tuple[str, ...],
+    modality: frozenset[str] | None,
+    background: bool,
     min_sources: int | None,
     include_rejected: bool,
     count_only: bool,
     series: str | None,
     fmt: str,
+    bom: bool,
 ) -> None:
     """Stored events that pass the filters: a table, a count or a time series.
 
@@ -412,6 +434,9 @@ def query(
     """
     if count_only and series:
         raise click.UsageError("--count and --series cannot be combined")
+    if bom and (fmt != "csv" or count_only):
+        raise click.UsageError("--bom is for CSV output (--format csv)")
+    mark = BOM if bom else ""
     try:
         try:
             box = parse_bbox(bbox) if bbox else None
@@ -424,11 +449,14 @@ def query(
             actor=actor,
             event_type=event_type,
             bbox=box,
-            modality=frozenset(modality) if modality else None,
+            modality=modality,
+            background=background,
             min_sources=min_sources,
         )
-    except (ValueError, ValidationError) as err:
-        raise click.UsageError(f"invalid filter: {err}") from err
+    except ValidationError as err:
+        raise click.UsageError(filter_error(err)) from None
+    except ValueError as err:
+        raise click.UsageError(f"invalid filter: {err}") from None
     store = open_store(ctx, db, read_only=True)
     with store:
         events = store.events(flt, include_rejected=include_rejected)
@@ -446,7 +474,7 @@ def query(
         if fmt == "json":
             click.echo(json.dumps({"series": rows, "undated": undated}, indent=2))
         elif fmt == "csv":
-            click.echo(_csv(rows, ("period", "events")))
+            click.echo(mark + _csv(rows, ("period", "events")))
         else:
             click.echo(_table(rows, ("period", "events")))
             if undated:
@@ -465,4 +493,10 @@ def query(
     rows = [
         _row(e, None if counts is None else counts.get(e.id, 1), states.get(e.id)) for e in events
     ]
-    click.echo(_csv(rows, _TABLE_COLUMNS) if fmt == "csv" else _table(rows, _TABLE_COLUMNS))
+    if fmt == "csv":
+        click.echo(mark + _csv(rows, (*_TABLE_COLUMNS[:1], "date_inferred", *_TABLE_COLUMNS[1:])))
+        return
+    for row in rows:  # a date the text does not give says so
+        if row["date_inferred"]:
+            row["date"] = f"{row['date']} (inferred)"
+    click.echo(_table(rows, _TABLE_COLUMNS))

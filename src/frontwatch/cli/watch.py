@@ -142,7 +142,10 @@ def watch(
     state_path: str | None,
     user_agent: str,
 ) -> None:
-    """Poll the RSS/Atom feeds of FEEDS_FILE and ingest every new article into the database."""
+    """Poll the RSS/Atom feeds of FEEDS_FILE and ingest every new article into the database.
+
+    FEEDS_FILE lists http(s) URLs, file:// URLs or paths of feed files, or is one RSS or Atom
+    feed itself; local feeds are read offline (docs/feeds.md)."""
     try:
         feeds = FeedsFile.load(feeds_file)
         config = settings(ctx)

@@ -45,12 +45,14 @@ from frontwatch.eval.score import (
     score_sources,
     score_toponyms,
 )
-from frontwatch.records import DocumentResult, Span
+from frontwatch.records import DocumentResult, Event, Span
 
 logger = logging.getLogger(__name__)
 
 ScoreKind = Literal["rate", "count", "km"]
-FindingKind = Literal["missed", "false_positive", "duplicate", "negative_as_event"]
+FindingKind = Literal[
+    "missed", "false_positive", "duplicate", "optional_wrong", "negative_as_event"
+]
 
 
 class ReportRecord(BaseModel):
@@ -140,6 +142,8 @@ class _Tally:
     fn: int = 0
     duplicates: int = 0
     optional_found: int = 0
+    optional_right: int = 0  # factual predictions of optional gold events, rightly coded
+    optional_wrong: int = 0  # ... wrongly coded: wrong events for precision
     ignored: int = 0
     not_primary: int = 0
     unscored: int = 0
@@ -196,11 +200,27 @@ class Scorer:
         exhaustive = len(gold.events) >= 2 or gold.negatives is not None
         for p, g in alignment.pairs:
             gold_event, event = gold.events[g], result.events[p]
+            fields = field_results(gold_event, event)
             if gold_event.required:
                 tally.tp += 1
             else:
                 tally.optional_found += 1
-            for name, outcome in field_results(gold_event, event).items():
+                if is_factual(event):
+                    wrong = miscoded(fields, event)
+                    if wrong:
+                        tally.optional_wrong += 1
+                        tally.findings.append(
+                            Finding(
+                                doc_id=gold.doc_id,
+                                kind="optional_wrong",
+                                text=event.evidence.text,
+                                span=event.evidence.span,
+                                detail=f"trigger {event.trigger.text!r}: wrong {', '.join(wrong)}",
+                            )
+                        )
+                    else:
+                        tally.optional_right += 1
+            for name, outcome in fields.items():
                 if outcome is not None:
                     tally.fields[name][0] += outcome
                     tally.fields[name][1] += 1
@@ -280,16 +300,25 @@ class Scorer:
                 ScoreLine(name=name, n=value if n is None else n, value=value, kind="count")
             )
 
-        errors_and_hits = 2 * t.tp + t.fp + t.fn
-        f1 = 2 * t.tp / errors_and_hits if errors_and_hits else None
-        rate("detection.precision", t.tp, t.tp + t.fp)
+        correct = t.tp + t.optional_right
+        scored = correct + t.optional_wrong + t.fp + t.duplicates
+        precision, recall = _rate(correct, scored), _rate(t.tp, t.tp + t.fn)
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if precision is not None and recall is not None and precision + recall
+            else (0.0 if precision is not None and recall is not None else None)
+        )
+        rate("detection.precision", correct, scored)
         rate("detection.recall", t.tp, t.tp + t.fn)
         lines.append(ScoreLine(name="detection.f1", n=t.tp + t.fn, value=f1))
+        rate("detection.precision_spec", t.tp, t.tp + t.fp)
         count("detection.true_positives", t.tp)
         count("detection.false_positives", t.fp)
         count("detection.missed", t.fn)
         count("detection.duplicates", t.duplicates)
         count("detection.optional_found", t.optional_found)
+        count("detection.optional_right", t.optional_right)
+        count("detection.optional_wrong", t.optional_wrong)
         count("detection.not_factual_ignored", t.ignored)
         count("detection.not_primary_ignored", t.not_primary)
         count("detection.unaligned_unscored", t.unscored)
@@ -350,6 +379,17 @@ class Scorer:
                 for label, (p, r, f, s) in case.per_label.items()
             },
         )
+
+
+#: The fields that make an event's coding: what happened and who did it.
+CODING_FIELDS = ("plover", "acled_type", "actor1")
+
+
+def miscoded(fields: Mapping[str, bool | None], event: Event) -> list[str]:
+    """The coding fields on which a prediction contradicts its gold event: the PLOVER or ACLED
+    event type, or actor1 (a missing actor1 is an abstention, not a contradiction)."""
+    wrong = [name for name in CODING_FIELDS if fields.get(name) is False]
+    return [name for name in wrong if name != "actor1" or event.actor1 is not None]
 
 
 def evaluate(

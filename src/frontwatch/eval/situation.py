@@ -6,13 +6,13 @@ from __future__ import annotations
 from frontwatch.eval.gold import GoldDocument
 from frontwatch.eval.score import ControlEntry, MaterielEntry, Situation
 from frontwatch.records import Document, DocumentResult
-from frontwatch.situation import SituationReport, build_situation, cluster_events
-from frontwatch.situation.report import format_since
+from frontwatch.situation import SituationReport, build_situation, cluster_events, format_since
 from frontwatch.situation.roles import ascii_name
 
 
 def to_eval_situation(report: SituationReport) -> Situation:
-    """The report as the eval scores it: places held or contested, and the materiel ledger."""
+    """The report as the eval scores it: places held or contested, and the materiel ledger's
+    gains, losses and destructions of known actors (the gold ledger has no deployments)."""
     control = [
         ControlEntry(
             place=ascii_name(record.place),
@@ -27,6 +27,7 @@ def to_eval_situation(report: SituationReport) -> Situation:
     materiel = [
         MaterielEntry(actor=m.actor, item=m.item, count=m.count, direction=m.direction)
         for m in report.materiel
+        if m.actor is not None and m.direction != "deployed"
     ]
     return Situation(control=control, materiel=materiel)
 

@@ -23,6 +23,7 @@ sink returned: if it raises, the same entries come back on the next round.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import hashlib
 import http.client
 import json
@@ -121,6 +122,10 @@ class FeedsFile:
 
     Text (any other name): one feed a line, ``URL [| outlet [| every]]``; blank lines and
     lines starting with ``#`` are ignored.
+
+    A feed is an ``http(s)`` URL, a ``file://`` URL or the path of a feed file (relative to
+    the feeds file's folder), kept as a ``file://`` URL; a local feed must exist. The file
+    given may also be one RSS or Atom feed itself: it is then the one feed watched.
     """
 
     feeds: tuple[Feed, ...]
@@ -135,6 +140,8 @@ class FeedsFile:
         except OSError as err:
             raise FrontwatchError(Errors.E101, path=path, detail=err.strerror or err) from err
         try:
+            if is_feed(data):
+                return cls((Feed(url=path.resolve().as_uri()),), str(path))
             text = data.decode("utf-8-sig")
             if path.suffix.lower() == ".toml":
                 return cls.from_toml(text, path=str(path))
@@ -153,7 +160,9 @@ class FeedsFile:
             if len(parts) > 3:
                 raise ValueError(f"line {n}: expected 'URL [| outlet [| every]]'")
             url, outlet, every = (*parts, None, None)[:3]
-            feeds.append(_feed(url or "", outlet or None, every or None, where=f"line {n}"))
+            feeds.append(
+                _feed(url or "", outlet or None, every or None, where=f"line {n}", base=path)
+            )
         return cls._checked(feeds, path)
 
     @classmethod
@@ -175,7 +184,7 @@ class FeedsFile:
                 v is None or isinstance(v, str) for v in (outlet, every)
             ):
                 raise ValueError(f"{where}: url, outlet and every must be strings")
-            feeds.append(_feed(url, outlet, every, where=where))
+            feeds.append(_feed(url, outlet, every, where=where, base=path))
         return cls._checked(feeds, path)
 
     @classmethod
@@ -189,15 +198,49 @@ class FeedsFile:
         return cls(tuple(feeds), path)
 
 
-def _feed(url: str, outlet: str | None, every: str | None, *, where: str) -> Feed:
+def is_feed(data: bytes) -> bool:
+    """Whether ``data`` is an RSS or Atom document rather than a list of feeds."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<?xml"):
+        head = head[head.find(b"?>") + 2 :].lstrip()
+    while head.startswith(b"<!--"):
+        head = head[head.find(b"-->") + 3 :].lstrip()
+    return head.startswith((b"<rss", b"<feed", b"<rdf:rdf"))
+
+
+def _feed(
+    url: str, outlet: str | None, every: str | None, *, where: str, base: str | None = None
+) -> Feed:
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{where}: {url!r} is not an http(s) URL")
+    if parts.scheme == "file" or not parts.scheme or len(parts.scheme) == 1:
+        url = _local_feed(url, where=where, base=base)
+    elif parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{where}: {url!r} is not an http(s) URL, a file:// URL or a feed file")
     try:
         interval = parse_duration(every) if every else None
     except ValueError as err:
         raise ValueError(f"{where}: {err}") from None
     return Feed(url=url, outlet=outlet, every=interval)
+
+
+def _local_feed(url: str, *, where: str, base: str | None) -> str:
+    """A ``file://`` URL or a path (relative to the folder of ``base``) as a ``file://`` URL
+    of an existing file."""
+    if url.startswith("file:"):
+        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+    else:
+        path = Path(url).expanduser()
+        if not path.is_absolute() and base is not None:
+            path = Path(base).parent / path
+    if not path.is_file():
+        raise ValueError(
+            f"{where}: {url!r} is not an http(s) URL, a file:// URL or an existing feed file"
+        )
+    return path.resolve().as_uri()
+
+
+def is_local(url: str) -> bool:
+    return url.startswith("file:")
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -262,7 +305,13 @@ class HttpClient:
         self._opener = urllib.request.build_opener(_NoRedirectOn304())
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
-        """GET ``url``; retries transient failures, raises :class:`FetchError` for good."""
+        """GET ``url``; retries transient failures, raises :class:`FetchError` for good.
+
+        A ``file://`` URL is read from disk (no politeness, no retries): ``304`` when its
+        modification time is the ``If-Modified-Since`` sent, else ``200`` with
+        ``Last-Modified``."""
+        if is_local(url):
+            return self._read_file(url, headers or {})
         attempt = 0
         while True:
             try:
@@ -276,6 +325,20 @@ class HttpClient:
                 attempt += 1
                 logger.info("%s: %s; retry %s in %.1fs", url, err.detail, attempt, delay)
                 self._sleep(delay)
+
+    def _read_file(self, url: str, headers: dict[str, str]) -> Response:
+        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+        try:
+            stamp = email.utils.formatdate(path.stat().st_mtime, usegmt=True)
+            if headers.get("If-Modified-Since") == stamp:
+                return Response(url, 304, b"", {"last-modified": stamp})
+            with path.open("rb") as fh:
+                body = fh.read(self.max_bytes + 1)
+        except OSError as err:
+            raise FetchError(url, err.strerror or str(err), transient=False) from None
+        if len(body) > self.max_bytes:
+            raise FetchError(url, f"larger than {self.max_bytes} bytes", transient=False)
+        return Response(url, 200, body, {"last-modified": stamp})
 
     def _wait_turn(self, host: str) -> None:
         """Sleep until ``politeness`` has passed since the last request to ``host`` ended."""
@@ -592,7 +655,8 @@ class Watcher:
     def _document(self, entry: _Entry, outlet: str | None, feed_url: str) -> Document:
         doc_id = hashlib.sha1(entry.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         document: Document | None = None
-        if entry.link:
+        # a local feed is read offline: its entries' own text, pages only when local too
+        if entry.link and (not is_local(feed_url) or is_local(entry.link)):
             try:
                 page = self.client.get(entry.link)
             except FetchError:

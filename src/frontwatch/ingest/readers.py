@@ -300,6 +300,8 @@ def _read_text(
 ) -> Iterator[Document | DocumentError]:
     """Documents from the decoded content of a whole-file input (not JSON Lines)."""
     if kind == "text":
+        if ctx.published is None:  # plain text carries no date of its own
+            logger.warning("%s", Errors.W001.format(name=name))
         yield Document(id=stem, text=normalize_newlines(text), published=ctx.published, path=path)
     elif kind == "html":
         yield _html_document(text, doc_id=stem, path=path, ctx=ctx)
@@ -550,16 +552,13 @@ def _json_document(
             Errors.E011, line=line, name=name, field="id", expected="a non-empty string or integer"
         )
     published = ctx.published
-    if obj.get("published") is not None:
-        published = parse_timestamp(obj["published"])
-        if published is None:
-            raise DocumentError(
-                Errors.E011,
-                line=line,
-                name=name,
-                field="published",
-                expected="a date YYYY-MM-DD or an ISO datetime",
-            )
+    raw = obj.get("published")
+    if raw is not None:
+        own = parse_timestamp(raw)
+        if own is None:  # in none of the formats read: reported, the document read without it
+            logger.warning("%s", Errors.W007.format(line=line, name=name, value=str(raw)[:80]))
+        else:
+            published = own
     fields: dict[str, str | None] = {}
     for field in _JSON_FIELDS:
         value = obj.get(field)

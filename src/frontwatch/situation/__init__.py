@@ -16,13 +16,16 @@ from .records import (
     DisplacementRecord,
     EventCluster,
     MaterielRecord,
+    Quote,
     Report,
     SituationReport,
     SourcedValue,
     SourceRecord,
     ValueSpread,
+    WithheldValue,
 )
-from .report import build_situation, format_table
+from .report import build_situation
+from .table import format_since, format_table
 
 __all__ = [
     "CasualtyRecord",
@@ -31,12 +34,15 @@ __all__ = [
     "DisplacementRecord",
     "EventCluster",
     "MaterielRecord",
+    "Quote",
     "Report",
     "SituationReport",
     "SourceRecord",
     "SourcedValue",
     "ValueSpread",
+    "WithheldValue",
     "build_situation",
     "cluster_events",
+    "format_since",
     "format_table",
 ]

@@ -6,8 +6,10 @@ province) has a state: who holds it (``controller``), ``status`` held / conteste
 
 * gain (capture, retake, fall, seizure) completed: held by actor1 since the event date; the
   same holder again only adds evidence;
-* gain still ongoing, or an ongoing attack by someone other than the holder: contested (the
-  holder stays; with no known holder, the attacked actor2 is the holder);
+* gain still ongoing, a gain of only part of the place (a district or a building placed at its
+  town: "recaptured the Gogjali neighbourhood" of Mosul), or an ongoing attack by someone
+  other than the holder: contested (the holder stays; with no known holder, the attacked
+  actor2 is the holder);
 * withdrawal (retreat, pull-out, handover, surrender) by the holder or at a place of unknown
   holder: lost by actor1, or held by actor2 when actor1 hands it over; a withdrawal by the
   attackers of a contested place ends the contest: held again by the holder.
@@ -46,6 +48,7 @@ _RANK = {Role.ATTACK: 0, Role.WITHDRAW: 1, Role.GAIN: 2}
 class _Step:
     date: dt.date
     precision: str
+    inferred: bool
     role: Role
     ongoing: bool
     actor1: Actor | None
@@ -62,6 +65,7 @@ class _State:
     status: ControlStatus | None = None
     since: dt.date | None = None
     precision: str = "day"
+    inferred: bool = False
     timeline: list[ControlChange] = field(default_factory=list)
 
     def move(
@@ -76,11 +80,12 @@ class _State:
             self.evidence(step)
             return
         self.controller, self.side, self.status = controller, controller_side, status
-        self.since, self.precision = step.date, step.precision
+        self.since, self.precision, self.inferred = step.date, step.precision, step.inferred
         self.timeline.append(
             ControlChange(
                 date=step.date,
                 precision=step.precision,
+                inferred=step.inferred,
                 controller=controller,
                 status=status,
                 by=actor_label(by),
@@ -125,7 +130,7 @@ def control_records(
         key = place_key(location)
         steps.setdefault(key, []).append(step)
         current = places.get(key)
-        if current is None or (current.geonameid is None and location.geonameid is not None):
+        if current is None or _place_rank(location) < _place_rank(current):
             places[key] = location
     records = []
     for key, place_steps in steps.items():
@@ -148,6 +153,7 @@ def control_records(
                 status=state.status,
                 since=state.since,
                 since_precision=state.precision,
+                since_inferred=state.inferred,
                 evidence=list(last.evidence),
                 clusters=list(last.clusters),
                 timeline=state.timeline,
@@ -157,9 +163,24 @@ def control_records(
     return records
 
 
+def _place_rank(location: Location) -> tuple[bool, bool]:
+    """The location that names a place best: with a GeoNames id, the place itself."""
+    return (location.geonameid is None, location.precision != 1)
+
+
+def part_of_place(location: Location | None) -> bool:
+    """A district, neighbourhood or building placed at its town (precision 2, the text naming
+    something else than the town): taking it is taking part of the town."""
+    if location is None or location.precision != 2 or location.name is None:
+        return False
+    whole = location.model_copy(update={"precision": 1})
+    return holdable(whole) and fold(location.text) != fold(location.name)
+
+
 def _step(cluster: EventCluster) -> _Step | None:
     event = cluster.event
-    if not is_settled(event) or not holdable(event.location):
+    partial = part_of_place(event.location)
+    if not is_settled(event) or not (holdable(event.location) or partial):
         return None
     what = role(event)
     if what not in _RANK or not combatant(event.actor1):
@@ -167,18 +188,21 @@ def _step(cluster: EventCluster) -> _Step | None:
     ongoing = event.status == "ongoing"
     if what is Role.ATTACK and not ongoing:
         return None  # a raid that is over does not change who holds the place
+    if partial and what is not Role.GAIN:
+        return None  # a retreat from a district, fighting in one: the town's state stays
     date = event.date
     if date is not None and date.start is not None:
-        day, precision = date.start, "inferred" if date.inferred else date.precision
+        day, precision, inferred = date.start, date.precision, date.inferred
     elif cluster.earliest is not None:
-        day, precision = cluster.earliest, "inferred"
+        day, precision, inferred = cluster.earliest, "day", True
     else:
         return None
     return _Step(
         date=day,
         precision=precision,
+        inferred=inferred,
         role=what,
-        ongoing=ongoing,
+        ongoing=ongoing or partial,  # part of the place taken: contested, not flipped
         actor1=event.actor1,
         actor2=event.actor2,
         event_id=event.id,

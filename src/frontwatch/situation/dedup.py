@@ -40,6 +40,9 @@ from frontwatch.records import (
     Event,
     EventDate,
     Location,
+    Quantity,
+    Span,
+    TextSpan,
     Toponym,
 )
 
@@ -404,17 +407,66 @@ def _source_groups(reports: Sequence[Report], duplicates: Mapping[str, str]) -> 
 # -- clusters --------------------------------------------------------------------------------
 
 
-def _values(event: Event) -> dict[str, float]:
-    values: dict[str, float] = {}
+@dataclass(frozen=True)
+class Stated:
+    """The value an event gives for one quantity key, and where the text states it."""
+
+    value: float
+    at_least: bool
+    spans: list[Span]
+    quote: TextSpan
+
+
+def quantity_value(quantity: Quantity) -> float | None:
+    """The number a quantity counts for: its count, else the lower bound of an open range
+    ("over one thousand": 1000); None for a vague one ("dozens", "several")."""
+    if quantity.count is not None:
+        return quantity.count
+    if quantity.low is not None and quantity.high is None:
+        return quantity.low
+    return None
+
+
+def quantity_key(quantity: Quantity) -> str:
+    return quantity.kind if quantity.item is None else f"{quantity.kind}:{quantity.item}"
+
+
+def stated_values(event: Event) -> dict[str, Stated]:
+    """The counted quantities of ``event`` by key (``killed``, ``materiel:tank``).
+
+    Quantities stated in one sentence add up ("3 soldiers and 2 civilians"); a count restated
+    in another sentence of the event (headline and body) counts once: the largest sentence
+    total is the event's value. The quote is that sentence.
+    """
+    sentences = [m.evidence for m in event.mentions] + [event.evidence]
+    groups: dict[str, dict[Span, list[Quantity]]] = {}
+    quotes: dict[Span, TextSpan] = {}
     for quantity in event.quantities:
-        if quantity.kind not in COUNTED_KINDS:
+        if quantity.kind not in COUNTED_KINDS or quantity_value(quantity) is None:
             continue
-        value = quantity.count
-        if value is None:
-            continue  # "several", "dozens": no number to put side by side
-        key = quantity.kind if quantity.item is None else f"{quantity.kind}:{quantity.item}"
-        values[key] = values.get(key, 0.0) + value
-    return values
+        sentence = next(
+            (
+                s
+                for s in sentences
+                if s.span[0] <= quantity.span[0] and quantity.span[1] <= s.span[1]
+            ),
+            TextSpan(text=quantity.text, span=quantity.span),
+        )
+        quotes.setdefault(sentence.span, sentence)
+        groups.setdefault(quantity_key(quantity), {}).setdefault(sentence.span, []).append(quantity)
+    out: dict[str, Stated] = {}
+    for key, by_sentence in groups.items():
+        span, chosen = max(
+            by_sentence.items(),
+            key=lambda item: (sum(quantity_value(q) or 0.0 for q in item[1]), -item[0][0]),
+        )
+        out[key] = Stated(
+            value=sum(quantity_value(q) or 0.0 for q in chosen),
+            at_least=any(q.low is not None and q.high is None for q in chosen),
+            spans=[q.span for q in chosen],
+            quote=quotes[span],
+        )
+    return out
 
 
 def quantity_key_parts(key: str) -> tuple[str, str | None]:
@@ -424,19 +476,7 @@ def quantity_key_parts(key: str) -> tuple[str, str | None]:
 
 def _cluster(members: list[_Item], duplicates: Mapping[str, str]) -> EventCluster:
     members = sorted(members, key=lambda m: m.order)
-    reports = [
-        Report(
-            doc_id=m.document.id,
-            event_id=m.event.id,
-            outlet=m.document.outlet,
-            published=m.document.published,
-            start=m.event.date.start if m.event.date else None,
-            end=m.event.date.end if m.event.date else None,
-            values=_values(m.event),
-            cited=m.cited,
-        )
-        for m in members
-    ]
+    reports = [_report(m) for m in members]
     roots = _source_groups(reports, duplicates)
     ids = sorted(m.event.id for m in members)
     digest = hashlib.sha1("|".join(ids).encode("utf-8")).hexdigest()[:16]
@@ -451,6 +491,24 @@ def _cluster(members: list[_Item], duplicates: Mapping[str, str]) -> EventCluste
         earliest=first.published,
         first_doc=first.doc_id,
         conflicts=_spreads(members, reports, roots),
+    )
+
+
+def _report(member: _Item) -> Report:
+    event = member.event
+    stated = stated_values(event)
+    return Report(
+        doc_id=member.document.id,
+        event_id=event.id,
+        outlet=member.document.outlet,
+        published=member.document.published,
+        start=event.date.start if event.date else None,
+        end=event.date.end if event.date else None,
+        values={key: s.value for key, s in stated.items()},
+        at_least=sorted(key for key, s in stated.items() if s.at_least),
+        spans={key: s.spans for key, s in stated.items()},
+        quotes={key: s.quote for key, s in stated.items()},
+        cited=member.cited,
     )
 
 
@@ -475,13 +533,20 @@ def _spreads(
                 "item": item,
                 "values": [
                     SourcedValue(
-                        doc_id=r.doc_id, event_id=r.event_id, outlet=r.outlet, value=r.values[key]
+                        doc_id=r.doc_id,
+                        event_id=r.event_id,
+                        outlet=r.outlet,
+                        value=r.values[key],
+                        at_least=key in r.at_least,
+                        spans=r.spans.get(key, []),
+                        quote=r.quotes.get(key),
                     )
                     for r in stated
                 ],
                 "low": independent[0],
                 "best": float(statistics.median(independent)),
                 "high": independent[-1],
+                "at_least": all(key in r.at_least for r in stated),
             }
         )
     return spreads

@@ -13,14 +13,23 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from frontwatch.records import Event, QuantityKind
+from frontwatch.records import Event, QuantityKind, Span, TextSpan
 
 ControlStatus = Literal["held", "contested", "lost"]
-MaterielDirection = Literal["gained", "lost", "destroyed"]
+MaterielDirection = Literal["gained", "lost", "destroyed", "deployed"]
 
 
 class SituationRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Quote(SituationRecord):
+    """The sentence of a document that states a value: where an analyst checks a row."""
+
+    doc_id: str
+    event_id: str
+    text: str
+    span: Span
 
 
 class SourcedValue(SituationRecord):
@@ -30,6 +39,11 @@ class SourcedValue(SituationRecord):
     event_id: str
     outlet: str | None = None
     value: float
+    at_least: bool = Field(False, description="the text gives a lower bound ('over 1,000')")
+    spans: list[Span] = Field(
+        default_factory=list, description="the quantities stating it, in the document text"
+    )
+    quote: TextSpan | None = Field(None, description="the sentence that states it")
 
 
 class ValueSpread(SituationRecord):
@@ -45,6 +59,7 @@ class ValueSpread(SituationRecord):
     low: float
     best: float
     high: float
+    at_least: bool = Field(False, description="every source gives its value as a lower bound")
 
     @property
     def conflicting(self) -> bool:
@@ -62,6 +77,15 @@ class Report(SituationRecord):
     end: dt.date | None = None
     values: dict[str, float] = Field(
         default_factory=dict, description="quantity key ('killed', 'materiel:tank') -> value"
+    )
+    at_least: list[str] = Field(
+        default_factory=list, description="the keys whose value the text gives as a lower bound"
+    )
+    spans: dict[str, list[Span]] = Field(
+        default_factory=dict, description="quantity key -> the spans of the quantities stating it"
+    )
+    quotes: dict[str, TextSpan] = Field(
+        default_factory=dict, description="quantity key -> the sentence that states it"
     )
     cited: list[str] = Field(
         default_factory=list, description="outlets and organisations the document cites"
@@ -90,7 +114,10 @@ class ControlChange(SituationRecord):
     """One step of a place's timeline."""
 
     date: dt.date
-    precision: str = "day"
+    precision: str = Field("day", description="of the date: day, week, month, year, range")
+    inferred: bool = Field(
+        False, description="no date in the text: taken from the publication date"
+    )
     controller: str | None
     status: ControlStatus
     by: str | None = Field(None, description="the actor whose action changed the state")
@@ -112,51 +139,78 @@ class ControlRecord(SituationRecord):
     status: ControlStatus
     since: dt.date
     since_precision: str = "day"
+    since_inferred: bool = Field(False, description="the date of the change is inferred")
     evidence: list[str] = Field(default_factory=list)
     clusters: list[str] = Field(default_factory=list)
     timeline: list[ControlChange] = Field(default_factory=list)
 
 
 class MaterielRecord(SituationRecord):
-    """Materiel an actor gained, lost or destroyed (summed over events; best value each)."""
+    """Materiel an actor gained, lost, destroyed or deployed (summed over events; best value
+    each). Deployed: troops and equipment sent somewhere (``place``)."""
 
-    actor: str
+    actor: str | None = Field(description="the side; None: the text does not say whose")
     item: str
     count: float | None = None
     direction: MaterielDirection
-    evidence: list[str] = Field(default_factory=list)
+    place: str | None = Field(None, description="where it was deployed")
+    evidence: list[str] = Field(default_factory=list, description="the events that state the count")
     clusters: list[str] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list, description="the sentences stating it")
 
 
 class DisplacementRecord(SituationRecord):
-    """People displaced from a place: how many (low/best/high over sources), when."""
+    """People displaced: who, from where, by whom, how many (low/best/high over sources),
+    when."""
 
-    place: str | None = None
+    who: str | None = Field(None, description="the people displaced, as named")
+    place: str | None = Field(None, description="the place they fled or were driven from")
     country: str | None = None
+    by: str | None = Field(None, description="the actor who displaced them, when stated")
     count: float
     low: float
     high: float
+    at_least: bool = Field(False, description="the count is a lower bound ('over 1,000')")
     start: dt.date | None = None
     end: dt.date | None = None
-    by: str | None = Field(None, description="the actor who displaced them, when stated")
+    inferred: bool = Field(False, description="no date in the text: the publication date")
     evidence: list[str] = Field(default_factory=list)
     clusters: list[str] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
 
 
 class CasualtyRecord(SituationRecord):
-    """People killed and injured in events of one actor at one place (summed, best values)."""
+    """People killed and injured in conflict events at one place, by whom and among whom
+    (summed, best values)."""
 
-    actor: str | None = Field(None, description="the acting side (actor1); None: not stated")
+    perpetrator: str | None = Field(
+        None, description="the side that killed or injured them; None: not stated"
+    )
+    victims: str | None = Field(
+        None, description="whose dead and wounded they are, as the text names them"
+    )
     place: str | None = None
     country: str | None = None
     killed: float = 0
     injured: float = 0
     evidence: list[str] = Field(default_factory=list)
     clusters: list[str] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+
+
+class WithheldValue(SituationRecord):
+    """A value kept out of the totals, and why (a toll too large for one event)."""
+
+    kind: QuantityKind
+    value: float
+    reason: str
+    evidence: list[str] = Field(default_factory=list)
+    clusters: list[str] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
 
 
 class SourceRecord(SituationRecord):
-    """A source behind the situation: an outlet that published reports, or one they cite."""
+    """A source behind the situation: an outlet that published the reports, or one they cite."""
 
     name: str
     kind: Literal["outlet", "cited"]
@@ -164,10 +218,12 @@ class SourceRecord(SituationRecord):
 
 
 class SituationReport(SituationRecord):
-    as_of: dt.date | None = None
+    as_of: dt.date | None = Field(None, description="the date asked for; None: everything")
+    latest: dt.date | None = Field(None, description="the date of the latest event counted")
     country: str | None = None
     control: list[ControlRecord] = Field(default_factory=list)
     materiel: list[MaterielRecord] = Field(default_factory=list)
     displacement: list[DisplacementRecord] = Field(default_factory=list)
     casualties: list[CasualtyRecord] = Field(default_factory=list)
+    withheld: list[WithheldValue] = Field(default_factory=list)
     sources: list[SourceRecord] = Field(default_factory=list)

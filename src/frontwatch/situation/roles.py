@@ -52,6 +52,7 @@ class Role(StrEnum):
     ATTACK = "attack"  # fighting at a place
     DESTROY = "destroy"  # destruction of property or materiel
     AID = "aid"  # deliveries: actor2 receives
+    DEPLOY = "deploy"  # troops and equipment sent, reinforcements: actor1 deploys them
     OTHER = "other"
 
 
@@ -72,6 +73,7 @@ FRAME_ROLES: dict[str, Role] = {
     "bomb": Role.ATTACK,
     "destroy": Role.DESTROY,
     "aid": Role.AID,
+    "mobilize": Role.DEPLOY,
 }
 _IRREGULAR: dict[str, str] = table("situation_words", "irregular_verbs")
 # (suffix, replacement), tried in order: "burying" -> "bury", "seized" -> "seize"
@@ -137,12 +139,19 @@ _ROLE_TYPES: dict[Role, tuple[str, ...]] = {
         "Riots",
     ),
     Role.AID: (),
+    Role.DEPLOY: ("Strategic developments",),
 }
+
+
+#: Categories of events that are words, not deeds: no trigger of theirs is a gain or a loss.
+_WORDS_ONLY = frozenset({"verbal", "claim"})
 
 
 def _fits(what: Role, event: Event) -> bool:
     """A trigger's role holds when the event's ACLED coding agrees ("took the lives": no gain)."""
     acled = event.acled
+    if acled is None and event.category in _WORDS_ONLY:
+        return False  # a statement or threat ("will take up new positions") moves nothing
     if acled is None or acled.sub_event_type in TERRITORY:
         return what is not Role.ATTACK or acled is None
     return acled.event_type in _ROLE_TYPES[what]

@@ -39,7 +39,14 @@ from .dictionary import (
     normalize,
     read_entries,
 )
-from .link import actor_at, mentions_in, resolve_antecedent, with_place_complement
+from .link import (
+    actor_at,
+    literal_places,
+    mentions_in,
+    place_usage,
+    resolve_antecedent,
+    with_place_complement,
+)
 from .mentions import ActorMention, guess_type
 from .recognise import ActorRecognizer, make_actor_recognizer
 
@@ -54,10 +61,12 @@ __all__ = [
     "actor_at",
     "guess_type",
     "is_case_sensitive",
+    "literal_places",
     "load_demonyms",
     "make_actor_recognizer",
     "mentions_in",
     "normalize",
+    "place_usage",
     "read_entries",
     "resolve_antecedent",
     "with_place_complement",

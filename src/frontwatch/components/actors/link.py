@@ -4,11 +4,12 @@ small, documented coreference for pronouns and definite descriptions."""
 from __future__ import annotations
 
 import bisect
+import re
 
 from spacy.tokens import Doc, Span, Token
 
 from frontwatch.lexicon import table, words
-from frontwatch.nlp.extensions import doc_text
+from frontwatch.nlp.extensions import doc_text, entity_root
 from frontwatch.records import Actor, ActorType
 
 from .mentions import (
@@ -31,7 +32,8 @@ def actor_at(doc: Doc, token: Token) -> Actor | None:
     3. else a mention whose root is a syntactic child of ``token`` ("fell to forces of ISIS");
     4. else for a pronoun (it, its, they, them, their, ...) or a definite description without
        a name ("the group", "the militants"), the antecedent (see :func:`resolve_antecedent`),
-       returned with the ``text``/``span`` of the pronoun or description itself.
+       returned with its own ``text``/``span`` (the words that name the actor, not "its" or
+       "the group"); an unresolved pronoun is no actor (None).
     """
     mentions: list[ActorMention] = doc._.fw_actors or []
     best: ActorMention | None
@@ -69,15 +71,12 @@ def actor_at(doc: Doc, token: Token) -> Actor | None:
         ):
             return with_place_complement(doc, doc[best.root], best.actor)
         return best.actor
-    target_span = (best.start_char, best.end_char) if best else (token.idx, token.idx + len(token))
     if best is None and not _is_pronoun(token):
         return None
     antecedent = resolve_antecedent(doc, token, best)
     if antecedent is None:
         return best.actor if best else None
-    return antecedent.actor.model_copy(
-        update={"text": doc_text(doc)[target_span[0] : target_span[1]], "span": target_span}
-    )
+    return antecedent.actor  # the words that name it, not "its" or "the group"
 
 
 PLACE_COMPLEMENT_PREPS = words("actor_words", "place_complement_preps")
@@ -136,51 +135,186 @@ def _plural(doc: Doc, mention: ActorMention) -> bool | None:
 
 
 def resolve_antecedent(
-    doc: Doc, token: Token, anaphor: ActorMention | None = None
+    doc: Doc,
+    token: Token,
+    anaphor: ActorMention | None = None,
+    *,
+    depth: int = 0,
 ) -> ActorMention | None:
     """The antecedent of a pronoun or definite description (simple, documented heuristic).
 
-    Candidates are the top-level actor mentions that end before the anaphor, in its sentence
-    or up to :data:`COREF_SENTENCES` sentences before, that are not places ("in Iraq") and
-    agree in number ("it" singular or a group name; "they" plural or a group name; "the
+    Candidates are the top-level actor mentions that end before the anaphor, in its paragraph
+    (in its sentence or up to :data:`COREF_SENTENCES` sentences before; from a paragraph's first
+    sentence, the last sentence of the paragraph before too), and the antecedents of the
+    pronouns there that agree with it ("ISIS ... They captured ... allows them to ... they
+    shell": one chain). A candidate is never a place (a mention the geoparser reads as a
+    place, in no agent's position: "including Baghdad"); it
+    agrees in number ("it" singular or a group name; "they" plural or a group name; "the
     militants" the same guessed type or a named armed group). The nearest sentence wins; in an
     earlier sentence a subject is preferred, in the same sentence the nearest mention.
     """
     mentions: list[ActorMention] = doc._.fw_actors or []
     start = anaphor.start if anaphor is not None else token.i
-    starts = [s.start for s in doc.sents]  # Token.sent scans for its sentence: bisect instead
-    here = bisect.bisect_right(starts, token.i) - 1
+    scope = _Scope.of(doc)
+    here = scope.sentence(token.i)
     lower = token.lower_
     wanted_type: ActorType | None = anaphor.actor.type if anaphor is not None else None
+    places = scope.places
     candidates: list[tuple[int, int, int, int, ActorMention]] = []
+
+    def consider(m: ActorMention, at: Token) -> None:
+        distance = here - scope.sentence(at.i)
+        if distance < 0 or distance > COREF_SENTENCES or not scope.reachable(at.i, token.i):
+            return
+        plural = _plural(doc, m)
+        if lower in SINGULAR_PRONOUNS and plural is True:
+            return
+        if lower in PLURAL_PRONOUNS and plural is False:
+            return
+        if anaphor is not None:
+            head = doc[anaphor.root].lower_
+            if head in ARMED_GROUP_HEADS:
+                if m.entry is None or m.entry.kind != "armed_group":
+                    return
+            elif wanted_type is not None and m.actor.type != wanted_type:
+                return
+        subject = at.dep_ in ("nsubj", "nsubjpass")
+        # in earlier sentences, and for a possessive in its own ("Libya offered to hand over
+        # to Britain two of its nationals"), the subject first; else the nearest
+        by_subject = distance > 0 or token.tag_ == "PRP$"
+        order = -at.i if not by_subject else (0 if subject else 1) * 10_000 - at.i
+        rank = (distance, 0 if not by_subject else (0 if subject else 1), order)
+        candidates.append((_head_match(doc, anaphor, m), *rank, m))
+
     for m in mentions:
         if m.nested or m.end > start or m.is_place_like or m is anaphor:
             continue
         if m.actor.name is None and m.actor.type is None:
             continue
-        distance = here - (bisect.bisect_right(starts, m.start) - 1)
-        if distance < 0 or distance > COREF_SENTENCES:
-            continue
-        plural = _plural(doc, m)
-        if lower in SINGULAR_PRONOUNS and plural is True:
-            continue
-        if lower in PLURAL_PRONOUNS and plural is False:
-            continue
-        if anaphor is not None:
-            head = doc[anaphor.root].lower_
-            if head in ARMED_GROUP_HEADS:
-                if m.entry is None or m.entry.kind != "armed_group":
-                    continue
-            elif wanted_type is not None and m.actor.type != wanted_type:
+        if place_usage(doc[m.root], places):
+            continue  # "including potentially Baghdad": a place, not a party
+        if _apposition_of_name(doc, m, mentions):
+            continue  # "the NUT, the umbrella union": the name stands for both
+        consider(m, doc[m.root])
+    if depth < 2 and (lower in SINGULAR_PRONOUNS or lower in PLURAL_PRONOUNS):
+        same = SINGULAR_PRONOUNS if lower in SINGULAR_PRONOUNS else PLURAL_PRONOUNS
+        first = max(0, scope.sentence_start(max(0, here - COREF_SENTENCES)))
+        for i in range(first, start):
+            pron = doc[i]
+            if pron.lower_ not in same or any(m.start <= i < m.end for m in mentions):
                 continue
-        subject = doc[m.root].dep_ in ("nsubj", "nsubjpass")
-        order = -m.start if distance == 0 else (0 if subject else 1) * 10_000 - m.start
-        rank = (distance, 0 if distance == 0 else (0 if subject else 1), order)
-        candidates.append((_head_match(doc, anaphor, m), *rank, m))
+            found = resolve_antecedent(doc, pron, depth=depth + 1)
+            if found is not None:
+                consider(found, pron)  # a pronoun of the chain stands for its antecedent
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], c[1], c[2], c[3]))
     return candidates[0][4]
+
+
+def _apposition_of_name(doc: Doc, m: ActorMention, mentions: list[ActorMention]) -> bool:
+    """``m`` is an unnamed apposition of a named mention ("the Union of Teachers, the umbrella
+    union")."""
+    root = doc[m.root]
+    if m.actor.name is not None or root.dep_ != "appos":
+        return False
+    head = root.head.i
+    return any(
+        o is not m and o.start <= head < o.end and (o.actor.name or doc[o.root].pos_ == "PROPN")
+        for o in mentions
+    )
+
+
+PLACE_ARGUMENT_PREPS = words("actor_words", "place_argument_preps")
+PLACE_NOUNS = words("event_words", "place_nouns")
+PARTY_NOUNS = (
+    words("event_words", "actor_nouns")
+    | words("event_words", "people_nouns")
+    | words("event_words", "civilian_nouns")
+)
+
+
+def place_usage(token: Token, places: frozenset[int], *, unknown: bool = False) -> bool:
+    """``token`` names a place as where something is, not a party: a mention the geoparser reads
+    as a place, the object of a locative preposition ("a base in Hawadley", "marched through
+    central Nairobi", "including Baghdad") or of "of" after a place noun ("residential areas of
+    El Fasher"). A country or capital as subject, object or possessor stands for its
+    government ("Kenya withdrew", "attacked Kuwait") and is no place usage. With ``unknown``
+    (the name is no actor the dictionary knows), a proper name the geoparser did not find is
+    a place too when a locative preposition other than "of" introduces it (a village the
+    gazetteer lacks)."""
+    root = entity_root(token)
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    if root.dep_ != "pobj":
+        return False
+    prep = root.head
+    if token.i not in places:
+        return unknown and token.pos_ == "PROPN" and prep.lower_ in PLACE_ARGUMENT_PREPS
+    if prep.lower_ == "of":  # "the outskirts of Tamar", not "the people of Tamar"
+        owner = prep.head
+        lemma = owner.lemma_.lower()
+        return lemma in PLACE_NOUNS or not (
+            owner.ent_type_ or lemma in NOUN_TYPES or lemma in PARTY_NOUNS or owner.pos_ != "NOUN"
+        )
+    return prep.lower_ in PLACE_ARGUMENT_PREPS
+
+
+def literal_places(doc: Doc) -> frozenset[int]:
+    """Tokens of the place mentions that the geoparser reads literally (as places)."""
+    return _Scope.of(doc).places
+
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+AGENT_DEPS = frozenset({"nsubj", "poss", "csubj"})
+
+
+class _Scope:
+    """Sentences, paragraphs and literal place tokens of a Doc, for coreference (the last
+    Doc's are kept)."""
+
+    _last: tuple[Doc, object, _Scope] | None = None
+
+    def __init__(self, doc: Doc) -> None:
+        self.starts = [s.start for s in doc.sents]  # Token.sent scans: bisect instead
+        text = doc_text(doc)
+        breaks = [m.start() for m in PARAGRAPH_BREAK.finditer(text)]
+        # the paragraph of each sentence: blank lines part paragraphs
+        self.paragraph = [bisect.bisect_right(breaks, doc[s].idx) for s in self.starts]
+        toponyms = doc._.get("fw_toponyms") if Doc.has_extension("fw_toponyms") else None
+        self.places = frozenset(
+            i
+            for m in (toponyms or [])
+            if getattr(m, "role", None) == "literal"
+            for i in range(m.start, m.end)
+        )
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Scope:
+        last = cls._last
+        places = doc._.get("fw_toponyms") if Doc.has_extension("fw_toponyms") else None
+        if last is not None and last[0] is doc and last[1] is places:
+            return last[2]
+        scope = cls(doc)
+        cls._last = (doc, places, scope)
+        return scope
+
+    def sentence(self, i: int) -> int:
+        return bisect.bisect_right(self.starts, i) - 1
+
+    def sentence_start(self, index: int) -> int:
+        return self.starts[index] if self.starts else 0
+
+    def reachable(self, antecedent: int, anaphor: int) -> bool:
+        """The antecedent is in the anaphor's paragraph, or ends the paragraph before one whose
+        first sentence holds the anaphor."""
+        a, b = self.sentence(antecedent), self.sentence(anaphor)
+        pa, pb = self.paragraph[a], self.paragraph[b]
+        if pa == pb:
+            return True
+        first_of_b = b == 0 or self.paragraph[b - 1] != pb
+        last_of_a = a + 1 < len(self.paragraph) and self.paragraph[a + 1] != pa
+        return pb == pa + 1 and first_of_b and last_of_a
 
 
 # what a definite description's head noun says about its antecedent's kind

@@ -18,6 +18,7 @@ from spacy.util import filter_spans
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.records import Actor, ActorType, Qualifier
 
+from .context import in_context
 from .dictionary import STATE_KINDS, ActorDictionary, ActorEntry, is_case_sensitive, normalize
 from .mentions import (
     CROWD_TYPES,
@@ -223,6 +224,9 @@ class _MentionFinder:
                 mentions.append(mention)
         mentions = self._dedupe(mentions)
         mentions = self._coordinate(mentions)
+        mentions = in_context(
+            doc, sorted(mentions, key=lambda m: (m.start, -m.end)), self.dictionary
+        )
         for m in mentions:
             used.update(range(m.start, m.end))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
@@ -413,8 +417,16 @@ class _MentionFinder:
         return None
 
     def _map(self, entry: ActorEntry, noun_class: str | None) -> ActorEntry | None:
-        """A named modifier in a phrase with head class: "Baghdad's forces" -> Iraq's military."""
+        """A named modifier in a phrase with head class: "Baghdad's forces" -> Iraq's military.
+
+        A named force of its own ("Peshmerga forces", "Azov fighters": a military or police
+        entry that is not its country's national one) stays itself under a head of its class.
+        """
         if entry.kind in STATE_KINDS and entry.country:
+            if noun_class == entry.kind and entry.kind != "government":
+                national = self.dictionary.state_actor(entry.country, entry.kind)
+                if national is not None and national.name != entry.name:
+                    return entry
             if noun_class in STATE_KINDS:
                 return self.dictionary.state_actor(entry.country, noun_class) or entry
             if noun_class in CROWD_TYPES:

@@ -27,6 +27,7 @@ from .words import (
     OBJECT_CONTROL_VERBS,
     PEOPLE_NOUNS,
     TARGET_PREPS,
+    UNDERGO_VERBS,
     VERB_TAGS,
     VERBAL_TARGET_PREPS,
     WEAPON_FRAMES,
@@ -190,7 +191,12 @@ class EventArguments:
             if gov.pos_ in VERB_TAGS and gov.i not in found:
                 subj = self._subject(gov)
                 if subj is not None and subj.i != anchor.i:
-                    arg1 = subj
+                    if gov.lemma_.lower() in UNDERGO_VERBS:
+                        # "they face execution": the one who undergoes it is the target
+                        if _is_actorish(subj):
+                            heads.arg2 = subj
+                    else:
+                        arg1 = subj
         heads.arg1 = arg1
         for tok in _prep_objects(anchor, NOUN_TARGET_PREPS):
             self._target(heads, tok, cand.frame, verbal)

@@ -138,6 +138,9 @@ PRONOUNS = words("event_words", "pronouns")
 
 OBJECT_CONTROL_VERBS = words("event_words", "object_control_verbs")
 
+# "face execution", "suffered an attack": the subject undergoes the event, it does not do it
+UNDERGO_VERBS = words("event_words", "undergo_verbs")
+
 
 CONTROL_NOUNS = words("event_words", "control_nouns")
 

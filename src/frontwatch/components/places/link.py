@@ -113,7 +113,8 @@ def _literal(doc: Doc) -> list[PlaceMention]:
 
 
 def _anaphor(doc: Doc, tok: Token, before: int) -> PlaceMention | None:
-    """ "the city" -> the most recent mention of a populated place before token ``before``."""
+    """ "the city" -> the most recent mention of a populated place before token ``before``
+    (not a place where a source spoke)."""
     want = _ANAPHORA.get(tok.lower_)
     if want is not None and any(
         m.start > tok.i and m.start <= tok.right_edge.i for m in _mentions(doc)
@@ -133,6 +134,8 @@ def _anaphor(doc: Doc, tok: Token, before: int) -> PlaceMention | None:
         assert p is not None
         if m.role == "demonym" and tok.lower_ != "country":
             continue
+        if _reporting_place(doc, m):
+            continue  # "told reporters in Baghdad": where someone spoke is not "the city"
         if tok.lower_ == "airport" and p.feature_code != "AIRP":
             continue
         if tok.lower_ == "country" and not p.is_country:

@@ -172,6 +172,12 @@ class PlaceResolution:
             # a name that is the main name of a place in the focus: a place elsewhere that has it
             # only as another name is no reading ("Ar Riyad" in a note about Kirkuk)
             local = any(c.exact and c.primary and focus.holds(c.place) for c in m.candidates)
+            # a well-known division's namesake town in it is as well known ("Kherson", "Homs")
+            seats = {
+                (c.place.country, c.place.admin1)
+                for c in m.candidates
+                if c.exact and c.place.is_admin1 and well_known(c)
+            }
             kept = []
             for c in m.candidates:
                 if not c.exact and bare and bare == _article_free(c.place.name):
@@ -184,6 +190,7 @@ class PlaceResolution:
                     (focus or not single)
                     and not inside
                     and not well_known(c)
+                    and not (c.exact and p.feature_class == "P" and (p.country, p.admin1) in seats)
                     and not m.county
                     and (idx, p.geonameid) not in near
                     and not self._near_focus(p, focus)
@@ -194,7 +201,16 @@ class PlaceResolution:
                 if local and not inside and not c.primary and (idx, p.geonameid) not in near:
                     continue
                 kept.append(c)
-            if focus and m.role == "literal" and not m.county and m.district_of is None:
+            # a name that exactly names a town or division taken here needs no transliteration
+            # guess ("Kherson" is no Kirsanov); one that names only an airport may ("Hodeidah")
+            named = any(c.exact and c.place.feature_class in ("P", "A") for c in kept)
+            if (
+                focus
+                and m.role == "literal"
+                and not m.county
+                and m.district_of is None
+                and not named
+            ):
                 have = {c.place.geonameid for c in kept}
                 key = name_key(m.text)
                 for c in gz.lookup_fold(m.text):
@@ -464,6 +480,8 @@ class PlaceResolution:
             s += 1.5 * p.population  # 2 international, 1 commercial (IATA code), 0 other
         if p.feature_class == "A" and m.admin_phrase:
             s += 2.0
+        if p.feature_class == "P" and m.settlement:
+            s += 2.0  # "the city of Kherson": the city, not the oblast of the same name
         if m.feature and p.feature_code == FEATURE_WORDS.get(m.feature.split()[-1]):
             s += 2.0
         if c.primary:
