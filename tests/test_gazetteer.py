@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -11,7 +12,12 @@ from frontwatch.gazetteer import Gazetteer, fold_key, name_key, synthetic_id
 from frontwatch.gazetteer import build as build_module
 from frontwatch.gazetteer.build import PlaceRow, _admin1, _admin2, _centre, _clustered, write_index
 from frontwatch.gazetteer.geonames_dump import read_dump
-from frontwatch.gazetteer.index import INDEX_VERSION, data_fingerprint
+from frontwatch.gazetteer.index import (
+    INDEX_VERSION,
+    data_fingerprint,
+    default_index_path,
+    prune_indexes,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gazetteer" / "sample_dump.txt"
 
@@ -256,7 +262,9 @@ def test_gazetteer_fingerprint_covers_builder(monkeypatch: pytest.MonkeyPatch) -
         return data + b"#changed" if self.name == "build.py" else data
 
     monkeypatch.setattr(Path, "read_bytes", patched)
+    data_fingerprint.cache_clear()  # computed once a process
     assert data_fingerprint() != before
+    data_fingerprint.cache_clear()
 
 
 def _city(
@@ -364,3 +372,26 @@ def test_gazetteer_build_with_country_files(
     towns = [p.geonameid for p in gz.candidates("Dayr az-Zawr") if p.feature_class == "P"]
     assert towns == [170794]  # the governorate's row is there too
     assert [p.geonameid for p in gz.candidates("Mossoul")] == [99072]
+
+
+def test_gazetteer_default_index_named_by_its_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two installs sharing a home keep an index each (the file name carries the data's
+    fingerprint); building keeps the three newest."""
+    monkeypatch.setenv("FRONTWATCH_HOME", str(tmp_path))
+    path = default_index_path()
+    assert path == tmp_path / f"gazetteer-v{INDEX_VERSION}-{data_fingerprint()[:12]}.sqlite"
+    names = ["gazetteer-v3.sqlite", *(f"gazetteer-v3-{x}.sqlite" for x in "abcd")]
+    for n, name in enumerate(names):
+        (tmp_path / name).write_bytes(b"")
+        os.utime(tmp_path / name, (1_000_000 + n, 1_000_000 + n))
+    (tmp_path / "other.sqlite").write_bytes(b"")
+    removed = prune_indexes(tmp_path)
+    assert sorted(p.name for p in removed) == ["gazetteer-v3-a.sqlite", "gazetteer-v3.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "gazetteer-v3-b.sqlite",
+        "gazetteer-v3-c.sqlite",
+        "gazetteer-v3-d.sqlite",
+        "other.sqlite",
+    ]

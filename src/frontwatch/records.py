@@ -278,6 +278,8 @@ class FlatEvent:
             event.date,
             event.attribution,
         )
+        if a2 is not None and a2.role == "place":
+            a2 = None  # a place named as the target is no actor (it stays in the JSON record)
         return cls(
             id=event.id,
             doc_id=event.doc_id,

@@ -52,6 +52,13 @@ class Settings(BaseModel):
         return value
 
 
+def cache_home() -> Path:
+    """Where frontwatch keeps what it builds once and reads at every start (the gazetteer index,
+    the actor names' tokens): ``$FRONTWATCH_HOME``, else ``~/.cache/frontwatch``."""
+    env = os.environ.get("FRONTWATCH_HOME")
+    return Path(env) if env else Path.home() / ".cache" / "frontwatch"
+
+
 def _read_toml(path: Path) -> dict[str, object]:
     try:
         with path.open("rb") as fh:

@@ -29,7 +29,7 @@ def gazetteer() -> None:
     type=click.Path(dir_okay=False),
     default=None,
     metavar="FILE",
-    show_default="$FRONTWATCH_HOME/gazetteer-vN.sqlite (~/.cache/frontwatch/...)",
+    show_default="$FRONTWATCH_HOME/gazetteer-vN-FINGERPRINT.sqlite (~/.cache/frontwatch/...)",
     help="Where to write the index.",
 )
 @click.option(
@@ -42,7 +42,7 @@ def gazetteer() -> None:
 def gazetteer_build(geonames: tuple[str, ...], output: str | None, if_needed: bool) -> None:
     """Build the gazetteer index from the bundled GeoNames data (or a full dump)."""
     from ..gazetteer.build import build_gazetteer
-    from ..gazetteer.index import default_index_path, is_current
+    from ..gazetteer.index import default_index_path, is_current, prune_indexes
 
     target = Path(output) if output else default_index_path()
     if if_needed and not geonames and is_current(target):
@@ -53,4 +53,6 @@ def gazetteer_build(geonames: tuple[str, ...], output: str | None, if_needed: bo
         [Path(g) for g in geonames] or None,
         progress=lambda msg: click.echo(msg, err=True),
     )
+    if not output and not geonames:
+        prune_indexes(path.parent)
     click.echo(str(path))

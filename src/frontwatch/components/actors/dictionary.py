@@ -70,8 +70,10 @@ _LOOKUP_CACHE_SIZE = 50_000  # texts whose lookup is remembered (names recur acr
 
 def is_case_sensitive(alias: str) -> bool:
     """Short all-caps aliases ("IS", "US", "ADF", "U.N.") only match their exact case."""
+    if not alias.isupper():  # a cased letter in lower case, or none: not all-caps
+        return False
     letters = [c for c in alias if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 5
+    return bool(letters) and len(letters) <= 5 and all(c.isupper() for c in letters)
 
 
 @lru_cache(maxsize=65_536)
@@ -81,9 +83,13 @@ def normalize(text: str) -> str:
     Memoised: the same names are looked up in article after article.
     """
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
-    text = re.sub(r"\s+", " ", text.strip()).lower()
-    text = re.sub(r"\s*-\s*", "-", text)
+    text = " ".join(text.split()).lower()
+    if "-" in text:
+        text = _AROUND_HYPHEN.sub("-", text)
     return text[4:] if text.startswith("the ") else text
+
+
+_AROUND_HYPHEN = re.compile(r"\s*-\s*")
 
 
 @dataclass

@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from spacy.attrs import LOWER, POS
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from frontwatch.nlp.batching import BatchedPipe
+from frontwatch.nlp.phrases import TokenPhrases, tokenized
 from frontwatch.records import Actor, ActorType, Qualifier
+from frontwatch.settings import cache_home
 
 from .context import in_context
 from .dictionary import STATE_KINDS, ActorDictionary, ActorEntry, is_case_sensitive, normalize
@@ -71,14 +71,16 @@ class ActorRecognizer(BatchedPipe):
         *,
         paths: Sequence[Path] = (),
         bundled: bool = True,
+        phrase_cache: Path | None = None,
     ) -> None:
         self.nlp = nlp
         self.name = name
         self.paths = list(paths)
         self.bundled = bundled
         self._dictionary = dictionary
-        self._folded: PhraseMatcher | None = None
-        self._exact: PhraseMatcher | None = None
+        # where the names' tokens are kept between runs (nlp/phrases.py); None: not kept
+        self.phrase_cache = cache_home() if phrase_cache is None else phrase_cache
+        self._matchers_built: tuple[TokenPhrases, TokenPhrases] | None = None
 
     @property
     def dictionary(self) -> ActorDictionary:
@@ -89,20 +91,23 @@ class ActorRecognizer(BatchedPipe):
     def use_dictionary(self, dictionary: ActorDictionary) -> None:
         """Replace the dictionary (the matchers are rebuilt on the next document)."""
         self._dictionary = dictionary
-        self._folded = self._exact = None
+        self._matchers_built = None
 
-    def _matchers(self) -> tuple[PhraseMatcher, PhraseMatcher]:
-        if self._folded is None or self._exact is None:
-            folded = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-            exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-            pairs = list(self.dictionary.aliases())
-            texts = [alias for alias, _ in pairs]
-            tokenizer: Any = self.nlp.tokenizer
-            for (alias, _name), pattern in zip(pairs, tokenizer.pipe(texts), strict=True):
-                target = exact if is_case_sensitive(alias) else folded
-                target.add("ACTOR", [pattern])
-            self._folded, self._exact = folded, exact
-        return self._folded, self._exact
+    def _matchers(self) -> tuple[TokenPhrases, TokenPhrases]:
+        """The names, matched case-insensitively, and the short all-caps ones ("IS", "US")
+        matched in their exact case."""
+        if self._matchers_built is None:
+            texts = sorted({alias for alias, _ in self.dictionary.aliases()})
+            tokens = tokenized(self.nlp, texts, self.phrase_cache)
+            exact = [t for text, t in zip(texts, tokens, strict=True) if is_case_sensitive(text)]
+            folded = [
+                t for text, t in zip(texts, tokens, strict=True) if not is_case_sensitive(text)
+            ]
+            self._matchers_built = (
+                TokenPhrases(folded, lower=True),
+                TokenPhrases(exact, lower=False),
+            )
+        return self._matchers_built
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.predict(doc)
@@ -126,7 +131,7 @@ class _Seed:
 
 class _MentionFinder:
     def __init__(
-        self, doc: Doc, dictionary: ActorDictionary, matchers: tuple[PhraseMatcher, PhraseMatcher]
+        self, doc: Doc, dictionary: ActorDictionary, matchers: tuple[TokenPhrases, TokenPhrases]
     ) -> None:
         self.doc = doc
         self.dictionary = dictionary
@@ -137,7 +142,7 @@ class _MentionFinder:
         doc = self.doc
         matched: list[Span] = []
         for matcher in self.matchers:
-            matched += [doc[s:e] for _, s, e in matcher(doc)]
+            matched += [doc[s:e] for s, e in matcher.spans(doc)]
         matched = filter_spans(matched)
         # a PERSON with its title wins over the names inside it ("Iraqi President" + "Saddam
         # Hussein"); its entry comes from the whole, the person, or the title, in that order
