@@ -3,6 +3,7 @@ model's answer, with hand-made probabilities."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -212,3 +213,60 @@ def test_learned_the_rules_first_candidate_stays_first_when_its_family_is_probab
     coder = _fixed_coder({"DIPLO": 0.3, "AIR_STRIKE": 0.65, "NONE": 0.05})
     got = decide_all(coder, [complained, raids], lex)
     assert [(d.coding.plover, d.confidence) for d in got] == [("DEMAND", 0.3), ("FIGHT", 0.65)]
+
+
+def test_learned_scope_acled_keeps_the_rules_plover_codes() -> None:
+    lex = load_lexicon()
+    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
+    coder = _fixed_coder({"AIR_STRIKE": 0.7, "ARMED_CLASH": 0.1, "NONE": 0.2})
+    (got,) = decide_all(coder, [clash], lex, scope="acled")
+    # the model's sub-type, the rules' PLOVER type and mode
+    coding = got.coding
+    assert (coding.acled, coding.plover, coding.mode, coding.category, got.confidence) == (
+        "Explosions/Remote violence/Air/drone strike",
+        "FIGHT",
+        "small-arms",
+        "political_violence",
+        0.7,
+    )
+    # below gate.acled (0.5) the rules' codes stay, with the probability of their label
+    coder = _fixed_coder({"AIR_STRIKE": 0.4, "ARMED_CLASH": 0.15, "NONE": 0.45})
+    (got,) = decide_all(coder, [clash], lex, scope="acled")
+    assert (got.coding, got.confidence, got.label) == (RULES_CLASH, 0.15, "ARMED_CLASH")
+    (got,) = decide_all(coder, [clash], lex, Gate(acled=0.3), scope="acled")
+    assert got.coding.acled == "Explosions/Remote violence/Air/drone strike"
+
+
+def test_learned_scope_acled_out_of_scope_labels() -> None:
+    lex = load_lexicon()
+    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
+    # a natural disaster: no ACLED codes, its category; the rules' PLOVER type stays
+    (got,) = decide_all(
+        _fixed_coder({"NATURAL_DISASTER": 0.9, "NONE": 0.1}), [clash], lex, scope="acled"
+    )
+    assert dataclasses.replace(got.coding, margin=0) == Coding(
+        None, "FIGHT", "small-arms", "natural_disaster", 0
+    )
+    # diplomacy: no ACLED codes, the category of the rules' PLOVER type
+    (got,) = decide_all(_fixed_coder({"DIPLO": 0.9, "NONE": 0.1}), [clash], lex, scope="acled")
+    assert dataclasses.replace(got.coding, margin=0) == Coding(
+        None, "FIGHT", "small-arms", "political_violence", 0
+    )
+
+
+def test_learned_scope_acled_keeps_the_rules_modality_and_order() -> None:
+    lex = load_lexicon()
+    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.6))
+    arrest = _candidate(RULES_ARREST, "coercion", (0.5, 0.9))
+    coder = _fixed_coder({"ARMED_CLASH": 0.7, "ARREST": 0.2, "NONE": 0.1})
+    got = decide_all(coder, [clash, arrest], lex, scope="acled")
+    # the rules' first candidate (factual, highest confidence) takes the text's label; the
+    # other one its family's, below the first in the rules' ratio (0.7 * 0.6 / 0.9)
+    assert [(d.coding.acled, d.coding.plover, d.confidence) for d in got] == [
+        ("Battles/Armed clash", "FIGHT", 0.467),
+        ("Battles/Armed clash", "COERCE", 0.7),
+    ]
+    # the NONE gate does not act: the rules decide what is an event and its modality
+    sure = _fixed_coder({"ARMED_CLASH": 0.01, "NONE": 0.99}, {"future": 0.9, "asserted": 0.1})
+    (got_one,) = decide_all(sure, [clash], lex, scope="acled")
+    assert (got_one.modality, got_one.drop, got_one.coding) == ("asserted", False, RULES_CLASH)

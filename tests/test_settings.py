@@ -19,6 +19,7 @@ DEFAULTS = {
     "relevance": "safe",
     "workers": 0,
     "coder": "off",
+    "coder_fields": "acled",
     "store_wait": 30.0,
     "window_chars": 10_000,
     "trusted_proxies": [],

@@ -29,6 +29,7 @@ class Settings(BaseModel):
     relevance: RelevanceMode = "safe"
     workers: int = Field(0, ge=0)
     coder: str = "off"
+    coder_fields: Literal["acled", "all"] = "acled"
     store_wait: float = Field(30.0, ge=0.0, le=86400.0)
     window_chars: int = Field(10_000, ge=1_000)
     trusted_proxies: list[str] = Field(default_factory=list)

@@ -249,6 +249,7 @@ class _Coding:
     coder: Coder | None = None
     gate: Gate = DEFAULT_GATE
     rows: list[tuple[CoderRow, Event]] | None = None
+    scope: str = "all"
 
 
 def assemble(
@@ -256,10 +257,12 @@ def assemble(
     lexicon: Lexicon | None = None,
     coder: Coder | None = None,
     gate: Gate = DEFAULT_GATE,
+    scope: str = "all",
 ) -> DocumentResult:
     """The document's event records; with a ``coder``, the learned coder decides each
-    candidate's codes, whether it is an event and its confidence (:mod:`.learned`)."""
-    return _assemble(doc, lexicon, _Coding(coder, gate))
+    candidate's codes (``scope``: all of them, or the ACLED ones only), whether it is an event
+    and its confidence (:mod:`.learned`)."""
+    return _assemble(doc, lexicon, _Coding(coder, gate, scope=scope))
 
 
 def coder_rows(doc: Doc, lexicon: Lexicon | None = None) -> list[tuple[CoderRow, Event]]:
@@ -286,14 +289,19 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
         drafts.append(draft)
         if reading is not None:
             readings.append(reading)
+    decided: dict[str, Decision] = {}
     if how.coder is not None:
-        decisions = decide_all(how.coder, readings, lex, how.gate)
-        drafts = [
-            _recode(draft, decision, lex)
-            for draft, decision in zip(drafts, decisions, strict=True)
-            if not decision.drop
-        ]
+        decisions = decide_all(how.coder, readings, lex, how.gate, how.scope)
+        pairs = [(d, x) for d, x in zip(drafts, decisions, strict=True) if not x.drop]
+        if how.scope == "acled":
+            # the rules' codes decide which mentions are one event; the model's, its ACLED codes
+            decided = {d.event.id: x for d, x in pairs}
+            drafts = [d for d, _ in pairs]
+        else:
+            drafts = [_recode(d, x, lex) for d, x in pairs]
     events = _merge(drafts)
+    if decided:
+        events = [_recode_acled(e, decided[e.id], lex) if e.id in decided else e for e in events]
     events.sort(key=lambda e: e.trigger.span[0])
     return DocumentResult(
         doc_id=doc_id,
@@ -426,9 +434,14 @@ def _draft(
 
 def _recode(draft: _Draft, decision: Decision, lex: Lexicon) -> _Draft:
     """The draft with the learned coder's codes, modality and confidence."""
-    event, coding = draft.event, decision.coding
+    draft.event = _recode_event(draft.event, decision, lex)
+    return draft
+
+
+def _recode_event(event: Event, decision: Decision, lex: Lexicon) -> Event:
+    coding = decision.coding
     factual = decision.modality in FACTUAL_MODALITIES
-    draft.event = event.model_copy(
+    return event.model_copy(
         update={
             "id": event_id(event.doc_id, event.trigger.span, coding.plover),
             "plover": Plover(type=coding.plover, mode=coding.mode),
@@ -439,7 +452,13 @@ def _recode(draft: _Draft, decision: Decision, lex: Lexicon) -> _Draft:
             "confidence": decision.confidence,
         }
     )
-    return draft
+
+
+def _recode_acled(event: Event, decision: Decision, lex: Lexicon) -> Event:
+    """A merged event with the model's ACLED codes and confidence (scope ``"acled"``)."""
+    coding = decision.coding
+    update = {"acled": _acled(coding, lex), "category": coding.category}
+    return event.model_copy(update={**update, "confidence": decision.confidence})
 
 
 def _acled(coding: Coding, lex: Lexicon) -> Acled | None:

@@ -28,6 +28,7 @@ least :data:`LEAD_SHARE` of it, that candidate stays first.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,6 +40,8 @@ from ..lexicon import load
 from ..lexicon.events import Lexicon
 from ..records import FACTUAL_MODALITIES, Actor
 from .coding import OOS_PLOVER, Coding
+
+OOS_CATEGORIES = ("natural_disaster", "industrial_accident")
 
 #: A document of at most this many sentences is coded whole (as the training snippets were).
 SNIPPET_SENTENCES = 4
@@ -54,17 +57,25 @@ FAMILY_SHARE = 0.1
 #: 0.9: 0.679 / 0.685).
 LEAD_SHARE = 0.6
 NON_FACTUAL = ("negated", "hypothetical", "future")
+#: What the model decides (the setting ``coder_fields``): ``"all"``, every code of a candidate
+#: and which candidate of a text leads; ``"acled"``, the ACLED type and sub-type (or the
+#: out-of-scope category) only, the rules keeping the PLOVER type and mode and the order of the
+#: candidates of one text.
+SCOPES = ("acled", "all")
 
 
 @dataclass(frozen=True)
 class Gate:
     """How the model's ``NONE`` acts on a factual candidate: from ``P(NONE) >= shift`` it takes
     the modality head's best non-factual modality when that one has at least ``modality``
-    probability; from ``P(NONE) >= drop`` a candidate without one is dropped."""
+    probability; from ``P(NONE) >= drop`` a candidate without one is dropped. With the scope
+    ``"acled"``, the model's label replaces the rules' ACLED codes from a probability of
+    ``acled``."""
 
     shift: float = 0.6
     modality: float = 0.25
     drop: float = 0.95
+    acled: float = 0.5
 
 
 DEFAULT_GATE = Gate()
@@ -319,13 +330,20 @@ def decide(
 
 
 def decide_all(
-    coder: Coder, candidates: list[Candidate], lex: Lexicon, gate: Gate = DEFAULT_GATE
+    coder: Coder,
+    candidates: list[Candidate],
+    lex: Lexicon,
+    gate: Gate = DEFAULT_GATE,
+    scope: str = "all",
 ) -> list[Decision]:
-    """Each candidate's decision; the candidates that read the same text share its label."""
+    """Each candidate's decision; the candidates that read the same text share its label.
+    ``scope`` (:data:`SCOPES`): what the model decides."""
     preds = [coder.predict(c.row.as_input()) for c in candidates]
     groups: dict[str, list[int]] = {}
     for i, cand in enumerate(candidates):
         groups.setdefault(cand.row.text, []).append(i)
+    if scope == "acled":
+        return _decide_acled(preds, list(groups.values()), candidates, lex, gate)
     out: list[Decision] = []
     leads: set[int] = set()
     firsts: dict[int, list[int]] = {}
@@ -344,6 +362,74 @@ def decide_all(
     for members in groups.values():
         _keep_rules_order(members, candidates, out)
     return out
+
+
+def _decide_acled(
+    preds: list[dict[str, Prediction]],
+    groups: list[list[int]],
+    candidates: list[Candidate],
+    lex: Lexicon,
+    gate: Gate,
+) -> list[Decision]:
+    """Scope ``"acled"``: the text's label goes to the candidate the rules put first (the
+    factual one of highest confidence, as the trainer reads a text), each other candidate takes
+    the best label of its own family; the rules' PLOVER codes, modality and order stay."""
+    out: dict[int, Decision] = {}
+    for members in groups:
+        first = max(
+            members,
+            key=lambda i: (candidates[i].modality in FACTUAL_MODALITIES, candidates[i].rank[1], -i),
+        )
+        for i in members:
+            cand = candidates[i]
+            allowed = None if i == first else _family(cand, lex)
+            decision = decide(preds[i], cand.rules, cand.modality, lex, gate, allowed)
+            # the rules' modality: the NONE gate costs plover-dev's recall and gains nothing
+            decision = dataclasses.replace(decision, modality=cand.modality, drop=False)
+            out[i] = _acled_decision(decision, preds[i], cand.rules, lex, gate)
+        _rules_order(members, candidates, out)
+    return [out[i] for i in range(len(candidates))]
+
+
+def _rules_order(members: list[int], candidates: list[Candidate], out: dict[int, Decision]) -> None:
+    """The candidates of one text keep the rules' order of confidence: each one's confidence is
+    at most the one before's, scaled by their rules' confidences."""
+    ranked = sorted(members, key=lambda i: (-candidates[i].rank[1], i))
+    for before, i in itertools.pairwise(ranked):
+        ratio = candidates[i].rank[1] / max(candidates[before].rank[1], 1e-6)
+        cap = out[before].confidence * ratio
+        if out[i].confidence > cap:
+            out[i] = dataclasses.replace(out[i], confidence=_probability(cap))
+
+
+def _acled_decision(
+    decision: Decision, pred: dict[str, Prediction], rules: Coding, lex: Lexicon, gate: Gate
+) -> Decision:
+    """Scope ``"acled"``: the model's ACLED codes when it gives its label at least
+    ``gate.acled``, else the rules'; the rules' PLOVER codes either way."""
+    case = pred["case"].probabilities
+    if decision.coding is not rules and case.get(decision.label or "", 0.0) < gate.acled:
+        label = rules_label(rules)
+        p_own = case.get(label, 0.0) if label is not None else 1.0 - case.get(NONE, 0.0)
+        return dataclasses.replace(
+            decision, coding=rules, confidence=_probability(p_own), label=label
+        )
+    return dataclasses.replace(decision, coding=acled_only(decision, rules, lex))
+
+
+def acled_only(decision: Decision, rules: Coding, lex: Lexicon) -> Coding:
+    """The model's ACLED type and sub-type (or out-of-scope category) with the rules' PLOVER
+    type and mode."""
+    learned = decision.coding
+    if learned is rules:
+        return rules
+    if learned.acled is not None:
+        category = lex.category_of(learned.acled, rules.plover)
+        return Coding(learned.acled, rules.plover, rules.mode, category, learned.margin)
+    if learned.category in OOS_CATEGORIES:
+        return Coding(None, rules.plover, rules.mode, learned.category, learned.margin)
+    category = rules.category if rules.acled is None else lex.category_of(None, rules.plover)
+    return Coding(None, rules.plover, rules.mode, category, learned.margin)
 
 
 def _share(pred: dict[str, Prediction], labels: tuple[str, ...]) -> float:

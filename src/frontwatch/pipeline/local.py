@@ -201,7 +201,7 @@ class LocalExtractor:
     def _finish(self, doc: Doc, part: Part) -> DocumentResult:
         from ..assembly import assemble
 
-        result = assemble(doc, coder=self.coder)
+        result = assemble(doc, coder=self.coder, scope=self.settings.coder_fields)
         if part.offsets is None:
             return result
         return restore(result, part.offsets)

@@ -41,7 +41,8 @@ def pipeline_section(figures: dict[str, Any] | None) -> list[str]:
         f"Each gold document extracted by the whole pipeline with the model of the fold "
         f"({figures['folds']} folds) that did not train on it, scored by `frontwatch eval`'s "
         "scorer; `corpus_only`: the model trained on the written corpus alone. These are the "
-        "figures to quote for the gold sets the model was trained on.",
+        "figures to quote for the gold sets the model was trained on. The pipeline ran with "
+        f'`coder_fields = "{figures.get("coder_fields", "all")}"` (docs/settings.md).',
         "",
         "| set | score | value |",
         "|---|---|---:|",

@@ -49,13 +49,20 @@ logger = logging.getLogger(__name__)
 #: The scores of each gold set that the pipeline CV records (and the accuracy gate reads).
 RECORDED = {
     "case2021": ("case.weighted_f1", "case.acled_accuracy", "detection.recall"),
-    "plover": ("field.plover", "detection.recall", "field.actor1", "field.actor2"),
+    "plover": (
+        "field.plover",
+        "detection.recall",
+        "field.actor1",
+        "field.actor2",
+        "field.location@161km",
+    ),
 }
 
 
 @dataclass
 class PipelineCV:
     folds: int
+    fields: str = "all"  # the setting coder_fields the pipeline ran with
     reports: dict[str, EvalReport] = field(default_factory=dict)  # gold set -> pooled report
     heads: dict[str, HeadReport] = field(default_factory=dict)  # text-level held-out scores
     temperatures: dict[str, float] = field(default_factory=dict)  # for the model on all data
@@ -65,7 +72,7 @@ class PipelineCV:
 
     def figures(self) -> dict[str, Any]:
         """The figures coder.json records (``pipeline_cv``)."""
-        out: dict[str, Any] = {"folds": self.folds}
+        out: dict[str, Any] = {"folds": self.folds, "coder_fields": self.fields}
         for name, report in self.reports.items():
             out[name] = {s: _round(report.value(s)) for s in RECORDED.get(name, ())}
         if self.corpus_only is not None:
@@ -180,11 +187,11 @@ def pipeline_cv(
     k = config.folds
     folds = assign_folds(examples, k, config.seed)
     coders, heads, temperatures = fold_coders(fitter, folds, k, progress)
-    out = PipelineCV(k, heads=heads, temperatures=temperatures)
+    extractor = extractor or Extractor()
+    out = PipelineCV(k, extractor.settings.coder_fields, heads=heads, temperatures=temperatures)
     fold_of: dict[tuple[str, str], int] = {
         (e.source, e.id): f for e, f in zip(examples, folds, strict=True)
     }
-    extractor = extractor or Extractor()
     for name in config.gold_sets:
         if name not in RECORDED:
             continue
