@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import tomllib
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import Errors, FrontwatchError
+
+logger = logging.getLogger(__name__)
 
 DEFAULTS_PATH = Path(__file__).parent / "data" / "settings.toml"
 
@@ -57,6 +60,29 @@ def cache_home() -> Path:
     the actor names' tokens): ``$FRONTWATCH_HOME``, else ``~/.cache/frontwatch``."""
     env = os.environ.get("FRONTWATCH_HOME")
     return Path(env) if env else Path.home() / ".cache" / "frontwatch"
+
+
+def keep_newest(directory: Path, pattern: str, keep: int) -> list[Path]:
+    """Remove all but the ``keep`` most recently written files of ``directory`` matching
+    ``pattern`` (a cache's older generations); return the removed ones. A file that vanishes
+    or cannot be removed meanwhile is left to the next call."""
+
+    def written(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    removed = []
+    for old in sorted(directory.glob(pattern), key=written, reverse=True)[keep:]:
+        try:
+            old.unlink()
+            removed.append(old)
+        except FileNotFoundError:
+            pass
+        except OSError as err:
+            logger.warning("could not remove the old cache file %s: %s", old, err)
+    return removed
 
 
 def _read_toml(path: Path) -> dict[str, object]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..settings import cache_home
+from ..settings import cache_home, keep_newest
 from .names import fold_key, name_key, synthetic_id
 
 logger = logging.getLogger(__name__)
@@ -97,16 +97,7 @@ def prune_indexes(home: Path | None = None, keep: int = KEEP_INDEXES) -> list[Pa
     """Remove all but the ``keep`` most recently written default indexes of ``home`` (other
     data's, and the unversioned ``gazetteer-vN.sqlite`` of earlier releases); return them.
     A process that has one open keeps reading it (the file goes when it closes it)."""
-    home = home or default_home()
-    found = sorted(home.glob("gazetteer-v*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
-    removed = []
-    for old in found[keep:]:
-        try:
-            old.unlink()
-            removed.append(old)
-        except OSError as err:
-            logger.warning("could not remove the old gazetteer index %s: %s", old, err)
-    return removed
+    return keep_newest(home or default_home(), "gazetteer-v*.sqlite", keep)
 
 
 # candidates come most populous first; a first-level division counts a third of the summed

@@ -23,6 +23,8 @@ from spacy import about as spacy_about
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..settings import keep_newest
+
 logger = logging.getLogger(__name__)
 
 #: The cache file format; a new one ignores older files.
@@ -97,13 +99,6 @@ def _key(nlp: Language, texts: Sequence[str]) -> str:
     return digest.hexdigest()[:24]
 
 
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
 def _read(path: Path, count: int) -> list[list[str]] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -125,8 +120,6 @@ def _write(path: Path, tokens: list[list[str]]) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        files = sorted(path.parent.glob("phrases-*.json"), key=_mtime, reverse=True)
-        for old in files[KEEP_FILES:]:
-            old.unlink(missing_ok=True)
+        keep_newest(path.parent, "phrases-*.json", KEEP_FILES)
     except (OSError, UnicodeError) as err:
         logger.debug("phrase cache %s not written: %s", path, err)
