@@ -248,7 +248,7 @@ def review(browser: Any, served: Served) -> Iterator[Review]:  # noqa: F811
 
 def open_event(page: Any, event_id: str) -> None:
     page.click(f"#panel-summary .event-link[data-event-id='{event_id}']")
-    page.wait_for_selector("#article mark", timeout=8000)
+    page.wait_for_selector("#article mark")  # within the page's default time-out
 
 
 def body_of(fake: FakeReviews, path: str) -> Any:

@@ -108,6 +108,9 @@ def record(page: Any, writes: list[Write]) -> None:
     page.on("response", on_response)
 
 
+LIVE_WAIT_MS = 20000
+
+
 def start(folder: Path) -> Served:
     return serve(folder, REVIEW_PAIRS, review=True, review_token=TOKEN, drain_interval=0.2)
 
@@ -124,6 +127,9 @@ def served(tmp_path: Path) -> Iterator[Served]:
 def connect(browser: Any, served: Served, fragment: str = f"#token={TOKEN}") -> Live:  # noqa: F811
     writes: list[Write] = []
     context, session = open_page(browser, served.url + fragment)
+    # a live server clusters and re-indexes after each review: on a loaded CI machine a wait
+    # for the page's next state can pass 8 s without anything being wrong
+    session.page.set_default_timeout(LIVE_WAIT_MS)
     record(session.page, writes)
     return Live(served, session, context, writes)
 
@@ -160,7 +166,7 @@ def test_web_review_live_accept_is_stored(live: Live) -> None:
     page.fill("#review-by", "analyst 1")
     page.dispatch_event("#review-by", "change")
     page.click("#review-accept")
-    page.wait_for_selector("#review-current .review-badge.status-accepted", timeout=8000)
+    page.wait_for_selector("#review-current .review-badge.status-accepted", timeout=LIVE_WAIT_MS)
     assert live.statuses() == [("/api/events/k1-e1/review", 200)]
     assert live.log() == [("accept", "analyst 1", "checked with a second outlet")]
     reload(page)  # the server keeps it
@@ -253,10 +259,10 @@ def test_web_review_live_hostile_text_stays_text(live: Live) -> None:
     page.fill("#review-by", by)
     page.dispatch_event("#review-by", "change")
     page.click("#review-accept")
-    page.wait_for_selector("#review-history li", timeout=8000)
+    page.wait_for_selector("#review-history li", timeout=LIVE_WAIT_MS)
     reload(page)
     open_event(page, "g2-e1")
-    page.wait_for_selector("#review-history li", timeout=8000)
+    page.wait_for_selector("#review-history li", timeout=LIVE_WAIT_MS)
     history = page.inner_text("#review-history")
     assert note in history and by in history
     page.wait_for_timeout(300)
@@ -286,7 +292,7 @@ def test_web_review_live_correct_every_field(live: Live) -> None:
     page.locator("#fix-quantities .fix-quantity-kind").last.select_option("injured")
     page.locator("#fix-quantities .fix-quantity-count").last.fill("2")
     page.click("#fix-save")
-    page.wait_for_selector("#review-current .status-corrected", timeout=8000)
+    page.wait_for_selector("#review-current .status-corrected", timeout=LIVE_WAIT_MS)
     assert live.statuses() == [("/api/events/g1-e1/review", 200)]
     event = live.get("api/events/g1-e1")["event"]
     assert event["review"]["status"] == "corrected"

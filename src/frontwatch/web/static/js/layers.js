@@ -164,51 +164,92 @@ function resizeAreas() {
   }
 }
 
+/** Where each shown event sits: when a redraw keeps it (a review changed a status, say), the
+ *  markers are restyled in place instead of rebuilt, so a cluster that is zooming or fanning
+ *  out is never torn down under its own animation. */
+let drawnLayout = "";
+
+function layoutOf(shown) {
+  return shown.filter((ev) => ev.lat !== null && ev.lon !== null)
+    .map((ev) => `${ev.id}@${ev.lat},${ev.lon},${isApproximate(ev) ? areaRadius(ev) : ""}`)
+    .join("|");
+}
+
+function markerStyle(ev) {
+  return {
+    radius: 7 + Math.min(6, Math.sqrt(ev.fatalities)),
+    color: ev.review ? "#111111" : "#ffffff",
+    weight: ev.review ? 2.5 : 1.5,
+    fillColor: TYPE_COLOURS[eventType(ev)],
+    fillOpacity: ev.review && ev.review.status === "rejected" ? 0.35 : 0.9,
+  };
+}
+
+/** Restyle the drawn point markers for new review states and types; true when all were found. */
+function restyleEvents(placed) {
+  for (const ev of placed) {
+    if (isApproximate(ev)) continue;
+    const marker = markers.get(ev.id);
+    if (!marker) return false;
+    const className = `fw-marker${reviewClass(ev)}`;
+    Object.assign(marker.options, { className, fwType: eventType(ev),
+      fwReviewed: Boolean(ev.review) });
+    marker.setStyle(markerStyle(ev));
+    marker.setTooltipContent(tooltipHtml(ev));
+    const el = marker.getElement();
+    if (el) el.setAttribute("class", `${className} leaflet-interactive`);
+  }
+  clusters.refreshClusters();
+  return true;
+}
+
 /** Draw the events: points in clusters, approximate ones as areas grouped by place. */
 export function drawEvents(shown) {
-  clusters.clearLayers();
-  areaLayer.clearLayers();
-  markers.clear();
-  const points = [];
-  const areas = new Map();
-  let placed = 0;
-  for (const ev of shown) {
-    if (ev.lat === null || ev.lon === null) continue;
-    placed += 1;
-    if (isApproximate(ev)) {
-      const key = `${ev.lat.toFixed(3)},${ev.lon.toFixed(3)},${areaRadius(ev)}`;
-      if (!areas.has(key)) areas.set(key, []);
-      areas.get(key).push(ev);
-      continue;
-    }
-    const type = eventType(ev);
-    const marker = L.circleMarker([ev.lat, ev.lon], {
-      renderer: eventRenderer,
-      radius: 7 + Math.min(6, Math.sqrt(ev.fatalities)),
-      color: ev.review ? "#111111" : "#ffffff",
-      weight: ev.review ? 2.5 : 1.5,
-      fillColor: TYPE_COLOURS[type],
-      fillOpacity: ev.review && ev.review.status === "rejected" ? 0.35 : 0.9,
-      className: `fw-marker${reviewClass(ev)}`,
-      fwType: type,
-      fwReviewed: Boolean(ev.review),
-    });
-    marker.bindTooltip(tooltipHtml(ev));
-    marker.on("click", () => actions.openEvent(ev.id, { fromMap: true }));
-    marker.on("add", () => {
-      const el = marker.getElement();
-      if (el) {
-        el.setAttribute("data-event-id", ev.id);
-        el.classList.toggle("selected", ev.id === state.selected);
-      }
-    });
-    markers.set(ev.id, marker);
-    points.push(marker);
+  const placed = shown.filter((ev) => ev.lat !== null && ev.lon !== null);
+  const layout = layoutOf(shown);
+  const restyled = layout === drawnLayout && restyleEvents(placed);
+  if (!restyled) {
+    drawnLayout = layout;
+    clusters.clearLayers();
+    markers.clear();
+    clusters.addLayers(placed.filter((ev) => !isApproximate(ev)).map(pointMarker));
   }
-  clusters.addLayers(points);
+  drawAreas(placed.filter(isApproximate));
+  return placed.length;
+}
+
+function pointMarker(ev) {
+  const marker = L.circleMarker([ev.lat, ev.lon], {
+    renderer: eventRenderer,
+    ...markerStyle(ev),
+    className: `fw-marker${reviewClass(ev)}`,
+    fwType: eventType(ev),
+    fwReviewed: Boolean(ev.review),
+  });
+  marker.bindTooltip(tooltipHtml(ev));
+  marker.on("click", () => actions.openEvent(ev.id, { fromMap: true }));
+  marker.on("add", () => {
+    const el = marker.getElement();
+    if (el) {
+      el.setAttribute("data-event-id", ev.id);
+      el.classList.toggle("selected", ev.id === state.selected);
+    }
+  });
+  markers.set(ev.id, marker);
+  return marker;
+}
+
+/** Approximate locations, one area per place and precision (never clustered, never animated). */
+function drawAreas(approximate) {
+  areaLayer.clearLayers();
+  const areas = new Map();
+  for (const ev of approximate) {
+    const key = `${ev.lat.toFixed(3)},${ev.lon.toFixed(3)},${areaRadius(ev)}`;
+    if (!areas.has(key)) areas.set(key, []);
+    areas.get(key).push(ev);
+  }
   for (const group of areas.values()) drawArea(group);
   resizeAreas();
-  return placed;
 }
 
 function drawArea(group) {
