@@ -6,6 +6,7 @@ reprocessed."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -16,9 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from frontwatch.api.app import ServeError, create_app
+from frontwatch.export import write_export
 from frontwatch.records import DocumentResult
 from frontwatch.settings import load_settings
-from frontwatch.situation import cluster_events
+from frontwatch.situation import EventCluster, cluster_events
 from frontwatch.store import Store
 from test_api import OPEN, corpus
 
@@ -399,3 +401,92 @@ def test_api_review_survives_ingest_again_and_reprocess(db: Path) -> None:
             i for i in client.get("/api/events").json()["items"] if i["id"] == "ev-shelling"
         )
         assert (item["place"], item["review"]["status"]) == ("Tal Afar", "corrected")
+
+
+# -- the GeoJSON export kept ready (issue 18) -------------------------------------------------
+
+
+def geojson_as_made(client: TestClient) -> str:
+    """The GeoJSON export written from the store's events and clusters as records (nothing kept
+    ready), as `frontwatch export` writes it."""
+    store = client.app.state.backend.store  # type: ignore[attr-defined]
+    out = io.StringIO()
+    write_export(
+        "geojson",
+        store.events(),
+        out,
+        clusters=store.clusters(EventCluster),
+        documents={d.id: d for d in store.documents()},
+        reviews={k: v.status for k, v in store.review_states().items()},
+    )
+    return out.getvalue()
+
+
+KALVAR = [43.5, 36.25]
+
+
+def features(text: str) -> dict[str, tuple[str | None, str | None, list[float]]]:
+    """Feature id -> (cluster, reviewed, coordinates)."""
+    return {
+        f["id"]: (
+            f["properties"]["cluster"],
+            f["properties"]["reviewed"],
+            f["geometry"]["coordinates"],
+        )
+        for f in json.loads(text)["features"]
+    }
+
+
+def test_api_review_geojson_kept_ready_follows_reviews_and_reprocessing(db: Path) -> None:
+    """The server keeps each cluster's GeoJSON feature ready (frontwatch.api.clusters): after
+    each review, merge, split and a reprocess by another process, its export is the one made
+    from the store's records, byte for byte."""
+    with make_client(db) as client:
+        backend = client.app.state.backend  # type: ignore[attr-defined]
+
+        def exported() -> str:
+            text = client.get("/api/export", params={"format": "geojson"}).text
+            assert text == geojson_as_made(client)
+            return text
+
+        capture, shelling = ("27163276228d3ce4", None, KALVAR), ("387c7cc7d28ea244", None, KALVAR)
+        protest = ("302231a4c7869912", None, [45.0, 12.75])
+        # ev-threat has no coordinates; ev-recap is in the cluster of ev-capture
+        assert features(exported()) == {
+            "ev-capture": capture,
+            "ev-shelling": shelling,
+            "ev-protest": protest,
+        }
+        review(client, "ev-recap", {"action": "accept"})
+        capture = (capture[0], "accepted", KALVAR)
+        assert features(exported())["ev-capture"] == capture
+        place = {"name": "Tal Afar", "country": "IQ", "lat": 36.37, "lon": 42.45}
+        review(client, "ev-shelling", {"action": "correct", "changes": {"location": place}})
+        review(client, "ev-protest", {"action": "reject"})
+        shelling = (shelling[0], "corrected", [42.45, 36.37])
+        assert features(exported()) == {"ev-capture": capture, "ev-shelling": shelling}
+        client.post("/api/review/split", json={"event": "ev-recap"}, headers=AUTH)
+        recap = ("1ff40100f3ec2c95", "accepted", KALVAR)
+        assert features(exported()) == {
+            "ev-recap": recap,
+            "ev-capture": ("e814d7dae8f8f5b8", None, KALVAR),
+            "ev-shelling": shelling,
+        }
+        client.post("/api/review/merge", json={"events": ["ev-capture", "ev-threat"]}, headers=AUTH)
+        merged = {
+            "ev-recap": recap,
+            "ev-capture": ("de1d2d127674661d", None, KALVAR),
+            "ev-shelling": shelling,
+        }
+        assert features(exported()) == merged
+        with Store.open(db, clusterer=cluster_events) as other:
+
+            class Again:
+                def extract_many(self, items: Any) -> Any:
+                    results = {d.id: r for d, r in corpus()}
+                    for document in items:
+                        yield DocumentResult.model_validate(results[document.id].model_dump())
+
+            assert other.reprocess(Again(), everything=True).replaced == 4
+        backend.maintain()
+        assert features(exported()) == merged

@@ -223,6 +223,55 @@ class ClusterLookup(Protocol):
         """The first cluster with the event as member or as representative event."""
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedFeature:
+    """A cluster's GeoJSON feature kept ready by an exporter (:func:`prepare_feature`)."""
+
+    cluster: str  # the cluster's id
+    marked: tuple[str, ...]  # its members and representative event: their reviews mark the row
+    head: str | None  # the feature up to its ``reviewed`` value; None: no coordinates
+
+
+#: Where a prepared feature stops: before its ``reviewed`` value (the last property) and the
+#: braces closing the properties and the feature.
+_REVIEWED_TAIL = "null}}"
+
+
+def prepare_feature(cluster: EventCluster) -> PreparedFeature | None:
+    """What the GeoJSON export writes for the cluster but its ``reviewed`` value, which the
+    review log gives at export time; ``None`` when the cluster's event has no date of its own
+    (the export takes its document's publication date then).
+
+    The feature depends on the cluster alone otherwise, so an exporter that keeps clusters may
+    keep it with them and write it as is (:class:`PreparedClusters`): the same bytes.
+    """
+    date = cluster.event.date
+    if date is None or date.start is None:
+        return None
+    marked = (*cluster.members, cluster.event.id)
+    text = geojson_feature(_cluster_item(cluster, None))
+    if text is None:
+        return PreparedFeature(cluster.id, marked, None)
+    if not text.endswith(_REVIEWED_TAIL):  # "reviewed" is the last property (FLAT_COLUMNS)
+        raise AssertionError(f"a GeoJSON feature ends with {text[-20:]!r}")
+    return PreparedFeature(cluster.id, marked, text[: -len(_REVIEWED_TAIL)])
+
+
+@runtime_checkable
+class PreparedClusters(ClusterLookup, Protocol):
+    """Clusters looked up with their GeoJSON features kept ready (the API's)."""
+
+    def prepared_feature(self, event_id: str) -> PreparedFeature | None:
+        """The prepared feature of :meth:`cluster_of`'s cluster, ``None`` if none is kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """A GeoJSON feature written as is (``None``: no coordinates, left out)."""
+
+    feature: str | None
+
+
 def write_export(
     fmt: str,
     events: Iterable[Event | ClusteredEvent],
@@ -254,7 +303,9 @@ def write_export(
         raise ValueError(f"a byte order mark is for CSV formats ({', '.join(CSV_FORMATS)})")
     stats = ExportStats(fmt)
     docs = documents or {}
-    items = _dated(_items(events, clusters, docs, stats, reviews or {}), docs, stats)
+    ready = fmt == "geojson"
+    found = _dated(_items(events, clusters, docs, stats, reviews or {}, ready=ready), docs, stats)
+    items = cast(Iterator[_Item], found)  # a _Ready item only where ready (GeoJSON)
     if fmt == "parquet":
         _write_parquet(items, out, stats)
     else:
@@ -267,7 +318,7 @@ def write_export(
             elif fmt == "plover-json":
                 _write_plover(items, fh, stats)
             else:
-                _write_geojson(items, fh, stats)
+                _write_geojson(found, fh, stats)
     logger.info("%s", stats.summary())
     return stats
 
@@ -278,7 +329,14 @@ def _items(
     documents: Mapping[str, Document],
     stats: ExportStats,
     reviews: Mapping[str, str],
-) -> Iterator[_Item]:
+    *,
+    ready: bool = False,
+) -> Iterator[_Item | _Ready]:
+    """The items to write; with ``ready``, a cluster's prepared GeoJSON feature as a
+    :class:`_Ready` item where ``clusters`` keep one (:class:`PreparedClusters`)."""
+    prepared = (
+        clusters.prepared_feature if ready and isinstance(clusters, PreparedClusters) else None
+    )
     if isinstance(clusters, ClusterLookup):
         cluster_of = clusters.cluster_of
     else:
@@ -289,6 +347,18 @@ def _items(
         cluster_of = by_member.get  # type: ignore[assignment]  # dict.get: overloaded
     done: set[str] = set()
     for event in events:
+        kept = prepared(event.id) if prepared is not None else None
+        if kept is not None:
+            if kept.cluster in done:
+                stats.merged += 1
+                continue
+            done.add(kept.cluster)
+            if kept.head is None:
+                yield _Ready(None)
+                continue
+            reviewed = _cluster_review(kept.marked, reviews) if reviews else None
+            yield _Ready(kept.head + _REVIEWED[reviewed] + "}}")
+            continue
         found = cluster_of(event.id)
         if found is None:
             if not isinstance(event, Event):
@@ -305,22 +375,40 @@ def _items(
             stats.merged += 1
             continue
         done.add(found.id)
-        outlets = tuple(dict.fromkeys(r.outlet for r in found.reports if r.outlet))
-        spreads = {key: spread.low for key, spread in found.conflicts.items()}
-        marks = {reviews.get(m) for m in (*found.members, found.event.id)}
-        reviewed = next((s for s in (CORRECTED, ACCEPTED) if s in marks), None)
-        yield _Item(found.event, found.id, outlets, found.sources, spreads, reviewed=reviewed)
+        marked = (*found.members, found.event.id)
+        yield _cluster_item(found, _cluster_review(marked, reviews))
+
+
+def _cluster_item(cluster: EventCluster, reviewed: str | None) -> _Item:
+    """The cluster's representative event with the outlets of all its reports."""
+    outlets = tuple(dict.fromkeys(r.outlet for r in cluster.reports if r.outlet))
+    spreads = {key: spread.low for key, spread in cluster.conflicts.items()}
+    return _Item(cluster.event, cluster.id, outlets, cluster.sources, spreads, reviewed=reviewed)
+
+
+def _cluster_review(marked: Iterable[str], reviews: Mapping[str, str]) -> str | None:
+    """A cluster's row: ``corrected`` if any of its events was corrected, else ``accepted``
+    if any was accepted."""
+    marks = {reviews.get(m) for m in marked}
+    return next((s for s in (CORRECTED, ACCEPTED) if s in marks), None)
+
+
+#: The ``reviewed`` value of a cluster's row as GeoJSON writes it.
+_REVIEWED = {None: "null", **{s: _JSON.encode(s) for s in (CORRECTED, ACCEPTED)}}
 
 
 NO_DATE = "no date (none in the text, and no publication date)"
 
 
 def _dated(
-    items: Iterable[_Item], documents: Mapping[str, Document], stats: ExportStats
-) -> Iterator[_Item]:
+    items: Iterable[_Item | _Ready], documents: Mapping[str, Document], stats: ExportStats
+) -> Iterator[_Item | _Ready]:
     """Every item with a date: an undated event takes its document's publication date (day,
-    inferred); without one it is left out and counted."""
+    inferred); without one it is left out and counted. A prepared feature has a date."""
     for item in items:
+        if isinstance(item, _Ready):
+            yield item
+            continue
         date = item.event.date
         if date is not None and date.start is not None:
             yield item
@@ -721,24 +809,32 @@ def flat_row(item: _Item) -> dict[str, Any]:
 _DATE_COLUMNS = tuple(name for name, kind in FLAT_COLUMNS.items() if kind == "DATE")
 
 
-def _write_geojson(items: Iterable[_Item], out: TextIO, stats: ExportStats) -> None:
+def geojson_feature(item: _Item) -> str | None:
+    """The item's GeoJSON feature as written, ``None`` when its event has no coordinates."""
+    loc = item.event.location
+    if loc is None or loc.lat is None or loc.lon is None:
+        return None
+    properties = flat_row(item)
+    for name in _DATE_COLUMNS:
+        properties[name] = _iso_date(properties[name])
+    feature = {
+        "type": "Feature",
+        "id": item.event.id,
+        "geometry": {"type": "Point", "coordinates": [loc.lon, loc.lat]},
+        "properties": properties,
+    }
+    return _JSON.encode(feature)
+
+
+def _write_geojson(items: Iterable[_Item | _Ready], out: TextIO, stats: ExportStats) -> None:
     out.write('{"type": "FeatureCollection", "features": [')
     for item in items:
-        loc = item.event.location
-        if loc is None or loc.lat is None or loc.lon is None:
+        text = item.feature if isinstance(item, _Ready) else geojson_feature(item)
+        if text is None:
             _skip(stats, "no coordinates")
             continue
-        properties = flat_row(item)
-        for name in _DATE_COLUMNS:
-            properties[name] = _iso_date(properties[name])
-        feature = {
-            "type": "Feature",
-            "id": item.event.id,
-            "geometry": {"type": "Point", "coordinates": [loc.lon, loc.lat]},
-            "properties": properties,
-        }
         out.write(",\n" if stats.written else "\n")
-        out.write(_JSON.encode(feature))
+        out.write(text)
         stats.written += 1
     out.write("\n]}\n" if stats.written else "]}\n")
 

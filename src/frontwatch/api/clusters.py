@@ -7,6 +7,13 @@ the server's memory (docs/reliability.md). Kept as compressed JSON they take abo
 The index needs only each cluster's id, number of sources and members, read once here; an
 export, the situation and an event's detail make the clusters they read (a few kept, so that
 reading one twice in a row costs once).
+
+Each cluster's GeoJSON feature is kept ready too, compressed (about 0.4 kB a cluster), as the
+export writes it but its ``reviewed`` value (:func:`frontwatch.export.prepare_feature`): a
+GeoJSON export of the whole store then makes no cluster at all (docs/reliability.md). It is
+made from the cluster's JSON alone, so a new set of clusters (the store's recomputed after a
+review or an ingest) comes with its own; the ``reviewed`` value is the review log's of the
+moment.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
+from ..export import PreparedFeature, prepare_feature
 from ..situation import EventCluster
 from .schemas import ClusterInfo, ReportRef
 
@@ -33,9 +41,20 @@ class ClusterSet(Sequence[EventCluster]):
         self.sources: list[int] = []
         reported: dict[str, int] = {}
         self._claimed: dict[str, int] = {}  # the first cluster with the event as member
+        # the prepared GeoJSON feature's head, compressed (b"": no coordinates; None: none)
+        self._features: list[bytes | None] = []
+        self._marked: list[tuple[str, ...]] = []
         for position, text in enumerate(data):
             cluster = EventCluster.model_validate_json(text)
             self._data.append(zlib.compress(text.encode(), 1))
+            prepared = prepare_feature(cluster)
+            if prepared is None:
+                self._features.append(None)
+                self._marked.append(())
+            else:
+                head = prepared.head
+                self._features.append(b"" if head is None else zlib.compress(head.encode(), 1))
+                self._marked.append(prepared.marked)
             self.ids.append(cluster.id)
             self.sources.append(cluster.sources)
             for report in cluster.reports:
@@ -94,6 +113,17 @@ class ClusterSet(Sequence[EventCluster]):
         :func:`frontwatch.export.write_export` writes for it."""
         position = self._claimed.get(event_id)
         return None if position is None else self[position]
+
+    def prepared_feature(self, event_id: str) -> PreparedFeature | None:
+        """The GeoJSON feature kept ready for :meth:`cluster_of`'s cluster, if any."""
+        position = self._claimed.get(event_id)
+        if position is None:
+            return None
+        data = self._features[position]
+        if data is None:
+            return None
+        head = zlib.decompress(data).decode() if data else None
+        return PreparedFeature(self.ids[position], self._marked[position], head)
 
     def info(self, position: int) -> ClusterInfo:
         cluster = self[position]
