@@ -207,3 +207,19 @@ def test_api_clusters_prepared_features_written_as_made(
     assert features[2].endswith(f'"reviewed": {k4}}}}}')
     # the undated cluster: written from its cluster, dated by its document
     assert json.loads(features[1].rstrip(","))["properties"]["date_inferred"] is True
+
+
+def test_api_clusters_prepared_features_taken_again_while_unchanged() -> None:
+    first = ClusterSet.of(READY)
+    changed = _ready_cluster("k1", ["a", "b", "f"], _placed("a"))  # a third report
+    again = ClusterSet((c.model_dump_json() for c in [changed, *READY[1:]]), previous=first)
+    assert again._features[3] is first._features[3]  # k4: the same JSON, the same feature
+    assert again._features[0] != first._features[0]
+    ready = again.prepared_feature("f")
+    assert ready is not None and ready.marked == ("a", "b", "f", "a")
+    assert ready.head == K1_HEAD.replace('"sources": 2', '"sources": 3').replace(
+        '"Wire a; Wire b"', '"Wire a; Wire b; Wire f"'
+    )
+    assert _geojson(again, {"f": "accepted"}) == _geojson(
+        _Made([changed, *READY[1:]]), {"f": "accepted"}
+    )

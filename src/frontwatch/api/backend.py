@@ -123,7 +123,7 @@ class Backend:
             for doc_id in self._docs.keys() - (delta.ids or self._docs.keys()):
                 del self._docs[doc_id]  # stored again under a new id
             if delta.clusters is not None:
-                self._clusters = ClusterSet(delta.clusters)
+                self._clusters = ClusterSet(delta.clusters, previous=self._clusters)
             self._seen, self._clusters_at = delta.changes, delta.clusters_at
             self._index = EventIndex(
                 docs=self._docs, clusters=self._clusters, book=delta.book, previous=self._index

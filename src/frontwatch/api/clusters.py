@@ -35,7 +35,9 @@ KEPT = 64
 class ClusterSet(Sequence[EventCluster]):
     """Clusters in the store's order, and which cluster each event is in."""
 
-    def __init__(self, data: Iterable[str] = ()) -> None:
+    def __init__(self, data: Iterable[str] = (), *, previous: ClusterSet | None = None) -> None:
+        """``data``: each cluster's JSON; ``previous``: the set these replace, whose prepared
+        features are taken again for the clusters that did not change (the same JSON)."""
         self._data: list[bytes] = []
         self.ids: list[str] = []
         self.sources: list[int] = []
@@ -44,17 +46,17 @@ class ClusterSet(Sequence[EventCluster]):
         # the prepared GeoJSON feature's head, compressed (b"": no coordinates; None: none)
         self._features: list[bytes | None] = []
         self._marked: list[tuple[str, ...]] = []
+        was = {d: i for i, d in enumerate(previous._data)} if previous is not None else {}
         for position, text in enumerate(data):
             cluster = EventCluster.model_validate_json(text)
-            self._data.append(zlib.compress(text.encode(), 1))
-            prepared = prepare_feature(cluster)
-            if prepared is None:
-                self._features.append(None)
-                self._marked.append(())
+            packed = zlib.compress(text.encode(), 1)  # the same JSON packs the same
+            self._data.append(packed)
+            same = was.get(packed)
+            if previous is not None and same is not None:  # unchanged: its feature too
+                self._features.append(previous._features[same])
+                self._marked.append(previous._marked[same])
             else:
-                head = prepared.head
-                self._features.append(b"" if head is None else zlib.compress(head.encode(), 1))
-                self._marked.append(prepared.marked)
+                self._prepare(cluster)
             self.ids.append(cluster.id)
             self.sources.append(cluster.sources)
             for report in cluster.reports:
@@ -65,6 +67,16 @@ class ClusterSet(Sequence[EventCluster]):
         self._reported = {e: p for e, p in reported.items() if self._claimed.get(e) != p}
         self._made: OrderedDict[int, EventCluster] = OrderedDict()
         self._lock = threading.Lock()
+
+    def _prepare(self, cluster: EventCluster) -> None:
+        prepared = prepare_feature(cluster)
+        if prepared is None:
+            self._features.append(None)
+            self._marked.append(())
+            return
+        head = prepared.head
+        self._features.append(b"" if head is None else zlib.compress(head.encode(), 1))
+        self._marked.append(prepared.marked)
 
     @classmethod
     def of(cls, clusters: Iterable[EventCluster]) -> ClusterSet:

@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
 from pydantic import BaseModel, ValidationError
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -29,7 +28,7 @@ from ..records import MODALITIES, Document, Event
 from ..situation import SituationReport, build_situation
 from .backend import Backend
 from .errors import ApiCode, ApiError
-from .exports import ExportFlights
+from .exports import ExportFile, ExportFlights
 from .headers import client_address
 from .highlights import event_highlights
 from .index import CursorError, EventIndex
@@ -439,7 +438,7 @@ async def export(
     flt: Filter,
     format: Annotated[ExportFormat, Query(description="file format")],
     include_rejected: IncludeRejected = False,
-) -> FileResponse:
+) -> ExportFile:
     """Every event passing the filters, as reviewed, as a file download (no paging); the
     ``reviewed`` column says which were reviewed.
 
@@ -480,7 +479,7 @@ async def export(
                 headers={"Retry-After": str(limits(request).export_retry_after)},
             )
     await flights.wait(flight)
-    return FileResponse(
+    return ExportFile(
         flight.path,
         media_type=media,
         filename=flight.path.name,
