@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from frontwatch.training.corpus import check_record, load_taxonomy
+from frontwatch.training.corpus import corpus_lines, load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "src/frontwatch/data/training/corpus"
@@ -45,25 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     files = args.files or sorted(CORPUS.glob("*.jsonl"))
     records = []
     errors = 0
-    ids: set[str] = set()
-    for path in files:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                print(f"{path.name}:{n}: bad JSON: {exc}")
-                errors += 1
-                continue
-            errs = check_record(rec, tax) if isinstance(rec, dict) else ["not an object"]
-            if rec.get("id") in ids:
-                errs.append(f"duplicate id {rec.get('id')}")
-            ids.add(rec.get("id"))
-            for e in errs:
-                print(f"{path.name}:{n}: {rec.get('id')}: {e}")
-            errors += bool(errs)
-            records.append(rec)
+    for item in corpus_lines(files, tax):
+        for message in item.messages():
+            print(message)
+        errors += bool(item.problems)
+        if item.record is not None:
+            records.append(item.record)
     # near-duplicates inside the corpus and overlap with gold
     seen: dict[tuple[str, ...], str] = {}
     dup = 0

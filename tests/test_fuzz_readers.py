@@ -340,8 +340,15 @@ def run_target(target: str, tmp_path: Path, runs: int, max_len: int = 2048) -> N
         cwd=tmp_path,
         env={**os.environ, "FW_FUZZ_TMP": str(tmp_path)},
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "Done " in done.stderr
+    assert "Done " in done.stderr, done.stderr[-3000:]
+    # every run made: libFuzzer's per-input watchdog (SIGALRM, every -timeout/2 s) can still
+    # fire while a loaded machine tears the interpreter down after "Done"; that is no finding
+    # (a finding is a non-zero exit before "Done", with a crash- or timeout- file written)
+    findings = [
+        p for kind in ("crash", "timeout", "oom", "leak") for p in tmp_path.glob(kind + "-*")
+    ]
+    finished = done.returncode == -signal.SIGALRM and not findings
+    assert done.returncode == 0 or finished, done.stderr[-3000:]
 
 
 @pytest.mark.parametrize(

@@ -252,6 +252,16 @@ def test_places_out_of_focus_small_place_needs_evidence(nlp: Language) -> None:
         ("Turkish", "demonym", 298795),
         ("Tikrit", "literal", 90150),
     ]
+    # a country's name that modifies a noun says whose, as its demonym does: "Turkey's
+    # drones" is as weak evidence as "Turkish drones", "Turkey's convoy" as "a Turkish convoy"
+    assert _places(nlp, "Turkey's drones struck a convoy outside Tikrit.") == [
+        ("Turkey", "literal", 298795),
+        ("Tikrit", "literal", 90150),
+    ]
+    assert _places(nlp, "Turkey's convoy was struck outside Tikrit.") == [
+        ("Turkey", "literal", 298795),
+        ("Tikrit", "literal", None),
+    ]
 
 
 @pytest.mark.parametrize(

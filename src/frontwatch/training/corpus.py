@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,58 +136,67 @@ def corpus_files(directory: Path = CORPUS_DIR) -> list[Path]:
     return sorted(directory.glob("*.jsonl"))
 
 
+@dataclass(frozen=True)
+class CorpusLine:
+    """One non-blank line of a corpus file: the record read (``None`` when the line is not a
+    JSON object) and the problems found with it."""
+
+    path: Path
+    line: int
+    record: dict[str, Any] | None
+    problems: list[str]
+
+    def messages(self) -> list[str]:
+        """``file:line: id: problem`` for each problem (``file:line: problem`` without a record)."""
+        where = f"{self.path.name}:{self.line}"
+        if self.record is None:
+            return [f"{where}: {p}" for p in self.problems]
+        return [f"{where}: {self.record.get('id')}: {p}" for p in self.problems]
+
+
+def corpus_lines(files: Iterable[Path], tax: Taxonomy | None = None) -> Iterator[CorpusLine]:
+    """Every non-blank line of ``files``, read and checked (:func:`check_record`, and ids
+    unique across the files), in order: the one reading loop of the corpus."""
+    tax = tax or load_taxonomy()
+    ids: set[str] = set()
+    for path in files:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield CorpusLine(path, n, None, [f"bad JSON: {err}"])
+                continue
+            if not isinstance(rec, dict):
+                yield CorpusLine(path, n, None, ["not an object"])
+                continue
+            errs = check_record(rec, tax)
+            if rec.get("id") in ids:
+                errs.append(f"duplicate id {rec.get('id')}")
+            ids.add(str(rec.get("id")))
+            yield CorpusLine(path, n, rec, errs)
+
+
 def read_corpus(
     files: Iterable[Path], tax: Taxonomy | None = None, *, strict: bool = True
 ) -> list[dict[str, Any]]:
     """Every record of ``files``, validated. ``strict``: the first invalid record raises E101;
     otherwise invalid records are skipped (with their problems logged by the caller via
     :func:`corpus_problems`)."""
-    tax = tax or load_taxonomy()
     records: list[dict[str, Any]] = []
-    ids: set[str] = set()
-    for path in files:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as err:
-                if strict:
-                    raise FrontwatchError(Errors.E101, path=f"{path}:{n}", detail=err) from err
-                continue
-            errs = check_record(rec, tax) if isinstance(rec, dict) else ["not an object"]
-            if isinstance(rec, dict) and rec.get("id") in ids:
-                errs.append(f"duplicate id {rec.get('id')}")
-            if errs:
-                if strict:
-                    raise FrontwatchError(Errors.E101, path=f"{path}:{n}", detail="; ".join(errs))
-                continue
-            ids.add(rec["id"])
-            rec["_file"] = path.name
-            records.append(rec)
+    for item in corpus_lines(files, tax):
+        if item.problems or item.record is None:
+            if strict:
+                raise FrontwatchError(
+                    Errors.E101, path=f"{item.path}:{item.line}", detail="; ".join(item.problems)
+                )
+            continue
+        item.record["_file"] = item.path.name
+        records.append(item.record)
     return records
 
 
 def corpus_problems(files: Iterable[Path], tax: Taxonomy | None = None) -> list[str]:
     """``file:line: id: problem`` for every invalid record of ``files``."""
-    tax = tax or load_taxonomy()
-    out: list[str] = []
-    ids: set[str] = set()
-    for path in files:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as err:
-                out.append(f"{path.name}:{n}: bad JSON: {err}")
-                continue
-            if not isinstance(rec, dict):
-                out.append(f"{path.name}:{n}: not an object")
-                continue
-            errs = check_record(rec, tax)
-            if rec.get("id") in ids:
-                errs.append(f"duplicate id {rec.get('id')}")
-            ids.add(str(rec.get("id")))
-            out.extend(f"{path.name}:{n}: {rec.get('id')}: {e}" for e in errs)
-    return out
+    return [message for item in corpus_lines(files, tax) for message in item.messages()]

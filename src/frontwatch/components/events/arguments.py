@@ -60,6 +60,7 @@ class EventArguments:
     lexicon: Lexicon
     _moved: frozenset[str]
     _toponyms_cache: tuple[Doc, frozenset[int]] | None
+    _actors_cache: tuple[Doc, frozenset[int]] | None
 
     def _sent(self, doc: Doc, i: int) -> Span:
         raise NotImplementedError
@@ -406,6 +407,22 @@ class EventArguments:
         self._toponyms_cache = (doc, tokens)
         return tokens
 
+    def _actor_roots(self, doc: Doc) -> frozenset[int]:
+        """Root tokens of the actor mentions of ``fw_actors`` that have an actor type (from the
+        dictionary or guessed from the phrase: "armed youths", "unidentified assailants") and
+        are not places; once a Doc. Such a subject makes a trigger an event as an actor noun
+        of the lexicon does."""
+        if self._actors_cache is not None and self._actors_cache[0] is doc:
+            return self._actors_cache[1]
+        roots = frozenset(
+            m.root
+            for m in (doc._.get("fw_actors") or [])
+            if not getattr(m, "is_place_like", False)
+            and getattr(getattr(m, "actor", None), "type", None) is not None
+        )
+        self._actors_cache = (doc, roots)
+        return roots
+
     def _nearest_place(self, anchor: Token, skip: set[int]) -> Token | None:
         """The nearest named place below ``anchor``, breadth first: a GPE or LOC entity, or a
         name that the geoparser read as a place ("Kisumu" tagged as an organisation)."""
@@ -489,7 +506,10 @@ class EventArguments:
             return False  # "a hub for sending and withdrawing troops": a purpose, not an event
         if anchor.pos_ in NOUN_TAGS and anchor.dep_ in ("compound",):
             return False
-        has_actor = any(i is not None and _is_actorish(doc[i]) for i in (cand.arg1, cand.arg2))
+        actors = self._actor_roots(doc)
+        has_actor = any(
+            i is not None and (_is_actorish(doc[i]) or i in actors) for i in (cand.arg1, cand.arg2)
+        )
         if cand.frame.name == "defuse" and cand.theme_lemma in lex.weapon_nouns:
             has_actor = True  # the weapons found or seized are the participant
         if frame_moves(cand) and cand.theme is not None and _is_actorish(doc[cand.theme]):

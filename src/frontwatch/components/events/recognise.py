@@ -43,6 +43,7 @@ class EventDetector(EventArguments, EventModality, BatchedPipe):
         self._forms_cache: tuple[Doc, tuple[list[str], list[str], list[bool]]] | None = None
         self._sents_cache: tuple[Doc, list[Span], list[int]] | None = None
         self._toponyms_cache: tuple[Doc, frozenset[int]] | None = None
+        self._actors_cache: tuple[Doc, frozenset[int]] | None = None
         # the first word of every cue, with the length of its longest cue
         self._cue_first: dict[str, int] = {}
         for gram in self._cue_index:

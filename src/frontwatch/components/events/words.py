@@ -261,6 +261,12 @@ def _group_head(token: Token) -> Token:
 
 
 PLACE_NOUNS = words("event_words", "place_nouns")
+# the administrative units a name heads: "Mayom county", "Unity state", "Idlib governorate"
+UNIT_NOUNS = (
+    words("place_words", "admin_words")
+    | words("place_words", "county_words")
+    | words("place_words", "district_words")
+)
 
 
 def _is_place(token: Token) -> bool:
@@ -282,10 +288,20 @@ OWN_POSSESSIVES = words("event_words", "own_possessives")
 
 def _in_place(token: Token) -> bool:
     """A place named as where something is: "in Algiers", "in northern Israel"."""
-    if token.ent_type_ not in ("GPE", "LOC", "FAC"):
+    if not token.ent_type_:
         return False
     root = entity_root(token)
-    if root.dep_ in MODIFIER_DEPS and root.head.lemma_.lower() in PLACE_NOUNS:
+    head = root.head
+    if (
+        token.ent_type_ != "NORP"  # "Muslim neighbourhoods": whose, not which
+        and root.dep_ in MODIFIER_DEPS
+        and head.is_lower
+        and head.lemma_ in UNIT_NOUNS
+    ):
+        return True  # "Mayom county", "Unity state" (whatever the tagger called the name)
+    if token.ent_type_ not in ("GPE", "LOC", "FAC"):
+        return False
+    if root.dep_ in MODIFIER_DEPS and head.lemma_.lower() in PLACE_NOUNS:
         return True  # "the Shaar gas field"
     if root.dep_ != "pobj":
         return False
@@ -332,9 +348,24 @@ def _own_forces(token: Token, moved: frozenset[str]) -> bool:
     return token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in moved
 
 
+def _named_unit(token: Token) -> bool:
+    """An administrative unit named by a proper-noun compound: "Unity state", "Mayom county"
+    (a place, where "the state" or "the Syrian state" may be an actor)."""
+    return (
+        token.is_lower
+        and token.lemma_ in UNIT_NOUNS
+        and any(
+            c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ != "NORP"
+            for c in token.lefts
+        )
+    )
+
+
 def _is_actorish(token: Token) -> bool:
     if token.ent_type_ in ENTITY_LABELS:
         return True
+    if _named_unit(token):
+        return False
     if token.pos_ in NOUN_TAGS and any(
         t.ent_type_ in {"ORG", "NORP", "GPE", "PERSON"} for c in token.lefts for t in c.subtree
     ):

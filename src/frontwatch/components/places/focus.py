@@ -151,7 +151,10 @@ def _mention_evidence(
             focus.countries[top.country] += DEMONYM_AGENT if _agent(doc, m) else DEMONYM
         return
     if top.is_country and top.country:
-        focus.countries[top.country] += NAMED
+        if _modifier(doc, m):  # "U.S. negotiators", "Russia's army": whose, as a demonym
+            focus.countries[top.country] += DEMONYM_AGENT if _agent(doc, m) else DEMONYM
+        else:
+            focus.countries[top.country] += NAMED
         return
     if _generic(m.text) and not m.admin_phrase:
         return  # "the Wellcome Trust Centre": no evidence for Burkina Faso's Centre
@@ -256,11 +259,20 @@ def _agent(doc: Doc, m: PlaceMention) -> bool:
     """The demonym describes the subject of a verb, or the agent of a passive one ("Russian
     drones hit ...", "... were struck by Israeli jets")."""
     head = doc[m.end - 1]
-    while head.dep_ in {"amod", "compound", "nmod"} and head.head is not head:
+    while head.dep_ in {"amod", "compound", "nmod", "poss"} and head.head is not head:
         head = head.head
     if head.dep_ == "nsubj":
         return True
     return head.dep_ == "pobj" and head.head.dep_ == "agent"
+
+
+def _modifier(doc: Doc, m: PlaceMention) -> bool:
+    """The name modifies a noun ("U.S. negotiators", "Russia's army"): it says whose, not
+    where."""
+    last = doc[m.end - 1]
+    if last.dep_ == "case" and m.end - m.start > 1:
+        last = doc[m.end - 2]
+    return last.dep_ in {"amod", "compound", "nmod", "poss"} and last.head.i >= m.end
 
 
 def _in_parentheses(doc: Doc, m: PlaceMention) -> bool:
