@@ -751,6 +751,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             and nxt.text in {"-", "–"}
             and m.end + 1 < len(doc)
             and doc[m.end + 1].pos_ in {"VERB", "ADJ"}
+            and doc[m.end + 1].is_lower  # not a name's second part: "Canapé-Vert"
             and doc[m.end + 1].lower_ not in FEATURE_WORDS
         ):
             return "demonym"  # "US-backed", "Saudi-led"
@@ -759,6 +760,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         if (
             last.dep_ in {"compound", "amod"}
             and last.head.i >= m.end
+            and last.head.pos_ in {"NOUN", "PROPN"}  # not a verb parsed as a noun's head
             and last.head.ent_type_ not in _ENTITY_LABELS
             and last.head.lower_ not in FEATURE_WORDS
             and last.head.lower_ not in _ADMIN_WORDS
