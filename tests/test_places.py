@@ -764,3 +764,22 @@ def test_places_namesake_town_of_a_division(
 ) -> None:
     doc = namesake_nlp(text)
     assert [(m.text, m.place.geonameid if m.place else None) for m in doc._.fw_toponyms] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # a verb the parser took for a noun's head does not make the capital a modifier
+        (
+            "A mob in the Delmas-Trente area of Port-au-Prince beat and burned two men on Monday.",
+            [("Port-au-Prince", "literal", 3718426)],
+        ),
+        # a place name before "-backed" or as a noun's modifier says whose
+        ("US-backed fighters entered the town.", [("US", "demonym", 6252001)]),
+        ("The US withdrawal left the town open.", [("US", "demonym", 6252001)]),
+    ],
+)
+def test_places_capital_as_modifier_needs_a_noun(
+    nlp: Language, text: str, places: list[tuple[str, str, int | None]]
+) -> None:
+    assert _places(nlp, text) == places

@@ -292,12 +292,7 @@ def _in_place(token: Token) -> bool:
         return False
     root = entity_root(token)
     head = root.head
-    if (
-        token.ent_type_ != "NORP"  # "Muslim neighbourhoods": whose, not which
-        and root.dep_ in MODIFIER_DEPS
-        and head.is_lower
-        and head.lemma_ in UNIT_NOUNS
-    ):
+    if token.ent_type_ != "NORP" and root.dep_ in MODIFIER_DEPS and _named_unit(head):
         return True  # "Mayom county", "Unity state" (whatever the tagger called the name)
     if token.ent_type_ not in ("GPE", "LOC", "FAC"):
         return False

@@ -15,6 +15,7 @@ from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers f
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.records import PlaceRole
 
+from .dateline import dateline_name, strong_reading, wire_dateline
 from .focus import Focus, _generic, _look_alikes, document_focus
 from .mentions import (
     _ADMIN_WORDS,
@@ -142,6 +143,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         self._entity_places(doc, gz, words, spans, state)
         self._untagged_demonyms(doc, words, state)
         self._named_divisions(doc, state)
+        self._dateline_place(doc, gz, state)
         focus = document_focus(doc, state.found, self.demonyms, self._country_named)
         self._deferred_places(state, place_texts)
         self._conjunct_places(doc, state)
@@ -416,6 +418,17 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             if divisions and _whole_name(doc, m):
                 state.taken.update(range(m.start, m.end))
                 state.found.append(m)
+
+    def _dateline_place(self, doc: Doc, gz: Gazetteer, state: _Found) -> None:
+        """The name a text opens with before a dateline mark, whatever the tagger made of it
+        ("Taiz:", "KIRKUK, Oct 5 -"), when the gazetteer knows it well (:mod:`.dateline`)."""
+        span = dateline_name(doc)
+        if span is None or any(i in state.taken for i in range(*span)):
+            return
+        cands = self._filter_fold(doc[span[0] : span[1]].text, gz.lookup(doc[slice(*span)].text))
+        if strong_reading(cands, wire=wire_dateline(doc, span)):
+            state.taken.update(range(*span))
+            state.found.append(self._mention(doc, span[0], span[1], cands))
 
     def _places_in_focus(self, doc: Doc, state: _Found, focus: Focus) -> None:
         """Names the model missed or gave to persons or organisations, in the place of a place
@@ -738,6 +751,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
             and nxt.text in {"-", "–"}
             and m.end + 1 < len(doc)
             and doc[m.end + 1].pos_ in {"VERB", "ADJ"}
+            and doc[m.end + 1].is_lower  # not a name's second part: "Canapé-Vert"
             and doc[m.end + 1].lower_ not in FEATURE_WORDS
         ):
             return "demonym"  # "US-backed", "Saudi-led"
@@ -746,6 +760,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         if (
             last.dep_ in {"compound", "amod"}
             and last.head.i >= m.end
+            and last.head.pos_ in {"NOUN", "PROPN"}  # not a verb parsed as a noun's head
             and last.head.ent_type_ not in _ENTITY_LABELS
             and last.head.lower_ not in FEATURE_WORDS
             and last.head.lower_ not in _ADMIN_WORDS
