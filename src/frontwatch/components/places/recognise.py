@@ -15,6 +15,7 @@ from frontwatch.nlp import extensions as _extensions  # noqa: F401  (registers f
 from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.records import PlaceRole
 
+from .containment import take_contained
 from .dateline import dateline_name, strong_reading, wire_dateline
 from .focus import Focus, _generic, _look_alikes, document_focus
 from .mentions import (
@@ -144,6 +145,7 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         self._untagged_demonyms(doc, words, state)
         self._named_divisions(doc, state)
         self._dateline_place(doc, gz, state)
+        take_contained(doc, state.found, (state.deferred, state.weak), state.taken)
         focus = document_focus(doc, state.found, self.demonyms, self._country_named)
         self._deferred_places(state, place_texts)
         self._conjunct_places(doc, state)
