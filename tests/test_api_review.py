@@ -378,6 +378,15 @@ def test_api_review_merge_and_split(client: TestClient) -> None:
     assert unknown.status_code == 404
 
 
+class Again:
+    """An extractor that gives the corpus's results again (a reprocess that changes nothing)."""
+
+    def extract_many(self, items: Any) -> Any:
+        results = {d.id: r for d, r in corpus()}
+        for document in items:
+            yield DocumentResult.model_validate(results[document.id].model_dump())
+
+
 def test_api_review_survives_ingest_again_and_reprocess(db: Path) -> None:
     place = {"name": "Tal Afar", "country": "IQ", "lat": 36.37, "lon": 42.45}
     with make_client(db) as client:
@@ -386,13 +395,6 @@ def test_api_review_survives_ingest_again_and_reprocess(db: Path) -> None:
         # another process ingests the same documents again, then reprocesses them
         with Store.open(db, clusterer=cluster_events) as other:
             assert other.ingest(corpus()).unchanged == 4
-
-            class Again:
-                def extract_many(self, items: Any) -> Any:
-                    results = {d.id: r for d, r in corpus()}
-                    for document in items:
-                        yield DocumentResult.model_validate(results[document.id].model_dump())
-
             assert other.reprocess(Again(), everything=True).replaced == 4
         backend = client.app.state.backend  # type: ignore[attr-defined]
         backend.maintain()
@@ -480,13 +482,6 @@ def test_api_review_geojson_kept_ready_follows_reviews_and_reprocessing(db: Path
         }
         assert features(exported()) == merged
         with Store.open(db, clusterer=cluster_events) as other:
-
-            class Again:
-                def extract_many(self, items: Any) -> Any:
-                    results = {d.id: r for d, r in corpus()}
-                    for document in items:
-                        yield DocumentResult.model_validate(results[document.id].model_dump())
-
             assert other.reprocess(Again(), everything=True).replaced == 4
         backend.maintain()
         assert features(exported()) == merged
