@@ -427,7 +427,8 @@ class PlaceRecognizer(PlaceResolution, BatchedPipe):
         span = dateline_name(doc)
         if span is None or any(i in state.taken for i in range(*span)):
             return
-        cands = self._filter_fold(doc[span[0] : span[1]].text, gz.lookup(doc[slice(*span)].text))
+        name = doc[span[0] : span[1]].text
+        cands = self._filter_fold(name, gz.lookup(name))
         if strong_reading(cands, wire=wire_dateline(doc, span)):
             state.taken.update(range(*span))
             state.found.append(self._mention(doc, span[0], span[1], cands))
