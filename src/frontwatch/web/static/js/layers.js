@@ -169,9 +169,8 @@ function resizeAreas() {
  *  out is never torn down under its own animation. */
 let drawnLayout = "";
 
-function layoutOf(shown) {
-  return shown.filter((ev) => ev.lat !== null && ev.lon !== null)
-    .map((ev) => `${ev.id}@${ev.lat},${ev.lon},${isApproximate(ev) ? areaRadius(ev) : ""}`)
+function layoutOf(placed) {
+  return placed.map((ev) => `${ev.id}@${ev.lat},${ev.lon},${isApproximate(ev) ? areaRadius(ev) : ""}`)
     .join("|");
 }
 
@@ -185,19 +184,24 @@ function markerStyle(ev) {
   };
 }
 
+/** What a point marker's class and cluster icon read of its event. */
+function markerMarks(ev) {
+  return { className: `fw-marker${reviewClass(ev)}`, fwType: eventType(ev),
+    fwReviewed: Boolean(ev.review) };
+}
+
 /** Restyle the drawn point markers for new review states and types; true when all were found. */
 function restyleEvents(placed) {
   for (const ev of placed) {
     if (isApproximate(ev)) continue;
     const marker = markers.get(ev.id);
     if (!marker) return false;
-    const className = `fw-marker${reviewClass(ev)}`;
-    Object.assign(marker.options, { className, fwType: eventType(ev),
-      fwReviewed: Boolean(ev.review) });
+    const marks = markerMarks(ev);
+    Object.assign(marker.options, marks);
     marker.setStyle(markerStyle(ev));
     marker.setTooltipContent(tooltipHtml(ev));
     const el = marker.getElement();
-    if (el) el.setAttribute("class", `${className} leaflet-interactive`);
+    if (el) el.setAttribute("class", `${marks.className} leaflet-interactive`);
   }
   clusters.refreshClusters();
   return true;
@@ -206,7 +210,7 @@ function restyleEvents(placed) {
 /** Draw the events: points in clusters, approximate ones as areas grouped by place. */
 export function drawEvents(shown) {
   const placed = shown.filter((ev) => ev.lat !== null && ev.lon !== null);
-  const layout = layoutOf(shown);
+  const layout = layoutOf(placed);
   const restyled = layout === drawnLayout && restyleEvents(placed);
   if (!restyled) {
     drawnLayout = layout;
@@ -222,9 +226,7 @@ function pointMarker(ev) {
   const marker = L.circleMarker([ev.lat, ev.lon], {
     renderer: eventRenderer,
     ...markerStyle(ev),
-    className: `fw-marker${reviewClass(ev)}`,
-    fwType: eventType(ev),
-    fwReviewed: Boolean(ev.review),
+    ...markerMarks(ev),
   });
   marker.bindTooltip(tooltipHtml(ev));
   marker.on("click", () => actions.openEvent(ev.id, { fromMap: true }));
