@@ -73,6 +73,11 @@ def _events(extractor: Extractor, text: str) -> list[tuple[str, bool, bool, str 
             "Gunmen killed four farmers near Kaduna on Tuesday.",
             [("killed", False, False, "Kaduna", "2024-03-12..2024-03-12")],
         ),
+        # a siege laid, a campaign launched: one event, its beginning, not a period's toll
+        (
+            "Jihadists laid siege to a village near Djenne in February.",
+            [("siege", False, False, "Djenné", "2024-02-01..2024-02-29")],
+        ),
     ],
 )
 def test_background_aggregates(

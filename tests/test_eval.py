@@ -537,6 +537,17 @@ def test_eval_detection_non_factual_prediction_ignored(multi: GoldDocument) -> N
     assert _counts(report) == (1, 0, 1, 0, 0, 1)
 
 
+def test_eval_detection_aggregate_prediction_ignored(multi: GoldDocument) -> None:
+    """A war's toll marked as an aggregate is no event: not a duplicate, not a false positive."""
+    text = multi.text
+    aggregate = dorra_event(text).model_copy(update={"aggregate": True})
+    events = [kessa_event(text), dorra_event(text), aggregate]
+    report = evaluate([multi], [DocumentResult(doc_id=multi.doc_id, events=events)])
+    assert _counts(report) == (2, 0, 0, 0, 0, 1)
+    assert report.value("detection.aggregates_ignored") == 1
+    assert report.value("detection.precision") == 1.0
+
+
 # -- primary-event rule ------------------------------------------------------------------------
 
 

@@ -194,6 +194,10 @@ def test_events_candidates_known_misses(nlp: Language, text: str, expected: list
             None,
         ),
         ("Rebels attacked the Syrian state.", "attacked", "Rebels", "state", None),
+        # civilians who flee are the displaced (the target), whom they flee the displacer
+        ("Thousands of villagers fled the town.", "fled", None, "villagers", None),
+        ("Hundreds of families fled the militants.", "fled", "militants", "families", None),
+        ("Government troops fled the town.", "fled", "troops", None, None),
         (
             "Police must release the detained students, the minister said.",
             "release",

@@ -10,7 +10,9 @@ by general marks, none of them tied to a sentence:
   or "in 2014" is a vague date of one event, not a period);
 * a war, campaign or occupation (``background.json`` ``period_nouns``) is the event itself, its
   subject ("the war killed ..."), the noun it qualifies ("a war that took ...") or its frame
-  ("killed in the civil war"), and no date pins the event to a day or a week.
+  ("killed in the civil war"), and no date pins the event to a day or a week. Begun by an
+  onset verb (``onset_verbs``: "laid siege to the village", "launched a campaign"), the noun
+  is one event, its beginning.
 
 Background events (aggregates, and historical events: dated well before publication) keep only
 the place and date their own sentence states: a place or an inferred date borrowed from the
@@ -31,6 +33,7 @@ AGGREGATE_DAYS = 366
 
 PERIOD_NOUNS = words("background", "period_nouns")
 PERIOD_PREPS = words("background", "period_preps")
+ONSET_VERBS = words("background", "onset_verbs")
 
 #: Date precisions that pin an event down: with one, a war noun is the event's setting only
 #: ("a soldier was killed in the war on Tuesday").
@@ -51,6 +54,8 @@ def _is_period(token: Token) -> bool:
 def period_frame(trigger: Token) -> Token | None:
     """The war or campaign noun that is the event of ``trigger`` or frames it, if any."""
     if _is_period(trigger) and trigger.pos_ in ("NOUN", "PROPN"):
+        if trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in ONSET_VERBS:
+            return None  # "laid siege to the village", "launched a campaign": its beginning
         return trigger
     if trigger.dep_ in ("relcl", "acl") and _is_period(trigger.head):
         return trigger.head  # "a war that took the lives of ..."

@@ -104,7 +104,9 @@ def prediction_spans(event: Event) -> list[Span]:
 
 
 def is_factual(event: Event) -> bool:
-    return event.modality in FACTUAL_MODALITIES
+    """A prediction scored as an event: a factual modality, and not an aggregate (a toll over a
+    whole war is not one of its events; exports and the situation leave aggregates out)."""
+    return event.modality in FACTUAL_MODALITIES and not event.aggregate
 
 
 def primary_event(events: Sequence[Event]) -> Event | None:
@@ -123,9 +125,9 @@ class DocumentAlignment:
     ``pairs`` are (prediction index, gold index). ``duplicates`` are factual predictions that
     align only with gold events already matched by another prediction; ``false_positives``
     align with no factual gold event (non-factual gold events are like negatives);
-    ``ignored`` are predictions not scored for detection (non-factual modality and not paired
-    with a non-factual gold event); ``not_primary`` are the other predictions of a document
-    scored by the primary-event rule.
+    ``ignored`` are predictions not scored for detection (a non-factual modality or an
+    aggregate, and not paired with a non-factual gold event); ``not_primary`` are the other
+    predictions of a document scored by the primary-event rule.
     """
 
     doc_id: str

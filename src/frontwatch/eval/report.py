@@ -144,7 +144,8 @@ class _Tally:
     optional_found: int = 0
     optional_right: int = 0  # factual predictions of optional gold events, rightly coded
     optional_wrong: int = 0  # ... wrongly coded: wrong events for precision
-    ignored: int = 0
+    ignored: int = 0  # predictions not scored for detection: non-factual or aggregates
+    aggregates: int = 0  # ... of which aggregates (a war's toll)
     not_primary: int = 0
     unscored: int = 0
     fields: dict[str, list[int]] = field(default_factory=lambda: {f: [0, 0] for f in FIELDS})
@@ -235,6 +236,7 @@ class Scorer:
         tally.fn += len(alignment.missed)
         tally.duplicates += len(alignment.duplicates)
         tally.ignored += len(alignment.ignored)
+        tally.aggregates += sum(result.events[p].aggregate for p in alignment.ignored)
         tally.not_primary += len(alignment.not_primary)
         if exhaustive:
             tally.fp += len(alignment.false_positives)
@@ -320,6 +322,7 @@ class Scorer:
         count("detection.optional_right", t.optional_right)
         count("detection.optional_wrong", t.optional_wrong)
         count("detection.not_factual_ignored", t.ignored)
+        count("detection.aggregates_ignored", t.aggregates)
         count("detection.not_primary_ignored", t.not_primary)
         count("detection.unaligned_unscored", t.unscored)
         for name in FIELDS:

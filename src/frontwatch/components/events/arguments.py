@@ -135,7 +135,10 @@ class EventArguments:
             and arg1 is not None
             and (arg1.lemma_.lower() in CIVILIAN_NOUNS or arg1.lower_.rstrip("s") in CIVILIAN_NOUNS)
         ):
-            cand.frame = self.lexicon.frames["displace"]  # civilians who flee are displaced
+            # civilians who flee are displaced: they are whom it is done to, never who did it
+            # ("over one thousand Christians are fleeing the city"); whom they flee did it
+            cand.frame = self.lexicon.frames["displace"]
+            arg1, arg2 = arg2, arg1
         arg1 = _group_head(arg1) if arg1 is not None else None
         arg2 = _group_head(arg2) if arg2 is not None else None
         cand.arg1 = arg1.i if arg1 is not None else None
