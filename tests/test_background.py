@@ -73,6 +73,15 @@ def _events(extractor: Extractor, text: str) -> list[tuple[str, bool, bool, str 
             "Gunmen killed four farmers near Kaduna on Tuesday.",
             [("killed", False, False, "Kaduna", "2024-03-12..2024-03-12")],
         ),
+        # weeks of strikes: no day borrowed from the strike told before, not one with it
+        (
+            "Nine people were killed when an airstrike hit a bus near Marib on Monday. Warplanes "
+            "have struck the province for weeks.",
+            [
+                ("airstrike", False, False, "Ma’rib", "2024-03-11..2024-03-11"),
+                ("struck", False, False, "Ma’rib", "-"),
+            ],
+        ),
         # a siege laid, a campaign launched: one event, its beginning, not a period's toll
         (
             "Jihadists laid siege to a village near Djenne in February.",

@@ -230,6 +230,13 @@ SENTENCES = [
     ),
     ("An airstrike hit a fuel depot outside the city.", "airstrike", AIR, "political_violence"),
     ("The army launched an airstrike on the camp.", "airstrike", AIR, "political_violence"),
+    # civilians killed by a weapon they cannot answer: still remote violence
+    (
+        "Fifteen civilians were killed when warplanes struck a busy market.",
+        "struck",
+        AIR,
+        "political_violence",
+    ),
     (
         "Government forces shelled rebel positions overnight.",
         "shelled",

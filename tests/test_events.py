@@ -258,6 +258,34 @@ def test_events_derived_statement(
     assert (_arg(doc, cand.arg1), _arg(doc, cand.arg2)) == (arg1, arg2)
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a casualty verb and the clause of its cause: one event, the cause
+        (
+            "Twelve civilians were killed when an airstrike hit a market in Idlib.",
+            [("airstrike", ["killed"])],
+        ),
+        ("Two soldiers were killed when rebels attacked an army base.", [("attacked", ["killed"])]),
+        (
+            "Gunmen attacked a village on Sunday, killing eleven villagers.",
+            [("attacked", ["killing"])],
+        ),
+        # two events: neither verb is a casualty verb
+        (
+            "Police fired tear gas when protesters stormed the parliament.",
+            [("fired", ["gas"]), ("stormed", [])],
+        ),
+    ],
+)
+def test_events_casualty_verb_absorbed_by_its_cause(
+    nlp: Language, text: str, kept: list[tuple[str, list[str]]]
+) -> None:
+    doc = nlp(text)
+    found = [(doc[c.anchor].text, sorted(doc[i].text for i in c.absorbed)) for c in doc._.fw_events]
+    assert found == kept
+
+
 def test_events_absorbed_verb_gives_its_victims(nlp: Language) -> None:
     doc = nlp("An airstrike killed six people.")
     (cand,) = doc._.fw_events

@@ -64,6 +64,7 @@ class _Draft:
     anaphoric: bool = False  # "the massacre", "the attack": a recap of an event told before
     headline: bool = False  # a title line: it names an event, the body tells it
     forces: str | None = None  # the people moved or offered ("troops" sent, "teams" rushed)
+    extended: bool = False  # an activity over a span ("pounded the province for weeks")
 
 
 def _span_text(text: str, start: int, end: int) -> TextSpan:
@@ -361,10 +362,13 @@ def _draft(
         attr = attribution.default_attribution(doc)
     historical = bool(date is not None and time.is_historical(date, doc._.fw_published))
     aggregate = background.is_aggregate(trigger, date)
+    extended = background.over_a_duration(trigger.root)
     if historical or aggregate:
         # one event out of many, or long past: only what its own sentence states
         location = background.own_location(location, sent)
         date = background.own_date(date)
+    elif extended:
+        date = background.own_date(date)  # weeks of strikes: not on the day told before
     trig = _span_text(text, trigger.start_char, trigger.end_char)
     evidence = _span_text(text, sent.start_char, sent.end_char)
     strip = len(evidence.text) - len(evidence.text.rstrip())
@@ -427,7 +431,13 @@ def _draft(
         lead = (cand.prominence, confidence)
         reading = Candidate(row, coding, modality, cand.frame.family, lead)
     draft = _Draft(
-        event, sent_index, [Mention(trigger=trig, evidence=evidence)], anaphoric, headline, forces
+        event,
+        sent_index,
+        [Mention(trigger=trig, evidence=evidence)],
+        anaphoric,
+        headline,
+        forces,
+        extended,
     )
     return draft, reading
 
@@ -549,8 +559,8 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
     factual = (x.modality in FACTUAL_MODALITIES, y.modality in FACTUAL_MODALITIES)
     if factual[0] != factual[1] or not _types_compatible(x, y):
         return False
-    if x.aggregate != y.aggregate:
-        return False  # a war's toll is not one of its events
+    if x.aggregate != y.aggregate or a.extended != b.extended:
+        return False  # a war's toll, weeks of strikes: not one of their events
     later = a if a.sent_index > b.sent_index else b
     if later.anaphoric and a.sent_index != b.sent_index:
         return True  # "the government condemned the massacre": the one told before

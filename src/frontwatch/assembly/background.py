@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from ..lexicon import words
+from ..lexicon import table, words
 from ..records import EventDate, Location
 
 #: A stated period longer than this (in days), a year, is not the date of one event: a count
@@ -34,6 +34,8 @@ AGGREGATE_DAYS = 366
 PERIOD_NOUNS = words("background", "period_nouns")
 PERIOD_PREPS = words("background", "period_preps")
 ONSET_VERBS = words("background", "onset_verbs")
+DURATION_PREPS = words("background", "duration_preps")
+TIME_UNITS = frozenset(table("time_words", "units"))
 
 #: Date precisions that pin an event down: with one, a war noun is the event's setting only
 #: ("a soldier was killed in the war on Tuesday").
@@ -67,6 +69,18 @@ def period_frame(trigger: Token) -> Token | None:
                 if obj.dep_ == "pobj" and _is_period(obj):
                     return obj  # "killed in the civil war"
     return None
+
+
+def over_a_duration(trigger: Token) -> bool:
+    """The event is told as an activity over a span of time, not one act: "have pounded the
+    province for weeks", "clashes over the past days" (a plural unit after a period
+    preposition)."""
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in DURATION_PREPS:
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.lower_ in TIME_UNITS and obj.tag_ == "NNS":
+                    return True
+    return False
 
 
 def is_aggregate(trigger: Span, date: EventDate | None) -> bool:

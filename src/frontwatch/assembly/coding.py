@@ -101,6 +101,7 @@ def code_event(
 
 
 CIVILIAN_TARGETS = words("event_words", "civilian_targets")
+REMOTE_TYPE = "Explosions/Remote violence/"
 MILITARY_TARGETS = words("event_words", "military_targets")
 
 
@@ -130,7 +131,10 @@ def _actor_evidence(
         elif a1 & NON_STATE:
             bump("Battles/Non-state actor overtakes territory", 4.0)
     if family in ("violence", "explosion", "riot", "protest"):
-        if a2 & {"civilians"}:
+        # a weapon the target cannot answer decides, whoever the target is (civilians killed by
+        # an air strike are still an air strike): civilians count only without one
+        remote = any(v > 0 for k, v in scores.items() if k.startswith(REMOTE_TYPE))
+        if a2 & {"civilians"} and not remote:
             bump("Violence against civilians/Attack", 3.0)
         if a2 & {"protesters"}:
             bump("Protests/Excessive force against protesters", 3.0)

@@ -12,20 +12,17 @@ from frontwatch.nlp.batching import BatchedPipe
 from frontwatch.nlp.extensions import doc_text
 
 from ...lexicon.events import Frame, Lexicon, Phrase, load_lexicon
-from .arguments import EventArguments
+from .absorb import EventAbsorption
 from .modality import EventModality
 from .words import (
     NOUN_TAGS,
-    OBJECT_PREPS,
-    SETTING_PREPS,
     VERB_TAGS,
     CueMatch,
     EventCandidate,
-    _children,
 )
 
 
-class EventDetector(EventArguments, EventModality, BatchedPipe):
+class EventDetector(EventAbsorption, EventModality, BatchedPipe):
     """Finds event candidates. ``lexicon`` is passed in so that tests can use a small one."""
 
     def __init__(self, nlp: Language, lexicon: Lexicon | None = None) -> None:
@@ -260,103 +257,6 @@ class EventDetector(EventArguments, EventModality, BatchedPipe):
         }
 
     # -- merging triggers of one event -----------------------------------------------------
-    def _absorb(self, doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
-        """Merge a verb trigger into the noun trigger that is its cause or its object.
-
-        "An airstrike killed 12 villagers" and "12 villagers were killed in an airstrike" state
-        one event, the airstrike; the verb gives it its victims. "launched an attack" likewise.
-        """
-        by_anchor = {c.anchor: c for c in cands}
-        dropped: set[int] = set()
-        for cand in cands:
-            self._absorb_cause(doc, cand, by_anchor, dropped)
-        # "agreed to a truce", "sent reinforcements": a noun trigger that is the object of a
-        # verb trigger of the same PLOVER type states the same event; the more specific
-        # frame names it, the verb's arguments stay
-        for cand in cands:
-            self._absorb_object(doc, cand, by_anchor, dropped)
-        # a noun trigger that is the object of a light verb already uses it as predicate;
-        # a light verb that is itself a trigger ("launched") gives way to the noun.
-        for cand in cands:
-            if cand.predicate != cand.anchor and cand.predicate in by_anchor:
-                dropped.add(cand.predicate)
-                by_anchor[cand.predicate].absorbed.append(cand.anchor)
-        return [c for c in cands if c.anchor not in dropped]
-
-    def _absorb_cause(
-        self,
-        doc: Doc,
-        cand: EventCandidate,
-        by_anchor: dict[int, EventCandidate],
-        dropped: set[int],
-    ) -> None:
-        """A verb trigger and the trigger that is its subject or its setting ("killed in an
-        airstrike"): one event, named by the more specific trigger."""
-        verb = doc[cand.anchor]
-        if verb.pos_ not in VERB_TAGS or _verbal(cand):
-            return
-        other: EventCandidate | None = None
-        subject = self._subject(verb)  # "earthquake struck ..., killing 4,000" too
-        if subject is not None and subject.i in by_anchor:
-            other = by_anchor[subject.i]
-        for child in verb.children:
-            if child.dep_ == "nsubj" and child.i in by_anchor:
-                other = by_anchor[child.i]
-            elif child.dep_ == "prep" and child.lower_ in SETTING_PREPS:
-                for pobj in _children(child, "pobj"):
-                    if pobj.i in by_anchor:
-                        other = by_anchor[pobj.i]
-        if (
-            other is None
-            or other is cand
-            or _verbal(other)
-            or {other.anchor, cand.anchor} & dropped
-        ):
-            return
-        # one event: the more specific trigger names it, the other gives its arguments
-        if other.frame.strength > cand.frame.strength or other.frame.out_of_scope:
-            keep, lose = other, cand
-        else:
-            keep, lose = cand, other
-        if lose is cand:
-            if keep.arg2 is None and cand.arg2 is not None:
-                keep.arg2 = cand.arg2
-            if keep.arg1 is None and cand.arg1 is not None and cand.arg1 != keep.anchor:
-                keep.arg1 = cand.arg1
-        keep.absorbed.append(lose.anchor)
-        dropped.add(lose.anchor)
-
-    @staticmethod
-    def _absorb_object(
-        doc: Doc,
-        cand: EventCandidate,
-        by_anchor: dict[int, EventCandidate],
-        dropped: set[int],
-    ) -> None:
-        """A noun trigger that is the object of a verb trigger of the same PLOVER type."""
-        noun = doc[cand.anchor]
-        if noun.pos_ not in NOUN_TAGS or cand.anchor in dropped:
-            return
-        gov = noun.head if noun.dep_ in ("dobj", "attr") else None
-        if noun.dep_ == "pobj" and noun.head.lower_ in OBJECT_PREPS:
-            gov = noun.head.head
-        verb_cand = by_anchor.get(gov.i) if gov is not None else None
-        if verb_cand is None or verb_cand.anchor in dropped or verb_cand is cand:
-            return
-        if verb_cand.frame.plover != cand.frame.plover:
-            return
-        if cand.frame.strength > verb_cand.frame.strength:
-            keep, lose = cand, verb_cand
-            if cand.arg1 is None:
-                cand.arg1 = verb_cand.arg1
-            if cand.arg2 is None:
-                cand.arg2 = verb_cand.arg2
-            cand.predicate, cand.prominence = verb_cand.predicate, verb_cand.prominence
-            cand.modality, cand.status = verb_cand.modality, verb_cand.status
-        else:
-            keep, lose = verb_cand, cand
-        keep.absorbed.append(lose.anchor)
-        dropped.add(lose.anchor)
 
 
 @Language.factory(
@@ -364,8 +264,3 @@ class EventDetector(EventArguments, EventModality, BatchedPipe):
 )
 def make_event_detector(nlp: Language, name: str) -> EventDetector:
     return EventDetector(nlp)
-
-
-def _verbal(cand: EventCandidate) -> bool:
-    """A verbal event (a statement, a meeting): never merged with another trigger."""
-    return cand.frame.family == "none" and not cand.frame.out_of_scope

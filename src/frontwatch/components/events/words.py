@@ -175,6 +175,15 @@ SETTING_PREPS = words("event_words", "setting_preps")
 OBJECT_PREPS = words("event_words", "object_preps")
 
 
+#: Frames of a casualty verb: the result of an event that another clause may name ("killed
+#: when an airstrike hit a market", "attacked the base, killing two soldiers").
+RESULT_FRAMES = words("event_words", "result_frames")
+
+
+#: Subordinators of a clause that tells what caused a casualty verb's result.
+CAUSE_MARKS = words("event_words", "cause_marks")
+
+
 CONDITIONAL_MARKS = words("modality", "conditional_marks")
 
 
