@@ -56,6 +56,21 @@ CASES: list[tuple[str, list[Row]]] = [
         "Rebels will not attack the town, their leader said.",
         [("attack", "attack", "negated", None)],
     ),
+    # phrasal governors read with their particle: "rule out" negates, "set off" is no plan
+    (
+        "The government ruled out an offensive against the rebels.",
+        [("offensive", "attack", "negated", None)],
+    ),
+    # a negated negation leaves a possibility
+    (
+        "The government did not rule out an offensive against the rebels.",
+        [("offensive", "attack", "hypothetical", None)],
+    ),
+    (
+        "Militants set off a car bomb near the market.",
+        [("car bomb", "bomb", "asserted", "completed")],
+    ),
+    ("Fighting went on in the town.", [("Fighting", "fight", "asserted", "ongoing")]),
     # hypothetical: modals and conditionals
     ("The militants could attack the airport.", [("attack", "attack", "hypothetical", None)]),
     (

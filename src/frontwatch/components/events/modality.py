@@ -159,8 +159,14 @@ class EventModality:
         """
         chain = self._chain(doc, cand)
         flags: set[ModalityFlag] = set()
+        negators = self.lexicon.modality["negation_governors"]
         for depth, tok in enumerate(chain):
-            lemma = tok.lemma_.lower()
+            lemma = phrasal_lemma(tok)
+            governs = depth > 0 and self._governs(chain[depth - 1], tok)
+            if governs and lemma in negators and _children(tok, "neg"):
+                # "did not rule out airstrikes": two negations leave a possibility
+                flags.add("hypothetical")
+                continue
             for child in tok.children:
                 self._dependent_flags(child, depth, flags)
             if tok.pos_ in VERB_TAGS and self._conditional_before(doc, tok):
@@ -179,7 +185,7 @@ class EventModality:
                 and tok.head.lemma_.lower() in SPEECH_VERBS | STATEMENT_VERBS
             ):
                 flags.add("stated")
-            if depth == 0 or not self._governs(chain[depth - 1], tok):
+            if not governs:
                 continue
             self._governor_flags(lemma, flags)
         if (
@@ -350,7 +356,7 @@ class EventModality:
         chain = self._chain(doc, cand)
         words: set[str] = set()
         for tok in chain[1:]:
-            words.add(tok.lemma_.lower())
+            words.update((tok.lemma_.lower(), phrasal_lemma(tok)))
         # the clause above an "attempt" noun: "the attempt to retake X ended in defeat"
         top = chain[-1]
         for tok in chain:
@@ -374,3 +380,10 @@ class EventModality:
         ):
             return "ongoing"
         return "completed"
+
+
+def phrasal_lemma(token: Token) -> str:
+    """The lemma with its particle, as the word lists write phrasal verbs ("rule out", "call
+    off", "beat back"); the plain lemma without one."""
+    particles = [c.lower_ for c in token.children if c.dep_ == "prt"]
+    return " ".join([token.lemma_.lower(), *particles[:1]])
