@@ -405,3 +405,18 @@ def test_dedup_corpus_conflicting_values(
                 want["best"],
                 want["high"],
             ), spec["about"]
+
+
+def test_dedup_cluster_date_is_the_one_most_reports_give() -> None:
+    """One report that misdates the capture (a day after) does not move it, even when it is the
+    most confident one."""
+    sure = make_event("e3", "n3", actor1=ARMY, location=SARAQIB, day="2020-02-09")
+    results = [
+        pair("n1", [make_event("e1", "n1", actor1=ARMY, location=SARAQIB, day="2020-02-08")]),
+        pair("n2", [make_event("e2", "n2", actor1=ARMY, location=SARAQIB, day="2020-02-08")]),
+        pair("n3", [sure.model_copy(update={"confidence": 0.99})]),
+    ]
+    (cluster,) = cluster_events(results)
+    assert cluster.members == ["e1", "e2", "e3"]
+    assert cluster.event.date is not None
+    assert cluster.event.date.start == dt.date(2020, 2, 8)

@@ -241,12 +241,15 @@ def test_learned_scope_acled_out_of_scope_labels() -> None:
     lex = load_lexicon()
     clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
     # a natural disaster: no ACLED codes, its category; the rules' PLOVER type stays
-    (got,) = decide_all(
-        _fixed_coder({"NATURAL_DISASTER": 0.9, "NONE": 0.1}), [clash], lex, scope="acled"
-    )
+    said = _candidate(RULES_SAY, "none", (1.0, 0.8))
+    disaster = _fixed_coder({"NATURAL_DISASTER": 0.9, "NONE": 0.1})
+    (got,) = decide_all(disaster, [said], lex, scope="acled")
     assert dataclasses.replace(got.coding, margin=0) == Coding(
-        None, "FIGHT", "small-arms", "natural_disaster", 0
+        None, "DEMAND", None, "natural_disaster", 0
     )
+    # but a conflict trigger stays in scope: its family decides (here none of it: the rules)
+    (got,) = decide_all(disaster, [clash], lex, scope="acled")
+    assert got.coding == RULES_CLASH
     # diplomacy: no ACLED codes, the category of the rules' PLOVER type
     (got,) = decide_all(_fixed_coder({"DIPLO": 0.9, "NONE": 0.1}), [clash], lex, scope="acled")
     assert dataclasses.replace(got.coding, margin=0) == Coding(
@@ -260,11 +263,20 @@ def test_learned_scope_acled_keeps_the_rules_modality_and_order() -> None:
     arrest = _candidate(RULES_ARREST, "coercion", (0.5, 0.9))
     coder = _fixed_coder({"ARMED_CLASH": 0.7, "ARREST": 0.2, "NONE": 0.1})
     got = decide_all(coder, [clash, arrest], lex, scope="acled")
-    # the rules' first candidate (factual, highest confidence) takes the text's label; the
-    # other one its family's, below the first in the rules' ratio (0.7 * 0.6 / 0.9)
+    # the text's label goes to the candidate whose family holds it, even when the rules rank
+    # another first ("recaptured the town ... seized three tanks"); the other one takes its
+    # family's best label and comes after it
     assert [(d.coding.acled, d.coding.plover, d.confidence) for d in got] == [
-        ("Battles/Armed clash", "FIGHT", 0.467),
-        ("Battles/Armed clash", "COERCE", 0.7),
+        ("Battles/Armed clash", "FIGHT", 0.7),
+        ("Strategic developments/Arrests", "COERCE", 0.2),
+    ]
+    # when no family holds it, the rules' first candidate (factual, highest confidence) takes
+    # it, and the other one comes after it in the rules' ratio (0.7 * 0.6 / 0.9)
+    coder = _fixed_coder({"PEACE_PROTEST": 0.7, "ARMED_CLASH": 0.1, "NONE": 0.2})
+    got = decide_all(coder, [clash, arrest], lex, scope="acled")
+    assert [(d.coding.acled, d.confidence) for d in got] == [
+        ("Battles/Armed clash", 0.1),
+        ("Protests/Peaceful protest", 0.7),
     ]
     # the NONE gate does not act: the rules decide what is an event and its modality
     sure = _fixed_coder({"ARMED_CLASH": 0.01, "NONE": 0.99}, {"future": 0.9, "asserted": 0.1})

@@ -18,7 +18,7 @@ DEFAULTS = {
     "gazetteer": "",
     "relevance": "safe",
     "workers": 0,
-    "coder": "off",
+    "coder": "",
     "coder_fields": "acled",
     "store_wait": 30.0,
     "window_chars": 10_000,

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span
 
 from ..coder import NONE, Coder, CoderInput, Prediction
 from ..components.events import EventCandidate
-from ..lexicon import load
+from ..lexicon import load, words
 from ..lexicon.events import Lexicon
 from ..records import FACTUAL_MODALITIES, Actor
 from .coding import OOS_PLOVER, Coding
@@ -62,6 +62,8 @@ NON_FACTUAL = ("negated", "hypothetical", "future")
 #: out-of-scope category) only, the rules keeping the PLOVER type and mode and the order of the
 #: candidates of one text.
 SCOPES = ("acled", "all")
+#: Frame families of conflict events: the model does not move their triggers out of scope.
+CONFLICT_FAMILIES = words("event_words", "conflict_families")
 
 
 @dataclass(frozen=True)
@@ -371,30 +373,40 @@ def _decide_acled(
     lex: Lexicon,
     gate: Gate,
 ) -> list[Decision]:
-    """Scope ``"acled"``: the text's label goes to the candidate the rules put first (the
-    factual one of highest confidence, as the trainer reads a text), each other candidate takes
-    the best label of its own family; the rules' PLOVER codes, modality and order stay."""
+    """Scope ``"acled"``: the text's label goes to the candidate the rules put first among
+    those whose frame family holds it (the factual one of highest confidence, as the trainer
+    reads a text), or to the first one when no family holds it; each other candidate takes the
+    best label of its own family ("recaptured the town ... seized three tanks": the capture is
+    the territorial gain, not the seizure); the rules' PLOVER codes, modality and order stay."""
     out: dict[int, Decision] = {}
     for members in groups:
-        first = max(
+        order = sorted(
             members,
             key=lambda i: (candidates[i].modality in FACTUAL_MODALITIES, candidates[i].rank[1], -i),
+            reverse=True,
         )
+        holders = [i for i in order if _best(preds[i]["case"]) in _family(candidates[i], lex)]
+        first = (holders or order)[0]
         for i in members:
             cand = candidates[i]
-            allowed = None if i == first else _family(cand, lex)
+            allowed = (
+                None if i == first and not _stays_conflict(preds[i], cand) else _family(cand, lex)
+            )
             decision = decide(preds[i], cand.rules, cand.modality, lex, gate, allowed)
             # the rules' modality: the NONE gate costs plover-dev's recall and gains nothing
             decision = dataclasses.replace(decision, modality=cand.modality, drop=False)
             out[i] = _acled_decision(decision, preds[i], cand.rules, lex, gate)
-        _rules_order(members, candidates, out)
+        _rules_order(members, candidates, out, first)
     return [out[i] for i in range(len(candidates))]
 
 
-def _rules_order(members: list[int], candidates: list[Candidate], out: dict[int, Decision]) -> None:
-    """The candidates of one text keep the rules' order of confidence: each one's confidence is
-    at most the one before's, scaled by their rules' confidences."""
-    ranked = sorted(members, key=lambda i: (-candidates[i].rank[1], i))
+def _rules_order(
+    members: list[int], candidates: list[Candidate], out: dict[int, Decision], lead: int
+) -> None:
+    """The candidates of one text keep the rules' order of confidence after the one that takes
+    the text's label (``lead``): each one's confidence is at most the one before's, scaled by
+    their rules' confidences."""
+    ranked = sorted(members, key=lambda i: (i != lead, -candidates[i].rank[1], i))
     for before, i in itertools.pairwise(ranked):
         ratio = candidates[i].rank[1] / max(candidates[before].rank[1], 1e-6)
         cap = out[before].confidence * ratio
@@ -468,6 +480,15 @@ def _keep_rules_order(members: list[int], candidates: list[Candidate], out: list
                 ratio = min(1.0, candidates[i].rank[1] / top)
                 scaled = _probability(out[i].confidence * ratio)
                 out[i] = dataclasses.replace(out[i], confidence=scaled)
+
+
+def _stays_conflict(pred: dict[str, Prediction], cand: Candidate) -> bool:
+    """The model reads a conflict trigger's text as out of scope (a disaster, crime): the
+    trigger's own family decides ("900,000 people have fled their homes ... sleeping in fields"
+    is no natural disaster because the model has seen floods displace people)."""
+    labels = case_labels()
+    outside = {*labels.to_category, *labels.crime}
+    return cand.family in CONFLICT_FAMILIES and _best(pred["case"]) in outside
 
 
 def _family(cand: Candidate, lex: Lexicon) -> tuple[str, ...]:

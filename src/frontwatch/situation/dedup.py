@@ -29,6 +29,7 @@ import hashlib
 import logging
 import math
 import statistics
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -597,10 +598,24 @@ def _representative(members: list[_Item]) -> Event:
         candidate = getattr(choice.event, name)
         if _actor_rank(candidate) < _actor_rank(current):
             update[name] = candidate
-    dated = min(members, key=lambda m: (_date_rank(m.event.date), m.order))
-    if _date_rank(dated.event.date) < _date_rank(best.event.date):
-        update["date"] = dated.event.date
+    date = _consensus_date(members)
+    if date is not None and date != best.event.date:
+        update["date"] = date
     return best.event.model_copy(update=update) if update else best.event
+
+
+def _consensus_date(members: list[_Item]) -> EventDate | None:
+    """The date the most reports give, among those dated best (stated before inferred, the
+    finest precision); on a tie the first report's. One report that misreads "a day after"
+    does not move the event."""
+    rank = min(_date_rank(m.event.date) for m in members)
+    dated = [m for m in members if _date_rank(m.event.date) == rank]
+    votes = Counter(m.event.date.start for m in dated if m.event.date is not None)
+    chosen = min(
+        dated,
+        key=lambda m: (-votes[m.event.date.start] if m.event.date is not None else 0, m.order),
+    )
+    return chosen.event.date
 
 
 def _cluster_key(cluster: EventCluster) -> tuple[dt.date, dt.date, str]:
