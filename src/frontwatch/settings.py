@@ -31,7 +31,7 @@ class Settings(BaseModel):
     gazetteer: str = ""
     relevance: RelevanceMode = "safe"
     workers: int = Field(0, ge=0)
-    coder: str = "off"
+    coder: str = ""
     coder_fields: Literal["acled", "all"] = "acled"
     store_wait: float = Field(30.0, ge=0.0, le=86400.0)
     window_chars: int = Field(10_000, ge=1_000)
