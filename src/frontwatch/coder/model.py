@@ -94,13 +94,22 @@ class Coder:
     """Label probabilities for texts, from a vocabulary and linear heads."""
 
     def __init__(
-        self, vocabulary: Vocabulary, heads: dict[str, LinearHead], meta: dict[str, Any]
+        self,
+        vocabulary: Vocabulary,
+        heads: dict[str, LinearHead],
+        meta: dict[str, Any],
+        weights: FloatArray | None = None,
     ) -> None:
+        """``weights``: every head's weights side by side (features x all classes), when the
+        caller already holds them so (the heads' weights are then its columns)."""
         self.vocabulary = vocabulary
         self.heads = heads
         self.meta = meta
-        # every head's weights side by side: one gather and one product per text
-        self._weights = np.hstack([h.weights for h in heads.values()]).astype(np.float32)
+        # every head's weights side by side: one gather and one product per text (a loaded
+        # model passes them in, its heads holding views of the columns: no second copy)
+        if weights is None:
+            weights = np.hstack([h.weights for h in heads.values()]).astype(np.float32)
+        self._weights = weights
         self._intercept = np.concatenate([h.intercept for h in heads.values()])
         self._slices: dict[str, slice] = {}
         start = 0
@@ -190,20 +199,27 @@ def load_coder_from(directory: Path) -> Coder:
         with np.load(npz_path, allow_pickle=False) as data:
             names = [str(n) for n in data["features"]]
             idf = data["idf"].astype(np.float32)
+            total = sum(len(spec["classes"]) for spec in meta["heads"].values())
+            # the heads' weights are written into one matrix as they are read: no copies
+            weights = np.empty((len(names), total), np.float32)
             heads = {}
+            start = 0
             for name, spec in meta["heads"].items():
-                weights = data[f"{name}.q"].astype(np.float32) * data[f"{name}.scale"]
+                q = data[f"{name}.q"]
+                if q.shape != (len(names), len(spec["classes"])):
+                    raise ValueError(f"head {name}: weights {q.shape}")
+                columns = weights[:, start : start + q.shape[1]]
+                np.multiply(q, data[f"{name}.scale"], out=columns, dtype=np.float32)
                 intercept = data[f"{name}.intercept"].astype(np.float32)
-                if weights.shape != (len(names), len(spec["classes"])):
-                    raise ValueError(f"head {name}: weights {weights.shape}")
                 heads[name] = LinearHead(
-                    name, list(spec["classes"]), weights, intercept, float(spec["temperature"])
+                    name, list(spec["classes"]), columns, intercept, float(spec["temperature"])
                 )
+                start += q.shape[1]
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as err:
         raise FrontwatchError(Errors.E101, path=directory, detail=err) from err
     vocab = Vocabulary({n: i for i, n in enumerate(names)}, idf, dict(meta["block_weights"]))
     logger.debug("coder loaded from %s: %s features", directory, len(names))
-    return Coder(vocab, heads, meta)
+    return Coder(vocab, heads, meta, weights)
 
 
 @lru_cache(maxsize=4)
