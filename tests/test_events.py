@@ -56,6 +56,12 @@ CASES: list[tuple[str, list[Row]]] = [
         "Rebels will not attack the town, their leader said.",
         [("attack", "attack", "negated", None)],
     ),
+    # a word of a date is no trigger: the month, not a march
+    (
+        "On 1 March 2020, rebels attacked the town.",
+        [("attacked", "attack", "asserted", "completed")],
+    ),
+    ("Protesters held a march on Monday.", [("march", "protest", "asserted", "completed")]),
     # phrasal governors read with their particle: "rule out" negates, "set off" is no plan
     (
         "The government ruled out an offensive against the rebels.",

@@ -93,6 +93,9 @@ class EventDetector(EventAbsorption, EventModality, BatchedPipe):
             prev = found.get(anchor)
             if prev is None or (end - start) > (prev.end - prev.start):
                 found[anchor] = EventCandidate(start, end, anchor, frame, anchor)
+        # a word of a date is no trigger: "on 1 March 2020" names the month, not a march
+        for mention in doc._.fw_times or ():
+            blocked.update(range(*mention.tokens))
         lowers, lemmas, _ = self._forms(doc)
         frame_words = self._frame_words
         for i in range(len(doc)):
