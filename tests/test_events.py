@@ -56,6 +56,15 @@ CASES: list[tuple[str, list[Row]]] = [
         "Rebels will not attack the town, their leader said.",
         [("attack", "attack", "negated", None)],
     ),
+    # a territory verb needs a place: one the geoparser reads is one, whatever NER said
+    (
+        "The Houthis said that they had taken al-Hazm after government forces withdrew.",
+        [
+            ("taken", "capture", "asserted", "completed"),
+            ("withdrew", "retreat", "asserted", "completed"),
+        ],
+    ),
+    ("The ministry took a decision on Monday.", []),
     # a word of a date is no trigger: the month, not a march
     (
         "On 1 March 2020, rebels attacked the town.",

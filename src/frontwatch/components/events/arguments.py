@@ -534,7 +534,8 @@ class EventArguments:
             and cand.end - cand.start == 1
         ):
             theme = doc[cand.theme] if cand.theme is not None else None
-            if theme is None or not _is_place(theme):
+            # a place for the tagger or the geoparser ("had taken al-Hazm": a PERSON to NER)
+            if theme is None or not (_is_place(theme) or theme.i in self._toponym_tokens(doc)):
                 return False  # "failed to hold the group's power in check"
         if frame.family == "none" and not frame.out_of_scope:
             # verbal events need a participant that is an entity or an actor noun
