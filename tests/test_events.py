@@ -56,6 +56,16 @@ CASES: list[tuple[str, list[Row]]] = [
         "Rebels will not attack the town, their leader said.",
         [("attack", "attack", "negated", None)],
     ),
+    # what killed people is an event; a weapon as subject stands for its crew
+    (
+        "An air force strike on rebel positions killed ten civilians.",
+        [("strike", "attack", "asserted", "completed")],
+    ),
+    (
+        "Government artillery pounded the village, killing four children.",
+        [("pounded", "shell", "asserted", "completed")],
+    ),
+    ("The general strike paralysed the capital on Monday.", []),
     # a territory verb needs a place: one the geoparser reads is one, whatever NER said
     (
         "The Houthis said that they had taken al-Hazm after government forces withdrew.",

@@ -26,6 +26,7 @@ from .words import (
     NOUN_TARGET_PREPS,
     OBJECT_CONTROL_VERBS,
     PEOPLE_NOUNS,
+    RESULT_FRAMES,
     TARGET_PREPS,
     UNDERGO_VERBS,
     VERB_TAGS,
@@ -513,6 +514,13 @@ class EventArguments:
         has_actor = any(
             i is not None and (_is_actorish(doc[i]) or i in actors) for i in (cand.arg1, cand.arg2)
         )
+        if cand.arg1 is not None and doc[cand.arg1].lemma_.lower() in lex.weapon_nouns:
+            has_actor = True  # "artillery pounded the village": the weapon stands for its crew
+        # "an air force strike killed ten": what killed them is an event
+        result = found.get(anchor.head.i) if anchor.dep_ in ("nsubj", "nsubjpass") else None
+        killed_by = result is not None and result is not cand and result.frame.name in RESULT_FRAMES
+        if anchor.pos_ in NOUN_TAGS and killed_by:
+            return True
         if cand.frame.name == "defuse" and cand.theme_lemma in lex.weapon_nouns:
             has_actor = True  # the weapons found or seized are the participant
         if frame_moves(cand) and cand.theme is not None and _is_actorish(doc[cand.theme]):
