@@ -333,13 +333,8 @@ SENTENCES = [
         "protest",
         marks=_known_wrong("torching by rioters is coded looting/property destruction"),
     ),
-    pytest.param(
-        "A fire at a textile factory killed eleven workers.",
-        "fire",
-        None,
-        "industrial_accident",
-        marks=_known_wrong("'killed' is kept as an attack and 'workers' typed as protesters"),
-    ),
+    # what killed them is the event: the fire, an accident
+    ("A fire at a textile factory killed eleven workers.", "fire", None, "industrial_accident"),
     pytest.param(
         "The regime used chemical weapons against the rebel-held suburb.",
         "chemical weapons",
