@@ -18,7 +18,8 @@ module               what
 :mod:`.words`        :class:`EventCandidate`, word lists, syntax helpers
 :mod:`.arguments`    who did it, to whom, what or where; is it an event at all
 :mod:`.modality`     modality, status, statements of intentions and demands
-:mod:`.recognise`    the ``fw_events`` component: triggers, cues, merging
+:mod:`.absorb`       the triggers of one event merged ("killed when an airstrike hit")
+:mod:`.recognise`    the ``fw_events`` component: triggers, cues
 ===================  ==========================================================
 """
 
