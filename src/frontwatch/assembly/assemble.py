@@ -549,6 +549,10 @@ def _types_compatible(a: Event, b: Event) -> bool:
     return a.plover == b.plover
 
 
+def _plover_type(event: Event) -> str | None:
+    return event.plover.type if event.plover is not None else None
+
+
 def _dated(d: EventDate | None) -> bool:
     return d is not None and not d.inferred and d.start is not None
 
@@ -574,7 +578,9 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
         return False
     if not _dates_compatible(x.date, y.date):
         return False
-    same_label = x.acled == y.acled and x.plover == y.plover
+    # the same codes; a mode one trigger names and the other does not ("attacked" and "kill",
+    # FIGHT with and without small arms) keeps nothing apart
+    same_label = x.acled == y.acled and _plover_type(x) == _plover_type(y)
     same_place = bool(x.location and y.location and x.location.geonameid is not None)
     both_dated = _dated(x.date) and _dated(y.date)
     if same_place and (same1 or same2) and (same_label or both_dated):
