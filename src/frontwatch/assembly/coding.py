@@ -101,8 +101,9 @@ def code_event(
 
 
 CIVILIAN_TARGETS = words("event_words", "civilian_targets")
-REMOTE_TYPE = "Explosions/Remote violence/"
 MILITARY_TARGETS = words("event_words", "military_targets")
+#: The ACLED event type of weapons the target cannot answer (its sub-types share the prefix).
+REMOTE_TYPE = "Explosions/Remote violence/"
 
 
 def _all_types(actor: Actor | None) -> set[str]:

@@ -35,8 +35,8 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from ..coder import NONE, Coder, CoderInput, Prediction
-from ..components.events import EventCandidate
-from ..lexicon import load, words
+from ..components.events import HOSTILE_FAMILIES, EventCandidate
+from ..lexicon import load
 from ..lexicon.events import Lexicon
 from ..records import FACTUAL_MODALITIES, Actor
 from .coding import OOS_PLOVER, Coding
@@ -62,8 +62,6 @@ NON_FACTUAL = ("negated", "hypothetical", "future")
 #: out-of-scope category) only, the rules keeping the PLOVER type and mode and the order of the
 #: candidates of one text.
 SCOPES = ("acled", "all")
-#: Frame families of conflict events: the model does not move their triggers out of scope.
-CONFLICT_FAMILIES = words("event_words", "conflict_families")
 
 
 @dataclass(frozen=True)
@@ -483,12 +481,13 @@ def _keep_rules_order(members: list[int], candidates: list[Candidate], out: list
 
 
 def _stays_conflict(pred: dict[str, Prediction], cand: Candidate) -> bool:
-    """The model reads a conflict trigger's text as out of scope (a disaster, crime): the
+    """The model reads a conflict trigger's text (its frame family is one of
+    ``event_words.json`` ``conflict_families``) as out of scope (a disaster, crime): the
     trigger's own family decides ("900,000 people have fled their homes ... sleeping in fields"
     is no natural disaster because the model has seen floods displace people)."""
     labels = case_labels()
     outside = {*labels.to_category, *labels.crime}
-    return cand.family in CONFLICT_FAMILIES and _best(pred["case"]) in outside
+    return cand.family in HOSTILE_FAMILIES and _best(pred["case"]) in outside
 
 
 def _family(cand: Candidate, lex: Lexicon) -> tuple[str, ...]:

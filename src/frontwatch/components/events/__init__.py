@@ -29,6 +29,7 @@ from .recognise import EventDetector, make_event_detector
 from .words import (
     ACTOR_NOUNS,
     CIVILIAN_NOUNS,
+    HOSTILE_FAMILIES,
     PEOPLE_NOUNS,
     SPEECH_VERBS,
     STATEMENT_VERBS,
@@ -40,6 +41,7 @@ from .words import (
 __all__ = [
     "ACTOR_NOUNS",
     "CIVILIAN_NOUNS",
+    "HOSTILE_FAMILIES",
     "PEOPLE_NOUNS",
     "SPEECH_VERBS",
     "STATEMENT_VERBS",
