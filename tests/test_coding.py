@@ -280,6 +280,9 @@ SENTENCES = [
     ),
     ("Rebels seized the town of Kidal on Tuesday.", "seized", OVERTAKES, "political_violence"),
     ("Rebels overran an army base in the north.", "overran", OVERTAKES, "political_violence"),
+    # control did not change hands: an armed clash (the labelling guide's rule)
+    ("The army failed to retake the town from the rebels.", "retake", CLASH, "political_violence"),
+    ("Government troops tried to recapture the village.", "recapture", CLASH, "political_violence"),
     ("Gunmen killed five villagers on Sunday.", "killed", VAC, "political_violence"),
     (
         "Gunmen killed ten villagers in an attack on their village.",

@@ -127,6 +127,22 @@ CASES: list[tuple[str, list[Row]]] = [
     ("The army failed to retake the town.", [("retake", "retake", "asserted", "failed")]),
     ("Troops tried to storm the compound.", [("storm", "attack", "asserted", "attempted")]),
     ("Militants are besieging the town.", [("besieging", "attack", "asserted", "ongoing")]),
+    # a coordinated act is no complement of its sibling: "pushed into" does not make the seizure
+    # an attempt
+    (
+        "Rebels pushed into the district and seized the town.",
+        [("seized", "capture", "asserted", "completed")],
+    ),
+    # a part of a place is a place ("parts of the country"), not goods seized
+    (
+        "The army failed to retake the parts of the country the rebels hold.",
+        [("retake", "retake", "asserted", "failed")],
+    ),
+    # a stance reaches its topic: "did not rule anything out with regard to X" leaves X possible
+    (
+        "The minister did not rule anything out with regard to French assistance to Mali.",
+        [("assistance", "aid", "hypothetical", None)],
+    ),
     # a purpose gerund is not an event (compare "sent troops" above)
     ("The port became a hub for sending troops to the front.", []),
     ("The airfield served as a base for deploying troops to the north.", []),

@@ -145,6 +145,10 @@ def _cue_label(f: dict[str, dict[str, Any]]) -> None:
     f["cues.json"]["labels"]["Battles/Duel"] = {"sword": 2}
 
 
+def _control_label(f: dict[str, dict[str, Any]]) -> None:
+    f["taxonomy.json"]["control_changes"] = {"labels": ["Battles/Siege"], "statuses": ["failed"]}
+
+
 @pytest.mark.parametrize(
     ("mutate", "path", "detail"),
     [
@@ -160,6 +164,7 @@ def _cue_label(f: dict[str, dict[str, Any]]) -> None:
         (_noun_frame, "triggers.json", "nouns 'raid': unknown frame 'raid'"),
         (_phrase_frame, "triggers.json", "phrase 'open fire': unknown frame"),
         (_cue_label, "cues.json", "unknown label 'Battles/Duel'"),
+        (_control_label, "taxonomy.json", "control_changes: unknown label 'Battles/Siege'"),
     ],
     ids=[
         "frame-plover",
@@ -170,6 +175,7 @@ def _cue_label(f: dict[str, dict[str, Any]]) -> None:
         "noun",
         "phrase",
         "cue",
+        "control",
     ],
 )
 def test_lexicon_bad_reference_is_e101_with_path(

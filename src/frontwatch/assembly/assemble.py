@@ -303,6 +303,7 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
     events = _merge(drafts)
     if decided:
         events = [_recode_acled(e, decided[e.id], lex) if e.id in decided else e for e in events]
+    events = [_settle_control(e, lex) for e in events]
     events.sort(key=lambda e: e.trigger.span[0])
     return DocumentResult(
         doc_id=doc_id,
@@ -469,6 +470,18 @@ def _recode_acled(event: Event, decision: Decision, lex: Lexicon) -> Event:
     coding = decision.coding
     update = {"acled": _acled(coding, lex), "category": coding.category}
     return event.model_copy(update={**update, "confidence": decision.confidence})
+
+
+def _settle_control(event: Event, lex: Lexicon) -> Event:
+    """A change of control that failed or is only attempted is an armed clash (ACLED codes a
+    battle as a change of control only when the place changed hands)."""
+    labels, statuses, unchanged = lex.control_changes
+    if event.acled is None or unchanged is None or event.status not in statuses:
+        return event
+    if f"{event.acled.event_type}/{event.acled.sub_event_type}" not in labels:
+        return event
+    event_type, sub = lex.split_acled(unchanged)
+    return event.model_copy(update={"acled": Acled(event_type=event_type, sub_event_type=sub)})
 
 
 def _acled(coding: Coding, lex: Lexicon) -> Acled | None:

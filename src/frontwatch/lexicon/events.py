@@ -70,6 +70,12 @@ class Lexicon:
     launch_nouns: dict[str, str] = field(default_factory=dict)
     max_cue_len: int = 1
     plover_modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # a change of control that did not happen: (labels, statuses, the label instead)
+    control_changes: tuple[frozenset[str], frozenset[str], str | None] = (
+        frozenset(),
+        frozenset(),
+        None,
+    )
 
     def split_acled(self, label: str) -> tuple[str, str | None]:
         """Split ``"Explosions/Remote violence/Suicide bomb"`` at the known event type."""
@@ -141,6 +147,10 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         if label not in labels and label not in OUT_OF_SCOPE:
             raise bad("cues.json", f"unknown label {label!r}")
         cue_labels[label] = {w.lower(): float(x) for w, x in words.items()}
+    control = taxonomy.get("control_changes", {})
+    for label in [*control.get("labels", []), *filter(None, [control.get("unchanged")])]:
+        if label not in labels:
+            raise bad("taxonomy.json", f"control_changes: unknown label {label!r}")
     max_len = max((len(w.split()) for ws in cue_labels.values() for w in ws), default=1)
     return Lexicon(
         version=str(triggers["version"]),
@@ -168,4 +178,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         launch_verbs=frozenset(triggers.get("weapon_launch", {}).get("verbs", [])),
         launch_nouns=dict(triggers.get("weapon_launch", {}).get("nouns", {})),
         plover_modes={k: tuple(v.get("modes", ())) for k, v in taxonomy["plover"].items()},
+        control_changes=(
+            frozenset(control.get("labels", [])),
+            frozenset(control.get("statuses", [])),
+            control.get("unchanged"),
+        ),
     )

@@ -42,6 +42,7 @@ from .words import (
     _own_forces,
     _prep_objects,
     frame_moves,
+    place_part,
 )
 
 
@@ -298,6 +299,7 @@ class EventArguments:
             and theme is not None
             and weapon is None
             and not _is_place(theme)
+            and not place_part(theme)
             and not _is_actorish(theme)
             and theme.pos_ in NOUN_TAGS
         ):
@@ -543,7 +545,8 @@ class EventArguments:
         ):
             theme = doc[cand.theme] if cand.theme is not None else None
             # a place for the tagger or the geoparser ("had taken al-Hazm": a PERSON to NER)
-            if theme is None or not (_is_place(theme) or theme.i in self._toponym_tokens(doc)):
+            placed = theme is not None and (_is_place(theme) or place_part(theme))
+            if not placed and (theme is None or theme.i not in self._toponym_tokens(doc)):
                 return False  # "failed to hold the group's power in check"
         if frame.family == "none" and not frame.out_of_scope:
             # verbal events need a participant that is an entity or an actor noun

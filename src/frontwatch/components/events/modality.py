@@ -6,6 +6,7 @@ intention or demand is (PLOVER codes the statement)."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -34,6 +35,7 @@ from .words import (
     ModalityFlag,
     _children,
     _is_actorish,
+    topic_prep,
 )
 
 
@@ -137,7 +139,8 @@ class EventModality:
         """``governor`` takes ``child`` as its complement ("fail to X", "the risk of X")."""
         if child.dep_ in COMPLEMENT_DEPS:
             return True
-        return child.dep_ == "prep" and child.lower_ in COMPLEMENT_PREPS
+        # "did not rule anything out with regard to aid": the stance is about its topic
+        return child.dep_ == "prep" and (child.lower_ in COMPLEMENT_PREPS or topic_prep(child))
 
     def _conditional_before(self, doc: Doc, verb: Token) -> bool:
         """A clause introduced by "in case", "if", "unless", "lest" (even when misparsed)."""
@@ -355,7 +358,9 @@ class EventModality:
         m = self.lexicon.modality
         chain = self._chain(doc, cand)
         words: set[str] = set()
-        for tok in chain[1:]:
+        for below, tok in pairwise(chain):
+            if below.dep_ == "conj":
+                continue  # "pushed into the district and seized the palace": a sibling act
             words.update((tok.lemma_.lower(), phrasal_lemma(tok)))
         # the clause above an "attempt" noun: "the attempt to retake X ended in defeat"
         top = chain[-1]

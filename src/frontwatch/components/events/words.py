@@ -169,6 +169,24 @@ INSTRUMENT_PREPS = words("event_words", "instrument_preps")
 COMPLEMENT_PREPS = words("event_words", "complement_preps")
 
 
+# "with regard to X", "regarding X": the governor's stance is about X
+TOPIC_PREPS = words("event_words", "topic_preps")
+
+
+def topic_prep(prep: Token) -> bool:
+    """``prep`` opens a topic phrase: "regarding", or "with" of "with regard to"."""
+    if prep.lower_ in TOPIC_PREPS:
+        return True
+    for obj in prep.children:
+        if obj.dep_ == "pobj":
+            for inner in obj.children:
+                phrase = f"{prep.lower_} {obj.lower_} {inner.lower_}"
+                if inner.dep_ == "prep" and phrase in TOPIC_PREPS:
+                    return True
+            return f"{prep.lower_} {obj.lower_}" in TOPIC_PREPS  # "as regards"
+    return False
+
+
 SETTING_PREPS = words("event_words", "setting_preps")
 
 
@@ -280,6 +298,24 @@ UNIT_NOUNS = (
 
 def _is_place(token: Token) -> bool:
     return token.ent_type_ in ("GPE", "LOC", "FAC") or token.lemma_.lower() in PLACE_NOUNS
+
+
+PARTITIVE_NOUNS = words("event_words", "partitive_nouns")
+PARTITIVE_PLACES = words("event_words", "partitive_places")
+
+
+def place_part(token: Token) -> bool:
+    """A part of a place: "parts of the country", "much of the province", "swathes of Syria"."""
+    if token.lemma_.lower() not in PARTITIVE_NOUNS and token.lower_ not in PARTITIVE_NOUNS:
+        return False
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and (
+                    _is_place(obj) or obj.lemma_.lower() in PARTITIVE_PLACES
+                ):
+                    return True
+    return False
 
 
 LOCATIVE_PREPS = words("event_words", "locative_preps")
