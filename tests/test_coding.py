@@ -149,7 +149,8 @@ def test_coding_acled_to_plover_table(
     [
         ("disaster", "natural_disaster", "DISASTER"),
         ("accident", "industrial_accident", "ACCIDENT"),
-        ("crime", "crime", "CRIME"),
+        # organised crime is crime without political aims: a rebel group's is its coercion
+        ("crime", "strategic", "COERCE"),
     ],
 )
 def test_coding_out_of_scope_frame(lex: Lexicon, frame: str, category: str, plover: str) -> None:
@@ -158,6 +159,11 @@ def test_coding_out_of_scope_frame(lex: Lexicon, frame: str, category: str, plov
     assert code_event(cand, _actor("rebel_group"), None, lex) == Coding(
         None, plover, None, category, 1.0
     )
+
+
+def test_coding_crime_without_armed_group_is_crime(lex: Lexicon) -> None:
+    cand = _cand(lex, "crime", {CLASH: 6.0})
+    assert code_event(cand, None, None, lex) == Coding(None, "CRIME", None, "crime", 1.0)
 
 
 @pytest.mark.parametrize(
@@ -368,6 +374,8 @@ def test_coding_sentences(
         ("A strong earthquake struck the region on Monday, killing dozens.", ("DISASTER", None)),
         ("A fire broke out at a chemical plant, injuring six employees.", ("ACCIDENT", None)),
         ("Drug smugglers shot dead a border guard.", ("CRIME", None)),
+        # organised crime has no political aims: an armed group's smuggling is its coercion
+        ("Al-Shabaab militants have been smuggling charcoal through the port.", ("COERCE", None)),
         ("An airstrike hit a fuel depot outside the city.", ("FIGHT", "aerial")),
         ("Police arrested three opposition leaders in the capital.", ("COERCE", "arrest")),
     ],

@@ -254,6 +254,14 @@ def test_events_candidates_known_misses(nlp: Language, text: str, expected: list
         ("Thousands of villagers fled the town.", "fled", None, "villagers", None),
         ("Hundreds of families fled the militants.", "fled", "militants", "families", None),
         ("Government troops fled the town.", "fled", "troops", None, None),
+        # a participle after a coordination of actors tells what all of them do
+        (
+            "Witnesses saw the rebels and other armed groups smuggling sugar across the border.",
+            "smuggling",
+            "rebels",
+            None,
+            None,
+        ),
         (
             "Police must release the detained students, the minister said.",
             "release",

@@ -24,6 +24,9 @@ DOC_CUE_CAP = 8.0
 OOS_PLOVER = {"crime": "CRIME", "natural_disaster": "DISASTER", "industrial_accident": "ACCIDENT"}
 ARMED = {"state_forces", "rebel_group", "political_militia", "identity_militia", "external_other"}
 NON_STATE = {"rebel_group", "political_militia", "identity_militia"}
+#: The PLOVER type of a crime committed by a non-state armed group (organised crime is crime
+#: without political aims).
+GROUP_CRIME_PLOVER = "COERCE"
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,16 @@ def code_event(
 ) -> Coding:
     frame = cand.frame
     cues = combined_cues(cand)
+    a1, a2 = _types(actor1), _types(actor2)
+    if frame.category == "crime" and a1 & NON_STATE:
+        # organised crime is crime without political aims: an armed group's smuggling or
+        # extortion is its coercion (the labelling guide's out-of-scope rule)
+        return Coding(
+            None, GROUP_CRIME_PLOVER, None, lex.category_of(None, GROUP_CRIME_PLOVER), 1.0
+        )
     if frame.category is not None:  # the trigger itself is out of scope (earthquake, robbery)
         return Coding(None, frame.plover, frame.mode, frame.category, 1.0)
     labels = lex.families[frame.family]
-    a1, a2 = _types(actor1), _types(actor2)
     if not labels or (frame.acled is None and frame.family in ("agreement",)):
         return _verbal(cand, cues, lex, labels, actor1, actor2)
     scores = {label: cues.get(label, 0.0) for label in labels}

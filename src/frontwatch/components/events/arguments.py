@@ -113,6 +113,11 @@ class EventArguments:
                 return poss[0]
             if token.tag_ == "VBN":  # "troops sent to the airport": the noun is the patient
                 return None
+            first = token.head
+            while first.dep_ == "conj" and first.head.i < first.i:
+                first = first.head  # "ISIS and other groups smuggling oil": all of them
+            if first is not token.head and _is_actorish(first) and _is_actorish(token.head):
+                return first
             if _is_actorish(token.head):
                 return token.head
             if token.tag_ == "VBG" and token.head.head.pos_ in VERB_TAGS:
