@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from spacy.language import Language
 
+from frontwatch.assembly.assemble import assemble
 from frontwatch.assembly.coding import Coding
 from frontwatch.assembly.learned import (
     Candidate,
@@ -19,6 +21,7 @@ from frontwatch.assembly.learned import (
     decide,
     decide_all,
     learned_coding,
+    propose,
     rules_label,
 )
 from frontwatch.coder import Coder, Prediction
@@ -28,6 +31,8 @@ from frontwatch.errors import FrontwatchError
 from frontwatch.eval.runner import check_not_trained_on
 from frontwatch.lexicon.events import load_lexicon
 from frontwatch.pipeline import Extractor
+from frontwatch.pipeline.build import build_nlp
+from frontwatch.settings import load_settings
 
 
 def _pred(probabilities: dict[str, float]) -> Prediction:
@@ -282,3 +287,50 @@ def test_learned_scope_acled_keeps_the_rules_modality_and_order() -> None:
     sure = _fixed_coder({"ARMED_CLASH": 0.01, "NONE": 0.99}, {"future": 0.9, "asserted": 0.1})
     (got_one,) = decide_all(sure, [clash], lex, scope="acled")
     assert (got_one.modality, got_one.drop, got_one.coding) == ("asserted", False, RULES_CLASH)
+
+
+def test_learned_propose_an_event_where_the_rules_found_none() -> None:
+    lex = load_lexicon()
+    row = CoderRow("one text", (), ())
+    sure = _fixed_coder({"ARMED_CLASH": 0.7, "NONE": 0.3}, {"asserted": 0.8, "future": 0.2})
+    decision = propose(sure, row, lex)
+    assert decision is not None
+    coding = decision.coding
+    assert (coding.acled, coding.plover, coding.mode, decision.confidence, decision.label) == (
+        "Battles/Armed clash",
+        "FIGHT",
+        "small-arms",
+        0.7,
+        "ARMED_CLASH",
+    )
+    # unsure, or no event, or read as not having happened: abstain
+    unsure = _fixed_coder({"ARMED_CLASH": 0.45, "ATTACK": 0.2, "NONE": 0.35})
+    assert propose(unsure, row, lex) is None
+    assert propose(_fixed_coder({"ARMED_CLASH": 0.1, "NONE": 0.9}), row, lex) is None
+    planned = _fixed_coder({"ARMED_CLASH": 0.7, "NONE": 0.3}, {"asserted": 0.3, "future": 0.7})
+    assert propose(planned, row, lex) is None
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp(load_settings())
+
+
+def test_learned_proposed_event_through_assembly(nlp: Language) -> None:
+    """No trigger of the lexicon in the text: the model's event, told by the first sentence,
+    its main verb the trigger, its subject the actor."""
+    doc = nlp("Clan militias traded blows near the market on Tuesday.")
+    assert doc._.fw_events == []
+    sure = _fixed_coder({"ARMED_CLASH": 0.8, "NONE": 0.2}, {"asserted": 0.9, "future": 0.1})
+    (event,) = assemble(doc, coder=sure, scope="acled").events
+    assert event.acled is not None and event.actor1 is not None
+    assert (
+        event.trigger.text,
+        event.acled.sub_event_type,
+        event.plover.type if event.plover else None,
+        event.actor1.text,
+        event.confidence,
+        event.modality,
+    ) == ("traded", "Armed clash", "FIGHT", "Clan militias", 0.8, "asserted")
+    # without a coder, or with a long document, the rules' silence stands
+    assert assemble(doc).events == []

@@ -38,7 +38,17 @@ from ..records import (
 )
 from . import background
 from .coding import Coding, code_event
-from .learned import DEFAULT_GATE, Candidate, CoderRow, Decision, Gate, coder_row, decide_all
+from .learned import (
+    DEFAULT_GATE,
+    Candidate,
+    CoderRow,
+    Decision,
+    Gate,
+    coder_row,
+    decide_all,
+    propose,
+    snippet_row,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -300,6 +310,9 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
             drafts = [d for d, _ in pairs]
         else:
             drafts = [_recode(d, x, lex) for d, x in pairs]
+    if how.coder is not None and not drafts:
+        proposed = _proposed(doc, text, doc_id, sents, lex, how)
+        drafts = [proposed] if proposed is not None else []
     events = _merge(drafts)
     if decided:
         events = [_recode_acled(e, decided[e.id], lex) if e.id in decided else e for e in events]
@@ -441,6 +454,66 @@ def _draft(
         extended,
     )
     return draft, reading
+
+
+def _proposed(
+    doc: Doc, text: str, doc_id: str, sents: list[Span], lex: Lexicon, how: _Coding
+) -> _Draft | None:
+    """The learned coder's event for a short text in which the rules found no candidate
+    (:func:`~frontwatch.assembly.learned.propose`): told by the first sentence, its main verb
+    the trigger; who did it and to whom are the main verb's subject and object when they are
+    actors; place, date, counts and source read as for any event."""
+    row = snippet_row(doc, sents)
+    if how.coder is None or row is None:
+        return None
+    decision = propose(how.coder, row, lex, how.gate)
+    if decision is None:
+        return None
+    sent = sents[0]
+    root = sent.root
+    trigger = doc[root.i : root.i + 1]
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    agents = [g for c in root.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    objects = [c for c in root.children if c.dep_ == "dobj"]
+    passive = any(c.dep_ == "nsubjpass" for c in subjects)
+    doer = agents if passive else subjects
+    done_to = subjects if passive else objects
+    actor1 = _actor(doc, doer[0].i) if doer else None
+    actor2 = _actor(doc, done_to[0].i) if done_to else None
+    if actor1 is not None and actor2 is not None and actor1.span == actor2.span:
+        actor2 = None
+    date = time.event_date(doc, trigger) or time.default_date(doc, trigger)
+    if date is not None and time.is_historical(date, doc._.fw_published):
+        return None  # long past: background, not the text's news
+    attr = attribution.attribution_for(doc, trigger)
+    reported = attr is not None or attribution.is_reported(doc, trigger)
+    trig = _span_text(text, trigger.start_char, trigger.end_char)
+    end = sent.start_char + len(sent.text.rstrip())
+    evidence = _span_text(text, sent.start_char, end)
+    coding = decision.coding
+    event = Event(
+        id=event_id(doc_id, trig.span, coding.plover),
+        doc_id=doc_id,
+        plover=Plover(type=coding.plover, mode=coding.mode),
+        acled=_acled(coding, lex),
+        category=coding.category,
+        actor1=actor1,
+        actor2=actor2,
+        location=places.event_location(doc, trigger),
+        date=date,
+        quantities=quantities.event_quantities(doc, trigger),
+        status="completed",
+        modality="reported" if reported else "asserted",
+        attribution=attr or attribution.default_attribution(doc),
+        trigger=trig,
+        evidence=evidence,
+        mentions=[],
+        historical=False,
+        aggregate=False,
+        confidence=decision.confidence,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    return _Draft(event, 0, [Mention(trigger=trig, evidence=evidence)])
 
 
 def _recode(draft: _Draft, decision: Decision, lex: Lexicon) -> _Draft:

@@ -70,12 +70,14 @@ class Gate:
     the modality head's best non-factual modality when that one has at least ``modality``
     probability; from ``P(NONE) >= drop`` a candidate without one is dropped. With the scope
     ``"acled"``, the model's label replaces the rules' ACLED codes from a probability of
-    ``acled``."""
+    ``acled``. A short text in which the rules find no candidate is an event of the model's
+    label when it gives that label at least ``propose`` (:func:`propose`)."""
 
     shift: float = 0.6
     modality: float = 0.25
     drop: float = 0.95
     acled: float = 0.5
+    propose: float = 0.5
 
 
 DEFAULT_GATE = Gate()
@@ -287,6 +289,41 @@ def rules_label(coding: Coding) -> str | None:
     if coding.category == "claim":
         return labels.attribution
     return labels.diplomacy if coding.category == "verbal" else None
+
+
+def snippet_row(doc: Doc, sents: list[Span]) -> CoderRow | None:
+    """What the coder reads of a short document in which the rules found no candidate: the
+    whole text, no rule features (as the trainer reads such a text); None for a long one."""
+    if not sents or len(sents) > SNIPPET_SENTENCES:
+        return None
+    return CoderRow(doc.text.strip(), (), abstraction(doc))
+
+
+def propose(
+    coder: Coder, row: CoderRow, lex: Lexicon, gate: Gate = DEFAULT_GATE
+) -> Decision | None:
+    """The model's event for a text in which the rules found no candidate: its label when it
+    gives it at least ``gate.propose`` and its modality head reads the text as factual;
+    None otherwise (abstain)."""
+    preds = coder.predict(row.as_input())
+    case = preds["case"]
+    label = _best(case)
+    p = case.probabilities.get(label, 0.0) if label is not None else 0.0
+    if label is None or p < gate.propose:
+        return None
+    learned = preds.get("modality")
+    if (
+        learned is not None
+        and max(learned.probabilities, key=learned.probabilities.__getitem__) in NON_FACTUAL
+    ):
+        return None
+    plover_head = preds.get("plover")
+    plover = (
+        _best(plover_head) if plover_head is not None else None
+    ) or case_labels().diplomacy_plover[0]
+    rules = Coding(None, plover, None, lex.plover_categories.get(plover, "verbal"), 0.0)
+    coding = learned_coding(label, preds, rules, lex)
+    return Decision(coding, "asserted", _probability(p), label=label)
 
 
 def _probability(p: float) -> float:
