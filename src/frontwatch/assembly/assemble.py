@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -406,12 +407,11 @@ def _draft(
     if actor2 is None and cand.place_target is not None:
         # after coding and confidence: a place as target changes neither
         actor2 = _place_actor(doc, cand.place_target, actor1)
-    event = Event(
-        id=event_id(doc_id, trig.span, coding.plover),
-        doc_id=doc_id,
-        plover=Plover(type=coding.plover, mode=coding.mode),
-        acled=_acled(coding, lex),
-        category=coding.category,
+    event = _coded_event(
+        doc_id,
+        trig,
+        coding,
+        lex,
         actor1=actor1,
         actor2=actor2,
         location=location,
@@ -420,13 +420,10 @@ def _draft(
         status=cand.status if modality in ("asserted", "reported") else None,
         modality=modality,
         attribution=attr,
-        trigger=trig,
         evidence=evidence,
-        mentions=[],
         historical=historical,
         aggregate=aggregate,
         confidence=confidence,
-        extractor_version=EXTRACTOR_VERSION,
     )
     anchor = doc[cand.anchor]
     anaphoric = (
@@ -454,6 +451,21 @@ def _draft(
         extended,
     )
     return draft, reading
+
+
+def _coded_event(doc_id: str, trig: TextSpan, coding: Coding, lex: Lexicon, **fields: Any) -> Event:
+    """An event record of ``coding``'s codes, told by ``trig``."""
+    return Event(
+        id=event_id(doc_id, trig.span, coding.plover),
+        doc_id=doc_id,
+        plover=Plover(type=coding.plover, mode=coding.mode),
+        acled=_acled(coding, lex),
+        category=coding.category,
+        trigger=trig,
+        mentions=[],
+        extractor_version=EXTRACTOR_VERSION,
+        **fields,
+    )
 
 
 def _proposed(
@@ -490,13 +502,11 @@ def _proposed(
     trig = _span_text(text, trigger.start_char, trigger.end_char)
     end = sent.start_char + len(sent.text.rstrip())
     evidence = _span_text(text, sent.start_char, end)
-    coding = decision.coding
-    event = Event(
-        id=event_id(doc_id, trig.span, coding.plover),
-        doc_id=doc_id,
-        plover=Plover(type=coding.plover, mode=coding.mode),
-        acled=_acled(coding, lex),
-        category=coding.category,
+    event = _coded_event(
+        doc_id,
+        trig,
+        decision.coding,
+        lex,
         actor1=actor1,
         actor2=actor2,
         location=places.event_location(doc, trigger),
@@ -505,13 +515,10 @@ def _proposed(
         status="completed",
         modality="reported" if reported else "asserted",
         attribution=attr or attribution.default_attribution(doc),
-        trigger=trig,
         evidence=evidence,
-        mentions=[],
         historical=False,
         aggregate=False,
         confidence=decision.confidence,
-        extractor_version=EXTRACTOR_VERSION,
     )
     return _Draft(event, 0, [Mention(trigger=trig, evidence=evidence)])
 
