@@ -311,7 +311,7 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
             drafts = [d for d, _ in pairs]
         else:
             drafts = [_recode(d, x, lex) for d, x in pairs]
-    if how.coder is not None and not drafts:
+    if how.coder is not None and not readings:  # the rules found nothing (not: all dropped)
         proposed = _proposed(doc, text, doc_id, sents, lex, how)
         drafts = [proposed] if proposed is not None else []
     events = _merge(drafts)
