@@ -28,6 +28,7 @@ from ..records import (
     FACTUAL_MODALITIES,
     Acled,
     Actor,
+    Attribution,
     DocumentResult,
     Event,
     EventDate,
@@ -361,20 +362,13 @@ def _draft(
         as_place = actor2.model_copy(update={"role": "place"}) if actor2 is not None else None
         actor2 = None
     location = places.event_location(doc, trigger)
-    date = time.event_date(doc, trigger)
-    if date is None:
-        date = time.default_date(doc, trigger)
+    date = _event_date(doc, trigger)
     counts = quantities.event_quantities(doc, trigger)
     for absorbed in cand.absorbed:  # "an airstrike hit the market, killing 12": the verb's counts
         for extra in quantities.event_quantities(doc, doc[absorbed : absorbed + 1]):
             if all(extra.span != q.span for q in counts):
                 counts.append(extra)
-    attr = attribution.attribution_for(doc, trigger)
-    modality = cand.modality
-    if modality == "asserted" and (attr is not None or attribution.is_reported(doc, trigger)):
-        modality = "reported"
-    if attr is None:
-        attr = attribution.default_attribution(doc)
+    modality, attr = _sourced(doc, trigger, cand.modality)
     historical = bool(date is not None and time.is_historical(date, doc._.fw_published))
     aggregate = background.is_aggregate(trigger, date)
     extended = background.over_a_duration(trigger.root)
@@ -385,10 +379,7 @@ def _draft(
     elif extended:
         date = background.own_date(date)  # weeks of strikes: not on the day told before
     trig = _span_text(text, trigger.start_char, trigger.end_char)
-    evidence = _span_text(text, sent.start_char, sent.end_char)
-    strip = len(evidence.text) - len(evidence.text.rstrip())
-    if strip:
-        evidence = _span_text(text, sent.start_char, sent.end_char - strip)
+    evidence = _evidence(text, sent)
     confidence = _confidence(
         cand,
         coding,
@@ -453,6 +444,27 @@ def _draft(
     return draft, reading
 
 
+def _event_date(doc: Doc, trigger: Span) -> EventDate | None:
+    """The date the text gives the event, else the document's default for it."""
+    date = time.event_date(doc, trigger)
+    return date if date is not None else time.default_date(doc, trigger)
+
+
+def _sourced(doc: Doc, trigger: Span, modality: str) -> tuple[str, Attribution | None]:
+    """The modality with a source ("reported" when one is named or implied) and the
+    attribution (the document's default when the sentence names none)."""
+    attr = attribution.attribution_for(doc, trigger)
+    if modality == "asserted" and (attr is not None or attribution.is_reported(doc, trigger)):
+        modality = "reported"
+    return modality, attr if attr is not None else attribution.default_attribution(doc)
+
+
+def _evidence(text: str, sent: Span) -> TextSpan:
+    """The sentence as evidence, without its trailing whitespace."""
+    end = sent.start_char + len(sent.text.rstrip())
+    return _span_text(text, sent.start_char, end)
+
+
 def _coded_event(doc_id: str, trig: TextSpan, coding: Coding, lex: Lexicon, **fields: Any) -> Event:
     """An event record of ``coding``'s codes, told by ``trig``."""
     return Event(
@@ -494,14 +506,12 @@ def _proposed(
     actor2 = _actor(doc, done_to[0].i) if done_to else None
     if actor1 is not None and actor2 is not None and actor1.span == actor2.span:
         actor2 = None
-    date = time.event_date(doc, trigger) or time.default_date(doc, trigger)
+    date = _event_date(doc, trigger)
     if date is not None and time.is_historical(date, doc._.fw_published):
         return None  # long past: background, not the text's news
-    attr = attribution.attribution_for(doc, trigger)
-    reported = attr is not None or attribution.is_reported(doc, trigger)
+    modality, attr = _sourced(doc, trigger, "asserted")
     trig = _span_text(text, trigger.start_char, trigger.end_char)
-    end = sent.start_char + len(sent.text.rstrip())
-    evidence = _span_text(text, sent.start_char, end)
+    evidence = _evidence(text, sent)
     event = _coded_event(
         doc_id,
         trig,
@@ -513,8 +523,8 @@ def _proposed(
         date=date,
         quantities=quantities.event_quantities(doc, trigger),
         status="completed",
-        modality="reported" if reported else "asserted",
-        attribution=attr or attribution.default_attribution(doc),
+        modality=modality,
+        attribution=attr,
         evidence=evidence,
         historical=False,
         aggregate=False,

@@ -312,10 +312,7 @@ def propose(
     if label is None or p < gate.propose:
         return None
     learned = preds.get("modality")
-    if (
-        learned is not None
-        and max(learned.probabilities, key=learned.probabilities.__getitem__) in NON_FACTUAL
-    ):
+    if learned is not None and learned.label in NON_FACTUAL:
         return None
     plover_head = preds.get("plover")
     plover = (
