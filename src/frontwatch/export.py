@@ -48,6 +48,7 @@ from typing import (
 )
 
 from .lexicon import words
+from .output import BOM
 from .records import MAX_EVENT_TOLL, Actor, Document, Event, EventDate, FlatEvent
 from .store.reviews import ACCEPTED, CORRECTED
 
@@ -60,8 +61,6 @@ ExportFormat = Literal["acled-csv", "plover-json", "geojson", "parquet"]
 FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 #: The formats that may start with a byte order mark.
 CSV_FORMATS: tuple[ExportFormat, ...] = ("acled-csv",)
-#: The UTF-8 byte order mark, as the first character of a text file.
-BOM = "\ufeff"
 
 #: ACLED's export columns, in their order.
 AcledColumn = Literal[

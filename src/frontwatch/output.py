@@ -10,6 +10,8 @@ from typing import Any, Literal, TextIO, get_args
 from .records import DocumentResult, Event, FlatEvent
 
 FORMATS = ("jsonl", "json", "csv")
+#: The UTF-8 byte order mark, as the first character of a text file.
+BOM = "\ufeff"
 
 #: The columns of the flat CSV (their names are schema).
 CsvColumn = Literal[

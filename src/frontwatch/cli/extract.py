@@ -8,8 +8,7 @@ import logging
 import click
 
 from ..errors import DocumentError
-from ..export import BOM
-from ..output import FORMATS
+from ..output import BOM, FORMATS
 from .options import (
     EXIT_SKIPPED,
     bom_option,

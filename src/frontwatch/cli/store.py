@@ -21,8 +21,8 @@ import duckdb
 from pydantic import ValidationError
 
 from ..errors import DocumentError, Errors, FrontwatchError
-from ..export import BOM
 from ..filters import EventFilter, parse_bbox
+from ..output import BOM
 from ..records import Document, Event, FlatEvent
 from ..settings import Settings
 from ..store import IngestStats, ReviewState, Store, StoreError

@@ -38,6 +38,10 @@ CHAR_SIZES = (3, 4, 5)
 #: abstractions.
 Block = Literal["w", "c", "x", "r", "a"]
 BLOCKS: tuple[Block, ...] = get_args(Block)
+#: How many texts' weighted blocks :meth:`Vocabulary.columns` keeps for the next call.
+RECENT_TEXTS = 64
+Columns = npt.NDArray[np.int32]
+Weights = npt.NDArray[np.float32]
 
 
 def words(text: str) -> list[str]:
@@ -112,6 +116,9 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         self._chars: dict[str, list[int]] = {}
+        # the weighted blocks of the texts read last: the candidates of one text (a sentence,
+        # or the whole of a short document) differ only in their rule features
+        self._recent: dict[tuple[str, str], list[tuple[Columns, Weights]]] = {}
 
     def _char_columns(self, word: str) -> list[int]:
         cols = self._chars.get(word)
@@ -122,15 +129,27 @@ class Vocabulary:
                 self._chars[word] = cols
         return cols
 
-    def columns(
-        self,
-        text: str,
-        context: str = "",
-        rules: Iterable[str] = (),
-        abstract: Sequence[str] = (),
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-        """``transform_one(text_features(text, context, rules, abstract))`` without building the
-        feature names of known words: each word's character n-gram columns are cached."""
+    def _weighted(self, block: Block, found: list[int]) -> tuple[Columns, Weights] | None:
+        """A block's columns (sorted) and weights: sublinear tf times idf, scaled to unit length
+        times the block's weight; None for an empty or weightless block."""
+        weight = self.block_weights.get(block, 1.0)
+        if not found or not weight:
+            return None
+        counts = Counter(found)
+        keys = sorted(counts)
+        unique = np.array(keys, np.int32)
+        tf = np.array([counts[k] for k in keys], np.float64)
+        bvals = (1.0 + np.log(tf)) * self.idf[unique]
+        bvals *= weight / np.sqrt(np.dot(bvals, bvals))
+        return unique, bvals.astype(np.float32)
+
+    def _text_blocks(self, text: str, context: str) -> list[tuple[Columns, Weights]]:
+        """The weighted ``w``, ``c`` and ``x`` blocks of a text and its context, kept for the
+        next call."""
+        key = (text, context)
+        found = self._recent.get(key)
+        if found is not None:
+            return found
         index = self.index
         toks = words(text)
         names = ["w:" + t for t in toks]
@@ -139,30 +158,38 @@ class Vocabulary:
         char_cols: list[int] = []
         for tok in toks:
             char_cols += self._char_columns(tok)
-        blocks: list[tuple[Block, list[int]]] = [("w", word_cols), ("c", char_cols)]
+        raw: list[tuple[Block, list[int]]] = [("w", word_cols), ("c", char_cols)]
         if context:
             ctx = map(index.get, ["x:" + t for t in words(context)])
-            blocks.append(("x", [c for c in ctx if c is not None]))
+            raw.append(("x", [c for c in ctx if c is not None]))
+        blocks = [b for b in (self._weighted(name, cols) for name, cols in raw) if b is not None]
+        if len(self._recent) >= RECENT_TEXTS:
+            self._recent.clear()
+        self._recent[key] = blocks
+        return blocks
+
+    def columns(
+        self,
+        text: str,
+        context: str = "",
+        rules: Iterable[str] = (),
+        abstract: Sequence[str] = (),
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+        """``transform_one(text_features(text, context, rules, abstract))`` without building the
+        feature names of known words: each word's character n-gram columns are cached, and the
+        text blocks of the texts read last."""
+        index = self.index
+        blocks: list[tuple[Columns, Weights] | None] = list(self._text_blocks(text, context))
         if rules:
             found = map(index.get, ["r:" + r for r in rules])
-            blocks.append(("r", [c for c in found if c is not None]))
+            blocks.append(self._weighted("r", [c for c in found if c is not None]))
         if abstract:
             grams = map(index.get, abstract_grams(abstract))
-            blocks.append(("a", [c for c in grams if c is not None]))
-        cols: list[npt.NDArray[np.int32]] = []
-        vals: list[npt.NDArray[np.float32]] = []
-        for name, found_cols in blocks:
-            weight = self.block_weights.get(name, 1.0)
-            if not found_cols or not weight:
-                continue
-            unique, counts = np.unique(np.array(found_cols, np.int32), return_counts=True)
-            bvals = (1.0 + np.log(counts)) * self.idf[unique]
-            bvals *= weight / np.sqrt(np.dot(bvals, bvals))
-            cols.append(unique)
-            vals.append(bvals.astype(np.float32))
-        if not cols:
+            blocks.append(self._weighted("a", [c for c in grams if c is not None]))
+        kept = [b for b in blocks if b is not None]
+        if not kept:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        return np.concatenate(cols), np.concatenate(vals)
+        return np.concatenate([c for c, _ in kept]), np.concatenate([v for _, v in kept])
 
     def transform_one(
         self, blocks: Mapping[str, Counter[str]]

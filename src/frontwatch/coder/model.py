@@ -143,7 +143,7 @@ class Coder:
             out[name] = Prediction(
                 head.classes[best],
                 float(p[best]),
-                {c: float(v) for c, v in zip(head.classes, p, strict=True)},
+                dict(zip(head.classes, p.tolist(), strict=True)),
             )
         return out
 
