@@ -174,3 +174,25 @@ def test_coder_shipped_model() -> None:
     assert (MODEL_DIR / "MODEL_CARD.md").exists()
     size = sum(p.stat().st_size for p in MODEL_DIR.iterdir())
     assert size < 20_000_000
+
+
+def test_coder_loaded_steps_predict_as_the_float_weights(tmp_path: Path) -> None:
+    """A loaded model predicts from its int8 steps row by row: exactly as from full weights."""
+    coder = _tiny_coder()
+    coder.save(tmp_path)
+    loaded = load_coder_from(tmp_path)
+    head = loaded.heads["plover"]
+    assert repr(head) == "LinearHead('plover', 2 classes)"
+    q, scale = quantise(coder.heads["plover"].weights)
+    assert head.weights.dtype == np.float32
+    assert np.array_equal(head.weights, q * scale)
+    full = Coder(loaded.vocabulary, loaded.heads, loaded.meta)
+    for text in ["troops shelled the town", "troops left the town", "nothing here"]:
+        assert loaded.predict(text) == full.predict(text)
+
+
+def test_coder_shipped_model_steps_predict_as_the_float_weights() -> None:
+    coder = load_coder()
+    full = Coder(coder.vocabulary, coder.heads, coder.meta)
+    item = CoderInput("Gunmen killed 12 villagers in an attack", context="Mali attack")
+    assert coder.predict(item) == full.predict(item)

@@ -40,6 +40,7 @@ NONE = "NONE"
 HeadName = Literal["case", "plover", "mode", "modality"]
 HEAD_NAMES: tuple[HeadName, ...] = get_args(HeadName)
 FloatArray = npt.NDArray[np.float32]
+Int8Array = npt.NDArray[np.int8]
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,59 @@ class Prediction:
         return sorted(self.probabilities.items(), key=lambda kv: -kv[1])[:n]
 
 
-@dataclass
 class LinearHead:
-    name: str
-    classes: list[str]
-    weights: FloatArray  # features x classes
-    intercept: FloatArray
-    temperature: float = 1.0
+    """One head: its classes, weights (features x classes), intercepts and temperature.
+
+    A head read from a model file (:meth:`from_steps`) keeps the int8 steps and the scales,
+    and makes its float weights only when :attr:`weights` is first read: a :class:`Coder`
+    predicts from the steps of the rows it needs (no 60 MB float matrix at start-up).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        classes: list[str],
+        weights: FloatArray | None,
+        intercept: FloatArray,
+        temperature: float = 1.0,
+    ) -> None:
+        self.name = name
+        self.classes = classes
+        self._weights = weights
+        self._steps: tuple[Int8Array, FloatArray] | None = None
+        self.intercept = intercept
+        self.temperature = temperature
+
+    @classmethod
+    def from_steps(
+        cls,
+        name: str,
+        classes: list[str],
+        steps: Int8Array,
+        scale: FloatArray,
+        intercept: FloatArray,
+        temperature: float = 1.0,
+    ) -> LinearHead:
+        """A head whose weights are ``steps * scale`` (float32), made when first read."""
+        head = cls(name, classes, None, intercept, temperature)
+        head._steps = (steps, scale)
+        return head
+
+    @property
+    def weights(self) -> FloatArray:
+        """Features x classes."""
+        if self._weights is None:
+            assert self._steps is not None
+            self._weights = dequantise(*self._steps)
+        return self._weights
+
+    @weights.setter
+    def weights(self, value: FloatArray) -> None:
+        self._weights = value
+        self._steps = None
+
+    def __repr__(self) -> str:
+        return f"LinearHead({self.name!r}, {len(self.classes)} classes)"
 
     def scores(self, cols: npt.NDArray[np.int32], vals: FloatArray) -> FloatArray:
         z: FloatArray = vals @ self.weights[cols] + self.intercept
@@ -98,18 +145,20 @@ class Coder:
         vocabulary: Vocabulary,
         heads: dict[str, LinearHead],
         meta: dict[str, Any],
-        weights: FloatArray | None = None,
+        steps: tuple[Int8Array, FloatArray] | None = None,
     ) -> None:
-        """``weights``: every head's weights side by side (features x all classes), when the
-        caller already holds them so (the heads' weights are then its columns)."""
+        """``steps``: every head's int8 steps side by side (features x all classes) and their
+        scales, when the caller read the model so (:func:`load_coder_from`): the weights of
+        the rows a text needs are made from them at each prediction, the same float32 values
+        as ``steps * scale`` in full."""
         self.vocabulary = vocabulary
         self.heads = heads
         self.meta = meta
-        # every head's weights side by side: one gather and one product per text (a loaded
-        # model passes them in, its heads holding views of the columns: no second copy)
-        if weights is None:
-            weights = np.hstack([h.weights for h in heads.values()]).astype(np.float32)
-        self._weights = weights
+        # every head's weights side by side: one gather and one product per text
+        self._steps = steps
+        self._weights: FloatArray | None = None
+        if steps is None:
+            self._weights = np.hstack([h.weights for h in heads.values()]).astype(np.float32)
         self._intercept = np.concatenate([h.intercept for h in heads.values()])
         self._slices: dict[str, slice] = {}
         start = 0
@@ -134,7 +183,12 @@ class Coder:
         if isinstance(item, str):
             item = CoderInput(item)
         cols, vals = self.vocabulary.columns(item.text, item.context, item.rules, item.abstract)
-        z = vals @ self._weights[cols] + self._intercept
+        if self._weights is not None:
+            rows = self._weights[cols]
+        else:
+            assert self._steps is not None
+            rows = dequantise(self._steps[0][cols], self._steps[1])
+        z = vals @ rows + self._intercept
         out: dict[str, Prediction] = {}
         for name in heads or self.heads:
             head = self.heads[name]
@@ -189,6 +243,12 @@ def quantise(weights: FloatArray) -> tuple[npt.NDArray[np.int8], FloatArray]:
     return q, scale
 
 
+def dequantise(steps: Int8Array, scale: FloatArray) -> FloatArray:
+    """float32 weights of int8 ``steps`` (rows x classes) and one ``scale`` per class."""
+    out: FloatArray = np.multiply(steps, scale, dtype=np.float32)
+    return out
+
+
 def load_coder_from(directory: Path) -> Coder:
     """The model in ``directory``; E101 when a file is missing or does not fit the format."""
     meta_path, npz_path = directory / "coder.json", directory / "coder.npz"
@@ -200,26 +260,37 @@ def load_coder_from(directory: Path) -> Coder:
             names: list[str] = data["features"].tolist()  # 5x faster than str() of each
             idf = data["idf"].astype(np.float32)
             total = sum(len(spec["classes"]) for spec in meta["heads"].values())
-            # the heads' weights are written into one matrix as they are read: no copies
-            weights = np.empty((len(names), total), np.float32)
+            # the heads' int8 steps are written into one matrix as they are read; the float
+            # weights are made row by row as texts need them (LinearHead, Coder.predict)
+            steps = np.empty((len(names), total), np.int8)
+            scales = []
             heads = {}
             start = 0
             for name, spec in meta["heads"].items():
                 q = data[f"{name}.q"]
-                if q.shape != (len(names), len(spec["classes"])):
-                    raise ValueError(f"head {name}: weights {q.shape}")
-                columns = weights[:, start : start + q.shape[1]]
-                np.multiply(q, data[f"{name}.scale"], out=columns, dtype=np.float32)
+                if q.shape != (len(names), len(spec["classes"])) or q.dtype != np.int8:
+                    raise ValueError(f"head {name}: weights {q.dtype} {q.shape}")
+                columns = steps[:, start : start + q.shape[1]]
+                columns[...] = q
+                scale = data[f"{name}.scale"]
+                scales.append(scale)
                 intercept = data[f"{name}.intercept"].astype(np.float32)
-                heads[name] = LinearHead(
-                    name, list(spec["classes"]), columns, intercept, float(spec["temperature"])
+                heads[name] = LinearHead.from_steps(
+                    name,
+                    list(spec["classes"]),
+                    columns,
+                    scale,
+                    intercept,
+                    float(spec["temperature"]),
                 )
                 start += q.shape[1]
+            scale_all = np.concatenate(scales) if scales else np.zeros(0, np.float32)
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as err:
         raise FrontwatchError(Errors.E101, path=directory, detail=err) from err
-    vocab = Vocabulary({n: i for i, n in enumerate(names)}, idf, dict(meta["block_weights"]))
+    index = dict(zip(names, range(len(names)), strict=True))  # faster than a comprehension
+    vocab = Vocabulary(index, idf, dict(meta["block_weights"]))
     logger.debug("coder loaded from %s: %s features", directory, len(names))
-    return Coder(vocab, heads, meta, weights)
+    return Coder(vocab, heads, meta, (steps, scale_all))
 
 
 @lru_cache(maxsize=4)
