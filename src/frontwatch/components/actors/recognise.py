@@ -99,10 +99,10 @@ class ActorRecognizer(BatchedPipe):
         if self._matchers_built is None:
             texts = sorted({alias for alias, _ in self.dictionary.aliases()})
             tokens = tokenized(self.nlp, texts, self.phrase_cache)
-            exact = [t for text, t in zip(texts, tokens, strict=True) if is_case_sensitive(text)]
-            folded = [
-                t for text, t in zip(texts, tokens, strict=True) if not is_case_sensitive(text)
-            ]
+            exact: list[list[str]] = []
+            folded: list[list[str]] = []
+            for text, words in zip(texts, tokens, strict=True):
+                (exact if is_case_sensitive(text) else folded).append(words)
             self._matchers_built = (
                 TokenPhrases(folded, lower=True),
                 TokenPhrases(exact, lower=False),
