@@ -22,7 +22,9 @@ Workloads (texts written for the project, see bench/corpus/README.md):
 - ``long-100k`` and ``long-1m``: one document of about 100,000 and 1,000,000 characters of
   paragraphs drawn from the same articles (``corpus/make_long.py``); the 1 MB document should
   take at most 1.3 times ten 100 KB ones;
-- ``mixed-2w`` and ``mixed-Nw``: the mixed stream with 2 workers and one per core.
+- ``mixed-2w`` and ``mixed-Nw``: the mixed stream with 2 workers and one per core;
+  ``conflict-Nw``: the conflict articles with one per core. One per core (``--workers 0``) is
+  the ``workers`` setting's default: these are what a user gets without options.
 
 ``--cold`` also times a cold start on one short article (``samples/articles/sahel-attack.txt``).
 """
@@ -135,6 +137,7 @@ def workloads(tmp: Path) -> dict[str, tuple[Path, int]]:
         out[name] = (path, 1)
     out["mixed-2w"] = (MIXED, 2)
     out[f"mixed-{os.cpu_count() or 1}w"] = (MIXED, 0)
+    out[f"conflict-{os.cpu_count() or 1}w"] = (conflict, 0)
     return out
 
 

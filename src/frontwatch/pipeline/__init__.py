@@ -12,9 +12,13 @@ module                  what
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..dates import parse_date
-from .extractor import Extractor, extract
-from .local import LocalExtractor, Prepared, as_document, restore
+
+if TYPE_CHECKING:
+    from .extractor import Extractor, extract
+    from .local import LocalExtractor, Prepared, as_document, restore
 
 __all__ = [
     "Extractor",
@@ -25,3 +29,17 @@ __all__ = [
     "parse_date",
     "restore",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, imported on first use: a process that only hands documents to worker
+    processes (:mod:`.parallel`) never imports spaCy or loads a model itself."""
+    if name in ("Extractor", "extract"):
+        from . import extractor
+
+        return getattr(extractor, name)
+    if name in ("LocalExtractor", "Prepared", "as_document", "restore"):
+        from . import local
+
+        return getattr(local, name)
+    raise AttributeError(name)

@@ -34,12 +34,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DocumentError
 from ..records import Document, DocumentResult
 from ..settings import Settings
-from .local import LocalExtractor
+
+if TYPE_CHECKING:
+    from .local import LocalExtractor
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,8 @@ def resolve_workers(workers: int) -> int:
 
 
 def _worker_extractor(settings_json: str) -> LocalExtractor:
+    from .local import LocalExtractor  # in the worker: the parent needs no spaCy
+
     extractor = _WORKER.get(settings_json)
     if extractor is None:
         extractor = LocalExtractor(Settings.model_validate_json(settings_json))
@@ -160,6 +164,8 @@ def extract_parallel(
     threshold = local_below if local_below is not None else 2 * chunk_size * workers
     head = list(islice(iterator, threshold)) if workers > 1 else []
     if workers <= 1 or len(head) < threshold:
+        from .local import LocalExtractor  # only here: a pool's parent never imports spaCy
+
         local = extractor or LocalExtractor(settings)
         yield from local.extract_many([*head, *iterator])
         return
