@@ -24,7 +24,7 @@ from frontwatch import pipeline
 from frontwatch.cli import cli
 from frontwatch.gazetteer.index import Gazetteer
 from frontwatch.output import CSV_COLUMNS
-from frontwatch.pipeline import parallel
+from frontwatch.pipeline import local
 from frontwatch.pipeline.build import build_nlp
 from frontwatch.records import DocumentResult, Event
 from frontwatch.settings import Settings, load_settings
@@ -55,7 +55,7 @@ def _one_pipeline() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pipeline, "Extractor", SharedExtractor)
-        mp.setattr(parallel, "LocalExtractor", SharedExtractor)  # extract's one-process path
+        mp.setattr(local, "LocalExtractor", SharedExtractor)  # extract's one-process path
         yield
 
 
