@@ -126,10 +126,6 @@ class LinearHead:
     def __repr__(self) -> str:
         return f"LinearHead({self.name!r}, {len(self.classes)} classes)"
 
-    def scores(self, cols: npt.NDArray[np.int32], vals: FloatArray) -> FloatArray:
-        z: FloatArray = vals @ self.weights[cols] + self.intercept
-        return z
-
     def probabilities(self, z: FloatArray) -> FloatArray:
         z = z / self.temperature
         e = np.exp(z - z.max())
