@@ -26,8 +26,13 @@ KESSA = (
     "Instead, the army shelled rebel positions near the town on Saturday."
 )
 MENAKA = "Rebels captured the town of Menaka on Monday."
+# a holding told in the present: no change of control of its own, none made ongoing
+KIDAL = (
+    "Rebels captured the town of Kidal on Monday. They now control the town, residents said.\n\n"
+    "Armed gangs that control much of the capital clashed with police on Tuesday."
+)
 
-PARAGRAPHS = {"gao": GAO, "idlib": IDLIB, "kessa": KESSA, "menaka": MENAKA}
+PARAGRAPHS = {"gao": GAO, "idlib": IDLIB, "kessa": KESSA, "menaka": MENAKA, "kidal": KIDAL}
 
 # per paragraph: (trigger, ACLED sub-type, modality, trigger texts of the mentions)
 EXPECTED: dict[str, list[tuple[str, str | None, str, list[str]]]] = {
@@ -41,6 +46,11 @@ EXPECTED: dict[str, list[tuple[str, str | None, str, list[str]]]] = {
         ("shelled", "Shelling/artillery/missile attack", "asserted", ["shelled"]),
     ],
     "menaka": [("captured", "Non-state actor overtakes territory", "asserted", ["captured"])],
+    "kidal": [
+        ("captured", "Non-state actor overtakes territory", "asserted", ["captured", "control"]),
+        ("control", None, "asserted", ["control"]),
+        ("clashed", "Armed clash", "asserted", ["clashed"]),
+    ],
 }
 
 
@@ -69,6 +79,11 @@ def test_assemble_events(results: dict[str, DocumentResult], name: str) -> None:
         for e in results[name].events
     ]
     assert got == EXPECTED[name]
+
+
+def test_assemble_holding_in_the_present(results: dict[str, DocumentResult]) -> None:
+    got = [(e.trigger.text, e.status) for e in results["kidal"].events]
+    assert got == [("captured", "completed"), ("control", "ongoing"), ("clashed", "completed")]
 
 
 def test_assemble_events_sorted_by_position(results: dict[str, DocumentResult]) -> None:

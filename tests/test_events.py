@@ -127,6 +127,19 @@ CASES: list[tuple[str, list[Row]]] = [
     ("The army failed to retake the town.", [("retake", "retake", "asserted", "failed")]),
     ("Troops tried to storm the compound.", [("storm", "attack", "asserted", "attempted")]),
     ("Militants are besieging the town.", [("besieging", "attack", "asserted", "ongoing")]),
+    # a frame of a state in the present tells who holds a place now; in the past, not now
+    (
+        "Armed gangs that control the capital attacked a police station.",
+        [
+            ("control", "control", "asserted", "ongoing"),
+            ("attacked", "attack", "asserted", "completed"),
+        ],
+    ),
+    ("Rebels still hold the town of Kidal.", [("hold", "control", "asserted", "ongoing")]),
+    (
+        "Rebels held the town of Kidal for two years.",
+        [("held", "control", "asserted", "completed")],
+    ),
     # a coordinated act is no complement of its sibling: "pushed into" does not make the seizure
     # an attempt
     (

@@ -62,6 +62,7 @@ RETAKE = ("recaptured", "Battles", "Government regains territory")
 RETREAT = ("withdrew", "Strategic developments", "Non-violent transfer of territory")
 ATTACK = ("attacking", "Battles", "Armed clash")
 SEIZE = ("seized", "Strategic developments", "Other")
+HOLD = ("holds", "Battles", "Non-state actor overtakes territory")
 DESTROY = ("destroyed", "Strategic developments", "Looting/property destruction")
 
 
@@ -210,6 +211,16 @@ def test_situation_control_timeline_lists_every_change_with_evidence() -> None:
                 make_event("e2", CAPTURE, "2020-01-02", HTS, status="ongoing"),
             ],
             [("Saraqib", "Military Forces of Syria", "contested", "2020-01-02")],
+        ),
+        # a holding told in the present ("HTS still holds the town"), no ACLED code: held
+        (
+            [
+                make_event("e1", RETAKE, "2020-01-01", ARMY),
+                make_event("e2", HOLD, "2020-01-04", HTS, status="ongoing").model_copy(
+                    update={"acled": None}
+                ),
+            ],
+            [("Saraqib", "Hayat Tahrir al-Sham", "held", "2020-01-04")],
         ),
     ],
 )

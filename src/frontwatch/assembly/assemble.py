@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,7 @@ class _Draft:
     headline: bool = False  # a title line: it names an event, the body tells it
     forces: str | None = None  # the people moved or offered ("troops" sent, "teams" rushed)
     extended: bool = False  # an activity over a span ("pounded the province for weeks")
+    state: bool = False  # a holding told in the present ("gangs that control the capital")
 
 
 def _span_text(text: str, start: int, end: int) -> TextSpan:
@@ -318,7 +320,8 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
     events = _merge(drafts)
     if decided:
         events = [_recode_acled(e, decided[e.id], lex) if e.id in decided else e for e in events]
-    events = [_settle_control(e, lex) for e in events]
+    states = {d.mentions[0].trigger.span for d in drafts if d.state}
+    events = [_settle_control(e, lex, states) for e in events]
     events.sort(key=lambda e: e.trigger.span[0])
     return DocumentResult(
         doc_id=doc_id,
@@ -440,6 +443,7 @@ def _draft(
         headline,
         forces,
         extended,
+        state=cand.holding,
     )
     return draft, reading
 
@@ -562,13 +566,20 @@ def _recode_acled(event: Event, decision: Decision, lex: Lexicon) -> Event:
     return event.model_copy(update={**update, "confidence": decision.confidence})
 
 
-def _settle_control(event: Event, lex: Lexicon) -> Event:
+def _settle_control(event: Event, lex: Lexicon, states: Collection[tuple[int, int]] = ()) -> Event:
     """A change of control that failed or is only attempted is an armed clash (ACLED codes a
-    battle as a change of control only when the place changed hands)."""
+    battle as a change of control only when the place changed hands); a holding told in the
+    present, by all its mentions (``states``: their trigger spans), is no change at all: no
+    ACLED code."""
     labels, statuses, unchanged = lex.control_changes
-    if event.acled is None or unchanged is None or event.status not in statuses:
+    if event.acled is None:
         return event
     if f"{event.acled.event_type}/{event.acled.sub_event_type}" not in labels:
+        return event
+    if event.mentions and all(m.trigger.span in states for m in event.mentions):
+        category = lex.category_of(None, event.plover.type if event.plover else "")
+        return event.model_copy(update={"acled": None, "category": category})
+    if unchanged is None or event.status not in statuses:
         return event
     event_type, sub = lex.split_acled(unchanged)
     return event.model_copy(update={"acled": Acled(event_type=event_type, sub_event_type=sub)})
@@ -750,7 +761,9 @@ def _combine(group: list[_Draft]) -> Event:
             if other.event.date is not None and not other.event.date.inferred:
                 update["date"] = other.event.date
                 break
-    statuses = [d.event.status for d in group if d.event.status]
+    # a holding told in the present does not make a change told by another mention ongoing
+    statuses = [d.event.status for d in group if d.event.status and not d.state]
+    statuses = statuses or [d.event.status for d in group if d.event.status]
     if statuses:
         update["status"] = max(statuses, key=lambda s: STATUS_RANK[s])
     seen: set[tuple[int, int]] = set()

@@ -28,6 +28,9 @@ class Frame:
     category: str | None = None  # only for out-of-scope frames
     prior: float = 3.0  # weight of the frame's own ACLED sub-type against the cues
     keep_plover: bool = False  # the frame's PLOVER type wins over the one its ACLED type implies
+    # the frame's words name a state ("control", "hold"): in the present they tell who holds a
+    # place, not that it changed hands
+    state: bool = False
 
     @property
     def out_of_scope(self) -> bool:
@@ -131,6 +134,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             category=spec.get("category"),
             prior=float(spec.get("prior", 3.0)),
             keep_plover=bool(spec.get("keep_plover", False)),
+            state=bool(spec.get("state", False)),
         )
     for kind in ("verbs", "nouns"):
         for word, frame in triggers[kind].items():

@@ -6,6 +6,7 @@ province) has a state: who holds it (``controller``), ``status`` held / conteste
 
 * gain (capture, retake, fall, seizure) completed: held by actor1 since the event date; the
   same holder again only adds evidence;
+* a holding told in the present ("rebels still hold the town"): as a completed gain;
 * gain still ongoing, a gain of only part of the place (a district or a building placed at its
   town: "recaptured the Gogjali neighbourhood" of Mosul), or an ongoing attack by someone
   other than the holder: contested (the holder stays; with no known holder, the attacked
@@ -33,6 +34,7 @@ from .roles import (
     combatant,
     fold,
     holdable,
+    holding,
     is_settled,
     role,
     side,
@@ -185,7 +187,7 @@ def _step(cluster: EventCluster) -> _Step | None:
     what = role(event)
     if what not in _RANK or not combatant(event.actor1):
         return None
-    ongoing = event.status == "ongoing"
+    ongoing = event.status == "ongoing" and not holding(event)  # "still hold": held, not contested
     if what is Role.ATTACK and not ongoing:
         return None  # a raid that is over does not change who holds the place
     if partial and what is not Role.GAIN:

@@ -147,6 +147,13 @@ _ROLE_TYPES: dict[Role, tuple[str, ...]] = {
 _WORDS_ONLY = frozenset({"verbal", "claim"})
 
 
+def holding(event: Event) -> bool:
+    """An event that tells who holds a place now ("gangs that control the capital", "rebels
+    still hold the town"): a frame of a state (``state`` in the trigger lexicon), ongoing."""
+    frame = trigger_frame(event.trigger.text)
+    return event.status == "ongoing" and frame is not None and load_lexicon().frames[frame].state
+
+
 def _fits(what: Role, event: Event) -> bool:
     """A trigger's role holds when the event's ACLED coding agrees ("took the lives": no gain)."""
     acled = event.acled

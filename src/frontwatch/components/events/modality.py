@@ -354,6 +354,22 @@ class EventModality:
             return 0.25
         return 0.4
 
+    def _holding(self, doc: Doc, cand: EventCandidate) -> bool:
+        """A frame of a state told in the present: who holds a place now, no change. The first
+        verb of the trigger's chain is a simple present ("gangs that control the capital", "is
+        under rebel control"), or the trigger is qualified by an ongoing-adverb ("still
+        hold")."""
+        if not cand.frame.state:
+            return False
+        chain = self._chain(doc, cand)
+        still = self.lexicon.modality["ongoing_governors"]
+        if any(c.dep_ == "advmod" and c.lemma_.lower() in still for c in chain[0].children):
+            return True
+        for tok in chain:
+            if tok.pos_ in ("VERB", "AUX"):
+                return tok.tag_ in ("VBZ", "VBP")
+        return False
+
     def _status(self, doc: Doc, cand: EventCandidate) -> str:
         m = self.lexicon.modality
         chain = self._chain(doc, cand)
@@ -380,6 +396,8 @@ class EventModality:
         anchor = doc[cand.anchor]
         if words & m["ongoing_governors"]:
             return "ongoing"
+        if self._holding(doc, cand):
+            return "ongoing"  # "gangs that control the capital": who holds it now
         if anchor.tag_ == "VBG" and any(
             c.dep_ == "aux" and c.lemma_ == "be" for c in anchor.children
         ):

@@ -134,6 +134,7 @@ class EventDetector(EventAbsorption, EventModality, BatchedPipe):
             flags = self._modality_flags(doc, cand, found.keys())
             cand.modality = self._modality_of(flags)
             cand.status = self._status(doc, cand) if cand.modality in ("asserted",) else None
+            cand.holding = cand.status == "ongoing" and self._holding(doc, cand)
             cand.prominence = self._prominence(doc, cand)
             cands.append(cand)
             if cand.modality != "asserted":

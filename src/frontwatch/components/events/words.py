@@ -246,6 +246,7 @@ class EventCandidate:
     prominence: float = 0.4  # 1.0: the main predicate of its sentence
     derived_from: str | None = None  # a stated intention: the frame of the intended event
     theme_lemma: str | None = None
+    holding: bool = False  # a frame of a state in the present: who holds a place, no change
 
     def trigger(self, doc: Doc) -> Span:
         return doc[self.start : self.end]
