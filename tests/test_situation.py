@@ -222,6 +222,17 @@ def test_situation_control_timeline_lists_every_change_with_evidence() -> None:
             ],
             [("Saraqib", "Hayat Tahrir al-Sham", "held", "2020-01-04")],
         ),
+        # the holder of a contested place still holding it: contested still
+        (
+            [
+                make_event("e1", RETAKE, "2020-01-01", ARMY),
+                make_event("e2", ATTACK, "2020-01-03", HTS, status="ongoing"),
+                make_event("e3", HOLD, "2020-01-03", ARMY, status="ongoing").model_copy(
+                    update={"acled": None}
+                ),
+            ],
+            [("Saraqib", "Military Forces of Syria", "contested", "2020-01-03")],
+        ),
     ],
 )
 def test_situation_control_rules(

@@ -6,7 +6,8 @@ province) has a state: who holds it (``controller``), ``status`` held / conteste
 
 * gain (capture, retake, fall, seizure) completed: held by actor1 since the event date; the
   same holder again only adds evidence;
-* a holding told in the present ("rebels still hold the town"): as a completed gain;
+* a holding told in the present ("rebels still hold the town"): as a completed gain, but by
+  the holder only evidence (a contested place stays contested);
 * gain still ongoing, a gain of only part of the place (a district or a building placed at its
   town: "recaptured the Gogjali neighbourhood" of Mosul), or an ongoing attack by someone
   other than the holder: contested (the holder stays; with no known holder, the attacked
@@ -58,6 +59,7 @@ class _Step:
     event_id: str
     cluster_id: str
     country: str | None = None
+    holding: bool = False  # a holding told in the present ("still hold the town")
 
 
 @dataclass
@@ -187,7 +189,8 @@ def _step(cluster: EventCluster) -> _Step | None:
     what = role(event)
     if what not in _RANK or not combatant(event.actor1):
         return None
-    ongoing = event.status == "ongoing" and not holding(event)  # "still hold": held, not contested
+    holds = holding(event)  # "still hold": held, not contested
+    ongoing = event.status == "ongoing" and not holds
     if what is Role.ATTACK and not ongoing:
         return None  # a raid that is over does not change who holds the place
     if partial and what is not Role.GAIN:
@@ -205,6 +208,7 @@ def _step(cluster: EventCluster) -> _Step | None:
         inferred=inferred,
         role=what,
         ongoing=ongoing or partial,  # part of the place taken: contested, not flipped
+        holding=holds,
         actor1=event.actor1,
         actor2=event.actor2,
         event_id=event.id,
@@ -223,7 +227,9 @@ def _run(steps: Sequence[_Step], labels: Mapping[str, str]) -> _State:
         actor, actor_side = step.actor1, side(step.actor1, step.country)
         other_side = side(step.actor2, step.country)
         held_by = state.side if state.status in ("held", "contested") else None
-        if step.role is Role.GAIN and not step.ongoing:
+        if step.holding and actor_side == held_by:
+            state.evidence(step)  # the holder still holds it: contested or not, it stays so
+        elif step.role is Role.GAIN and not step.ongoing:
             state.move(step, name(actor_side), actor_side, "held", actor)
         elif step.role in (Role.GAIN, Role.ATTACK):
             if actor_side == held_by and state.status == "held":
