@@ -304,6 +304,7 @@ class EventArguments:
             and theme is not None
             and weapon is None
             and not _is_place(theme)
+            and not _named_place(theme)
             and not place_part(theme)
             and not _is_actorish(theme)
             and theme.pos_ in NOUN_TAGS
@@ -569,3 +570,12 @@ class EventArguments:
         if ambiguous:
             return has_actor and context
         return has_actor or context
+
+
+def _named_place(token: Token) -> bool:
+    """A token of a name the geoparser reads as a place, resolved or not ("captured Kidal",
+    which NER left untagged)."""
+    return any(
+        m.start <= token.i < m.end and getattr(m, "role", None) == "literal"
+        for m in (token.doc._.get("fw_toponyms") or [])
+    )
