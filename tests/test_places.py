@@ -448,6 +448,10 @@ AMBIGUOUS = [
     _admin(4736286, "Texas", 31.25, -99.25, "US", "TX", 60_000_000),
     _admin(2152274, "Queensland", -20.0, 145.0, "AU", "04", 12_000_000),
     _admin(1809867, "Guangxi", 24.0, 109.0, "CN", "16", 30_000_000),
+    _admin(-41, "Centre", 12.35, -1.6, "BF", "03", 2_700_000),  # written for the tests
+    _admin(-44, "Centre", 47.5, 1.7, "FR", "24", 2_300_000),
+    _admin(-42, "Centre", 18.9, -72.0, "HT", "05", 50_000),
+    _row(-43, "Mirebalais", 18.83, -72.1, "HT", "P", "PPL", 9_000, [], admin1="05"),
     _row(250441, "Amman", 31.95, 35.93, "JO", "P", "PPLC", 1_275_000, ["Man"]),
     _row(5919815, "Churchill", 58.77, -94.17, "CA", "P", "PPL", 900, [], admin1="03"),
     _row(2988507, "Paris", 48.85, 2.35, "FR", "P", "PPLC", 2_140_000, []),
@@ -494,6 +498,12 @@ def ambiguous_nlp(tmp_path_factory: pytest.TempPathFactory) -> Language:
         ),
         # "<name> province" tagged as one entity: the division, not a fuzzy match
         ("Heavy rain fell across Guangxi province.", [("Guangxi", 1809867)]),
+        # a division name of several countries is the one that holds the town the text
+        # places in it, not the most populous
+        (
+            "Gangs stormed the town of Mirebalais in the Centre department on Monday.",
+            [("Mirebalais", -43), ("Centre", -42)],
+        ),
     ],
 )
 def test_places_context_and_containment(

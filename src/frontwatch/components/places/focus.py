@@ -133,7 +133,7 @@ def document_focus(
         seen.add(key)
         exact = [c for c in m.candidates if c.exact]
         if exact:
-            _mention_evidence(doc, i, m, exact, focus)
+            _mention_evidence(doc, i, m, exact, focus, mentions)
     _containment_evidence(doc, mentions, focus)
     for actor in _actors(doc, mentions):
         focus.countries[actor] += ACTOR
@@ -142,7 +142,12 @@ def document_focus(
 
 
 def _mention_evidence(
-    doc: Doc, i: int, m: PlaceMention, exact: list[Candidate], focus: Focus
+    doc: Doc,
+    i: int,
+    m: PlaceMention,
+    exact: list[Candidate],
+    focus: Focus,
+    mentions: list[PlaceMention],
 ) -> None:
     """What mention ``i`` (with its exact readings) says of the focus."""
     top = exact[0].place
@@ -158,7 +163,7 @@ def _mention_evidence(
         return
     if _generic(m.text) and not m.admin_phrase:
         return  # "the Wellcome Trust Centre": no evidence for Burkina Faso's Centre
-    if _division_evidence(doc, m, exact, focus):
+    if _division_evidence(doc, m, exact, focus, mentions):
         return
     countries = _countries_of(exact)
     if len(countries) == 1:
@@ -180,9 +185,18 @@ def _mention_evidence(
             focus.countries[best.place.country] += NAMED
 
 
-def _division_evidence(doc: Doc, m: PlaceMention, exact: list[Candidate], focus: Focus) -> bool:
+def _division_evidence(
+    doc: Doc,
+    m: PlaceMention,
+    exact: list[Candidate],
+    focus: Focus,
+    mentions: list[PlaceMention],
+) -> bool:
     """A division named ("Idlib province", "(Al Hudaydah)", "Queensland", "Yagha province"):
-    counted for it and its country; ``False`` when the mention names none."""
+    counted for it and its country; ``False`` when the mention names none. A name of divisions
+    of several countries ("the Centre department": Burkina Faso, France, Cameroon, Haiti)
+    counts for the one that holds a reading of another place of the text ("Mirebalais in the
+    Centre department"), and for none when no single one does."""
     top = exact[0].place
     divisions = [c.place for c in exact if c.place.is_admin1 and c.place.country]
     if not divisions and (m.admin_phrase or m.feature):  # "Yagha province", "X district"
@@ -198,6 +212,11 @@ def _division_evidence(doc: Doc, m: PlaceMention, exact: list[Candidate], focus:
     if not named_division and not (len(_countries_of(exact)) == 1 and len(divisions) == 1):
         return False
     d = top if top in divisions else divisions[0]
+    if not dominant and len({p.country for p in divisions}) > 1:
+        holding = [p for p in divisions if any(o is not m and _contains(p, o) for o in mentions)]
+        if len(holding) != 1:
+            return True  # which country's division is not told: no evidence
+        d = holding[0]
     assert d.country is not None
     if d.admin1 is not None:
         focus.divisions[(d.country, d.admin1)] += DIVISION
