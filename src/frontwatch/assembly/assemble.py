@@ -78,7 +78,7 @@ class _Draft:
     headline: bool = False  # a title line: it names an event, the body tells it
     forces: str | None = None  # the people moved or offered ("troops" sent, "teams" rushed)
     extended: bool = False  # an activity over a span ("pounded the province for weeks")
-    state: bool = False  # a holding told in the present ("gangs that control the capital")
+    holding: bool = False  # a holding told in the present ("gangs that control the capital")
 
 
 def _span_text(text: str, start: int, end: int) -> TextSpan:
@@ -320,8 +320,8 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
     events = _merge(drafts)
     if decided:
         events = [_recode_acled(e, decided[e.id], lex) if e.id in decided else e for e in events]
-    states = {d.mentions[0].trigger.span for d in drafts if d.state}
-    events = [_settle_control(e, lex, states) for e in events]
+    holdings = {d.mentions[0].trigger.span for d in drafts if d.holding}
+    events = [_settle_control(e, lex, holdings) for e in events]
     events.sort(key=lambda e: e.trigger.span[0])
     return DocumentResult(
         doc_id=doc_id,
@@ -443,7 +443,7 @@ def _draft(
         headline,
         forces,
         extended,
-        state=cand.holding,
+        holding=cand.holding,
     )
     return draft, reading
 
@@ -566,17 +566,17 @@ def _recode_acled(event: Event, decision: Decision, lex: Lexicon) -> Event:
     return event.model_copy(update={**update, "confidence": decision.confidence})
 
 
-def _settle_control(event: Event, lex: Lexicon, states: Collection[tuple[int, int]] = ()) -> Event:
+def _settle_control(event: Event, lex: Lexicon, holdings: Collection[tuple[int, int]]) -> Event:
     """A change of control that failed or is only attempted is an armed clash (ACLED codes a
     battle as a change of control only when the place changed hands); a holding told in the
-    present, by all its mentions (``states``: their trigger spans), is no change at all: no
+    present, by all its mentions (``holdings``: their trigger spans), is no change at all: no
     ACLED code."""
     labels, statuses, unchanged = lex.control_changes
     if event.acled is None:
         return event
     if f"{event.acled.event_type}/{event.acled.sub_event_type}" not in labels:
         return event
-    if event.mentions and all(m.trigger.span in states for m in event.mentions):
+    if event.mentions and all(m.trigger.span in holdings for m in event.mentions):
         category = lex.category_of(None, event.plover.type if event.plover else "")
         return event.model_copy(update={"acled": None, "category": category})
     if unchanged is None or event.status not in statuses:
@@ -762,7 +762,7 @@ def _combine(group: list[_Draft]) -> Event:
                 update["date"] = other.event.date
                 break
     # a holding told in the present does not make a change told by another mention ongoing
-    statuses = [d.event.status for d in group if d.event.status and not d.state]
+    statuses = [d.event.status for d in group if d.event.status and not d.holding]
     statuses = statuses or [d.event.status for d in group if d.event.status]
     if statuses:
         update["status"] = max(statuses, key=lambda s: STATUS_RANK[s])
