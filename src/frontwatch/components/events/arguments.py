@@ -61,7 +61,7 @@ class EventArguments:
 
     lexicon: Lexicon
     _moved: frozenset[str]
-    _toponyms_cache: tuple[Doc, frozenset[int]] | None
+    _toponyms_cache: tuple[Doc, frozenset[int], frozenset[int]] | None
     _actors_cache: tuple[Doc, frozenset[int]] | None
 
     def _sent(self, doc: Doc, i: int) -> Span:
@@ -304,7 +304,7 @@ class EventArguments:
             and theme is not None
             and weapon is None
             and not _is_place(theme)
-            and not _named_place(theme)
+            and theme.i not in self._toponym_tokens(theme.doc, resolved=False)
             and not place_part(theme)
             and not _is_actorish(theme)
             and theme.pos_ in NOUN_TAGS
@@ -406,18 +406,21 @@ class EventArguments:
         else:
             party() or place()
 
-    def _toponym_tokens(self, doc: Doc) -> frozenset[int]:
-        """Tokens of the literal, resolved place mentions of ``fw_places``; once a Doc."""
-        if self._toponyms_cache is not None and self._toponyms_cache[0] is doc:
-            return self._toponyms_cache[1]
-        tokens = frozenset(
-            i
-            for m in (doc._.get("fw_toponyms") or [])
-            if getattr(m, "role", None) == "literal" and getattr(m, "place", None) is not None
-            for i in range(m.start, m.end)
-        )
-        self._toponyms_cache = (doc, tokens)
-        return tokens
+    def _toponym_tokens(self, doc: Doc, *, resolved: bool = True) -> frozenset[int]:
+        """Tokens of the literal, resolved place mentions of ``fw_toponyms``; with
+        ``resolved=False`` also of those the geoparser read as places but did not place
+        ("captured Kidal", which NER left untagged); once a Doc."""
+        if self._toponyms_cache is None or self._toponyms_cache[0] is not doc:
+            literal = [
+                m for m in (doc._.get("fw_toponyms") or []) if getattr(m, "role", None) == "literal"
+            ]
+            placed = [m for m in literal if getattr(m, "place", None) is not None]
+            self._toponyms_cache = (
+                doc,
+                frozenset(i for m in placed for i in range(m.start, m.end)),
+                frozenset(i for m in literal for i in range(m.start, m.end)),
+            )
+        return self._toponyms_cache[1] if resolved else self._toponyms_cache[2]
 
     def _actor_roots(self, doc: Doc) -> frozenset[int]:
         """Root tokens of the actor mentions of ``fw_actors`` that have an actor type (from the
@@ -570,12 +573,3 @@ class EventArguments:
         if ambiguous:
             return has_actor and context
         return has_actor or context
-
-
-def _named_place(token: Token) -> bool:
-    """A token of a name the geoparser reads as a place, resolved or not ("captured Kidal",
-    which NER left untagged)."""
-    return any(
-        m.start <= token.i < m.end and getattr(m, "role", None) == "literal"
-        for m in (token.doc._.get("fw_toponyms") or [])
-    )

@@ -39,7 +39,7 @@ class EventDetector(EventAbsorption, EventModality, BatchedPipe):
                 self._cue_index.setdefault(gram, []).append((label, weight))
         self._forms_cache: tuple[Doc, tuple[list[str], list[str], list[bool]]] | None = None
         self._sents_cache: tuple[Doc, list[Span], list[int]] | None = None
-        self._toponyms_cache: tuple[Doc, frozenset[int]] | None = None
+        self._toponyms_cache: tuple[Doc, frozenset[int], frozenset[int]] | None = None
         self._actors_cache: tuple[Doc, frozenset[int]] | None = None
         # the first word of every cue, with the length of its longest cue
         self._cue_first: dict[str, int] = {}
