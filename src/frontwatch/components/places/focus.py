@@ -213,10 +213,10 @@ def _division_evidence(
         return False
     d = top if top in divisions else divisions[0]
     if not dominant and len({p.country for p in divisions}) > 1:
-        holding = [p for p in divisions if any(o is not m and _contains(p, o) for o in mentions)]
-        if len(holding) != 1:
+        containing = [p for p in divisions if any(o is not m and _contains(p, o) for o in mentions)]
+        if len(containing) != 1:
             return True  # which country's division is not told: no evidence
-        d = holding[0]
+        d = containing[0]
     assert d.country is not None
     if d.admin1 is not None:
         focus.divisions[(d.country, d.admin1)] += DIVISION
