@@ -31,8 +31,20 @@ KIDAL = (
     "Rebels captured the town of Kidal on Monday. They now control the town, residents said.\n\n"
     "Armed gangs that control much of the capital clashed with police on Tuesday."
 )
+# a place under someone's control: a change told with "came under", a holding with "has been"
+HELMAND = (
+    "The district of Musa Qala came under Taliban control on Monday, residents said. "
+    "Most of Helmand province has been under army control since 2019."
+)
 
-PARAGRAPHS = {"gao": GAO, "idlib": IDLIB, "kessa": KESSA, "menaka": MENAKA, "kidal": KIDAL}
+PARAGRAPHS = {
+    "gao": GAO,
+    "idlib": IDLIB,
+    "kessa": KESSA,
+    "menaka": MENAKA,
+    "kidal": KIDAL,
+    "helmand": HELMAND,
+}
 
 # per paragraph: (trigger, ACLED sub-type, modality, trigger texts of the mentions)
 EXPECTED: dict[str, list[tuple[str, str | None, str, list[str]]]] = {
@@ -50,6 +62,15 @@ EXPECTED: dict[str, list[tuple[str, str | None, str, list[str]]]] = {
         ("captured", "Non-state actor overtakes territory", "asserted", ["captured", "control"]),
         ("control", None, "asserted", ["control"]),
         ("clashed", "Armed clash", "asserted", ["clashed"]),
+    ],
+    "helmand": [
+        (
+            "came under Taliban control",
+            "Non-state actor overtakes territory",
+            "reported",
+            ["came under Taliban control"],
+        ),
+        ("been under army control", None, "asserted", ["been under army control"]),
     ],
 }
 
@@ -84,6 +105,20 @@ def test_assemble_events(results: dict[str, DocumentResult], name: str) -> None:
 def test_assemble_holding_in_the_present(results: dict[str, DocumentResult]) -> None:
     got = [(e.trigger.text, e.status) for e in results["kidal"].events]
     assert got == [("captured", "completed"), ("control", "ongoing"), ("clashed", "completed")]
+
+
+def test_assemble_under_control(results: dict[str, DocumentResult]) -> None:
+    """The holder is the control noun's modifier; the place, the verb's subject."""
+    got = [
+        (
+            e.status,
+            e.actor1.name if e.actor1 else None,
+            e.location.text if e.location else None,
+        )
+        for e in results["helmand"].events
+    ]
+    # "army" modifies "control" and names no actor phrase of its own: no actor (abstain)
+    assert got == [("completed", "Taliban", "Musa Qala"), ("ongoing", None, "Helmand")]
 
 
 def test_assemble_events_sorted_by_position(results: dict[str, DocumentResult]) -> None:

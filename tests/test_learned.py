@@ -18,11 +18,13 @@ from frontwatch.assembly.learned import (
     CoderRow,
     Gate,
     case_labels,
+    condition,
     decide,
     decide_all,
     learned_coding,
     propose,
     rules_label,
+    unsupported,
 )
 from frontwatch.coder import Coder, Prediction
 from frontwatch.coder.features import Vocabulary, text_features
@@ -130,9 +132,13 @@ def _fixed_coder(case: dict[str, float], modality: dict[str, float] | None = Non
 
 
 def _candidate(
-    rules: Coding, family: str, rank: tuple[float, float], modality: str = "asserted"
+    rules: Coding,
+    family: str,
+    rank: tuple[float, float],
+    modality: str = "asserted",
+    abstract: tuple[str, ...] = (),
 ) -> Candidate:
-    return Candidate(CoderRow("one text", (), ()), rules, modality, family, rank)
+    return Candidate(CoderRow("one text", (), abstract), rules, modality, family, rank)
 
 
 RULES_ARREST = Coding("Strategic developments/Arrests", "COERCE", "arrest", "political_violence", 1)
@@ -157,13 +163,63 @@ def test_learned_candidates_of_one_text_share_its_label_by_family() -> None:
 def test_learned_the_rules_first_candidate_leads_when_no_family_holds_the_label() -> None:
     lex = load_lexicon()
     coder = _fixed_coder({"PEACE_PROTEST": 0.8, "ARMED_CLASH": 0.05, "NONE": 0.15})
-    first = _candidate(RULES_CLASH, "violence", (1.0, 0.9))
-    second = _candidate(RULES_ARREST, "coercion", (0.5, 0.6))
+    crowd = ("a", "crowd", "gather")  # a protest sub-type needs a word of a protest
+    first = _candidate(RULES_CLASH, "violence", (1.0, 0.9), abstract=crowd)
+    second = _candidate(RULES_ARREST, "coercion", (0.5, 0.6), abstract=crowd)
     got = decide_all(coder, [second, first], lex)
     assert [(d.coding.acled, d.confidence) for d in got] == [
         ("Strategic developments/Arrests", 0.01),  # family share < 10 %: the rules' codes
         ("Protests/Peaceful protest", 0.8),
     ]
+
+
+PROTEST_LABELS = {"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR"}
+
+
+def test_learned_protest_labels_need_a_protest_in_the_text() -> None:
+    lex = load_lexicon()
+
+    def row(abstract: tuple[str, ...], rules: tuple[str, ...] = ()) -> CoderRow:
+        return CoderRow("text", rules, abstract)
+
+    market = ("witness", "say", "militant", "fire", "on", "a", "market", "in", "GPE")
+    assert unsupported([row(market)], lex) == PROTEST_LABELS
+    # a protester noun, a trigger word of a protest frame, a phrase of crowd control, a
+    # candidate of the protest family or an actor typed as protesters: evidence
+    assert unsupported([row((*market, "and", "protester"))], lex) == set()
+    assert unsupported([row(("police", "break", "up", "a", "rally"))], lex) == set()
+    assert unsupported([row(("police", "fire", "tear", "gas"))], lex) == set()
+    assert unsupported([row(market), row((), ("family=protest",))], lex) == set()
+    assert unsupported([row(market, ("a2=protesters",))], lex) == set()
+
+
+def test_learned_condition_on_the_labels_a_text_cannot_take() -> None:
+    pred = {"case": _pred({"FORCE_AGAINST_PROTEST": 0.6, "ATTACK": 0.3, "NONE": 0.1})}
+    got = condition(pred, frozenset(PROTEST_LABELS))["case"]
+    assert (got.label, round(got.probability, 3)) == ("ATTACK", 0.75)
+    assert {k: round(v, 3) for k, v in got.probabilities.items()} == {
+        "FORCE_AGAINST_PROTEST": 0.0,
+        "ATTACK": 0.75,
+        "NONE": 0.25,
+    }
+    assert condition(pred, frozenset({"ARREST"})) is pred
+
+
+def test_learned_no_force_against_protesters_without_protesters() -> None:
+    lex = load_lexicon()
+    coder = _fixed_coder({"FORCE_AGAINST_PROTEST": 0.6, "ATTACK": 0.3, "NONE": 0.1})
+    fired = _candidate(RULES_CLASH, "violence", (1.0, 0.9), abstract=("fire", "on", "a", "market"))
+    (got,) = decide_all(coder, [fired], lex)
+    assert (got.coding.acled, got.confidence, got.label) == (
+        "Violence against civilians/Attack",
+        0.75,
+        "ATTACK",
+    )
+    (got,) = decide_all(coder, [dataclasses.replace(fired, row=CoderRow("t", (), ("crowd",)))], lex)
+    assert (got.coding.acled, got.confidence) == (
+        "Protests/Excessive force against protesters",
+        0.6,
+    )
 
 
 def test_learned_same_codes_keep_the_rules_order() -> None:
@@ -278,6 +334,8 @@ def test_learned_scope_acled_keeps_the_rules_modality_and_order() -> None:
     # when no family holds it, the rules' first candidate (factual, highest confidence) takes
     # it, and the other one comes after it in the rules' ratio (0.7 * 0.6 / 0.9)
     coder = _fixed_coder({"PEACE_PROTEST": 0.7, "ARMED_CLASH": 0.1, "NONE": 0.2})
+    crowd = CoderRow("one text", (), ("crowd",))
+    clash, arrest = (dataclasses.replace(c, row=crowd) for c in (clash, arrest))
     got = decide_all(coder, [clash, arrest], lex, scope="acled")
     assert [(d.coding.acled, d.confidence) for d in got] == [
         ("Battles/Armed clash", 0.1),

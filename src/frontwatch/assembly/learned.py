@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span
 
 from ..coder import NONE, Coder, CoderInput, Prediction
 from ..components.events import HOSTILE_FAMILIES, EventCandidate
-from ..lexicon import load
+from ..lexicon import load, table
 from ..lexicon.events import Lexicon
 from ..records import FACTUAL_MODALITIES, Actor
 from .coding import OOS_PLOVER, Coding
@@ -147,6 +147,75 @@ def case_labels() -> CaseLabels:
         diplomacy=raw["diplomacy"]["label"],
         diplomacy_plover=tuple(p.upper() for p in raw["diplomacy"]["plover"]),
     )
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """CASE labels a text may take only when it mentions what defines them
+    (``label_evidence.json``): one of ``words`` (lemma phrases), a trigger word of one of
+    ``families``, or a candidate whose rule features include one of ``features`` (its frame
+    family, its actors' types)."""
+
+    labels: frozenset[str]
+    words: frozenset[tuple[str, ...]]
+    families: tuple[str, ...]
+    features: frozenset[str]
+
+    def met(self, rows: list[CoderRow], lex: Lexicon) -> bool:
+        triggers = frozenset().union(*(lex.family_triggers.get(f, ()) for f in self.families))
+        longest = max((len(w) for w in self.words), default=0)
+        for row in rows:
+            if not self.features.isdisjoint(row.rules) or not triggers.isdisjoint(row.abstract):
+                return True
+            lemmas = row.abstract
+            for i in range(len(lemmas)):
+                for n in range(1, longest + 1):
+                    if tuple(lemmas[i : i + n]) in self.words:
+                        return True
+        return False
+
+
+@lru_cache(maxsize=1)
+def requirements() -> tuple[Requirement, ...]:
+    """The labels that need evidence in the text (``label_evidence.json``)."""
+    noun_types = table("actor_words", "noun_types")
+    to_case = case_labels().to_case
+    out = []
+    for spec in load("label_evidence")["requirements"].values():
+        types = spec["actor_types"]
+        words = {tuple(w.split()) for w in spec["lemmas"]}
+        words |= {(noun,) for kind in types for noun in noun_types.get(kind, ())}
+        features = {f"a{i}={kind}" for i in (1, 2) for kind in types}
+        features |= {f"family={family}" for family in spec["families"]}
+        out.append(
+            Requirement(
+                frozenset(to_case[a] for a in spec["acled"]),
+                frozenset(words),
+                tuple(spec["families"]),
+                frozenset(features),
+            )
+        )
+    return tuple(out)
+
+
+def unsupported(rows: list[CoderRow], lex: Lexicon) -> frozenset[str]:
+    """The CASE labels the texts of ``rows`` cannot take: those of the requirements they do
+    not meet ("militants fired on a market" is no force against protesters)."""
+    return frozenset().union(*(r.labels for r in requirements() if not r.met(rows, lex)))
+
+
+def condition(pred: dict[str, Prediction], excluded: frozenset[str]) -> dict[str, Prediction]:
+    """The model's answer given that the text is none of ``excluded``: the CASE head's
+    probabilities of those labels set to zero, the others renormalised."""
+    case = pred["case"]
+    if excluded.isdisjoint(case.probabilities):
+        return pred
+    total = sum(p for c, p in case.probabilities.items() if c not in excluded)
+    if total <= 0.0:
+        return pred
+    probs = {c: 0.0 if c in excluded else p / total for c, p in case.probabilities.items()}
+    label = max(probs, key=lambda c: probs[c])
+    return {**pred, "case": Prediction(label, probs[label], probs)}
 
 
 def _actor_type(actor: Actor | None) -> str:
@@ -305,7 +374,7 @@ def propose(
     """The model's event for a text in which the rules found no candidate: its label when it
     gives it at least ``gate.propose`` and its modality head reads the text as factual;
     None otherwise (abstain)."""
-    preds = coder.predict(row.as_input())
+    preds = condition(coder.predict(row.as_input()), unsupported([row], lex))
     case = preds["case"]
     label = _best(case)
     p = case.probabilities.get(label, 0.0) if label is not None else 0.0
@@ -376,6 +445,10 @@ def decide_all(
     groups: dict[str, list[int]] = {}
     for i, cand in enumerate(candidates):
         groups.setdefault(cand.row.text, []).append(i)
+    for members in groups.values():
+        excluded = unsupported([candidates[i].row for i in members], lex)
+        for i in members:
+            preds[i] = condition(preds[i], excluded)
     if scope == "acled":
         return _decide_acled(preds, list(groups.values()), candidates, lex, gate)
     out: list[Decision] = []

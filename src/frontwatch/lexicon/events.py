@@ -8,7 +8,7 @@ move an event out of scope) and ``modality.json``. docs/lexicon.md documents the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import Errors, FrontwatchError
@@ -71,6 +71,8 @@ class Lexicon:
     territory_needs_place: frozenset[str] = frozenset()
     launch_verbs: frozenset[str] = frozenset()
     launch_nouns: dict[str, str] = field(default_factory=dict)
+    # "fell under rebel control": the verb governing "under" a control noun -> its frame
+    under_control: dict[str, str] = field(default_factory=dict)
     max_cue_len: int = 1
     plover_modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # a change of control that did not happen: (labels, statuses, the label instead)
@@ -79,6 +81,15 @@ class Lexicon:
         frozenset(),
         None,
     )
+
+    @cached_property
+    def family_triggers(self) -> dict[str, frozenset[str]]:
+        """The trigger words (verb and noun lemmas) of each frame family."""
+        out: dict[str, set[str]] = {}
+        for lemma, frame in (*self.verbs.items(), *self.nouns.items()):
+            if frame in self.frames:
+                out.setdefault(self.frames[frame].family, set()).add(lemma)
+        return {family: frozenset(lemmas) for family, lemmas in out.items()}
 
     def split_acled(self, label: str) -> tuple[str, str | None]:
         """Split ``"Explosions/Remote violence/Suicide bomb"`` at the known event type."""
@@ -140,6 +151,10 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         for word, frame in triggers[kind].items():
             if frame not in frames:
                 raise bad("triggers.json", f"{kind} {word!r}: unknown frame {frame!r}")
+    under_control = dict(triggers.get("under_control", {}).get("verbs", {}))
+    for word, frame in under_control.items():
+        if frame not in frames:
+            raise bad("triggers.json", f"under_control {word!r}: unknown frame {frame!r}")
     phrases = []
     for spec in triggers["phrases"]:
         if spec["frame"] is not None and spec["frame"] not in frames:
@@ -181,6 +196,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         territory_needs_place=frozenset(triggers.get("territory_needs_place", {}).get("verbs", [])),
         launch_verbs=frozenset(triggers.get("weapon_launch", {}).get("verbs", [])),
         launch_nouns=dict(triggers.get("weapon_launch", {}).get("nouns", {})),
+        under_control=under_control,
         plover_modes={k: tuple(v.get("modes", ())) for k, v in taxonomy["plover"].items()},
         control_changes=(
             frozenset(control.get("labels", [])),

@@ -36,11 +36,13 @@ from .words import (
     _breadth_first,
     _children,
     _group_head,
+    _holder,
     _in_place,
     _is_actorish,
     _is_place,
     _own_forces,
     _prep_objects,
+    _under_control,
     frame_moves,
     place_part,
 )
@@ -219,7 +221,13 @@ class EventArguments:
         arg1 = self._subject(anchor)
         agent = _prep_objects(anchor, ["by"])
         passive = _children(anchor, "nsubjpass")
-        if frame.name == "fall":
+        under = _under_control(anchor) if frame.family == "territory" else None
+        if under is not None and not _children(anchor, "dobj"):
+            # "the port fell under the control of X", "the town is under rebel control":
+            # the subject is the place, the control noun names who holds it
+            heads.theme = arg1
+            heads.arg1 = _holder(under)
+        elif frame.name == "fall":
             to = _prep_objects(anchor, FALL_PREPS)
             heads.theme = arg1
             arg1 = to[0] if to else None

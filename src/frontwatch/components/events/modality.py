@@ -357,8 +357,8 @@ class EventModality:
     def _holding(self, doc: Doc, cand: EventCandidate) -> bool:
         """A frame of a state told in the present: who holds a place now, no change. The first
         verb of the trigger's chain is a simple present ("gangs that control the capital", "is
-        under rebel control"), or the trigger is qualified by an ongoing-adverb ("still
-        hold")."""
+        under rebel control") or a present perfect ("has been under the control of X since
+        2014"), or the trigger is qualified by an ongoing-adverb ("still hold")."""
         if not cand.frame.state:
             return False
         chain = self._chain(doc, cand)
@@ -367,7 +367,9 @@ class EventModality:
             return True
         for tok in chain:
             if tok.pos_ in ("VERB", "AUX"):
-                return tok.tag_ in ("VBZ", "VBP")
+                # the tense of its finite verb: "has been under the control of X since 2014"
+                aux = [c for c in tok.children if c.dep_ == "aux"] if tok.tag_ == "VBN" else []
+                return (aux[0] if aux else tok).tag_ in ("VBZ", "VBP")
         return False
 
     def _status(self, doc: Doc, cand: EventCandidate) -> str:

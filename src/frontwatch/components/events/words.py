@@ -414,3 +414,22 @@ def _is_actorish(token: Token) -> bool:
     if token.pos_ == "PRON" and token.lower_ in PRONOUNS:
         return True
     return token.lemma_.lower() in ACTOR_NOUNS
+
+
+def _under_control(verb: Token) -> Token | None:
+    """The control noun of "under (X's) control" that ``verb`` governs, if any."""
+    for noun in _prep_objects(verb, ["under"]):
+        if noun.lemma_.lower() in CONTROL_NOUNS:
+            return noun
+    return None
+
+
+def _holder(control: Token) -> Token | None:
+    """Who holds what is under ``control``: its possessor ("under their control", "under the
+    army's control"), its "of" object ("under the control of Houthi fighters") or the
+    modifier that names an actor ("under rebel control", "under Taliban control")."""
+    found = _children(control, "poss") or _prep_objects(control, ["of"])
+    if found:
+        return found[0]
+    named = [c for c in _children(control, "compound", "amod", "nmod") if _is_actorish(c)]
+    return named[-1] if named else None
