@@ -183,14 +183,24 @@ def test_learned_protest_labels_need_a_protest_in_the_text() -> None:
         return CoderRow("text", rules, abstract)
 
     market = ("witness", "say", "militant", "fire", "on", "a", "market", "in", "GPE")
-    assert unsupported([row(market)], lex) == PROTEST_LABELS
+    # nor an aircraft, a suicide, a grenade, a chemical, an explosive device or a sexual act
+    weapons = {"AIR_STRIKE", "SUIC_BOMB", "GRENADE", "CHEM_WEAP", "REM_EXPLOS", "SEX_VIOL"}
+    assert unsupported([row(market)], lex) == PROTEST_LABELS | weapons
     # a protester noun, a trigger word of a protest frame, a phrase of crowd control, a
     # candidate of the protest family or an actor typed as protesters: evidence
-    assert unsupported([row((*market, "and", "protester"))], lex) == set()
-    assert unsupported([row(("police", "break", "up", "a", "rally"))], lex) == set()
-    assert unsupported([row(("police", "fire", "tear", "gas"))], lex) == set()
-    assert unsupported([row(market), row((), ("family=protest",))], lex) == set()
-    assert unsupported([row(market, ("a2=protesters",))], lex) == set()
+    assert unsupported([row((*market, "and", "protester"))], lex) == weapons
+    assert unsupported([row(("police", "break", "up", "a", "rally"))], lex) == weapons
+    # "gas" is a word of a chemical weapon too
+    assert unsupported([row(("police", "fire", "tear", "gas"))], lex) == weapons - {"CHEM_WEAP"}
+    assert unsupported([row(market), row((), ("family=protest",))], lex) == weapons
+    assert unsupported([row(market, ("a2=protesters",))], lex) == weapons
+    # a trigger phrase of the frame, a word of the text that the abstraction hides (an
+    # entity), a candidate of the frame
+    car = unsupported([row(("a", "car", "bomb", "go", "off"))], lex)
+    assert car == PROTEST_LABELS | weapons - {"REM_EXPLOS", "AIR_STRIKE"}  # bombs fall too
+    ied = CoderRow("An IED went off.", (), ("a", "ORG", "go", "off"))
+    assert unsupported([ied], lex) == PROTEST_LABELS | weapons - {"REM_EXPLOS"}
+    assert "GRENADE" not in unsupported([row(market, ("frame=grenade",))], lex)
 
 
 def test_learned_condition_on_the_labels_a_text_cannot_take() -> None:
@@ -263,8 +273,9 @@ def test_learned_the_rules_first_candidate_stays_first_when_its_family_is_probab
     lex = load_lexicon()
     # "X complained to the UN over two air raids": the complaint is the sentence's main event
     coder = _fixed_coder({"DIPLO": 0.6, "AIR_STRIKE": 0.35, "NONE": 0.05})
-    complained = _candidate(RULES_SAY, "none", (1.0, 0.7))
-    raids = _candidate(RULES_CLASH, "explosion", (0.5, 0.6))
+    said = ("GPE", "complain", "to", "the", "ORG", "over", "two", "air", "raid")
+    complained = _candidate(RULES_SAY, "none", (1.0, 0.7), abstract=said)
+    raids = _candidate(RULES_CLASH, "explosion", (0.5, 0.6), abstract=said)
     got = decide_all(coder, [complained, raids], lex)
     assert [(d.coding.acled, d.coding.plover, d.confidence) for d in got] == [
         (None, "DEMAND", 0.6),
@@ -278,7 +289,7 @@ def test_learned_the_rules_first_candidate_stays_first_when_its_family_is_probab
 
 def test_learned_scope_acled_keeps_the_rules_plover_codes() -> None:
     lex = load_lexicon()
-    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
+    clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8), abstract=("a", "drone", "hit"))
     coder = _fixed_coder({"AIR_STRIKE": 0.7, "ARMED_CLASH": 0.1, "NONE": 0.2})
     (got,) = decide_all(coder, [clash], lex, scope="acled")
     # the model's sub-type, the rules' PLOVER type and mode

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -152,27 +153,25 @@ def case_labels() -> CaseLabels:
 @dataclass(frozen=True)
 class Requirement:
     """CASE labels a text may take only when it mentions what defines them
-    (``label_evidence.json``): one of ``words`` (lemma phrases), a trigger word of one of
-    ``families``, or a candidate whose rule features include one of ``features`` (its frame
-    family, its actors' types)."""
+    (``label_evidence.json``): one of ``words`` (word or lemma sequences), a trigger word or
+    phrase of one of ``frames`` or of a frame of one of ``families``, or a candidate whose rule
+    features include one of ``features`` (its frame or frame family, its actors' types)."""
 
     labels: frozenset[str]
     words: frozenset[tuple[str, ...]]
     families: tuple[str, ...]
+    frames: tuple[str, ...]
     features: frozenset[str]
 
-    def met(self, rows: list[CoderRow], lex: Lexicon) -> bool:
-        triggers = frozenset().union(*(lex.family_triggers.get(f, ()) for f in self.families))
-        longest = max((len(w) for w in self.words), default=0)
-        for row in rows:
-            if not self.features.isdisjoint(row.rules) or not triggers.isdisjoint(row.abstract):
-                return True
-            lemmas = row.abstract
-            for i in range(len(lemmas)):
-                for n in range(1, longest + 1):
-                    if tuple(lemmas[i : i + n]) in self.words:
-                        return True
-        return False
+    def forms(self, lex: Lexicon) -> frozenset[tuple[str, ...]]:
+        """Every word sequence that is evidence: ``words`` and the frames' triggers."""
+        frames = {*self.frames, *(n for n, f in lex.frames.items() if f.family in self.families)}
+        found = [lex.frame_triggers.get(name, frozenset()) for name in sorted(frames)]
+        return self.words.union(*found)
+
+
+#: A word of a text, for :class:`Requirement` (the abstraction hides the words of entities).
+WORD = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=1)
@@ -187,21 +186,48 @@ def requirements() -> tuple[Requirement, ...]:
         words |= {(noun,) for kind in types for noun in noun_types.get(kind, ())}
         features = {f"a{i}={kind}" for i in (1, 2) for kind in types}
         features |= {f"family={family}" for family in spec["families"]}
+        features |= {f"frame={frame}" for frame in spec["frames"]}
         out.append(
             Requirement(
                 frozenset(to_case[a] for a in spec["acled"]),
                 frozenset(words),
                 tuple(spec["families"]),
+                tuple(spec["frames"]),
                 frozenset(features),
             )
         )
     return tuple(out)
 
 
+#: The evidence of every requirement of a lexicon, by first word: word -> (sequence, index).
+_EVIDENCE: dict[int, tuple[Lexicon, dict[str, list[tuple[tuple[str, ...], int]]]]] = {}
+
+
+def _evidence(lex: Lexicon) -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    cached = _EVIDENCE.get(id(lex))
+    if cached is not None and cached[0] is lex:
+        return cached[1]
+    index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for k, req in enumerate(requirements()):
+        for form in sorted(req.forms(lex)):
+            index.setdefault(form[0], []).append((form, k))
+    _EVIDENCE[id(lex)] = (lex, index)
+    return index
+
+
 def unsupported(rows: list[CoderRow], lex: Lexicon) -> frozenset[str]:
     """The CASE labels the texts of ``rows`` cannot take: those of the requirements they do
     not meet ("militants fired on a market" is no force against protesters)."""
-    return frozenset().union(*(r.labels for r in requirements() if not r.met(rows, lex)))
+    reqs = requirements()
+    met = {k for k, r in enumerate(reqs) if any(not r.features.isdisjoint(x.rules) for x in rows)}
+    index = _evidence(lex)
+    for row in rows:
+        for seq in (row.abstract, tuple(WORD.findall(row.text.lower()))):
+            for i, word in enumerate(seq):
+                for form, k in index.get(word, ()):
+                    if k not in met and seq[i : i + len(form)] == form:
+                        met.add(k)
+    return frozenset().union(*(r.labels for k, r in enumerate(reqs) if k not in met))
 
 
 def condition(pred: dict[str, Prediction], excluded: frozenset[str]) -> dict[str, Prediction]:

@@ -83,13 +83,15 @@ class Lexicon:
     )
 
     @cached_property
-    def family_triggers(self) -> dict[str, frozenset[str]]:
-        """The trigger words (verb and noun lemmas) of each frame family."""
-        out: dict[str, set[str]] = {}
+    def frame_triggers(self) -> dict[str, frozenset[tuple[str, ...]]]:
+        """The trigger words and phrases of each frame, as lemma sequences."""
+        out: dict[str, set[tuple[str, ...]]] = {}
         for lemma, frame in (*self.verbs.items(), *self.nouns.items()):
-            if frame in self.frames:
-                out.setdefault(self.frames[frame].family, set()).add(lemma)
-        return {family: frozenset(lemmas) for family, lemmas in out.items()}
+            out.setdefault(frame, set()).add((lemma,))
+        for phrase in self.phrases:
+            if phrase.frame is not None:
+                out.setdefault(phrase.frame, set()).add(phrase.lemmas)
+        return {frame: frozenset(forms) for frame, forms in out.items()}
 
     def split_acled(self, label: str) -> tuple[str, str | None]:
         """Split ``"Explosions/Remote violence/Suicide bomb"`` at the known event type."""
