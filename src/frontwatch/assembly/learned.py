@@ -16,6 +16,11 @@ confidence, the calibrated probability of its label. A factual candidate that th
 as no event takes the model's best non-factual modality when that one is probable, and is
 dropped only when the model is very sure (:class:`Gate`).
 
+Before it decides, the model's answer is conditioned on what the text mentions
+(:func:`unsupported`, :func:`condition`, ``label_evidence.json``): a label the codebook defines
+by its participants or its weapon (a protest sub-type, an air strike, a grenade...) has no
+probability in a text that names none of them, and the other labels share its probability.
+
 Several candidates read the same text (a snippet, a sentence) and the model's label is that
 text's, so :func:`decide_all` shares it out: a candidate whose frame family (``triggers.json``)
 holds its best label takes it; when none does, the candidate the rules rank first (prominence,
