@@ -20,6 +20,7 @@ from .words import (
     VERB_TAGS,
     CueMatch,
     EventCandidate,
+    _under_control,
 )
 
 
@@ -107,7 +108,7 @@ class EventDetector(EventAbsorption, EventModality, BatchedPipe):
             word_frame = self._word_frame(doc[i])
             if word_frame is not None:
                 found[i] = EventCandidate(i, i + 1, i, word_frame, i)
-        self._under_control(doc, found, blocked)
+        self._control_triggers(doc, found, blocked)
         # a short document's cues are matched once; a sentence's are those inside it
         doc_matches = self._cue_matches(doc) if len(doc_text(doc)) < 1500 else None
         doc_text_cues = self._sum_cues(doc_matches) if doc_matches is not None else {}
@@ -172,21 +173,23 @@ class EventDetector(EventAbsorption, EventModality, BatchedPipe):
                 return lex.frames[name]
         return None
 
-    def _under_control(self, doc: Doc, found: dict[int, EventCandidate], blocked: set[int]) -> None:
+    def _control_triggers(
+        self, doc: Doc, found: dict[int, EventCandidate], blocked: set[int]
+    ) -> None:
         """A place under someone's control ("fell under the control of X", "is under rebel
-        control"): the verb that governs "under" is the trigger, of the frame
-        ``triggers.json`` ``under_control`` gives it; a trigger found there already stays."""
+        control", :func:`.words._under_control`): the verb that governs "under" is the trigger,
+        of the frame ``triggers.json`` ``under_control`` gives it; a trigger found there
+        already stays."""
         _, lemmas, _ = self._forms(doc)
         for i, lemma in enumerate(lemmas):
             if lemma not in CONTROL_NOUNS:
                 continue
-            noun = doc[i]
-            under = noun.head
-            if noun.dep_ != "pobj" or under.lower_ != "under" or under.dep_ != "prep":
+            verb = doc[i].head.head
+            noun = _under_control(verb) if verb.i < i else None
+            if noun is None or noun.i != i:
                 continue
-            verb = under.head
             name = self.lexicon.under_control.get(verb.lemma_.lower())
-            if name is None or verb.i in found or verb.i in blocked or verb.i > i:
+            if name is None or verb.i in found or verb.i in blocked:
                 continue
             found[verb.i] = EventCandidate(verb.i, i + 1, verb.i, self.lexicon.frames[name], verb.i)
 
