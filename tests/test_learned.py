@@ -53,6 +53,7 @@ def test_learned_case_labels_cover_the_30_labels() -> None:
     assert labels.to_category == {
         "NATURAL_DISASTER": "natural_disaster",
         "MAN_MADE_DISASTER": "industrial_accident",
+        "ORG_CRIME": "crime",
     }
     assert labels.crime == {"ORG_CRIME": "CRIME"}
     assert (labels.attribution, labels.diplomacy) == ("ATTRIB", "DIPLO")
@@ -183,8 +184,17 @@ def test_learned_protest_labels_need_a_protest_in_the_text() -> None:
         return CoderRow("text", rules, abstract)
 
     market = ("witness", "say", "militant", "fire", "on", "a", "market", "in", "GPE")
-    # nor an aircraft, a suicide, a grenade, a chemical, an explosive device or a sexual act
-    weapons = {"AIR_STRIKE", "SUIC_BOMB", "GRENADE", "CHEM_WEAP", "REM_EXPLOS", "SEX_VIOL"}
+    # nor an aircraft, a suicide, a grenade, a chemical, an explosive device, a sexual act or
+    # a natural hazard
+    weapons = {
+        "AIR_STRIKE",
+        "SUIC_BOMB",
+        "GRENADE",
+        "CHEM_WEAP",
+        "REM_EXPLOS",
+        "SEX_VIOL",
+        "NATURAL_DISASTER",
+    }
     assert unsupported([row(market)], lex) == PROTEST_LABELS | weapons
     # a protester noun, a trigger word of a protest frame, a phrase of crowd control, a
     # candidate of the protest family or an actor typed as protesters: evidence
@@ -312,21 +322,37 @@ def test_learned_scope_acled_keeps_the_rules_plover_codes() -> None:
 def test_learned_scope_acled_out_of_scope_labels() -> None:
     lex = load_lexicon()
     clash = _candidate(RULES_CLASH, "violence", (1.0, 0.8))
-    # a natural disaster: no ACLED codes, its category; the rules' PLOVER type stays
-    said = _candidate(RULES_SAY, "none", (1.0, 0.8))
+    # a natural disaster: no ACLED codes, its category and, since the rules' PLOVER type is of
+    # another category, the category's PLOVER type
+    flood = ("the", "flood", "say", "GPE")
+    said = _candidate(RULES_SAY, "none", (1.0, 0.8), abstract=flood)
     disaster = _fixed_coder({"NATURAL_DISASTER": 0.9, "NONE": 0.1})
     (got,) = decide_all(disaster, [said], lex, scope="acled")
     assert dataclasses.replace(got.coding, margin=0) == Coding(
-        None, "DEMAND", None, "natural_disaster", 0
+        None, "DISASTER", None, "natural_disaster", 0
     )
-    # but a conflict trigger stays in scope: its family decides (here none of it: the rules)
+    # a text that names no hazard is no natural disaster (nothing else left: the rules' codes)
     (got,) = decide_all(disaster, [clash], lex, scope="acled")
     assert got.coding == RULES_CLASH
-    # diplomacy: no ACLED codes, the category of the rules' PLOVER type
-    (got,) = decide_all(_fixed_coder({"DIPLO": 0.9, "NONE": 0.1}), [clash], lex, scope="acled")
+    # with one, a conflict trigger of it is one too ("the floods killed 30")
+    (got,) = decide_all(disaster, [dataclasses.replace(clash, row=said.row)], lex, scope="acled")
     assert dataclasses.replace(got.coding, margin=0) == Coding(
-        None, "FIGHT", "small-arms", "political_violence", 0
+        None, "DISASTER", None, "natural_disaster", 0
     )
+    # organised crime: the category crime (CASE's ORG_CRIME), PLOVER CRIME
+    crime = _fixed_coder({"ORG_CRIME": 0.9, "NONE": 0.1})
+    (got,) = decide_all(crime, [clash], lex, scope="acled")
+    assert dataclasses.replace(got.coding, margin=0) == Coding(None, "CRIME", None, "crime", 0)
+    # diplomacy read by the rules as a material act: a statement type (no plover head here:
+    # the first the label allows)
+    (got,) = decide_all(_fixed_coder({"DIPLO": 0.9, "NONE": 0.1}), [clash], lex, scope="acled")
+    assert dataclasses.replace(got.coding, margin=0) == Coding(None, "AGREE", None, "verbal", 0)
+    # a statement the rules read as one keeps their PLOVER type; the model says whether it is
+    # a claim or blame (ATTRIB) or diplomacy
+    (got,) = decide_all(_fixed_coder({"ATTRIB": 0.9, "NONE": 0.1}), [said], lex, scope="acled")
+    assert dataclasses.replace(got.coding, margin=0) == Coding(None, "DEMAND", None, "claim", 0)
+    (got,) = decide_all(_fixed_coder({"DIPLO": 0.9, "NONE": 0.1}), [said], lex, scope="acled")
+    assert dataclasses.replace(got.coding, margin=0) == dataclasses.replace(RULES_SAY, margin=0)
 
 
 def test_learned_scope_acled_keeps_the_rules_modality_and_order() -> None:

@@ -560,9 +560,13 @@ def _recode_event(event: Event, decision: Decision, lex: Lexicon) -> Event:
 
 
 def _recode_acled(event: Event, decision: Decision, lex: Lexicon) -> Event:
-    """A merged event with the model's ACLED codes and confidence (scope ``"acled"``)."""
+    """A merged event with the model's ACLED codes and confidence (scope ``"acled"``), and
+    its PLOVER type when the model's category contradicts the rules' (:func:`acled_only`)."""
     coding = decision.coding
-    update = {"acled": _acled(coding, lex), "category": coding.category}
+    update: dict[str, object] = {"acled": _acled(coding, lex), "category": coding.category}
+    if event.plover is None or coding.plover != event.plover.type:
+        update["plover"] = Plover(type=coding.plover, mode=coding.mode)
+        update["id"] = event_id(event.doc_id, event.trigger.span, coding.plover)
     return event.model_copy(update={**update, "confidence": decision.confidence})
 
 

@@ -41,13 +41,14 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from ..coder import NONE, Coder, CoderInput, Prediction
-from ..components.events import HOSTILE_FAMILIES, EventCandidate
+from ..components.events import EventCandidate
 from ..lexicon import load, table
-from ..lexicon.events import Lexicon
+from ..lexicon.events import OUT_OF_SCOPE, Lexicon
 from ..records import FACTUAL_MODALITIES, Actor
 from .coding import OOS_PLOVER, Coding
 
-OOS_CATEGORIES = ("natural_disaster", "industrial_accident")
+#: The categories of what people say (a claim or blame, diplomacy).
+STATEMENTS = ("verbal", "claim")
 
 #: A document of at most this many sentences is coded whole (as the training snippets were).
 SNIPPET_SENTENCES = 4
@@ -183,7 +184,8 @@ WORD = re.compile(r"[^\W_]+")
 def requirements() -> tuple[Requirement, ...]:
     """The labels that need evidence in the text (``label_evidence.json``)."""
     noun_types = table("actor_words", "noun_types")
-    to_case = case_labels().to_case
+    labels = case_labels()
+    of_category = {category: code for code, category in labels.to_category.items()}
     out = []
     for spec in load("label_evidence")["requirements"].values():
         types = spec["actor_types"]
@@ -194,7 +196,10 @@ def requirements() -> tuple[Requirement, ...]:
         features |= {f"frame={frame}" for frame in spec["frames"]}
         out.append(
             Requirement(
-                frozenset(to_case[a] for a in spec["acled"]),
+                frozenset(
+                    [labels.to_case[a] for a in spec["acled"]]
+                    + [of_category[c] for c in spec.get("categories", ())]
+                ),
                 frozenset(words),
                 tuple(spec["families"]),
                 tuple(spec["frames"]),
@@ -346,12 +351,11 @@ def learned_coding(label: str, preds: dict[str, Prediction], rules: Coding, lex:
         plover = plover or rules.plover
         mode = mode or _mode(preds, plover) or (rules.mode if plover == rules.plover else None)
         return Coding(acled, plover, mode, lex.category_of(acled, plover), margin)
-    if label in labels.to_category:
+    if label in labels.to_category:  # ORG_CRIME is the category crime
         category = labels.to_category[label]
-        plover = rules.plover if rules.category == category else OOS_PLOVER[category]
-        return Coding(None, plover, None, category, margin)
-    if label in labels.crime:
-        return Coding(None, labels.crime[label], None, "crime", margin)
+        if rules.category == category:
+            return Coding(None, rules.plover, rules.mode, category, margin)
+        return Coding(None, OOS_PLOVER[category], None, category, margin)
     allowed = labels.attribution_plover if label == labels.attribution else labels.diplomacy_plover
     plover_head = preds.get("plover")
     plover = (
@@ -373,7 +377,12 @@ def family_labels(family: str, lex: Lexicon) -> tuple[str, ...]:
     codes = tuple(labels.to_case[a] for a in lex.families.get(family, []) if a in labels.to_case)
     if codes and family != "agreement":
         return codes
-    return (*codes, *labels.to_category, *labels.crime, labels.attribution, labels.diplomacy)
+    return (
+        *codes,
+        *dict.fromkeys([*labels.to_category, *labels.crime]),
+        labels.attribution,
+        labels.diplomacy,
+    )
 
 
 def rules_label(coding: Coding) -> str | None:
@@ -525,9 +534,7 @@ def _decide_acled(
         first = (holders or order)[0]
         for i in members:
             cand = candidates[i]
-            allowed = (
-                None if i == first and not _stays_conflict(preds[i], cand) else _family(cand, lex)
-            )
+            allowed = None if i == first else _family(cand, lex)
             decision = decide(preds[i], cand.rules, cand.modality, lex, gate, allowed)
             # the rules' modality: the NONE gate costs plover-dev's recall and gains nothing
             decision = dataclasses.replace(decision, modality=cand.modality, drop=False)
@@ -566,18 +573,24 @@ def _acled_decision(
 
 
 def acled_only(decision: Decision, rules: Coding, lex: Lexicon) -> Coding:
-    """The model's ACLED type and sub-type (or out-of-scope category) with the rules' PLOVER
-    type and mode."""
+    """The model's ACLED type and sub-type (or the out-of-scope category) with the rules'
+    PLOVER type and mode, unless those contradict the category: a crime, disaster or
+    accident takes its category's PLOVER type when the rules' type is of another category, a
+    statement (claims and blame, diplomacy) the model's statement type when the rules' type is
+    no statement (:func:`learned_coding`)."""
     learned = decision.coding
     if learned is rules:
         return rules
     if learned.acled is not None:
         category = lex.category_of(learned.acled, rules.plover)
         return Coding(learned.acled, rules.plover, rules.mode, category, learned.margin)
-    if learned.category in OOS_CATEGORIES:
-        return Coding(None, rules.plover, rules.mode, learned.category, learned.margin)
-    category = rules.category if rules.acled is None else lex.category_of(None, rules.plover)
-    return Coding(None, rules.plover, rules.mode, category, learned.margin)
+    if learned.category in OUT_OF_SCOPE:
+        return learned
+    if rules.acled is None and rules.category in STATEMENTS:
+        labels = case_labels()
+        category = "claim" if decision.label == labels.attribution else "verbal"
+        return Coding(None, rules.plover, rules.mode, category, learned.margin)
+    return learned
 
 
 def _share(pred: dict[str, Prediction], labels: tuple[str, ...]) -> float:
@@ -616,16 +629,6 @@ def _keep_rules_order(members: list[int], candidates: list[Candidate], out: list
                 ratio = min(1.0, candidates[i].rank[1] / top)
                 scaled = _probability(out[i].confidence * ratio)
                 out[i] = dataclasses.replace(out[i], confidence=scaled)
-
-
-def _stays_conflict(pred: dict[str, Prediction], cand: Candidate) -> bool:
-    """The model reads a conflict trigger's text (its frame family is one of
-    ``event_words.json`` ``conflict_families``) as out of scope (a disaster, crime): the
-    trigger's own family decides ("900,000 people have fled their homes ... sleeping in fields"
-    is no natural disaster because the model has seen floods displace people)."""
-    labels = case_labels()
-    outside = {*labels.to_category, *labels.crime}
-    return cand.family in HOSTILE_FAMILIES and _best(pred["case"]) in outside
 
 
 def _family(cand: Candidate, lex: Lexicon) -> tuple[str, ...]:
