@@ -5,10 +5,15 @@ Every paragraph here is written for these tests (places and facts are invented o
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
 
 from frontwatch import Extractor
-from frontwatch.assembly.assemble import event_id
+from frontwatch.assembly.assemble import _Draft, _lead, event_id
+from frontwatch.assembly.coding import Coding
+from frontwatch.assembly.learned import Decision
 from frontwatch.records import Actor, DocumentResult, Event
 
 PUBLISHED = "2024-03-14"  # a Thursday
@@ -455,4 +460,29 @@ def test_assemble_unknown_name_after_in_is_a_place(extractor: Extractor) -> None
     assert _parties(extractor, text) == [
         ("attacked", ("Al-Shabaab fighters", "Al-Shabaab", "party"), ("Dhagaxley", None, "place")),
         ("killed", ("army", None, "party"), ("militants", None, "party")),
+    ]
+
+
+def test_assemble_merged_event_takes_its_best_mentions_decision() -> None:
+    # the mention that took its text's label answers for the merged event
+    drafts = [SimpleNamespace(event=SimpleNamespace(id=i)) for i in ("a", "b", "c")]
+    low = Decision(
+        Coding("Violence against civilians/Attack", "FIGHT", None, "x", 0), "asserted", 0.01
+    )
+    high = Decision(Coding(None, "DISASTER", None, "natural_disaster", 0), "asserted", 0.99)
+    group = cast(list[_Draft], drafts)
+    assert _lead(group, {"a": low, "b": high}) is high
+    assert _lead(group[2:], {"a": low, "b": high}) is None
+
+
+def test_assemble_a_drug_seizure_is_organised_crime(extractor: Extractor) -> None:
+    # the shipped model's category reaches the record with its PLOVER type (scope "acled")
+    text = (
+        "Police seized 300 kg of cocaine hidden in a banana shipment at the port and arrested "
+        "the ship's captain."
+    )
+    result = extractor.extract(text, doc_id="d")
+    assert [(e.trigger.text, e.category, e.acled, e.plover.type) for e in result.events] == [
+        ("seized", "crime", None, "CRIME"),
+        ("arrested", "crime", None, "CRIME"),
     ]

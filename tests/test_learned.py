@@ -317,6 +317,21 @@ def test_learned_scope_acled_keeps_the_rules_plover_codes() -> None:
     assert (got.coding, got.confidence, got.label) == (RULES_CLASH, 0.15, "ARMED_CLASH")
     (got,) = decide_all(coder, [clash], lex, Gate(acled=0.3), scope="acled")
     assert got.coding.acled == "Explosions/Remote violence/Air/drone strike"
+    # ... unless the model finds its sub-type at least 3 times as probable as the rules' one
+    coder = _fixed_coder({"AIR_STRIKE": 0.4, "ARMED_CLASH": 0.1, "NONE": 0.5})
+    (got,) = decide_all(coder, [clash], lex, scope="acled")
+    assert (got.coding.acled, got.confidence) == (
+        "Explosions/Remote violence/Air/drone strike",
+        0.4,
+    )
+    # and at least 0.1: two labels it hardly gives are no evidence either way
+    coder = _fixed_coder({"AIR_STRIKE": 0.09, "ARMED_CLASH": 0.01, "NONE": 0.9})
+    (got,) = decide_all(coder, [clash], lex, scope="acled")
+    assert (got.coding, got.confidence) == (RULES_CLASH, 0.01)
+    # an out-of-scope label changes what kind of event it is: only from gate.acled
+    coder = _fixed_coder({"DIPLO": 0.4, "ARMED_CLASH": 0.1, "NONE": 0.5})
+    (got,) = decide_all(coder, [clash], lex, scope="acled")
+    assert got.coding == RULES_CLASH
 
 
 def test_learned_scope_acled_out_of_scope_labels() -> None:

@@ -317,9 +317,12 @@ def _assemble(doc: Doc, lexicon: Lexicon | None, how: _Coding) -> DocumentResult
     if how.coder is not None and not readings:  # the rules found nothing (not: all dropped)
         proposed = _proposed(doc, text, doc_id, sents, lex, how)
         drafts = [proposed] if proposed is not None else []
-    events = _merge(drafts)
+    groups = _merge(drafts)
+    events = [_combine(group) for group in groups]
     if decided:
-        events = [_recode_acled(e, decided[e.id], lex) if e.id in decided else e for e in events]
+        events = [
+            _recode_acled(e, _lead(g, decided), lex) for e, g in zip(events, groups, strict=True)
+        ]
     holdings = {d.mentions[0].trigger.span for d in drafts if d.holding}
     events = [_settle_control(e, lex, holdings) for e in events]
     events.sort(key=lambda e: e.trigger.span[0])
@@ -559,9 +562,20 @@ def _recode_event(event: Event, decision: Decision, lex: Lexicon) -> Event:
     )
 
 
-def _recode_acled(event: Event, decision: Decision, lex: Lexicon) -> Event:
+def _lead(group: list[_Draft], decided: dict[str, Decision]) -> Decision | None:
+    """The decision of an event merged from ``group`` (scope ``"acled"``): its mentions' of
+    highest confidence, so that the mention that took its text's label answers for the event
+    (an earthquake that killed and injured: the earthquake's disaster, not the rules' attack
+    of "killed")."""
+    found = [decided[d.event.id] for d in group if d.event.id in decided]
+    return max(found, key=lambda x: x.confidence, default=None)
+
+
+def _recode_acled(event: Event, decision: Decision | None, lex: Lexicon) -> Event:
     """A merged event with the model's ACLED codes and confidence (scope ``"acled"``), and
     its PLOVER type when the model's category contradicts the rules' (:func:`acled_only`)."""
+    if decision is None:
+        return event
     coding = decision.coding
     update: dict[str, object] = {"acled": _acled(coding, lex), "category": coding.category}
     if event.plover is None or coding.plover != event.plover.type:
@@ -712,7 +726,8 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
     return abs(a.sent_index - b.sent_index) == 1 and bare
 
 
-def _merge(drafts: list[_Draft]) -> list[Event]:
+def _merge(drafts: list[_Draft]) -> list[list[_Draft]]:
+    """The drafts grouped by event: mentions of one event are compatible with each other."""
     groups: list[list[_Draft]] = []
     for draft in sorted(drafts, key=lambda d: -d.event.confidence):
         for group in groups:
@@ -721,7 +736,7 @@ def _merge(drafts: list[_Draft]) -> list[Event]:
                 break
         else:
             groups.append([draft])
-    return [_combine(group) for group in groups]
+    return groups
 
 
 def _own_side(actor1: Actor | None, other: Actor) -> bool:

@@ -77,13 +77,17 @@ class Gate:
     the modality head's best non-factual modality when that one has at least ``modality``
     probability; from ``P(NONE) >= drop`` a candidate without one is dropped. With the scope
     ``"acled"``, the model's label replaces the rules' ACLED codes from a probability of
-    ``acled``. A short text in which the rules find no candidate is an event of the model's
-    label when it gives that label at least ``propose`` (:func:`propose`)."""
+    ``acled``, or, for an ACLED sub-type, from ``likelier`` times its probability of the
+    rules' label and at least ``least``. A short text in which the rules find no candidate is
+    an event of the model's label when it gives that label at least ``propose``
+    (:func:`propose`)."""
 
     shift: float = 0.6
     modality: float = 0.25
     drop: float = 0.95
     acled: float = 0.5
+    likelier: float = 3.0
+    least: float = 0.1
     propose: float = 0.5
 
 
@@ -561,11 +565,17 @@ def _acled_decision(
     decision: Decision, pred: dict[str, Prediction], rules: Coding, lex: Lexicon, gate: Gate
 ) -> Decision:
     """Scope ``"acled"``: the model's ACLED codes when it gives its label at least
-    ``gate.acled``, else the rules'; the rules' PLOVER codes either way."""
+    ``gate.acled``, or when the label is an ACLED sub-type that it finds ``gate.likelier``
+    times as probable as the rules' label and at least ``gate.least`` (a shelling the rules
+    read as an armed clash: the model's 0.3 against its 0.04); else the rules'. The
+    rules' PLOVER codes either way, unless the model's category contradicts them
+    (:func:`acled_only`)."""
     case = pred["case"].probabilities
-    if decision.coding is not rules and case.get(decision.label or "", 0.0) < gate.acled:
-        label = rules_label(rules)
-        p_own = case.get(label, 0.0) if label is not None else 1.0 - case.get(NONE, 0.0)
+    label = rules_label(rules)
+    p_own = case.get(label, 0.0) if label is not None else 1.0 - case.get(NONE, 0.0)
+    p = case.get(decision.label or "", 0.0)
+    likelier = decision.coding.acled is not None and p >= max(gate.least, gate.likelier * p_own)
+    if decision.coding is not rules and p < gate.acled and not likelier:
         return dataclasses.replace(
             decision, coding=rules, confidence=_probability(p_own), label=label
         )
