@@ -317,17 +317,23 @@ def test_learned_scope_acled_keeps_the_rules_plover_codes() -> None:
     assert (got.coding, got.confidence, got.label) == (RULES_CLASH, 0.15, "ARMED_CLASH")
     (got,) = decide_all(coder, [clash], lex, Gate(acled=0.3), scope="acled")
     assert got.coding.acled == "Explosions/Remote violence/Air/drone strike"
-    # ... unless the model finds its sub-type at least 3 times as probable as the rules' one
-    coder = _fixed_coder({"AIR_STRIKE": 0.4, "ARMED_CLASH": 0.1, "NONE": 0.5})
+    # ... unless its sub-type is its best answer and at least 3 times as probable as the
+    # rules' one
+    coder = _fixed_coder({"AIR_STRIKE": 0.4, "ARMED_CLASH": 0.1, "ATTACK": 0.2, "NONE": 0.3})
     (got,) = decide_all(coder, [clash], lex, scope="acled")
     assert (got.coding.acled, got.confidence) == (
         "Explosions/Remote violence/Air/drone strike",
         0.4,
     )
-    # and at least 0.1: two labels it hardly gives are no evidence either way
-    coder = _fixed_coder({"AIR_STRIKE": 0.09, "ARMED_CLASH": 0.01, "NONE": 0.9})
+    # not when it finds no event likelier
+    coder = _fixed_coder({"AIR_STRIKE": 0.4, "ARMED_CLASH": 0.1, "NONE": 0.5})
     (got,) = decide_all(coder, [clash], lex, scope="acled")
-    assert (got.coding, got.confidence) == (RULES_CLASH, 0.01)
+    assert (got.coding, got.confidence) == (RULES_CLASH, 0.1)
+    # nor when it gave it less than 0.1 before a label the text cannot take was set aside (no
+    # protest here: 0.09 is 0.36 after)
+    probs = {"PEACE_PROTEST": 0.7, "AIR_STRIKE": 0.09, "ARMED_CLASH": 0.02, "NONE": 0.08}
+    (got,) = decide_all(_fixed_coder({**probs, "ATTACK": 0.06}), [clash], lex, scope="acled")
+    assert (got.coding, got.label) == (RULES_CLASH, "ARMED_CLASH")
     # an out-of-scope label changes what kind of event it is: only from gate.acled
     coder = _fixed_coder({"DIPLO": 0.4, "ARMED_CLASH": 0.1, "NONE": 0.5})
     (got,) = decide_all(coder, [clash], lex, scope="acled")

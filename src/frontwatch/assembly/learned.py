@@ -77,10 +77,10 @@ class Gate:
     the modality head's best non-factual modality when that one has at least ``modality``
     probability; from ``P(NONE) >= drop`` a candidate without one is dropped. With the scope
     ``"acled"``, the model's label replaces the rules' ACLED codes from a probability of
-    ``acled``, or, for an ACLED sub-type, from ``likelier`` times its probability of the
-    rules' label and at least ``least``. A short text in which the rules find no candidate is
-    an event of the model's label when it gives that label at least ``propose``
-    (:func:`propose`)."""
+    ``acled``, or, for an ACLED sub-type that is its best answer, from ``likelier`` times its
+    probability of the rules' label and at least ``least`` (:func:`_acled_decision`). A short
+    text in which the rules find no candidate is an event of the model's label when it gives
+    that label at least ``propose`` (:func:`propose`)."""
 
     shift: float = 0.6
     modality: float = 0.25
@@ -486,6 +486,7 @@ def decide_all(
     """Each candidate's decision; the candidates that read the same text share its label.
     ``scope`` (:data:`SCOPES`): what the model decides."""
     preds = [coder.predict(c.row.as_input()) for c in candidates]
+    raw = list(preds)
     groups: dict[str, list[int]] = {}
     for i, cand in enumerate(candidates):
         groups.setdefault(cand.row.text, []).append(i)
@@ -494,7 +495,7 @@ def decide_all(
         for i in members:
             preds[i] = condition(preds[i], excluded)
     if scope == "acled":
-        return _decide_acled(preds, list(groups.values()), candidates, lex, gate)
+        return _decide_acled(preds, raw, list(groups.values()), candidates, lex, gate)
     out: list[Decision] = []
     leads: set[int] = set()
     firsts: dict[int, list[int]] = {}
@@ -517,6 +518,7 @@ def decide_all(
 
 def _decide_acled(
     preds: list[dict[str, Prediction]],
+    raw: list[dict[str, Prediction]],
     groups: list[list[int]],
     candidates: list[Candidate],
     lex: Lexicon,
@@ -542,7 +544,7 @@ def _decide_acled(
             decision = decide(preds[i], cand.rules, cand.modality, lex, gate, allowed)
             # the rules' modality: the NONE gate costs plover-dev's recall and gains nothing
             decision = dataclasses.replace(decision, modality=cand.modality, drop=False)
-            out[i] = _acled_decision(decision, preds[i], cand.rules, lex, gate)
+            out[i] = _acled_decision(decision, preds[i], raw[i], cand.rules, lex, gate)
         _rules_order(members, candidates, out, first)
     return [out[i] for i in range(len(candidates))]
 
@@ -562,19 +564,32 @@ def _rules_order(
 
 
 def _acled_decision(
-    decision: Decision, pred: dict[str, Prediction], rules: Coding, lex: Lexicon, gate: Gate
+    decision: Decision,
+    pred: dict[str, Prediction],
+    raw: dict[str, Prediction],
+    rules: Coding,
+    lex: Lexicon,
+    gate: Gate,
 ) -> Decision:
     """Scope ``"acled"``: the model's ACLED codes when it gives its label at least
-    ``gate.acled``, or when the label is an ACLED sub-type that it finds ``gate.likelier``
-    times as probable as the rules' label and at least ``gate.least`` (a shelling the rules
-    read as an armed clash: the model's 0.3 against its 0.04); else the rules'. The
-    rules' PLOVER codes either way, unless the model's category contradicts them
-    (:func:`acled_only`)."""
+    ``gate.acled``; below, when the label is an ACLED sub-type that is still the model's best
+    answer (``NONE`` included), ``gate.likelier`` times as probable as the rules' label, and
+    given at least ``gate.least`` before the labels the text cannot take were set aside
+    (:func:`condition` raises what is left: "900,000 people have fled" is no looting because
+    the model's 0.05 became 0.23 once its natural disaster was ruled out); else the rules'
+    codes. The rules' PLOVER codes either way, unless the model's category contradicts them
+    (:func:`acled_only`). ``pred``: the model's answer given what the text lacks; ``raw``: as
+    it came."""
     case = pred["case"].probabilities
     label = rules_label(rules)
     p_own = case.get(label, 0.0) if label is not None else 1.0 - case.get(NONE, 0.0)
     p = case.get(decision.label or "", 0.0)
-    likelier = decision.coding.acled is not None and p >= max(gate.least, gate.likelier * p_own)
+    likelier = (
+        decision.coding.acled is not None
+        and p >= gate.likelier * p_own
+        and p >= case.get(NONE, 0.0)
+        and raw["case"].probabilities.get(decision.label or "", 0.0) >= gate.least
+    )
     if decision.coding is not rules and p < gate.acled and not likelier:
         return dataclasses.replace(
             decision, coding=rules, confidence=_probability(p_own), label=label
