@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..assembly import assemble
 from ..dates import parse_date
 from ..errors import DocumentError, Errors
 from ..nlp.segment import split_sentences
@@ -199,8 +200,6 @@ class LocalExtractor:
         return Prepared(document, tuple(parts))
 
     def _finish(self, doc: Doc, part: Part) -> DocumentResult:
-        from ..assembly import assemble
-
         result = assemble(doc, coder=self.coder, scope=self.settings.coder_fields)
         if part.offsets is None:
             return result
