@@ -20,7 +20,7 @@ from frontwatch import Extractor, pipeline
 from frontwatch.assembly.assemble import event_id
 from frontwatch.errors import DocumentError, FrontwatchError
 from frontwatch.offsets import reduce_text
-from frontwatch.pipeline import Prepared, as_document, parse_date, restore
+from frontwatch.pipeline import Prepared, as_document, local, parse_date, restore
 from frontwatch.pipeline.local import Part
 from frontwatch.records import Document, DocumentResult, Event, Plover, TextSpan
 from frontwatch.settings import load_settings
@@ -276,16 +276,14 @@ def test_pipeline_one_failing_document_costs_only_itself(
 def test_pipeline_failure_after_the_parse_is_e014(
     extractor: Extractor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from frontwatch import assembly
-
-    real = assembly.assemble
+    real = local.assemble
 
     def flaky(doc: Doc, **kwargs: Any) -> DocumentResult:
         if doc._.fw_doc_id == "bad":
             raise KeyError("event id")
         return real(doc, **kwargs)
 
-    monkeypatch.setattr(assembly, "assemble", flaky)
+    monkeypatch.setattr(local, "assemble", flaky)
     items = [as_document(MENAKA, doc_id=i, published="2024-03-14") for i in ("a", "bad", "c")]
     out = list(extractor.extract_many(items))
     assert [o.doc_id if isinstance(o, DocumentResult) else o.code for o in out] == [
