@@ -38,6 +38,8 @@ Modality = Literal["asserted", "reported", "negated", "hypothetical", "future"]
 MODALITIES: tuple[Modality, ...] = typing.get_args(Modality)
 #: The modalities of events that happened (as opposed to negated, hypothetical, future ones).
 FACTUAL_MODALITIES: frozenset[str] = frozenset({"asserted", "reported"})
+#: The categories of events that are words, not deeds (a statement, a claim or a blame).
+STATEMENT_CATEGORIES: frozenset[str] = frozenset({"verbal", "claim"})
 Status = Literal["completed", "attempted", "failed", "ongoing"]
 DatePrecision = Literal["day", "week", "month", "year", "range", "unknown"]
 ActorType = Literal[

@@ -44,11 +44,8 @@ from ..coder import NONE, Coder, CoderInput, Prediction
 from ..components.events import EventCandidate
 from ..lexicon import load, table
 from ..lexicon.events import OUT_OF_SCOPE, Lexicon
-from ..records import FACTUAL_MODALITIES, Actor
+from ..records import FACTUAL_MODALITIES, STATEMENT_CATEGORIES, Actor
 from .coding import OOS_PLOVER, Coding
-
-#: The categories of what people say (a claim or blame, diplomacy).
-STATEMENTS = ("verbal", "claim")
 
 #: A document of at most this many sentences is coded whole (as the training snippets were).
 SNIPPET_SENTENCES = 4
@@ -611,7 +608,7 @@ def acled_only(decision: Decision, rules: Coding, lex: Lexicon) -> Coding:
         return Coding(learned.acled, rules.plover, rules.mode, category, learned.margin)
     if learned.category in OUT_OF_SCOPE:
         return learned
-    if rules.acled is None and rules.category in STATEMENTS:
+    if rules.acled is None and rules.category in STATEMENT_CATEGORIES:
         labels = case_labels()
         category = "claim" if decision.label == labels.attribution else "verbal"
         return Coding(None, rules.plover, rules.mode, category, learned.margin)

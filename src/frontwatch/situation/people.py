@@ -21,7 +21,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from frontwatch.records import MAX_EVENT_TOLL, Actor, Event, Span, is_background
+from frontwatch.records import (
+    MAX_EVENT_TOLL,
+    STATEMENT_CATEGORIES,
+    Actor,
+    Event,
+    Span,
+    is_background,
+)
 
 from .counting import CountedOnce, quotes_of
 from .dedup import quantity_key_parts
@@ -37,8 +44,6 @@ from .roles import actor_label, combatant, fold, is_factual, side
 
 #: The categories whose killed and injured are conflict casualties.
 CONFLICT = frozenset({"political_violence", "protest"})
-#: A warning or an accusation that cites a count is not itself the event that counts.
-STATEMENTS = frozenset({"verbal", "claim"})
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -141,7 +146,7 @@ def _counts(event: Event) -> bool:
     return (
         is_factual(event)
         and not is_background(event)
-        and event.category not in STATEMENTS
+        and event.category not in STATEMENT_CATEGORIES
         and event.status not in ("failed", "attempted")
     )
 

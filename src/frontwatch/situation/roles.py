@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from frontwatch.lexicon import load, table
 from frontwatch.lexicon.events import load_lexicon
-from frontwatch.records import FACTUAL_MODALITIES, Actor, Event, Location
+from frontwatch.records import FACTUAL_MODALITIES, STATEMENT_CATEGORIES, Actor, Event, Location
 
 TERRITORY = frozenset(
     {
@@ -143,10 +143,6 @@ _ROLE_TYPES: dict[Role, tuple[str, ...]] = {
 }
 
 
-#: Categories of events that are words, not deeds: no trigger of theirs is a gain or a loss.
-_WORDS_ONLY = frozenset({"verbal", "claim"})
-
-
 def holding(event: Event) -> bool:
     """An event that tells who holds a place now ("gangs that control the capital", "rebels
     still hold the town"): a frame of a state (``state`` in the trigger lexicon), ongoing."""
@@ -157,7 +153,7 @@ def holding(event: Event) -> bool:
 def _fits(what: Role, event: Event) -> bool:
     """A trigger's role holds when the event's ACLED coding agrees ("took the lives": no gain)."""
     acled = event.acled
-    if acled is None and event.category in _WORDS_ONLY:
+    if acled is None and event.category in STATEMENT_CATEGORIES:
         return False  # a statement or threat ("will take up new positions") moves nothing
     if acled is None or acled.sub_event_type in TERRITORY:
         return what is not Role.ATTACK or acled is None
