@@ -389,11 +389,19 @@ def test_learned_scope_acled_keeps_the_rules_modality_and_order() -> None:
         ("Battles/Armed clash", "FIGHT", 0.7),
         ("Strategic developments/Arrests", "COERCE", 0.2),
     ]
-    # when no family holds it, the rules' first candidate (factual, highest confidence) takes
-    # it, and the other one comes after it in the rules' ratio (0.7 * 0.6 / 0.9)
+    # when no family holds it, the rules' first candidate takes it: factual first, then the
+    # main clause's (prominence 1.0 against 0.5), whatever the other one's confidence; the
+    # other one takes its family's best label
     coder = _fixed_coder({"PEACE_PROTEST": 0.7, "ARMED_CLASH": 0.1, "NONE": 0.2})
     crowd = CoderRow("one text", (), ("crowd",))
     clash, arrest = (dataclasses.replace(c, row=crowd) for c in (clash, arrest))
+    got = decide_all(coder, [clash, arrest], lex, scope="acled")
+    assert [(d.coding.acled, d.confidence) for d in got] == [
+        ("Protests/Peaceful protest", 0.7),
+        ("Strategic developments/Arrests", 0.01),
+    ]
+    # of two main clauses, the one of highest confidence
+    arrest = dataclasses.replace(arrest, rank=(1.0, 0.9))
     got = decide_all(coder, [clash, arrest], lex, scope="acled")
     assert [(d.coding.acled, d.confidence) for d in got] == [
         ("Battles/Armed clash", 0.1),

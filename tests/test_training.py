@@ -184,7 +184,7 @@ def test_training_case2021_examples(tmp_path: Path) -> None:
         ("c1", "PROTEST_WITH_INTER", "PROTEST", "demonstrate", "case2021:c1"),
         ("c2", "NATURAL_DISASTER", "DISASTER", None, "case2021:c2"),
         ("c3", "DIPLO", None, None, "case2021:c3"),
-        ("c4", "ATTACK", None, None, "case2021:c4"),
+        ("c4", "ATTACK", "ASSAULT", None, "case2021:c4"),
     ]
 
 

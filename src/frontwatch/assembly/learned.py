@@ -522,15 +522,17 @@ def _decide_acled(
     gate: Gate,
 ) -> list[Decision]:
     """Scope ``"acled"``: the text's label goes to the candidate the rules put first among
-    those whose frame family holds it (the factual one of highest confidence, as the trainer
-    reads a text), or to the first one when no family holds it; each other candidate takes the
+    those whose frame family holds it (factual first, then the main clause's, then the one of
+    highest confidence: "police detained two men suspected of planting a roadside bomb" is
+    about the arrest, whatever the frame of the bombing weighs), or to the first one when no
+    family holds it; each other candidate takes the
     best label of its own family ("recaptured the town ... seized three tanks": the capture is
     the territorial gain, not the seizure); the rules' PLOVER codes, modality and order stay."""
     out: dict[int, Decision] = {}
     for members in groups:
         order = sorted(
             members,
-            key=lambda i: (candidates[i].modality in FACTUAL_MODALITIES, candidates[i].rank[1], -i),
+            key=lambda i: (candidates[i].modality in FACTUAL_MODALITIES, candidates[i].rank, -i),
             reverse=True,
         )
         holders = [i for i in order if _best(preds[i]["case"]) in _family(candidates[i], lex)]
