@@ -525,9 +525,10 @@ def _decide_acled(
     those whose frame family holds it (factual first, then the main clause's, then the one of
     highest confidence: "police detained two men suspected of planting a roadside bomb" is
     about the arrest, whatever the frame of the bombing weighs), or to the first one when no
-    family holds it; each other candidate takes the
-    best label of its own family ("recaptured the town ... seized three tanks": the capture is
-    the territorial gain, not the seizure); the rules' PLOVER codes, modality and order stay."""
+    family holds it; each other candidate takes the best label of its own family ("recaptured
+    the town ... seized three tanks": the capture is the territorial gain, not the seizure);
+    the rules' PLOVER codes, modality and order stay. The trainer still reads a text by its
+    candidate of highest confidence, whatever its clause."""
     out: dict[int, Decision] = {}
     for members in groups:
         order = sorted(
